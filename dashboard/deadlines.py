@@ -1,0 +1,73 @@
+"""Statutory deadlines for data subject requests (GDPR Art. 12(3), counted per Regulation 1182/71 Art. 3).
+
+A period of n months from receipt ends on the same date n months later (the day of receipt itself does not
+count); if that month has no such date, on its last day; if that day is not a working day, on the next working
+day. Working days follow the configured country's calendar from the `holidays` package (by default Sweden's
+public holidays plus midsummer eve, Christmas eve and New Year's eve, which Semesterlag 1977:480 7 § treats as
+Sundays), and never a Saturday or Sunday. See docs/sla.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+from datetime import date, timedelta
+
+import holidays
+
+
+def add_months(day: date, months: int) -> date:
+    """The same date `months` later, or the last day of that month when it has no such date."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@functools.cache
+def _holiday_calendar(country: str, categories: tuple[str, ...]):
+    return holidays.country_holidays(country, categories=categories)
+
+
+class WorkingCalendar:
+    """Which days are working days, for one country and set of holiday categories."""
+
+    def __init__(self, country: str = "SE", categories: tuple[str, ...] = ("public", "de_facto")):
+        self.country = country
+        self.categories = tuple(categories)
+        self._holidays = _holiday_calendar(country, self.categories)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays
+
+    def next_working_day(self, day: date) -> date:
+        """day itself when it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def deadline(self, start: date, months: int = 1) -> date:
+        return self.next_working_day(add_months(start, months))
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after start up to and including end (negative when end is before start)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+
+    def non_working_weekdays(self, first: date, last: date) -> list[date]:
+        """Holidays that fall on a weekday between first and last: what SQL needs besides the weekend rule."""
+        return sorted(
+            d for year in range(first.year, last.year + 1)
+            for d in holidays.country_holidays(self.country, categories=self.categories, years=year)
+            if first <= d <= last and d.weekday() < 5
+        )
+
+    def holiday_name(self, day: date) -> str | None:
+        return self._holidays.get(day)
+
+
+def from_settings() -> WorkingCalendar:
+    from dashboard.config import settings
+
+    s = settings()
+    return WorkingCalendar(s.holiday_country, s.holiday_categories)

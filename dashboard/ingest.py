@@ -1,0 +1,400 @@
+"""Validated ingest of log files into the audit store.
+
+A file is read into an in-memory DuckDB as text, checked row by row in SQL (types, enums, required-when rules,
+country codes, the privacy guard, duplicates), and then, in one transaction on the store, its good rows that are
+not already stored are appended, its bad rows are recorded in rejected_rows (pseudonyms masked) and the run is
+recorded in ingest_runs. A file that cannot be read, or whose columns do not match the contract, is refused whole
+and the store is not touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pycountry
+
+from dashboard import privacy, store
+from dashboard.contract import (
+    BOOLEAN, COUNT, COUNTRY, DATE, ENUM, ENUM_LIST, ID, PSEUDONYM, TIMESTAMP, Log, LOGS, log_for_file,
+)
+
+FORMATS = {".csv": "csv", ".csv.gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",
+           ".parquet": "parquet"}
+COUNTRY_CODES = sorted(c.alpha_2 for c in pycountry.countries)
+MASK = "«masked»"
+ISO_TIMESTAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+UTC_OFFSET = r"(Z|z|[+-]\d{2}(:?\d{2})?)"
+
+
+class FileRefused(Exception):
+    """The whole file is refused; the store is unchanged."""
+
+
+@dataclass
+class Rejection:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class FileResult:
+    file: str
+    log: str | None = None
+    format: str | None = None
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicate: int = 0
+    refused: str | None = None
+    rejections: list[Rejection] = field(default_factory=list)  # the first few, for the message
+
+    @property
+    def exit_code(self) -> int:
+        if self.refused:
+            return 2
+        return 1 if self.rejected else 0
+
+
+def file_format(path: str) -> str | None:
+    name = path.lower()
+    for suffix in sorted(FORMATS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return FORMATS[suffix]
+    return None
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _q(name: str) -> str:
+    """Quote an identifier taken from the contract (never from the data)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> list[str]:
+    """Load the file into table raw(_row, <its columns as text>) and return its column names.
+
+    The columns are checked against the contract before the rows are read, where the format allows.
+    """
+    params = {"path": path}
+    try:
+        if fmt == "csv":
+            cols = _csv_header(path)
+            _check_columns(log, cols)
+            columns = "{" + ", ".join(f"'{c}': 'varchar'" for c in cols) + "}"
+            con.execute(
+                "create table raw as select row_number() over () as _row, * from read_csv($path, "
+                "header = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+                f"null_padding = false, auto_detect = false, columns = {columns})", params
+            )
+            return cols
+        if fmt == "parquet":
+            cols = [r[0] for r in con.execute("describe select * from read_parquet($path)", params).fetchall()]
+            _check_columns(log, cols)
+            casts = ", ".join(f"cast({_q(c)} as varchar) as {_q(c)}" for c in cols)
+            con.execute(
+                f"create table raw as select file_row_number + 1 as _row, {casts} "
+                f"from read_parquet($path, file_row_number = true)", params
+            )
+            return cols
+        # JSON Lines: one object a line; the columns are the union of the objects' keys.
+        con.execute(
+            "create table raw_json as select row_number() over () as _row, json as _obj "
+            "from read_ndjson_objects($path)", params
+        )
+        bad = con.execute("select min(_row) from raw_json where json_type(_obj) <> 'OBJECT'").fetchall()[0][0]
+        if bad is not None:
+            raise FileRefused(f"line {bad} is not a JSON object")
+        cols = [r[0] for r in con.execute(
+            "select k from (select unnest(json_keys(_obj)) as k, _row from raw_json) group by k order by min(_row)"
+        ).fetchall()]
+        _check_columns(log, cols)
+        selects = "".join(f", _obj ->> $k{i} as {_q(c)}" for i, c in enumerate(cols))
+        con.execute(f"create table raw as select _row{selects} from raw_json",
+                    {f"k{i}": c for i, c in enumerate(cols)})
+        con.execute("drop table raw_json")
+        return cols
+    except FileRefused:
+        raise
+    except duckdb.Error as exc:
+        raise FileRefused(f"cannot be parsed as {fmt}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:300]
+
+
+def _csv_header(path: str) -> list[str]:
+    import csv
+    import gzip
+
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise FileRefused(f"cannot be parsed as csv: {exc}") from exc
+    if not header:
+        raise FileRefused("is empty: no header line")
+    return [h.strip() for h in header]
+
+
+def _check_columns(log: Log, cols: list[str]) -> None:
+    problems = []
+    dupes = sorted({c for c in cols if cols.count(c) > 1})
+    if dupes:
+        problems.append("duplicate column(s): " + ", ".join(dupes))
+    needed = [c.name for c in log.columns if c.required or c.required_when or c.required_unless]
+    missing = [c for c in needed if c not in cols]
+    if missing:
+        problems.append("missing required column(s): " + ", ".join(missing))
+    unknown = [c for c in cols if c not in log.column_names]
+    if unknown:
+        problems.append("unknown column(s): " + ", ".join(repr(c) for c in unknown)
+                        + f" (a {log.name} file has: {', '.join(log.column_names)})")
+    if problems:
+        raise FileRefused("; ".join(problems))
+
+
+def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str]) -> None:
+    """staged: trimmed text, empty as NULL, booleans normalised, absent optional columns as NULL."""
+    exprs = []
+    for c in log.columns:
+        if c.name not in cols:
+            exprs.append(f"cast(null as varchar) as {_q(c.name)}")
+            continue
+        v = f"nullif(trim(raw.{_q(c.name)}), '')"
+        if c.kind == BOOLEAN:
+            v = (f"case lower({v}) when 'true' then 'true' when '1' then 'true' "
+                 f"when 'false' then 'false' when '0' then 'false' else {v} end")
+        exprs.append(f"{v} as {_q(c.name)}")
+    con.execute(f"create table staged as select _row, {', '.join(exprs)} from raw")
+    con.execute("drop table raw")
+
+
+def _checks(log: Log) -> tuple[list[str], dict]:
+    """SQL selects of (_row, column_name, reason) for every violated rule, and their parameters."""
+    selects: list[str] = []
+    params: dict = {"countries": COUNTRY_CODES}
+
+    def add(condition: str, column: str, reason_sql: str) -> None:
+        selects.append(
+            f"select _row, '{column}' as column_name, {reason_sql} as reason from staged where {condition}"
+        )
+
+    def lit(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    for c in log.columns:
+        v = _q(c.name)
+        if c.required:
+            add(f"{v} is null", c.name, lit("required, but empty"))
+        if c.required_when:
+            other, values = c.required_when
+            add(f"{v} is null and {_q(other)} in ({', '.join(map(lit, values))})", c.name,
+                lit(f"required when {other} is {' or '.join(values)}, but empty"))
+        if c.required_unless:
+            other, values = c.required_unless
+            add(f"{v} is null and {_q(other)} is not null and {_q(other)} not in ({', '.join(map(lit, values))})",
+                c.name, lit(f"required unless {other} is {' or '.join(values)}, but empty"))
+        shown = f"'''' || left({v}, 40) || ''''"
+        if c.kind == TIMESTAMP:
+            add(f"{v} is not null and not regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
+                f"and regexp_full_match({v}, '{ISO_TIMESTAMP}')", c.name,
+                f"{shown} || ' has no UTC offset (write e.g. 2026-03-01T09:30:00+01:00 or ...Z)'")
+            add(f"{v} is not null and not regexp_full_match({v}, '{ISO_TIMESTAMP}') "
+                f"and not regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}')", c.name,
+                f"{shown} || ' is not an ISO 8601 timestamp (e.g. 2026-03-01T09:30:00+01:00)'")
+            add(f"{v} is not null and regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
+                f"and try_cast({v} as timestamptz) is null", c.name,
+                f"{shown} || ' is not a valid date and time'")
+            add(f"try_cast({v} as timestamptz) > now() + interval 1 day", c.name,
+                f"{shown} || ' is more than a day in the future'")
+        elif c.kind == DATE:
+            add(f"{v} is not null and (not regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+                f"or try_cast({v} as date) is null)", c.name,
+                f"{shown} || ' is not a date (YYYY-MM-DD)'")
+        elif c.kind == COUNT:
+            add(f"{v} is not null and not regexp_full_match({v}, '[+-]?\\d{{1,18}}')", c.name,
+                f"{shown} || ' is not a whole number'")
+            add(f"regexp_full_match({v}, '[+-]?\\d{{1,18}}') and cast({v} as bigint) < 1", c.name,
+                f"{shown} || ' is less than 1'")
+        elif c.kind == BOOLEAN:
+            add(f"{v} is not null and {v} not in ('true', 'false')", c.name,
+                f"{shown} || ' is not a boolean (true or false)'")
+        elif c.kind == ENUM:
+            key = f"enum_{c.name}"
+            params[key] = list(c.values)
+            add(f"{v} is not null and not list_contains(${key}, {v})", c.name,
+                f"{shown} || ' is not one of: {', '.join(c.values)}'")
+        elif c.kind == ENUM_LIST:
+            key = f"enum_{c.name}"
+            params[key] = list(c.values)
+            add(f"{v} is not null and len(list_filter(string_split({v}, ';'), "
+                f"lambda x: not list_contains(${key}, trim(x)))) > 0", c.name,
+                f"{shown} || ' has a value that is not one of: {', '.join(c.values)} (separate with ;)'")
+        elif c.kind == COUNTRY:
+            add(f"{v} is not null and not list_contains($countries, {v}) and list_contains($countries, upper({v}))",
+                c.name, f"{shown} || ' must be upper case (' || upper({v}) || ')'")
+            add(f"{v} is not null and not list_contains($countries, upper({v}))", c.name,
+                f"{shown} || ' is not an ISO 3166-1 alpha-2 country code'")
+        elif c.kind == PSEUDONYM:
+            # The value itself never appears in a reason: it may be the very identifier we must not keep.
+            add(f"pa_is_personal_number({v})", c.name,
+                lit("looks like a personal identity number; give a pseudonym (value not stored)"))
+            add(f"pa_is_email({v})", c.name,
+                lit("looks like an e-mail address; give a pseudonym (value not stored)"))
+        if c.kind == ID:
+            selects.append(
+                f"select _row, '{c.name}' as column_name, "
+                f"'duplicate {c.name} in this file (first at row ' || first_row || ')' as reason "
+                f"from (select _row, {v}, min(_row) over (partition by {v}) as first_row from staged "
+                f"where {v} is not null) where _row <> first_row"
+            )
+    for condition, column, reason in log.row_rules:
+        add(condition, column, lit(reason))
+    return selects, params
+
+
+def _typed_select(log: Log) -> str:
+    exprs = []
+    for c in log.columns:
+        v = _q(c.name)
+        if c.kind == TIMESTAMP:
+            exprs.append(f"cast({v} as timestamptz) as {v}")
+        elif c.kind == DATE:
+            exprs.append(f"cast({v} as date) as {v}")
+        elif c.kind == COUNT:
+            exprs.append(f"cast({v} as bigint) as {v}")
+        elif c.kind == BOOLEAN:
+            exprs.append(f"cast({v} as boolean) as {v}")
+        elif c.kind == ENUM_LIST:
+            exprs.append(f"list_transform(string_split({v}, ';'), lambda x: trim(x)) as {v}")
+        else:
+            exprs.append(v)
+    return ", ".join(exprs)
+
+
+def _masked_row_json(log: Log) -> str:
+    parts = []
+    for c in log.columns:
+        value = f"'{MASK}'" if c.kind == PSEUDONYM else f"s.{_q(c.name)}"
+        if c.kind == PSEUDONYM:
+            value = f"case when s.{_q(c.name)} is null then null else {value} end"
+        parts.append(f"'{c.name}': {value}")
+    return "to_json({" + ", ".join(parts) + "})::varchar"
+
+
+def ingest_file(path: str, db: str | Path, log_name: str | None = None,
+                progress: Callable[[str], None] | None = None, keep_rejections: int = 20) -> FileResult:
+    """Ingest one file into the store at db. Never raises for bad input: the result says what happened."""
+    result = FileResult(file=path)
+    say = progress or (lambda _msg: None)
+    log = LOGS.get(log_name) if log_name else log_for_file(path)
+    if log_name and log is None:
+        result.refused = f"unknown log {log_name!r} (one of: {', '.join(LOGS)})"
+        return result
+    if log is None:
+        result.refused = ("cannot tell which log this is: name the file after its log (e.g. transfers_2026.csv) "
+                          f"or pass --log ({', '.join(LOGS)})")
+        return result
+    result.log = log.name
+    fmt = file_format(path)
+    if fmt is None:
+        result.refused = "unsupported file type: use .csv, .csv.gz, .jsonl (.ndjson) or .parquet"
+        return result
+    result.format = fmt
+    if not os.path.isfile(path):
+        result.refused = "no such file"
+        return result
+
+    started = datetime.now(timezone.utc)
+    digest = sha256_of(path)
+    with tempfile.TemporaryDirectory(prefix="audit-ingest-") as tmp:
+        con = duckdb.connect(config={"temp_directory": tmp})
+        try:
+            if sys.stderr.isatty():
+                con.execute("set enable_progress_bar = true")
+            privacy.install_macros(con)
+            say("reading")
+            try:
+                cols = _read_raw(con, log, path, fmt)
+            except FileRefused as exc:
+                result.refused = str(exc)
+                return result
+            _stage(con, log, cols)
+            say("validating")
+            selects, params = _checks(log)
+            sql = "create table violations as " + " union all ".join(selects)
+            con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
+            result.rows_read = con.execute("select count(*) from staged").fetchall()[0][0]
+            result.rejected = con.execute("select count(distinct _row) from violations").fetchall()[0][0]
+            result.rejections = [
+                Rejection(*r) for r in con.execute(
+                    "select _row, column_name, reason from violations order by _row, column_name limit $n",
+                    {"n": keep_rejections},
+                ).fetchall()
+            ]
+            con.execute(
+                f"create table good as select {_typed_select(log)} from staged "
+                f"anti join (select distinct _row from violations) using (_row) order by {_q(log.time_column)}, _row"
+            )
+            say("storing")
+            store.attach_for_writing(con, db)
+            try:
+                con.execute("begin transaction")
+                store.ensure_schema(con)
+                run_id = con.execute(
+                    "select coalesce(max(run_id), 0) + 1 from store.ingest_runs"
+                ).fetchall()[0][0]
+                idc = _q(log.id_column)
+                con.execute(
+                    f"insert into store.{log.name} select g.*, $run from good g "
+                    f"where not exists (select 1 from store.{log.name} t where t.{idc} = g.{idc})",
+                    {"run": run_id},
+                )
+                result.accepted = con.execute(
+                    f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
+                ).fetchall()[0][0]
+                good = con.execute("select count(*) from good").fetchall()[0][0]
+                result.duplicate = good - result.accepted
+                # A rejected row is recorded once per file content: re-ingesting the same file adds nothing.
+                con.execute(
+                    f"insert into store.rejected_rows "
+                    f"select $run, $file, $sha, $log, v._row, v.column_name, v.reason, {_masked_row_json(log)} "
+                    f"from violations v join staged s using (_row) "
+                    f"where not exists (select 1 from store.rejected_rows r "
+                    f"where r.sha256 = $sha and r.row_number = v._row and r.column_name = v.column_name)",
+                    {"run": run_id, "file": path, "sha": digest, "log": log.name},
+                )
+                con.execute(
+                    "insert into store.ingest_runs values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, "
+                    "$dup, $started, now())",
+                    {"run": run_id, "file": path, "log": log.name, "fmt": fmt, "sha": digest,
+                     "read": result.rows_read, "acc": result.accepted, "rej": result.rejected,
+                     "dup": result.duplicate, "started": started},
+                )
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+            finally:
+                con.execute("detach store")
+        finally:
+            con.close()
+    return result

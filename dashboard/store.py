@@ -1,0 +1,102 @@
+"""The audit store: a DuckDB file with one table per log, plus rejected_rows and ingest_runs.
+
+Writers (ingest) and readers (the dashboard, the CLI's reports) are separate processes. DuckDB lets a file be
+open for writing by one process, or for reading by any number, but not both at once. So both sides hold the file
+only briefly and wait, with back-off, while the other side has it: no lock error reaches a user.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from dashboard.contract import LOGS, STORE_TYPES, ENUM_LIST
+
+LOCK_WAIT_SECONDS = float(os.environ.get("AUDIT_LOCK_WAIT", "120"))
+
+
+class StoreMissing(FileNotFoundError):
+    pass
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _with_retry(open_fn, timeout: float):
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return open_fn()
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.5)
+
+
+@contextmanager
+def read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store, waiting while an ingest holds it."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreMissing(f"No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}")
+    con = _with_retry(lambda: duckdb.connect(str(path), read_only=True), timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def attach_for_writing(con: duckdb.DuckDBPyConnection, path: str | Path, alias: str = "store",
+                       timeout: float = LOCK_WAIT_SECONDS) -> None:
+    """Attach the store read-write to a (staging) connection, waiting while readers hold it."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _with_retry(lambda: con.execute("attach $p as " + alias, {"p": str(path)}), timeout)
+
+
+def table_ddl(alias: str = "store") -> list[str]:
+    """create-table statements for every log and the two bookkeeping tables."""
+    ddl = []
+    for log in LOGS.values():
+        cols = []
+        for c in log.columns:
+            sql_type = "varchar[]" if c.kind == ENUM_LIST else STORE_TYPES[c.kind]
+            cols.append(f'"{c.name}" {sql_type}')
+        cols.append("ingest_run_id bigint")
+        ddl.append(f"create table if not exists {alias}.{log.name} ({', '.join(cols)})")
+    ddl.append(
+        f"""create table if not exists {alias}.ingest_runs (
+            run_id bigint, file varchar, log varchar, format varchar, sha256 varchar,
+            rows_read bigint, rows_accepted bigint, rows_rejected bigint, rows_duplicate bigint,
+            started_at timestamptz, finished_at timestamptz)"""
+    )
+    ddl.append(
+        f"""create table if not exists {alias}.rejected_rows (
+            run_id bigint, file varchar, sha256 varchar, log varchar, row_number bigint,
+            column_name varchar, reason varchar, row_json varchar)"""
+    )
+    return ddl
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
+    for statement in table_ddl(alias):
+        con.execute(statement)
+
+
+def version(path: str | Path) -> tuple[int, int]:
+    """Changes whenever the store's file does: used to key cached query results."""
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        return (0, 0)
+    wal = Path(str(path) + ".wal")
+    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+    return (st.st_mtime_ns, st.st_size + wal_mtime)
