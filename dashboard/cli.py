@@ -37,7 +37,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     files = _expand(args.files)
     worst = 0
     show_bar = sys.stderr.isatty() and not args.quiet
-    bar = tqdm(total=len(files) * 3, unit="step", disable=not show_bar, leave=False)
+    bar = tqdm(total=len(files) * 4, unit="step", disable=not show_bar, leave=False)
     for path in files:
         bar.set_description(os.path.basename(path))
         steps_done = 0
@@ -49,7 +49,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.update(1)
 
         result = ingest_file(path, db, log_name=args.log, progress=progress)
-        bar.update(3 - steps_done)
+        bar.update(4 - steps_done)
         worst = max(worst, result.exit_code)
         if result.refused:
             tqdm.write(f"REFUSED {path}: {result.refused}. Nothing from this file was stored.", file=sys.stderr)

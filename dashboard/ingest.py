@@ -371,6 +371,7 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 result.accepted = con.execute(
                     f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
                 ).fetchall()[0][0]
+                say("recording")  # the rows are in, not yet committed: an interruption here must undo them
                 good = con.execute("select count(*) from good").fetchall()[0][0]
                 result.duplicate = good - result.accepted
                 # A rejected row is recorded once per file content: re-ingesting the same file adds nothing.

@@ -344,15 +344,21 @@ def _transfers(rng, start: date, until: date, scale: float) -> tuple[pl.DataFram
     return df.select(cols), planted
 
 
-def _local_iso(start: date, day: pl.Expr, sec: pl.Expr) -> pl.Expr:
-    """Stockholm local time as ISO 8601 text with its offset, vectorised."""
+def _local_time(start: date, day: pl.Expr, sec: pl.Expr) -> pl.Expr:
+    """Stockholm wall time `day` days and `sec` seconds after start, as a zone-aware datetime (vectorised)."""
     base = datetime.combine(start, time())
-    local = (pl.lit(base) + pl.duration(days=day, seconds=sec)).dt.replace_time_zone(
-        "Europe/Stockholm", ambiguous="earliest", non_existent="null")
+
+    def local(extra: int) -> pl.Expr:
+        return (pl.lit(base) + pl.duration(days=day, seconds=sec + extra)).dt.replace_time_zone(
+            "Europe/Stockholm", ambiguous="earliest", non_existent="null")
+
     # A wall time that does not exist (the spring-forward hour) moves an hour on.
-    local = pl.coalesce(local, (pl.lit(base) + pl.duration(days=day, seconds=sec + 3600)).dt.replace_time_zone(
-        "Europe/Stockholm", ambiguous="earliest", non_existent="null"))
-    return local.dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
+    return pl.coalesce(local(0), local(3600))
+
+
+def _local_iso(start: date, day: pl.Expr, sec: pl.Expr) -> pl.Expr:
+    """Stockholm local time as ISO 8601 text with its offset, as a real system would log it."""
+    return _local_time(start, day, sec).dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
 
 
 def _consent(rng, start: date, until: date, scale: float) -> tuple[pl.DataFrame, dict]:
@@ -408,8 +414,7 @@ def _consent(rng, start: date, until: date, scale: float) -> tuple[pl.DataFrame,
     df = pl.concat([shown, decisions, withdrawals], how="vertical_relaxed").sort(["_day", "_sec", "visitor_ref"])
     df = df.with_row_index("_n", offset=1).with_columns(
         pl.format("CE-{}", pl.col("_n").cast(pl.String).str.zfill(10)).alias("event_id"),
-        (pl.lit(datetime.combine(start, time()))
-         + pl.duration(days=pl.col("_day"), seconds=pl.col("_sec"))).dt.replace_time_zone("UTC").alias("occurred_at"),
+        _local_time(start, pl.col("_day"), pl.col("_sec")).alias("occurred_at"),
     )
     manifest = {"banner_versions": [{"version": b[0], "from": (start + timedelta(days=int(b[1] * days))).isoformat()}
                                     for b in BANNERS]}

@@ -1,0 +1,41 @@
+# Two commands: `make run` serves the dashboard on the sample data, `make test` runs every test.
+# Both create .venv and install the pinned dependencies first; only Python 3.11+ and make are needed.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DB     ?= data/audit.duckdb
+PORT   ?= 8501
+ADDRESS ?= 127.0.0.1
+
+.PHONY: install run test sample data clean-data
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+# The sample store, built through the real ingest path when absent.
+$(DB): | $(STAMP)
+	$(PY) -m dashboard ingest sample_data --db $(DB) --quiet
+
+data: $(DB)
+
+run: $(STAMP) $(DB)
+	AUDIT_DB=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+# Regenerate the committed sample logs (deterministic: the same bytes each time).
+sample: $(STAMP)
+	$(PY) -m dashboard sample --out sample_data
+
+clean-data:
+	rm -f $(DB) $(DB).wal

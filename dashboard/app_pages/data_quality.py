@@ -1,0 +1,65 @@
+"""Data quality: what is in the store, what was loaded when, what was rejected and why, and orphan events."""
+
+import streamlit as st
+
+from dashboard import charts, filters
+from dashboard.contract import LOGS
+from dashboard.db import run_query
+
+PAGE_SIZE = 50
+
+st.title("Data quality")
+st.caption("What the store holds, the last loads, rows refused at ingest with their reasons, and events that "
+           "refer to something the logs never started. Rules: docs/data-contract.md.")
+
+rows = run_query("dq_rows_per_log")
+cols = st.columns(len(rows))
+for col, row in zip(cols, rows.iter_rows(named=True)):
+    col.metric(row["log_name"], f"{row['row_count']:,}".replace(",", " "),
+               help=f"{row['first_day'] or '–'} to {row['last_day'] or '–'}", border=True)
+st.dataframe(rows, hide_index=True, width="stretch",
+             column_config={"log_name": "Log", "row_count": "Rows", "first_day": "First day",
+                            "last_day": "Last day"})
+
+st.subheader("Last ingests")
+runs = run_query("dq_last_ingests", limit=20)
+if runs.is_empty():
+    st.info("Nothing has been loaded yet: `python -m dashboard ingest FILE...`.")
+else:
+    st.dataframe(runs, hide_index=True, width="stretch",
+                 column_config={"finished_at": st.column_config.DatetimeColumn("Finished", format="YYYY-MM-DD HH:mm")})
+
+st.subheader("Rejected rows")
+log_choice = filters.url_value("dq_log", "", allowed=["", *LOGS])
+reasons = run_query("dq_rejection_reasons", log_name=log_choice)
+if reasons.is_empty() and not log_choice:
+    st.success("No row has been rejected: every row of every file met the data contract.")
+else:
+    left, right = st.columns([1, 2])
+    with left:
+        log_choice = st.selectbox("Log", ["", *LOGS], index=["", *LOGS].index(log_choice),
+                                  format_func=lambda v: v or "All logs")
+        column_options = ["", *sorted(set(reasons["column_name"].to_list()))]
+        column_choice = filters.url_value("dq_column", "", allowed=column_options)
+        column_choice = st.selectbox("Column", column_options, index=column_options.index(column_choice),
+                                     format_func=lambda v: v or "All columns")
+        search = st.text_input("Reason or file contains", value=filters.url_value("dq_search", ""),
+                               max_chars=100)
+    with right:
+        st.plotly_chart(charts.rejections_by_reason(reasons), width="stretch")
+    filters.keep_in_url(dq_log=log_choice, dq_column=column_choice, dq_search=search)
+    page = st.number_input("Page", min_value=1, value=1, step=1, key="dq_page")
+    rejected = run_query("dq_rejected_rows", log_name=log_choice, column_name=column_choice, search=search,
+                         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    total = int(rejected["total_rows"][0]) if rejected.height else 0
+    st.caption(f"{total} rejection(s) match; showing {rejected.height} from number {(page - 1) * PAGE_SIZE + 1}. "
+               "Personal pseudonyms in the rows are masked.")
+    st.dataframe(rejected.drop("total_rows"), hide_index=True, width="stretch")
+
+st.subheader("Orphan events")
+orphans = run_query("dq_orphan_events", limit=500)
+if orphans.is_empty():
+    st.success("Every event belongs to a request or hold that the logs start.")
+else:
+    st.caption("Events whose request or hold has no starting event: the source system lost or never exported it.")
+    st.dataframe(orphans, hide_index=True, width="stretch")

@@ -1,0 +1,47 @@
+"""The dashboard's access to the store: read-only, cached by query and parameters, keyed by the store's version."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import config, sql, store
+
+
+def store_path() -> str:
+    return str(config.db_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, params: tuple, path: str, version: tuple) -> pl.DataFrame:
+    # The connection is opened per query and closed at once, so an ingest can take the store between queries.
+    with store.read_only(path) as con:
+        return sql.run(con, name, **dict(params))
+
+
+def run_query(name: str, **params) -> pl.DataFrame:
+    """Run queries/<name>.sql read-only against the store; results are cached until the store changes."""
+    path = store_path()
+    if "tz" in sql.parameters(name):
+        params.setdefault("tz", config.settings().timezone)
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached(name, frozen, path, store.version(path))
+
+
+def store_ready() -> bool:
+    """True when the store exists; otherwise the page shows how to build it and stops."""
+    path = store_path()
+    try:
+        with store.read_only(path) as con:
+            con.execute("select 1 from ingest_runs limit 1")
+        return True
+    except store.StoreMissing:
+        pass
+    except Exception:  # noqa: BLE001 - an empty or foreign file: say how to build it below
+        pass
+    st.warning(
+        f"There is no audit store at `{path}` yet. Load your logs with "
+        f"`python -m dashboard ingest FILE... --db {path}`, or run `make run` to load the bundled sample data. "
+        "See README.md for the log formats."
+    )
+    return False

@@ -1,0 +1,104 @@
+"""The sidebar's shared filters and the page filters, kept in the URL's query parameters so a view is a link.
+
+Each filter has one session_state key and one query parameter, both named here. Values read from the URL are
+validated; a bad one is replaced by the default with a note, never passed on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import streamlit as st
+
+from dashboard import config
+
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    as_of: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one (for change figures)."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end, self.as_of)
+
+    def params(self) -> dict:
+        return {"date_from": self.start, "date_to": self.end}
+
+
+def _parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10]) if len(str(text)) == 10 else None
+    except ValueError:
+        return None
+
+
+def url_value(param: str, default, allowed: list | None = None):
+    """A page filter's value from the URL, checked against the allowed values."""
+    raw = st.query_params.get(param)
+    if raw is None:
+        return default
+    if allowed is not None and raw not in allowed:
+        st.toast(f"Ignored the link's {param}: not a known value.")
+        return default
+    return raw
+
+
+def keep_in_url(**values) -> None:
+    """Write filters to the URL (empty values are removed so links stay short)."""
+    for key, value in values.items():
+        text = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+        if text:
+            if st.query_params.get(key) != text:
+                st.query_params[key] = text
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def default_period(last_day: date | None, today: date | None = None) -> Period:
+    today = today or date.today()
+    end = min(last_day or today, today)
+    return Period(end - timedelta(days=DEFAULT_DAYS - 1), end, today)
+
+
+def sidebar(last_day: date | None) -> Period:
+    """Period (from, to) and as-of date in the sidebar, read from and written to the URL."""
+    defaults = default_period(last_day)
+    if "f_from" not in st.session_state:
+        problems = []
+        for key, param, fallback in (("f_from", "from", defaults.start), ("f_to", "to", defaults.end),
+                                     ("f_as_of", "as_of", defaults.as_of)):
+            raw = st.query_params.get(param)
+            parsed = _parse_date(raw)
+            if raw is not None and parsed is None:
+                problems.append(param)
+            st.session_state[key] = parsed or fallback
+        if problems:
+            st.session_state["f_url_problems"] = problems
+    with st.sidebar:
+        st.subheader("Period")
+        st.date_input("From", key="f_from", format="YYYY-MM-DD")
+        st.date_input("To", key="f_to", format="YYYY-MM-DD")
+        st.date_input("As of", key="f_as_of", format="YYYY-MM-DD",
+                      help="States (open, overdue, active holds) are computed as of this day; later events are "
+                           "ignored.")
+        if st.session_state.pop("f_url_problems", None):
+            st.caption("Some dates in the link were not valid (YYYY-MM-DD) and were replaced by defaults.")
+    start, end, as_of = st.session_state["f_from"], st.session_state["f_to"], st.session_state["f_as_of"]
+    if start > end:
+        st.sidebar.error("From is after To: the two were swapped.")
+        start, end = end, start
+    keep_in_url(**{"from": start, "to": end, "as_of": as_of})
+    st.sidebar.caption(f"Days and deadlines in {config.settings().timezone} time.")
+    return Period(start, end, as_of)

@@ -1,0 +1,49 @@
+"""Named queries: queries/<name>.sql, run with bound $parameters and returned as polars frames.
+
+No streamlit here, so the CLI, the pages and the tests run exactly the same SQL.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+_PARAM = re.compile(r"(?<![:$\w])\$([a-zA-Z_]\w*)")
+
+
+class QueryError(ValueError):
+    pass
+
+
+@functools.cache
+def load(name: str) -> str:
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise QueryError(f"bad query name {name!r}")
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise QueryError(f"no query named {name!r} in {QUERY_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def parameters(name: str) -> set[str]:
+    """The $parameters a query uses (comments ignored)."""
+    text = re.sub(r"--[^\n]*", "", load(name))
+    return set(_PARAM.findall(text))
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
+    """Run a named query with its parameters bound (never formatted into the SQL)."""
+    wanted = parameters(name)
+    missing, extra = wanted - params.keys(), params.keys() - wanted
+    if missing or extra:
+        raise QueryError(f"query {name}: missing parameters {sorted(missing)}, unexpected {sorted(extra)}")
+    return con.sql(load(name), params=params).pl()

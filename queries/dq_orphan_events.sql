@@ -1,0 +1,43 @@
+-- Events that refer to something the logs never started: requests without a received event,
+-- holds released but never placed.
+with received as (
+    select distinct request_id from dsr_events where event = 'received'
+),
+
+dsr_orphans as (
+    select
+        'dsr_events' as log_name,
+        e.request_id as ref_id,
+        e.event,
+        e.event_id,
+        timezone($tz, e.occurred_at) as occurred_at,
+        'request has no received event' as problem,
+    from dsr_events as e
+    anti join received as r using (request_id)
+),
+
+placed as (
+    select distinct hold_id from hold_events where event = 'placed'
+),
+
+hold_orphans as (
+    select
+        'hold_events',
+        h.hold_id,
+        h.event,
+        h.event_id,
+        timezone($tz, h.occurred_at),
+        'hold was never placed',
+    from hold_events as h
+    anti join placed as p using (hold_id)
+),
+
+final as (
+    select * from dsr_orphans
+    union all
+    select * from hold_orphans
+)
+
+select * from final
+order by occurred_at desc
+limit $limit

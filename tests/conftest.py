@@ -1,0 +1,45 @@
+"""Fixtures: a real store built from real files through the real ingest path. No mocks of our storage."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """The bundled sample data ingested into a fresh store (once per test session)."""
+    from dashboard.ingest import ingest_file
+
+    db = tmp_path_factory.mktemp("sample") / "audit.duckdb"
+    for path in sorted(SAMPLE.iterdir()):
+        if path.name == "manifest.json" or path.is_dir():
+            continue
+        result = ingest_file(str(path), db)
+        assert result.exit_code == 0, (path, result)
+    return db
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict:
+    import json
+
+    return json.loads((SAMPLE / "manifest.json").read_text())
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "audit.duckdb"
+
+
+@pytest.fixture
+def copy_store(sample_store, tmp_path) -> Path:
+    """A private copy of the sample store, for tests that write to it."""
+    target = tmp_path / "audit.duckdb"
+    shutil.copy(sample_store, target)
+    return target

@@ -1,0 +1,82 @@
+"""Small helpers for writing log files in every accepted format."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from dashboard.contract import LOGS
+
+GOOD = {
+    "dsr_events": {"event_id": "e1", "request_id": "r1", "occurred_at": "2026-01-31T10:00:00+01:00",
+                   "event": "received", "request_type": "access", "channel": "email", "subject_ref": "S-001",
+                   "note": ""},
+    "hold_events": {"event_id": "h1", "hold_id": "H1", "occurred_at": "2026-02-01T10:00:00+01:00",
+                    "event": "placed", "request_id": "r1", "subject_ref": "S-001", "data_category": "bookkeeping",
+                    "legal_basis": "bookkeeping_act", "record_count": "3", "retain_until": "2033-12-31"},
+    "transfers": {"transfer_id": "t1", "occurred_at": "2026-02-01T10:00:00Z", "recipient": "Molnhus AB",
+                  "recipient_type": "processor", "country": "SE", "mechanism": "eea", "legal_basis": "contract",
+                  "purpose": "hosting", "data_categories": "contact;identity", "record_count": "10",
+                  "reference": ""},
+    "consent_events": {"event_id": "c1", "occurred_at": "2026-02-01T10:00:00+01:00", "visitor_ref": "V-1",
+                       "action": "accept_all", "functional": "true", "analytics": "true",
+                       "banner_version": "v1", "device": "desktop", "browser": "Firefox", "country": "SE"},
+}
+
+
+def rows(log: str, *changes: dict) -> list[dict]:
+    """One good row per change dict, each the GOOD row with the change applied and a fresh id."""
+    id_col = LOGS[log].id_column
+    out = []
+    for i, change in enumerate(changes, start=1):
+        row = dict(GOOD[log])
+        row[id_col] = f"{row[id_col]}-{i}"
+        row.update(change)
+        out.append(row)
+    return out
+
+
+def write(path: Path, data: list[dict], columns: list[str] | None = None) -> Path:
+    columns = columns or list(data[0])
+    name = str(path)
+    if name.endswith(".csv") or name.endswith(".csv.gz"):
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(path, "wt", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(data)
+    elif name.endswith(".jsonl"):
+        with open(path, "w", encoding="utf-8") as fh:
+            for row in data:
+                fh.write(json.dumps({k: (row[k] if row[k] != "" else None) for k in columns}) + "\n")
+    elif name.endswith(".parquet"):
+        pl.DataFrame([{k: r.get(k) for k in columns} for r in data],
+                     schema={k: pl.String for k in columns}).write_parquet(path)
+    else:
+        raise ValueError(name)
+    return path
+
+
+def table(db: Path, name: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql(f"select * from {name}").fetchall()
+    finally:
+        con.close()
+
+
+def snapshot(db: Path) -> dict:
+    """Every table's rows, to prove a store unchanged."""
+    if not db.exists():
+        return {}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = [r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()]
+        return {n: sorted(map(repr, con.sql(f"select * from {n}").fetchall())) for n in names}
+    finally:
+        con.close()

@@ -1,0 +1,232 @@
+"""Ingest: every format, every bad-input case, refusals, idempotency, transactions and concurrent readers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import pytest
+
+from dashboard.ingest import ingest_file
+from tests.helpers import GOOD, rows, snapshot, table, write
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz", ".jsonl", ".parquet"])
+@pytest.mark.parametrize("log", list(GOOD))
+def test_every_format_of_every_log_lands(tmp_path, db, log, suffix):
+    path = write(tmp_path / f"{log}_x{suffix}", rows(log, {}, {}))
+    result = ingest_file(str(path), db)
+    assert (result.exit_code, result.rows_read, result.accepted, result.rejected) == (0, 2, 2, 0), result
+    assert len(table(db, log)) == 2
+    runs = table(db, "ingest_runs")
+    assert runs[0][2] == log and runs[0][5:9] == (2, 2, 0, 0)
+
+
+def test_values_are_typed_and_timestamps_keep_their_instant(tmp_path, db):
+    path = write(tmp_path / "transfers.csv", rows("transfers", {"occurred_at": "2026-03-01T00:30:00+01:00"}))
+    ingest_file(str(path), db)
+    con = duckdb.connect(str(db), read_only=True)
+    utc, local_day, cats, count = con.sql(
+        "select cast(timezone('UTC', occurred_at) as varchar), cast(timezone('Europe/Stockholm', occurred_at) "
+        "as date), data_categories, record_count from transfers").fetchall()[0]
+    con.close()
+    assert utc == "2026-02-28 23:30:00"
+    assert str(local_day) == "2026-03-01"
+    assert cats == ["contact", "identity"] and count == 10
+
+
+BAD_ROWS = [
+    ("dsr_events", {"occurred_at": "31/01/2026 10:00"}, "occurred_at", "not an ISO 8601 timestamp"),
+    ("dsr_events", {"occurred_at": "2026-01-31T10:00:00"}, "occurred_at", "has no UTC offset"),
+    ("dsr_events", {"occurred_at": "2026-02-30T10:00:00+01:00"}, "occurred_at", "not a valid date and time"),
+    ("dsr_events", {"occurred_at": "2099-01-01T10:00:00+01:00"}, "occurred_at", "more than a day in the future"),
+    ("dsr_events", {"event": "opened"}, "event", "is not one of"),
+    ("dsr_events", {"event": "Received"}, "event", "is not one of"),
+    ("dsr_events", {"request_type": ""}, "request_type", "required when event is received"),
+    ("dsr_events", {"subject_ref": ""}, "subject_ref", "required when event is received"),
+    ("dsr_events", {"request_id": ""}, "request_id", "required, but empty"),
+    ("dsr_events", {"channel": "fax"}, "channel", "is not one of"),
+    ("hold_events", {"retain_until": ""}, "retain_until", "required when event is placed"),
+    ("hold_events", {"retain_until": "2033-13-01"}, "retain_until", "is not a date"),
+    ("hold_events", {"record_count": "0"}, "record_count", "is less than 1"),
+    ("hold_events", {"record_count": "2.5"}, "record_count", "is not a whole number"),
+    ("hold_events", {"legal_basis": "gdpr"}, "legal_basis", "is not one of"),
+    ("transfers", {"country": "se"}, "country", "must be upper case"),
+    ("transfers", {"country": "XX"}, "country", "not an ISO 3166-1 alpha-2"),
+    ("transfers", {"country": "EL"}, "country", "not an ISO 3166-1 alpha-2"),
+    ("transfers", {"data_categories": "contact;health"}, "data_categories", "has a value that is not one of"),
+    ("transfers", {"record_count": "-4"}, "record_count", "is less than 1"),
+    ("transfers", {"mechanism": "privacy_shield"}, "mechanism", "is not one of"),
+    ("consent_events", {"analytics": "false"}, "action", "accept_all needs functional and analytics both true"),
+    ("consent_events", {"action": "reject_all"}, "action", "reject_all needs functional and analytics both false"),
+    ("consent_events", {"action": "custom", "functional": ""}, "functional", "required unless action is shown"),
+    ("consent_events", {"functional": "maybe"}, "functional", "is not a boolean"),
+    ("consent_events", {"device": "tv"}, "device", "is not one of"),
+]
+
+
+@pytest.mark.parametrize(("log", "change", "column", "reason"), BAD_ROWS,
+                         ids=[f"{b[0]}-{b[2]}-{b[3][:20]}" for b in BAD_ROWS])
+def test_a_bad_row_is_rejected_with_file_row_column_and_reason_and_the_good_rows_land(
+        tmp_path, db, log, change, column, reason):
+    path = write(tmp_path / f"{log}.csv", rows(log, {}, change, {}))
+    result = ingest_file(str(path), db)
+    assert (result.exit_code, result.accepted, result.rejected) == (1, 2, 1)
+    assert any(r.row == 2 and r.column == column and reason in r.reason for r in result.rejections), \
+        result.rejections
+    stored = table(db, "rejected_rows")
+    assert any(r[1] == str(path) and r[4] == 2 and r[5] == column and reason in r[6] for r in stored)
+    assert len(table(db, log)) == 2
+
+
+def test_a_shown_consent_event_needs_no_choice(tmp_path, db):
+    path = write(tmp_path / "consent_events.csv", rows("consent_events",
+                                                       {"action": "shown", "functional": "", "analytics": ""}))
+    assert ingest_file(str(path), db).exit_code == 0
+
+
+def test_duplicate_ids_inside_a_file_keep_the_first(tmp_path, db):
+    data = rows("transfers", {}, {})
+    data[1]["transfer_id"] = data[0]["transfer_id"]
+    path = write(tmp_path / "transfers.csv", data)
+    result = ingest_file(str(path), db)
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert result.rejections[0].reason == "duplicate transfer_id in this file (first at row 1)"
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    (["event_id", "request_id", "occurred_at", "event", "request_type", "channel", "note"],
+     "missing required column(s): subject_ref"),
+    (["event_id", "request_id", "occurred_at", "event", "request_type", "channel", "subject_ref", "email"],
+     "unknown column(s): 'email'"),
+])
+def test_a_file_with_wrong_columns_is_refused_and_changes_nothing(tmp_path, copy_store, columns, message):
+    before = snapshot(copy_store)
+    path = write(tmp_path / "dsr_events.csv", rows("dsr_events", {}), columns=columns)
+    result = ingest_file(str(path), copy_store)
+    assert result.exit_code == 2 and message in result.refused
+    assert snapshot(copy_store) == before
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("dsr_events.csv", 'event_id,request_id,occurred_at,event,request_type,channel,subject_ref\n'
+                       'e1,r1,2026-01-01T10:00:00Z,received,access,email,S-1\n'
+                       'e2,r1,2026-01-01T10:00:00Z,completed\n'),
+    ("dsr_events.jsonl", '{"event_id": "e1", "request_id": "r1"}\n{"event_id": "e2", \n'),
+    ("dsr_events.parquet", "this is not parquet"),
+    ("dsr_events.csv", ""),
+])
+def test_a_file_that_cannot_be_parsed_is_refused_and_changes_nothing(tmp_path, copy_store, name, content):
+    before = snapshot(copy_store)
+    path = tmp_path / name
+    path.write_text(content)
+    result = ingest_file(str(path), copy_store)
+    assert result.exit_code == 2, result
+    assert result.refused
+    assert snapshot(copy_store) == before
+
+
+def test_unknown_log_and_unknown_type_are_refused(tmp_path, db):
+    path = write(tmp_path / "events.csv", rows("transfers", {}))
+    assert "cannot tell which log" in ingest_file(str(path), db).refused
+    other = tmp_path / "transfers.xlsx"
+    other.write_text("x")
+    assert "unsupported file type" in ingest_file(str(other), db).refused
+    assert ingest_file(str(path), db, log_name="transfers").exit_code == 0
+    assert not db.exists() or len(table(db, "transfers")) == 1
+
+
+def test_the_same_file_twice_adds_nothing_and_says_so(tmp_path, db):
+    path = write(tmp_path / "transfers.csv", rows("transfers", {}, {}, {"country": "xx"}))
+    first = ingest_file(str(path), db)
+    second = ingest_file(str(path), db)
+    assert (first.accepted, first.duplicate) == (2, 0)
+    assert (second.accepted, second.duplicate, second.rejected) == (0, 2, 1)
+    assert len(table(db, "transfers")) == 2
+    assert len(table(db, "rejected_rows")) == 1, "a rejected row is recorded once"
+    assert [r[7] for r in table(db, "ingest_runs")] == [1, 1]
+
+
+def test_an_overlapping_file_adds_only_the_new_rows(tmp_path, db):
+    data = rows("dsr_events", {}, {}, {})
+    ingest_file(str(write(tmp_path / "dsr_events_a.csv", data[:2])), db)
+    result = ingest_file(str(write(tmp_path / "dsr_events_b.jsonl", data[1:])), db)
+    assert (result.accepted, result.duplicate) == (1, 1)
+    assert sorted(r[0] for r in table(db, "dsr_events")) == ["e1-1", "e1-2", "e1-3"]
+
+
+def test_an_interrupted_ingest_leaves_nothing_half_written(tmp_path, copy_store):
+    before = snapshot(copy_store)
+    path = write(tmp_path / "transfers.csv", rows("transfers", {}, {"country": "xx"}))
+
+    def interrupt(phase):
+        if phase == "recording":  # the rows are inserted, the transaction is not committed
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_file(str(path), copy_store, progress=interrupt)
+    assert snapshot(copy_store) == before
+    assert ingest_file(str(path), copy_store).accepted == 1, "the store is usable afterwards"
+
+
+HOLD_STORE_OPEN = textwrap.dedent("""
+    import sys, time, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read")
+    if sys.argv[2] == "write":
+        con.execute("begin transaction")
+        con.execute("create table if not exists _busy (x int)")
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[3]))
+    if sys.argv[2] == "write":
+        con.execute("rollback")
+    con.close()
+""")
+
+
+def _hold(db, mode, seconds):
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_STORE_OPEN, str(db), mode, str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_ingest_waits_while_a_reader_holds_the_store(tmp_path, copy_store):
+    reader = _hold(copy_store, "read", 1.5)
+    started = time.monotonic()
+    result = ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {}))), copy_store)
+    waited = time.monotonic() - started
+    reader.wait(10)
+    assert result.accepted == 1
+    assert waited >= 1.0, "the reader really held the store"
+
+
+def test_a_reader_waits_while_an_ingest_holds_the_store(copy_store):
+    from dashboard import store
+
+    writer = _hold(copy_store, "write", 1.5)
+    with store.read_only(copy_store) as con:
+        assert con.sql("select count(*) from transfers").fetchall()[0][0] > 0
+    writer.wait(10)
+
+
+def test_cli_exit_status_and_messages(tmp_path, db):
+    good = write(tmp_path / "transfers_good.csv", rows("transfers", {}))
+    bad = write(tmp_path / "transfers_bad.csv", rows("transfers", {}, {"country": "se"}))
+    refused = write(tmp_path / "transfers_refused.csv", rows("transfers", {}), columns=["transfer_id", "land"])
+
+    def cli(*files):
+        return subprocess.run([sys.executable, "-m", "dashboard", "ingest", *map(str, files), "--db", str(db)],
+                              capture_output=True, text=True)
+
+    ok = cli(good)
+    assert ok.returncode == 0 and "1 stored" in ok.stdout
+    some = cli(bad)
+    assert some.returncode == 1
+    assert f"{bad}: row 2, column country: 'se' must be upper case (SE)" in some.stderr
+    whole = cli(refused, good)
+    assert whole.returncode == 2
+    assert f"REFUSED {refused}: missing required column(s)" in whole.stderr
+    assert "already ingested" in whole.stdout

@@ -1,0 +1,94 @@
+"""The sample generator: deterministic, committed output reproducible, planted problems present in the data."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import polars as pl
+
+from dashboard.sample import FILES, generate
+from tests.conftest import SAMPLE
+
+
+def _bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate(str(a), seed=3, scale=0.2, until="2026-06-30")
+    generate(str(b), seed=3, scale=0.2, until="2026-06-30")
+    generate(str(c), seed=4, scale=0.2, until="2026-06-30")
+    assert _bytes(a) == _bytes(b)
+    assert _bytes(a)["transfers.csv.gz"] != _bytes(c)["transfers.csv.gz"]
+
+
+def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
+    generate(str(tmp_path))
+    assert _bytes(tmp_path) == _bytes(SAMPLE), "regenerate with: python -m dashboard sample --out sample_data"
+
+
+def test_the_committed_sample_is_small():
+    assert sum(p.stat().st_size for p in SAMPLE.iterdir()) < 10 * 1024 * 1024
+
+
+def test_scale_multiplies_volumes(tmp_path):
+    small = generate(str(tmp_path / "s"), scale=0.5, until="2026-06-30")["rows"]
+    large = generate(str(tmp_path / "l"), scale=2, until="2026-06-30")["rows"]
+    for log in ("dsr_events", "transfers", "consent_events"):
+        assert 3.2 < large[log] / small[log] < 4.8, log
+
+
+def test_manifest_lists_every_kind_of_planted_problem(manifest):
+    planted = manifest["planted"]
+    for group, kinds in {
+        "requests": ["overdue", "late", "valid_extension", "invalid_extension", "repeat_access_subjects"],
+        "holds": ["overdue_holds"],
+        "transfers": ["non_eea_mechanism_none", "adequacy_without_decision", "sale_without_consent"],
+    }.items():
+        for kind in kinds:
+            assert planted[group][kind], f"nothing planted for {group}.{kind}"
+    assert manifest["as_of"] == manifest["until"]
+    assert manifest["files"] == FILES
+
+
+def test_planted_rows_are_in_the_sample_store(sample_store, manifest):
+    con = duckdb.connect(str(sample_store), read_only=True)
+    planted = manifest["planted"]
+    try:
+        for item in planted["requests"]["overdue"]:
+            events = [r[0] for r in con.sql("select event from dsr_events where request_id = $r",
+                                            params={"r": item["request_id"]}).fetchall()]
+            assert events == ["received"], item
+        for item in planted["transfers"]["non_eea_mechanism_none"]:
+            row = con.sql("select country, mechanism from transfers where transfer_id = $t",
+                          params={"t": item["transfer_id"]}).fetchall()
+            assert row == [("IN", "none")]
+        for item in planted["holds"]["overdue_holds"]:
+            events = [r[0] for r in con.sql("select event from hold_events where hold_id = $h",
+                                            params={"h": item["hold_id"]}).fetchall()]
+            assert events == ["placed"]
+        counts = dict(con.sql("select 'dsr_events', count(*) from dsr_events union all "
+                              "select 'transfers', count(*) from transfers union all "
+                              "select 'consent_events', count(*) from consent_events union all "
+                              "select 'hold_events', count(*) from hold_events").fetchall())
+        assert counts == manifest["rows"]
+    finally:
+        con.close()
+
+
+def test_sample_has_realistic_shapes(sample_store):
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        types = dict(con.sql("select request_type, count(*) from dsr_events where event = 'received' "
+                             "group by all").fetchall())
+        assert types["access"] > types["rectification"] and types["erasure"] > types["objection"]
+        non_eea = con.sql("select distinct country from transfers where country not in "
+                          "('SE','DE','FI','NO','DK')").fetchall()
+        assert {("US",), ("IN",)} <= set(non_eea)
+        versions = con.sql("select banner_version, avg(case when action = 'reject_all' then 1 else 0 end) "
+                           "from consent_events where action <> 'shown' group by all order by 1").fetchall()
+        assert len(versions) == 3 and versions[1][1] > 2 * versions[0][1], "the reject button shows an effect"
+    finally:
+        con.close()
