@@ -77,6 +77,52 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _run(db_arg: str | None, name: str, **params):
+    """Run a named query read-only against the store (the same queries the pages use)."""
+    from dashboard import sql, store
+
+    with store.read_only(config.db_path(db_arg)) as con:
+        return sql.run(con, name, **params)
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from dashboard.deadlines import sla_params
+
+    as_of = args.as_of or date.today()
+    within = config.settings().at_risk_working_days if args.within_days is None else args.within_days
+    # The page's queue query, filtered to the states that need action: the page and the alerts agree.
+    alerts = _run(args.db, "rpt_request_queue", types=[], statuses=["overdue", "at_risk"], channels=[],
+                  **sla_params(as_of, at_risk_days=within))
+    overdue = alerts.filter(alerts["sla_status"] == "overdue").height
+    if args.json:
+        print(json.dumps({"as_of": as_of.isoformat(), "within_working_days": within, "overdue": overdue,
+                          "due_soon": alerts.height - overdue,
+                          "requests": alerts.to_dicts()}, default=str, indent=2))
+    else:
+        if alerts.is_empty():
+            print(f"As of {as_of}: no request is overdue or due within {within} working days.")
+        else:
+            print(f"As of {as_of}: {overdue} overdue, {alerts.height - overdue} due within {within} working days.")
+            for r in alerts.iter_rows(named=True):
+                when = (f"{r['days_late']} days overdue" if r["sla_status"] == "overdue"
+                        else f"{r['working_days_left']} working days left")
+                print(f"  {r['request_id']:<16} {r['request_type']:<14} received {r['received_day']}  "
+                      f"deadline {r['deadline']}  {when}")
+    return 1 if overdue else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Privacy Audit Dashboard command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,9 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--until", default=None, help="last day of the logs (default 2026-11-24)")
     p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("alerts", help="overdue and soon-due requests; exit 1 when any is overdue")
+    p.add_argument("--as-of", type=_date, help="the day to judge on (default: today)")
+    p.add_argument("--within-days", type=int, help="due within this many working days (default 5)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_db(p)
+    p.set_defaults(func=cmd_alerts)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from dashboard.store import StoreMissing
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreMissing as exc:
+        print(exc, file=sys.stderr)
+        return 2

@@ -71,3 +71,26 @@ def from_settings() -> WorkingCalendar:
 
     s = settings()
     return WorkingCalendar(s.holiday_country, s.holiday_categories)
+
+
+HOLIDAY_YEARS = range(2010, 2061)
+
+
+@functools.cache
+def _non_working_weekdays(country: str, categories: tuple[str, ...]) -> tuple[date, ...]:
+    cal = WorkingCalendar(country, categories)
+    return tuple(cal.non_working_weekdays(date(HOLIDAY_YEARS[0], 1, 1), date(HOLIDAY_YEARS[-1], 12, 31)))
+
+
+def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
+    """The parameters every request query takes: the as-of day, the holiday list and the configured options."""
+    from dashboard.config import settings
+
+    s = settings()
+    return {
+        "as_of": as_of,
+        "holidays": list(_non_working_weekdays(s.holiday_country, s.holiday_categories)),
+        "at_risk_days": s.at_risk_working_days if at_risk_days is None else at_risk_days,
+        "clock_start": s.clock_start,
+        "tz": s.timezone,
+    }

@@ -1,6 +1,8 @@
 """Named queries: queries/<name>.sql, run with bound $parameters and returned as polars frames.
 
-No streamlit here, so the CLI, the pages and the tests run exactly the same SQL.
+A query may build on another with `{{ ref('name') }}` (as in dbt): the referenced query is inlined as a
+subquery, so a rule such as a request's deadline is written once, in its own file, and every query that needs it
+refers to that file. No streamlit here, so the CLI, the pages and the tests run exactly the same SQL.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import polars as pl
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"(?<![:$\w])\$([a-zA-Z_]\w*)")
+_REF = re.compile(r"\{\{\s*ref\(\s*'([a-z0-9_]+)'\s*\)\s*\}\}")
 
 
 class QueryError(ValueError):
@@ -27,7 +30,8 @@ def load(name: str) -> str:
     path = QUERY_DIR / f"{name}.sql"
     if not path.is_file():
         raise QueryError(f"no query named {name!r} in {QUERY_DIR}")
-    return path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    return _REF.sub(lambda m: "(\n" + load(m.group(1)) + "\n)", text)
 
 
 def parameters(name: str) -> set[str]:

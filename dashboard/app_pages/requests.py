@@ -1,8 +1,148 @@
-from dashboard.app_pages._coming import coming
+"""Requests: data subject requests against their statutory deadlines (GDPR Art. 12(3))."""
 
-coming("Requests", [
-    "data subject requests received, closed, on time, open, overdue and at risk, with statutory deadlines "
-    "(GDPR Art. 12(3), counted per Regulation 1182/71 with Swedish holidays)",
-    "the open queue sorted by working days left, late and overdue lists, and a request's timeline",
-    "repeat access requests within a year",
-])
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, filters
+from dashboard.contract import CHANNELS, REQUEST_TYPES
+from dashboard.db import run_query
+from dashboard.deadlines import sla_params
+from dashboard.exports import csv_bytes
+
+STATUS_LABELS = {"overdue": "🔴 overdue", "at_risk": "🟠 at risk", "pending": "🟢 pending", "late": "🔴 late",
+                 "on_time": "🟢 on time", "outside_sla": "⚪ withdrawn"}
+SLA_DOC = Path(__file__).resolve().parents[2] / "docs" / "sla.md"
+
+period: filters.Period = st.session_state["period"]
+sla = sla_params(period.as_of)
+
+st.title("Data subject requests")
+st.caption(
+    "A request must be answered within one month of receipt, or three months when extended within the first month "
+    "(GDPR Art. 12(3)). The month ends on the same date next month (or that month's last day) and moves to the next "
+    "Swedish working day; states are as of the as-of date."
+)
+with st.expander("The rules in full (docs/sla.md)"):
+    st.markdown(SLA_DOC.read_text(encoding="utf-8"))
+
+
+def kpis(p: filters.Period) -> dict:
+    frame = run_query("rpt_request_kpis", date_from=p.start, date_to=p.end, **sla)
+    return frame.row(0, named=True)
+
+
+def delta(now, before, fmt="{:+,.0f}"):
+    if now is None or before is None:
+        return None
+    return fmt.format(now - before)
+
+
+now, before = kpis(period), kpis(period.previous())
+if not now["received"]:
+    st.info(f"No request was received between {period.start} and {period.end}. Widen the period in the sidebar, "
+            "or load dsr_events (see docs/data-contract.md).")
+cols = st.columns(4) + st.columns(4)
+rate = now["on_time_rate"]
+cells = [
+    ("Received", now["received"], delta(now["received"], before["received"]), "off"),
+    ("Closed", now["closed"], delta(now["closed"], before["closed"]), "off"),
+    ("On time", "–" if rate is None else f"{rate:.1%}",
+     None if rate is None or before["on_time_rate"] is None
+     else f"{(rate - before['on_time_rate']) * 100:+.1f} pp", "normal"),
+    ("Open", now["open"], delta(now["open"], before["open"]), "off"),
+    ("Overdue", now["overdue"], delta(now["overdue"], before["overdue"]), "inverse"),
+    ("At risk", now["at_risk"], delta(now["at_risk"], before["at_risk"]), "inverse"),
+    ("Median days", "–" if now["median_days_to_close"] is None else f"{now['median_days_to_close']:.0f}",
+     delta(now["median_days_to_close"], before["median_days_to_close"], "{:+.1f}"), "inverse"),
+    ("90th pct days", "–" if now["p90_days_to_close"] is None else f"{now['p90_days_to_close']:.0f}",
+     delta(now["p90_days_to_close"], before["p90_days_to_close"], "{:+.1f}"), "inverse"),
+]
+for col, (label, value, change, colour) in zip(cols, cells):
+    col.metric(label, value, change, delta_color=colour, border=True,
+               help=f"Requests received {period.start} – {period.end}, as of {period.as_of}; change against "
+                    f"{period.previous().start} – {period.previous().end}.")
+
+grain = filters.url_value("grain", "week", allowed=["week", "month"])
+grain = st.segmented_control("Volume per", ["week", "month"], default=grain, key="req_grain") or "week"
+left, right = st.columns(2)
+with left:
+    volume = run_query("rpt_request_volume", date_from=period.start, date_to=period.end, grain=grain, **sla)
+    if volume.is_empty():
+        st.caption("No requests in the period.")
+    else:
+        st.plotly_chart(charts.request_volume(volume, grain), width="stretch")
+with right:
+    distribution = run_query("rpt_request_time_to_close", date_from=period.start, date_to=period.end, **sla)
+    if distribution.is_empty():
+        st.caption("No request received in the period has been closed yet.")
+    else:
+        st.plotly_chart(charts.time_to_close(distribution), width="stretch")
+
+st.subheader("Queue: open requests")
+f1, f2, f3 = st.columns(3)
+url_list = lambda key, allowed: [v for v in (st.query_params.get(key) or "").split(",") if v in allowed]  # noqa: E731
+types = f1.multiselect("Type", REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder="All types")
+statuses = f2.multiselect("State", ["overdue", "at_risk", "pending"],
+                          default=url_list("state", ["overdue", "at_risk", "pending"]), placeholder="All states")
+channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
+filters.keep_in_url(grain=grain if grain != "week" else None, type=",".join(types), state=",".join(statuses),
+                    channel=",".join(channels))
+queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, **sla)
+
+
+def labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col("sla_status").replace_strict(STATUS_LABELS, default=pl.col("sla_status")))
+
+
+if queue.is_empty():
+    st.success(f"No open request matches, as of {period.as_of}.")
+else:
+    st.caption(f"{queue.height} open request(s) as of {period.as_of}, overdue first. Select a row for its "
+               "timeline.")
+    picked = st.dataframe(
+        labelled(queue), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        key="queue_table",
+        column_config={"request_id": "Request", "request_type": "Type", "channel": "Channel",
+                       "sla_status": "State", "received_day": "Received", "deadline": "Deadline",
+                       "is_extended": "Extended", "working_days_left": "Working days left",
+                       "calendar_days_left": "Days left", "days_late": "Days overdue"},
+    )
+    st.download_button("Download the queue (CSV)", csv_bytes(queue), "request-queue.csv", "text/csv")
+    rows = picked.selection.rows if picked else []
+    if rows:
+        st.session_state["req_timeline"] = queue["request_id"][rows[0]]
+
+st.subheader("Late and overdue")
+late = run_query("rpt_requests_late", date_from=period.start, date_to=period.end, **sla)
+if late.is_empty():
+    st.success("Every request received in the period was answered on time or is still within its deadline.")
+else:
+    st.caption(f"{late.height} request(s) received in the period were closed after their deadline or are overdue "
+               f"as of {period.as_of}.")
+    st.dataframe(labelled(late), hide_index=True, width="stretch",
+                 column_config={"days_late": "Days late", "has_invalid_extension": "Extended too late"})
+    st.download_button("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv")
+
+st.subheader("A request's timeline")
+request_id = st.text_input("Request id", key="req_timeline", max_chars=100,
+                           placeholder="e.g. REQ-000123, or select a row in the queue")
+if request_id:
+    timeline = run_query("rpt_request_timeline", request_id=request_id.strip(), as_of=period.as_of, tz=sla["tz"])
+    if timeline.is_empty():
+        st.warning(f"No events for request {request_id!r} up to {period.as_of}.")
+    else:
+        st.dataframe(timeline, hide_index=True, width="stretch",
+                     column_config={"occurred_at": st.column_config.DatetimeColumn("When",
+                                                                                   format="YYYY-MM-DD HH:mm")})
+
+st.subheader("Repeat access requests")
+repeats = run_query("rpt_repeat_access", date_from=period.start, date_to=period.end, **sla)
+st.caption("Access requests in the period from a subject who made one within the previous 365 days. The policy "
+           "promises one free copy (registerutdrag) a year; a later one may carry a fee.")
+if repeats.is_empty():
+    st.success("No subject asked for a second copy within a year.")
+else:
+    st.dataframe(repeats, hide_index=True, width="stretch")
+    st.download_button("Download repeat access requests (CSV)", csv_bytes(repeats), "repeat-access.csv", "text/csv")

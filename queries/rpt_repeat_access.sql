@@ -1,0 +1,28 @@
+-- Access requests received in the period from a subject who had already made one within the previous 365 days
+-- (the policy promises one free copy a year: later ones may carry a fee).
+with access as (
+    select
+        subject_ref,
+        request_id,
+        received_day,
+        lag(request_id) over (partition by subject_ref order by received_day, request_id) as previous_request_id,
+        lag(received_day) over (partition by subject_ref order by received_day, request_id) as previous_day,
+    from {{ ref('stg_request_states') }}
+    where request_type = 'access'
+),
+
+final as (
+    select
+        subject_ref,
+        request_id,
+        received_day,
+        previous_request_id,
+        previous_day,
+        received_day - previous_day as days_since_previous,
+    from access
+    where received_day between $date_from and $date_to
+        and received_day - previous_day <= 365
+)
+
+select * from final
+order by received_day desc, subject_ref

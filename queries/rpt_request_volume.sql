@@ -1,0 +1,9 @@
+-- Requests received per week or month ($grain) and type, in the period.
+select
+    cast(date_trunc($grain, received_day) as date) as period_start,
+    request_type,
+    count(*) as requests,
+from {{ ref('stg_request_states') }}
+where received_day between $date_from and $date_to
+group by all
+order by period_start, request_type

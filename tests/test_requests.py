@@ -1,0 +1,174 @@
+"""Request states from the SQL rule: held to the Python reference, on hand-made logs, on the planted sample."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import sql
+from dashboard.deadlines import WorkingCalendar, sla_params
+from dashboard.ingest import ingest_file
+from tests.helpers import write
+
+CAL = WorkingCalendar()
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def states(db, as_of: date, **overrides) -> dict[str, dict]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        params = {**sla_params(as_of), **overrides}
+        frame = sql.run(con, "stg_request_states", **params)
+    finally:
+        con.close()
+    return {r["request_id"]: r for r in frame.iter_rows(named=True)}
+
+
+def event(rid, day, kind, n, **extra):
+    row = {"event_id": f"{rid}-{n}", "request_id": rid, "occurred_at": f"{day}T12:00:00+01:00", "event": kind,
+           "request_type": "", "channel": "", "subject_ref": "", "note": ""}
+    if kind == "received":
+        row.update(request_type="access", channel="web", subject_ref=f"S-{rid}")
+    row.update(extra)
+    return row
+
+
+def test_sql_deadlines_equal_the_python_rule_for_every_day_of_five_years(tmp_path, db):
+    rows, day = [], date(2021, 1, 1)
+    while day <= date(2025, 12, 31):
+        rows.append(event(f"A{day}", day, "received", 1))
+        rows.append(event(f"B{day}", day, "received", 1))
+        rows.append(event(f"B{day}", day + timedelta(days=1), "extended", 2))
+        day += timedelta(days=1)
+    assert ingest_file(str(write(tmp_path / "dsr_events.csv", rows)), db).exit_code == 0
+    got = states(db, date(2026, 6, 30))
+    assert len(got) == 2 * (date(2025, 12, 31) - date(2021, 1, 1)).days + 2
+    for rid, r in got.items():
+        received = date.fromisoformat(rid[1:])
+        months = 3 if rid[0] == "B" else 1
+        assert r["deadline"] == CAL.deadline(received, months), rid
+        assert r["one_month_deadline"] == CAL.deadline(received), rid
+
+
+def test_states_on_hand_made_requests(tmp_path, db):
+    d = date(2026, 3, 2)  # Monday; one-month deadline 2026-04-02 (Thursday)
+    deadline = CAL.deadline(d)
+    assert deadline == date(2026, 4, 2)
+    rows = [
+        event("on-deadline", d, "received", 1), event("on-deadline", deadline, "completed", 2),
+        event("day-after", d, "received", 1), event("day-after", deadline + timedelta(days=1), "completed", 2),
+        event("rejected-late", d, "received", 1), event("rejected-late", date(2026, 4, 7), "rejected", 2),
+        event("withdrawn", d, "received", 1), event("withdrawn", date(2026, 5, 20), "withdrawn", 2),
+        event("valid-ext", d, "received", 1), event("valid-ext", deadline, "extended", 2),
+        event("valid-ext", date(2026, 5, 20), "completed", 3),
+        event("late-ext", d, "received", 1), event("late-ext", deadline + timedelta(days=1), "extended", 2),
+        event("late-ext", date(2026, 4, 20), "completed", 3),
+        event("open-overdue", d, "received", 1),
+        event("after-as-of", d, "received", 1), event("after-as-of", date(2026, 6, 1), "completed", 2),
+        # as of 2026-04-20 (Monday): deadline 2026-04-27 is 5 working days ahead -> at risk
+        event("at-risk", date(2026, 3, 27), "received", 1),
+        # deadline 2026-04-28: 6 working days ahead -> pending
+        event("pending", date(2026, 3, 28), "received", 1),
+        event("orphan", d, "completed", 1),
+    ]
+    ingest_file(str(write(tmp_path / "dsr_events.csv", rows)), db)
+    got = states(db, date(2026, 4, 20))
+    assert "orphan" not in got
+    expect = {
+        "on-deadline": ("completed", "on_time"), "day-after": ("completed", "late"),
+        "rejected-late": ("rejected", "late"), "withdrawn": ("open", "overdue"),
+        "valid-ext": ("open", "pending"), "late-ext": ("completed", "late"),
+        "open-overdue": ("open", "overdue"), "after-as-of": ("open", "overdue"),
+        "at-risk": ("open", "at_risk"), "pending": ("open", "pending"),
+    }
+    assert {k: (v["state"], v["sla_status"]) for k, v in got.items()} == expect
+    assert got["valid-ext"]["is_extended"] and got["valid-ext"]["deadline"] == CAL.deadline(d, 3)
+    assert got["late-ext"]["has_invalid_extension"] and got["late-ext"]["deadline"] == deadline
+    assert got["day-after"]["days_to_close"] == 32 and got["day-after"]["days_late"] == 1
+    assert got["at-risk"]["working_days_left"] == 5 and got["pending"]["working_days_left"] == 6
+    assert got["open-overdue"]["days_late"] == (date(2026, 4, 20) - deadline).days
+    later = states(db, date(2026, 6, 30))
+    assert later["withdrawn"]["sla_status"] == "outside_sla"
+    assert later["after-as-of"]["sla_status"] == "late"
+    assert later["valid-ext"]["sla_status"] == "on_time"
+
+
+def test_the_clock_can_start_at_identity_verification(tmp_path, db):
+    rows = [event("r", date(2026, 1, 10), "received", 1), event("r", date(2026, 1, 20), "identity_verified", 2)]
+    ingest_file(str(write(tmp_path / "dsr_events.csv", rows)), db)
+    assert states(db, date(2026, 1, 25))["r"]["deadline"] == CAL.deadline(date(2026, 1, 10))
+    verified = states(db, date(2026, 1, 25), clock_start="identity_verified")["r"]
+    assert verified["deadline"] == CAL.deadline(date(2026, 1, 20))
+    assert verified["days_to_close"] is None
+
+
+def test_the_planted_requests_have_the_right_state(sample_store, manifest):
+    as_of = date.fromisoformat(manifest["as_of"])
+    got = states(sample_store, as_of)
+    planted = manifest["planted"]["requests"]
+    for item in planted["overdue"]:
+        r = got[item["request_id"]]
+        assert (r["sla_status"], str(r["deadline"])) == ("overdue", item["deadline"])
+    for item in planted["late"]:
+        r = got[item["request_id"]]
+        assert (r["sla_status"], str(r["closed_day"])) == ("late", item["completed"])
+    for item in planted["at_risk"]:
+        assert got[item["request_id"]]["sla_status"] == "at_risk"
+    (valid,) = planted["valid_extension"]
+    assert got[valid["request_id"]]["is_extended"] and got[valid["request_id"]]["sla_status"] == "on_time"
+    (invalid,) = planted["invalid_extension"]
+    r = got[invalid["request_id"]]
+    assert r["has_invalid_extension"] and not r["is_extended"] and r["sla_status"] == "late"
+    assert str(r["deadline"]) == invalid["deadline"]
+    orphan = planted["orphan_events"][0]["request_id"]
+    assert orphan not in got
+
+
+def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
+    as_of = date.fromisoformat(manifest["as_of"])
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        repeats = sql.run(con, "rpt_repeat_access", date_from=as_of - timedelta(days=730), date_to=as_of,
+                          **sla_params(as_of))
+    finally:
+        con.close()
+    found = repeats.group_by("subject_ref").len()
+    counts = dict(found.iter_rows())
+    for item in manifest["planted"]["requests"]["repeat_access_subjects"]:
+        assert counts.get(item["subject_ref"]) == item["access_requests"] - 1, item
+
+
+def _alerts(db, as_of):
+    out = subprocess.run([sys.executable, "-m", "dashboard", "alerts", "--as-of", as_of, "--db", str(db), "--json"],
+                         capture_output=True, text=True)
+    return out.returncode, json.loads(out.stdout)
+
+
+def test_alerts_exit_status_and_the_page_agree(sample_store, manifest, monkeypatch):
+    code, alerts = _alerts(sample_store, manifest["as_of"])
+    assert code == 1 and alerts["overdue"] == len(manifest["planted"]["requests"]["overdue"])
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"as_of": manifest["as_of"], "to": manifest["as_of"], "state": "overdue,at_risk"})
+    at.run()
+    at.switch_page("app_pages/requests.py").run()
+    assert not at.exception
+    queue = at.dataframe[0].value
+    assert list(queue["request_id"]) == [r["request_id"] for r in alerts["requests"]]
+    assert list(queue["deadline"].astype(str)) == [r["deadline"] for r in alerts["requests"]]
+    overdue_metric = next(m for m in at.metric if m.label == "Overdue")
+    assert int(overdue_metric.value) <= alerts["overdue"]
+
+
+def test_alerts_exit_zero_when_nothing_is_overdue(sample_store):
+    code, alerts = _alerts(sample_store, "2025-06-01")
+    assert code == 0 and alerts["overdue"] == 0 and alerts["due_soon"] >= 1
