@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, filters
+from dashboard import charts, filters, ui
 from dashboard.contract import LOGS
 from dashboard.db import run_query
 
@@ -17,17 +17,14 @@ cols = st.columns(len(rows))
 for col, row in zip(cols, rows.iter_rows(named=True)):
     col.metric(row["log_name"], f"{row['row_count']:,}".replace(",", " "),
                help=f"{row['first_day'] or '–'} to {row['last_day'] or '–'}", border=True)
-st.dataframe(rows, hide_index=True, width="stretch",
-             column_config={"log_name": "Log", "row_count": "Rows", "first_day": "First day",
-                            "last_day": "Last day"})
+ui.table(rows, {"log_name": "Log", "row_count": "Rows"})
 
 st.subheader("Last ingests")
 runs = run_query("dq_last_ingests", limit=20)
 if runs.is_empty():
     st.info("Nothing has been loaded yet: `python -m dashboard ingest FILE...`.")
 else:
-    st.dataframe(runs, hide_index=True, width="stretch",
-                 column_config={"finished_at": st.column_config.DatetimeColumn("Finished", format="YYYY-MM-DD HH:mm")})
+    ui.table(runs, {"run_id": "Run", "log_name": "Log", "finished_at": "Finished"})
 
 st.subheader("Rejected rows")
 log_choice = filters.url_value("dq_log", "", allowed=["", *LOGS])
@@ -54,7 +51,8 @@ else:
     total = int(rejected["total_rows"][0]) if rejected.height else 0
     st.caption(f"{total} rejection(s) match; showing {rejected.height} from number {(page - 1) * PAGE_SIZE + 1}. "
                "Personal pseudonyms in the rows are masked.")
-    st.dataframe(rejected.drop("total_rows"), hide_index=True, width="stretch")
+    ui.table(rejected.drop("total_rows"), {"log_name": "Log", "row_number": "Row", "column_name": "Column",
+                                           "row_json": "Row as read (pseudonyms masked)"})
 
 st.subheader("Orphan events")
 orphans = run_query("dq_orphan_events", limit=500)
@@ -62,4 +60,4 @@ if orphans.is_empty():
     st.success("Every event belongs to a request or hold that the logs start.")
 else:
     st.caption("Events whose request or hold has no starting event: the source system lost or never exported it.")
-    st.dataframe(orphans, hide_index=True, width="stretch")
+    ui.table(orphans, {"log_name": "Log", "ref_id": "Request or hold"})

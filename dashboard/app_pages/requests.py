@@ -2,17 +2,17 @@
 
 from pathlib import Path
 
-import polars as pl
 import streamlit as st
 
-from dashboard import charts, filters
+from dashboard import charts, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query
 from dashboard.deadlines import sla_params
 from dashboard.exports import csv_bytes
 
-STATUS_LABELS = {"overdue": "🔴 overdue", "at_risk": "🟠 at risk", "pending": "🟢 pending", "late": "🔴 late",
-                 "on_time": "🟢 on time", "outside_sla": "⚪ withdrawn"}
+LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
+          "closed_day": "Closed", "is_extended": "Extended", "has_invalid_extension": "Extended too late",
+          "calendar_days_left": "Days left", "days_late": "Days overdue"}
 SLA_DOC = Path(__file__).resolve().parents[2] / "docs" / "sla.md"
 
 period: filters.Period = st.session_state["period"]
@@ -92,23 +92,13 @@ filters.keep_in_url(grain=grain if grain != "week" else None, type=",".join(type
 queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, **sla)
 
 
-def labelled(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.col("sla_status").replace_strict(STATUS_LABELS, default=pl.col("sla_status")))
-
-
 if queue.is_empty():
     st.success(f"No open request matches, as of {period.as_of}.")
 else:
     st.caption(f"{queue.height} open request(s) as of {period.as_of}, overdue first. Select a row for its "
                "timeline.")
-    picked = st.dataframe(
-        labelled(queue), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        key="queue_table",
-        column_config={"request_id": "Request", "request_type": "Type", "channel": "Channel",
-                       "sla_status": "State", "received_day": "Received", "deadline": "Deadline",
-                       "is_extended": "Extended", "working_days_left": "Working days left",
-                       "calendar_days_left": "Days left", "days_late": "Days overdue"},
-    )
+    picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
+                      key="queue_table")
     st.download_button("Download the queue (CSV)", csv_bytes(queue), "request-queue.csv", "text/csv")
     rows = picked.selection.rows if picked else []
     if rows:
@@ -121,8 +111,7 @@ if late.is_empty():
 else:
     st.caption(f"{late.height} request(s) received in the period were closed after their deadline or are overdue "
                f"as of {period.as_of}.")
-    st.dataframe(labelled(late), hide_index=True, width="stretch",
-                 column_config={"days_late": "Days late", "has_invalid_extension": "Extended too late"})
+    ui.table(late, {**LABELS, "days_late": "Days late"}, colour=("sla_status",))
     st.download_button("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv")
 
 st.subheader("A request's timeline")
@@ -133,9 +122,7 @@ if request_id:
     if timeline.is_empty():
         st.warning(f"No events for request {request_id!r} up to {period.as_of}.")
     else:
-        st.dataframe(timeline, hide_index=True, width="stretch",
-                     column_config={"occurred_at": st.column_config.DatetimeColumn("When",
-                                                                                   format="YYYY-MM-DD HH:mm")})
+        ui.table(timeline, {"occurred_at": "When"})
 
 st.subheader("Repeat access requests")
 repeats = run_query("rpt_repeat_access", date_from=period.start, date_to=period.end, **sla)
@@ -144,5 +131,5 @@ st.caption("Access requests in the period from a subject who made one within the
 if repeats.is_empty():
     st.success("No subject asked for a second copy within a year.")
 else:
-    st.dataframe(repeats, hide_index=True, width="stretch")
+    ui.table(repeats, {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
     st.download_button("Download repeat access requests (CSV)", csv_bytes(repeats), "repeat-access.csv", "text/csv")

@@ -1,0 +1,43 @@
+"""Shared rendering of result tables: human column names, dates as dates, state cells coloured."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+# Background colours for states and severities: red needs action, amber soon, green fine, grey out of scope.
+STATE_COLOURS = {
+    "overdue": "#f8d7da", "late": "#f8d7da", "breach": "#f8d7da", "high": "#f8d7da", "violation": "#f8d7da",
+    "at_risk": "#fff3cd", "attention": "#fff3cd", "medium": "#fff3cd", "review": "#fff3cd",
+    "pending": "#d1e7dd", "on_time": "#d1e7dd", "on track": "#d1e7dd", "low": "#e2e3e5",
+    "outside_sla": "#e2e3e5",
+}
+
+
+def _label(name: str) -> str:
+    text = name.replace("_", " ")
+    for prefix in ("is ", "has "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text[:1].upper() + text[1:]
+
+
+def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tuple[str, ...] = (),
+          **kwargs):
+    """st.dataframe with readable headers, YYYY-MM-DD dates and coloured state columns."""
+    labels = labels or {}
+    config = {}
+    for name, dtype in frame.schema.items():
+        label = labels.get(name, _label(name))
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+        else:
+            config[name] = label
+    data = frame
+    if colour:
+        data = frame.to_pandas().style.map(
+            lambda v: f"background-color: {STATE_COLOURS[v]}" if v in STATE_COLOURS else "", subset=list(colour)
+        ).format(precision=0, na_rep="", thousands=" ")
+    return st.dataframe(data, hide_index=True, width="stretch", column_config=config, **kwargs)
