@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import db, filters
 
-st.set_page_config(page_title="Privacy Audit Dashboard", page_icon=":material/shield_lock:", layout="wide")
+st.set_page_config(page_title="Privacy Audit Dashboard", page_icon="🛡️", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -34,3 +34,47 @@ def time_to_close(distribution: pl.DataFrame):
         fig.add_vline(x=days, line_dash="dash", line_color="#b03a2e", annotation_text=label,
                       annotation_position="top")
     return fig
+
+
+def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
+    label = {"transfers": "Transfers", "records": "Records"}[measure]
+    fig = px.bar(breakdown, x="recipient_type", y=measure, color="mechanism",
+                 labels={"recipient_type": "Recipient type", measure: label, "mechanism": "Mechanism"},
+                 title=f"{label} by recipient type and mechanism",
+                 category_orders={"mechanism": ["eea", "adequacy", "scc", "bcr", "derogation", "none"]})
+    fig.update_layout(barmode="stack")
+    return fig
+
+
+def non_eea_share(trend: pl.DataFrame, grain: str):
+    fig = px.line(trend, x="period_start", y="non_eea_share", markers=True,
+                  labels={"period_start": grain.capitalize(), "non_eea_share": "Share outside the EU/EEA"},
+                  title=f"Share of transfers going outside the EU/EEA, per {grain}", hover_data=["transfers", "non_eea"])
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+def destinations_map(countries: pl.DataFrame):
+    """Records per destination country on a world map (ISO-3 codes, as plotly's map wants)."""
+    import pycountry
+
+    iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    names = {c.alpha_2: c.name for c in pycountry.countries}
+    frame = countries.with_columns(
+        pl.col("country").replace_strict(iso3, default=None).alias("iso3"),
+        pl.col("country").replace_strict(names, default=pl.col("country")).alias("name"),
+        pl.when(pl.col("is_eea")).then(pl.lit("EU/EEA")).otherwise(pl.lit("outside EU/EEA")).alias("region"),
+    )
+    fig = px.choropleth(frame, locations="iso3", color="records", hover_name="name",
+                        hover_data={"iso3": False, "transfers": True, "records": True, "region": True,
+                                    "with_findings": True},
+                        color_continuous_scale="Blues", labels={"records": "Records", "with_findings": "With findings"},
+                        title="Where personal data went: records per destination country")
+    fig.update_geos(showframe=False, showcoastlines=False, showland=True, landcolor="#eeeeee", showcountries=True,
+                    countrycolor="#ffffff", projection_type="natural earth")
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+# Plotly fetches map outlines from a CDN by default; the app serves its own copy (dashboard/static/topojson).
+MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}

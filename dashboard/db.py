@@ -45,3 +45,11 @@ def store_ready() -> bool:
         "See README.md for the log formats."
     )
     return False
+
+
+def run_query_uncached(name: str, **params) -> pl.DataFrame:
+    """For exports built when a download is clicked (outside the script run, so outside st.cache_data)."""
+    if "tz" in sql.parameters(name):
+        params.setdefault("tz", config.settings().timezone)
+    with store.read_only(store_path()) as con:
+        return sql.run(con, name, **params)

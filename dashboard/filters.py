@@ -55,9 +55,19 @@ def url_value(param: str, default, allowed: list | None = None):
     return raw
 
 
+def url_list(param: str, allowed) -> list[str]:
+    """A multi-valued page filter from the URL (comma-separated), keeping only allowed values."""
+    allowed = set(allowed)
+    return [v for v in (st.query_params.get(param) or "").split(",") if v in allowed]
+
+
 def keep_in_url(**values) -> None:
     """Write filters to the URL (empty values are removed so links stay short)."""
     for key, value in values.items():
+        if isinstance(value, (list, tuple)):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "1" if value else ""
         text = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
         if text:
             if st.query_params.get(key) != text:

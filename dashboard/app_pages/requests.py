@@ -82,13 +82,12 @@ with right:
 
 st.subheader("Queue: open requests")
 f1, f2, f3 = st.columns(3)
-url_list = lambda key, allowed: [v for v in (st.query_params.get(key) or "").split(",") if v in allowed]  # noqa: E731
+url_list = filters.url_list
 types = f1.multiselect("Type", REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder="All types")
 statuses = f2.multiselect("State", ["overdue", "at_risk", "pending"],
                           default=url_list("state", ["overdue", "at_risk", "pending"]), placeholder="All states")
 channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
-filters.keep_in_url(grain=grain if grain != "week" else None, type=",".join(types), state=",".join(statuses),
-                    channel=",".join(channels))
+filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
 queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, **sla)
 
 

@@ -1,7 +1,137 @@
-from dashboard.app_pages._coming import coming
+"""Transfers: the staff transfer log with fast filters and exports, and the third-country rules."""
 
-coming("Transfers", [
-    "the transfer log with fast filters (recipient, type, country, EEA, mechanism, basis, purpose) and exports",
-    "non-EEA transfers and whether each has a valid safeguard (adequacy in force, SCCs, BCRs)",
-    "disclosures to authorities, and sales without consent",
-])
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import charts, config, filters, ui
+from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
+from dashboard.db import run_query, run_query_uncached
+from dashboard.exports import EXCEL_MAX_ROWS, csv_bytes, excel_bytes
+from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "transfers.md"
+PAGE_SIZES = [25, 50, 100, 250]
+
+period: filters.Period = st.session_state["period"]
+base = base_params(period.start, period.end, config.settings().timezone)
+
+st.title("Transfers")
+st.caption("Every disclosure of personal data to another party. Outside the EU/EEA a transfer needs an adequacy "
+           "decision in force that day, standard contractual clauses or binding corporate rules (GDPR Art. 44-49); "
+           "the policy also promises no sale of personal data without consent.")
+with st.expander("The rules in full (docs/transfers.md)"):
+    st.markdown(DOC.read_text(encoding="utf-8"))
+
+countries_all = run_query("rpt_transfer_countries", **base, **TransferFilter().params())["country"].to_list()
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+    recipient = c1.text_input("Recipient contains", value=filters.url_value("recipient", "")[:200], max_chars=200)
+    types = c2.multiselect("Recipient type", RECIPIENT_TYPES, default=filters.url_list("rtype", RECIPIENT_TYPES),
+                           placeholder="All")
+    countries = c3.multiselect("Country", sorted(countries_all), default=filters.url_list("country", countries_all),
+                               placeholder="All")
+    regions = {"": "All", "eea": "EU/EEA", "non_eea": "Outside EU/EEA"}
+    region = c4.selectbox("Region", list(regions), format_func=regions.get,
+                          index=list(regions).index(filters.url_value("region", "", allowed=list(regions))))
+    c5, c6, c7, c8, c9 = st.columns([1, 1, 1, 1, 1])
+    mechanisms = c5.multiselect("Mechanism", MECHANISMS, default=filters.url_list("mechanism", MECHANISMS),
+                                placeholder="All")
+    bases = c6.multiselect("Legal basis", TRANSFER_BASES, default=filters.url_list("basis", TRANSFER_BASES),
+                           placeholder="All")
+    purposes = c7.multiselect("Purpose", PURPOSES, default=filters.url_list("purpose", PURPOSES), placeholder="All")
+    categories = c8.multiselect("Data category", DATA_CATEGORIES,
+                                default=filters.url_list("category", DATA_CATEGORIES), placeholder="All")
+    only_findings = c9.toggle("Only findings", value=st.query_params.get("findings") == "1")
+    rule = filters.url_value("rule", "", allowed=["", *RULES])
+    if rule:
+        st.info(f"Showing the rows that break: **{RULES[rule].title}**.")
+        if st.button("Show all rows again", icon=":material/close:"):
+            rule = ""
+
+flt = TransferFilter(recipient, tuple(types), tuple(countries), region, tuple(mechanisms), tuple(bases),
+                     tuple(purposes), tuple(categories), only_findings, rule)
+filters.keep_in_url(recipient=recipient.strip(), rtype=types, country=countries, region=region,
+                    mechanism=mechanisms, basis=bases, purpose=purposes, category=categories,
+                    findings=only_findings, rule=rule)
+params = {**base, **flt.params()}
+
+summary = run_query("rpt_transfer_summary", **params).row(0, named=True)
+cols = st.columns(5)
+cols[0].metric("Transfers", f"{summary['transfers']:,}".replace(",", " "), border=True)
+cols[1].metric("Records", f"{summary['records']:,}".replace(",", " "), border=True)
+cols[2].metric("Outside EU/EEA", f"{summary['non_eea']:,}".replace(",", " "), border=True,
+               help=f"{summary['non_eea_records']:,} records".replace(",", " "))
+cols[3].metric("Outside EU/EEA without a valid safeguard", summary["non_eea_without_valid_mechanism"], border=True)
+cols[4].metric("Transfers with findings", summary["with_findings"], border=True)
+
+if not summary["transfers"]:
+    st.info("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters.")
+else:
+    tab_kind, tab_time, tab_map = st.tabs(["By recipient type", "Outside the EU/EEA over time", "Map"])
+    with tab_kind:
+        breakdown = run_query("rpt_transfer_breakdown", **params)
+        left, right = st.columns(2)
+        left.plotly_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch")
+        right.plotly_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch")
+    with tab_time:
+        grain = "week" if period.days <= 120 else "month"
+        trend = run_query("rpt_transfer_trend", grain=grain, **params)
+        st.plotly_chart(charts.non_eea_share(trend, grain), width="stretch")
+    with tab_map:
+        destinations = run_query("rpt_transfer_countries", **params)
+        st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG)
+
+st.subheader("Findings")
+findings = run_query("rpt_transfer_findings", **params)
+if findings.is_empty():
+    st.success("No transfer in the selection breaks a rule.")
+else:
+    for row in findings.iter_rows(named=True):
+        r = RULES[row["rule_id"]]
+        with st.container(border=True):
+            a, b = st.columns([4, 1])
+            records = f"{row['records']:,}".replace(",", " ")
+            a.markdown(f"**{r.title}** · severity {r.severity}  \n{r.explanation}  \n"
+                       f"{row['transfers']} transfer(s), {records} records, {row['first_day']} – "
+                       f"{row['last_day']}; recipients: {row['recipients']}")
+            if b.button("Show the rows", key=f"rule_{r.rule_id}"):
+                st.query_params["rule"] = r.rule_id
+                st.rerun()
+
+st.subheader("Transfer log")
+s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
+sort_by = s1.selectbox("Sort by", SORTABLE, index=SORTABLE.index(filters.url_value("sort", "occurred_at", SORTABLE)),
+                       format_func=lambda c: c.replace("_", " "))
+descending = s2.toggle("Descending", value=st.query_params.get("asc") != "1")
+page_size = s3.selectbox("Rows per page", PAGE_SIZES, index=1)
+pages = max(1, -(-summary["transfers"] // page_size))
+page = s4.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
+filters.keep_in_url(sort=sort_by if sort_by != "occurred_at" else None, asc=not descending)
+log = run_query("rpt_transfer_log", sort_by=sort_by, descending=descending, limit=page_size,
+                offset=(page - 1) * page_size, **params)
+first = (page - 1) * page_size + 1 if summary["transfers"] else 0
+st.caption(f"Rows {first}–{first + log.height - 1 if log.height else 0} of {summary['transfers']:,}".replace(",", " "))
+ui.table(log, {"is_eea": "EU/EEA", "occurred_at": "When"})
+
+e1, e2, _ = st.columns([1, 1, 3])
+e1.download_button(f"Export {summary['transfers']:,} rows as CSV".replace(",", " "),
+                   lambda: csv_bytes(run_query_uncached("rpt_transfer_export", **params)),
+                   "transfers.csv", "text/csv", disabled=not summary["transfers"])
+too_big = summary["transfers"] > EXCEL_MAX_ROWS
+e2.download_button("Export as Excel", lambda: excel_bytes(run_query_uncached("rpt_transfer_export", **params),
+                                                          "transfers"),
+                   "transfers.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   disabled=too_big or not summary["transfers"],
+                   help="More rows than one Excel sheet holds: use CSV" if too_big else None)
+
+st.subheader("Disclosures to authorities")
+authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end)
+if authorities.is_empty():
+    st.caption("No disclosure to an authority in the period.")
+else:
+    st.caption("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a legal "
+               "obligation, with the authority's case reference.")
+    ui.table(authorities, {"occurred_at": "When"})
+    st.download_button("Download disclosures to authorities (CSV)", csv_bytes(authorities),
+                       "authority-disclosures.csv", "text/csv")

@@ -1,0 +1,54 @@
+-- Transfers in the period (local dates $date_from..$date_to), classified by the rules of docs/transfers.md,
+-- with the page's filters applied (empty filter = all).
+with adequacy as (
+    select unnest($adequacy, recursive := true)
+),
+
+in_period as (
+    select
+        *,
+        cast(timezone($tz, occurred_at) as date) as local_day,
+        list_contains($eea, country) as is_eea,
+    from transfers
+    -- Bounds as instants, so DuckDB can skip row groups outside the period.
+    where occurred_at >= timezone($tz, cast($date_from as timestamp))
+        and occurred_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
+),
+
+classified as (
+    select
+        t.*,
+        exists (
+            select 1 from adequacy as a
+            where a.country = t.country
+                and t.local_day >= a.in_force_from
+                and (a.in_force_until is null or t.local_day <= a.in_force_until)
+        ) as has_adequacy_in_force,
+    from in_period as t
+),
+
+final as (
+    select
+        *,
+        list_filter([
+            case when not is_eea and mechanism = 'none' then 'non_eea_without_mechanism' end,
+            case when not is_eea and mechanism = 'adequacy' and not has_adequacy_in_force
+                then 'adequacy_not_in_force' end,
+            case when not is_eea and mechanism = 'eea' then 'eea_mechanism_outside_eea' end,
+            case when purpose = 'sale' and legal_basis <> 'consent' then 'sale_without_consent' end,
+            case when not is_eea and mechanism = 'derogation' then 'derogation_review' end,
+        ], lambda x: x is not null) as findings,
+    from classified
+)
+
+select * from final
+where ($recipient = '' or contains(lower(recipient), lower($recipient)))
+    and (len($recipient_types) = 0 or list_contains($recipient_types, recipient_type))
+    and (len($countries) = 0 or list_contains($countries, country))
+    and ($region = '' or ($region = 'eea' and is_eea) or ($region = 'non_eea' and not is_eea))
+    and (len($mechanisms) = 0 or list_contains($mechanisms, mechanism))
+    and (len($legal_bases) = 0 or list_contains($legal_bases, legal_basis))
+    and (len($purposes) = 0 or list_contains($purposes, purpose))
+    and (len($categories) = 0 or list_has_any(data_categories, $categories))
+    and (not $only_findings or len(findings) > 0)
+    and ($rule = '' or list_contains(findings, $rule))

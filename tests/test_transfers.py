@@ -1,0 +1,169 @@
+"""Transfer rules on hand-made rows (with the edges), every filter on the sample store, exports, planted cases."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import sql
+from dashboard.exports import csv_bytes, excel_bytes
+from dashboard.ingest import ingest_file
+from dashboard.transfers import SORTABLE, TransferFilter, base_params, eea_countries
+from tests.helpers import rows, write
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+TZ = "Europe/Stockholm"
+
+
+def run(db, name, date_from=date(2000, 1, 1), date_to=date(2026, 11, 24), flt=TransferFilter(), **extra):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        params = {**base_params(date_from, date_to, TZ), **flt.params(), **extra}
+        return sql.run(con, name, **{k: v for k, v in params.items() if k in sql.parameters(name)})
+    finally:
+        con.close()
+
+
+def findings_of(db) -> dict[str, list[str]]:
+    frame = run(db, "rpt_transfer_export")
+    return {r["transfer_id"]: sorted(filter(None, (r["findings"] or "").split(", "))) for r in frame.iter_rows(named=True)}
+
+
+def t(day: str, country: str, mechanism: str, purpose="hosting", basis="contract"):
+    return {"occurred_at": f"{day}T12:00:00+01:00", "country": country, "mechanism": mechanism, "purpose": purpose,
+            "legal_basis": basis}
+
+
+CASES = [
+    (t("2026-01-26", "BR", "adequacy"), [], "Brazil's decision, first day"),
+    (t("2026-01-25", "BR", "adequacy"), ["adequacy_not_in_force"], "Brazil, the day before"),
+    (t("2023-07-10", "US", "adequacy"), [], "Data Privacy Framework, first day"),
+    (t("2023-07-09", "US", "adequacy"), ["adequacy_not_in_force"], "between Privacy Shield and the DPF"),
+    (t("2020-07-15", "US", "adequacy"), [], "Privacy Shield, last day"),
+    (t("2020-07-16", "US", "adequacy"), ["adequacy_not_in_force"], "Schrems II"),
+    (t("2025-12-27", "GB", "adequacy"), [], "UK, end of the technical extension"),
+    (t("2026-06-01", "GB", "adequacy"), [], "UK, renewed"),
+    (t("2026-06-01", "SG", "adequacy"), ["adequacy_not_in_force"], "no decision for Singapore"),
+    (t("2026-06-01", "IN", "none"), ["non_eea_without_mechanism"], "no safeguard"),
+    (t("2026-06-01", "IN", "scc"), [], "standard contractual clauses"),
+    (t("2026-06-01", "US", "bcr"), [], "binding corporate rules"),
+    (t("2026-06-01", "US", "eea"), ["eea_mechanism_outside_eea"], "eea claimed outside"),
+    (t("2026-06-01", "SG", "derogation"), ["derogation_review"], "derogation to review"),
+    (t("2026-06-01", "SE", "eea", "sale", "legitimate_interest"), ["sale_without_consent"], "sale, no consent"),
+    (t("2026-06-01", "SE", "eea", "sale", "consent"), [], "sale with consent"),
+    (t("2026-06-01", "US", "none", "sale", "contract"), ["non_eea_without_mechanism", "sale_without_consent"],
+     "two rules at once"),
+    (t("2026-06-01", "CH", "adequacy"), [], "Switzerland"),
+]
+
+
+def test_every_rule_with_its_edges(tmp_path, db):
+    data = rows("transfers", *[c[0] for c in CASES])
+    assert ingest_file(str(write(tmp_path / "transfers.csv", data)), db).exit_code == 0
+    got = findings_of(db)
+    for row, (_, expected, why) in zip(data, CASES):
+        assert got[row["transfer_id"]] == sorted(expected), why
+
+
+def test_the_thirty_eea_countries_need_no_safeguard(tmp_path, db):
+    assert len(eea_countries()) == 30 and "GR" in eea_countries() and "EL" not in eea_countries()
+    data = rows("transfers", *[t("2026-06-01", c, "eea") for c in eea_countries()], t("2026-06-01", "CH", "scc"))
+    ingest_file(str(write(tmp_path / "transfers.csv", data)), db)
+    assert all(f == [] for f in findings_of(db).values())
+    summary = run(db, "rpt_transfer_summary").row(0, named=True)
+    assert (summary["transfers"], summary["non_eea"]) == (31, 1)
+
+
+def test_the_planted_transfer_problems_are_found(sample_store, manifest):
+    got = findings_of(sample_store)
+    planted = manifest["planted"]["transfers"]
+    expect = {"non_eea_mechanism_none": "non_eea_without_mechanism",
+              "adequacy_without_decision": "adequacy_not_in_force",
+              "sale_without_consent": "sale_without_consent",
+              "eea_mechanism_outside_eea": "eea_mechanism_outside_eea", "derogation": "derogation_review"}
+    for kind, rule in expect.items():
+        for item in planted[kind]:
+            assert rule in got[item["transfer_id"]], (kind, item)
+    flagged = {tid for tid, f in got.items() if f}
+    planted_ids = {i["transfer_id"] for kind in expect for i in planted[kind]}
+    assert flagged == planted_ids, "the background sample is clean"
+
+
+FILTERS = [
+    (TransferFilter(recipient="skyline"), lambda r: "skyline" in r["recipient"].lower()),
+    (TransferFilter(recipient_types=("authority",)), lambda r: r["recipient_type"] == "authority"),
+    (TransferFilter(countries=("US", "IN")), lambda r: r["country"] in ("US", "IN")),
+    (TransferFilter(region="non_eea"), lambda r: not r["is_eea"]),
+    (TransferFilter(region="eea"), lambda r: r["is_eea"]),
+    (TransferFilter(mechanisms=("scc",)), lambda r: r["mechanism"] == "scc"),
+    (TransferFilter(legal_bases=("consent",)), lambda r: r["legal_basis"] == "consent"),
+    (TransferFilter(purposes=("tax", "aml_report")), lambda r: r["purpose"] in ("tax", "aml_report")),
+    (TransferFilter(categories=("financial",)), lambda r: "financial" in r["data_categories"].split(";")),
+    (TransferFilter(only_findings=True), lambda r: bool(r["findings"])),
+    (TransferFilter(rule="sale_without_consent"), lambda r: "sale_without_consent" in r["findings"]),
+    (TransferFilter(region="non_eea", mechanisms=("adequacy",), recipient="inc"),
+     lambda r: not r["is_eea"] and r["mechanism"] == "adequacy" and "inc" in r["recipient"].lower()),
+]
+
+
+@pytest.mark.parametrize(("flt", "holds"), FILTERS, ids=[str(i) for i in range(len(FILTERS))])
+def test_every_filter_on_the_sample_store(sample_store, flt, holds):
+    everything = run(sample_store, "rpt_transfer_summary")["transfers"][0]
+    exported = run(sample_store, "rpt_transfer_export", flt=flt)
+    count = run(sample_store, "rpt_transfer_summary", flt=flt)["transfers"][0]
+    assert 0 < count < everything
+    assert exported.height == count, "the export has every filtered row, not a page"
+    assert all(holds(r) for r in exported.iter_rows(named=True))
+
+
+def test_the_period_filter_uses_local_days(tmp_path, db):
+    data = rows("transfers", {"occurred_at": "2026-02-28T23:30:00Z"}, {"occurred_at": "2026-02-28T22:30:00Z"})
+    ingest_file(str(write(tmp_path / "transfers.csv", data)), db)
+    march = run(db, "rpt_transfer_export", date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    assert march["transfer_id"].to_list() == [data[0]["transfer_id"]], "00:30 local on 1 March"
+
+
+@pytest.mark.parametrize("column", SORTABLE)
+def test_the_log_is_paged_and_sorted_in_duckdb(sample_store, column):
+    page = run(sample_store, "rpt_transfer_log", sort_by=column, descending=True, limit=40, offset=0)
+    following = run(sample_store, "rpt_transfer_log", sort_by=column, descending=True, limit=40, offset=40)
+    assert page.height == 40 and following.height == 40
+    values = page[column].to_list() + following[column].to_list()
+    assert values == sorted(values, reverse=True)
+    assert not set(page["transfer_id"]) & set(following["transfer_id"])
+    ascending = run(sample_store, "rpt_transfer_log", sort_by=column, descending=False, limit=40, offset=0)
+    assert ascending[column].to_list() == sorted(ascending[column].to_list())
+
+
+def test_csv_and_excel_exports_hold_every_filtered_row(sample_store):
+    flt = TransferFilter(region="non_eea")
+    frame = run(sample_store, "rpt_transfer_export", flt=flt)
+    count = run(sample_store, "rpt_transfer_summary", flt=flt)["transfers"][0]
+    assert pl.read_csv(io.BytesIO(csv_bytes(frame))).height == count
+    with zipfile.ZipFile(io.BytesIO(excel_bytes(frame))) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert sheet.count("<row ") == count + 1, "header plus every row"
+
+
+def test_the_page_reads_its_filters_from_the_url(sample_store, monkeypatch):
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2024-11-25", "to": "2026-11-24", "region": "non_eea", "mechanism": "none",
+                            "recipient": "'; drop table transfers; --"})
+    at.run()
+    at.switch_page("app_pages/transfers.py").run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Transfers").value == "0"
+    at.text_input[0].set_value("helpdesk").run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "Transfers").value == "3"
+    assert at.query_params["recipient"] == "helpdesk" and at.query_params["mechanism"] == "none"
