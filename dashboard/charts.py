@@ -78,3 +78,20 @@ def destinations_map(countries: pl.DataFrame):
 
 # Plotly fetches map outlines from a CDN by default; the app serves its own copy (dashboard/static/topojson).
 MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
+
+
+def blocked_records(blocked: pl.DataFrame):
+    fig = px.bar(blocked, x="records", y="legal_basis", color="data_category", orientation="h",
+                 labels={"records": "Blocked records", "legal_basis": "Legal basis", "data_category": "Category"},
+                 title="Records blocked from erasure, by the law that keeps them")
+    fig.update_layout(barmode="stack")
+    return fig
+
+
+def releases_due(due: pl.DataFrame):
+    fig = px.bar(due, x="month", y="records", color="legal_basis",
+                 labels={"month": "Month the obligation ends", "records": "Records to release",
+                         "legal_basis": "Legal basis"},
+                 hover_data=["holds"], title="When blocked records are due for deletion")
+    fig.update_layout(barmode="stack")
+    return fig

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
-from dashboard.deadlines import WorkingCalendar
+from dashboard.deadlines import WorkingCalendar, add_months
 
 DEFAULT_UNTIL = "2026-11-24"
 TZ = ZoneInfo("Europe/Stockholm")
@@ -251,18 +251,19 @@ def _holds(reqs: _Requests, rng, until: date, scale: float) -> tuple[list[dict],
         for category in rng.choice(categories, size=int(rng.integers(1, 3)), replace=False):
             category = str(category)
             basis, years, from_year_end = HOLD_RULES[category]
-            record_year = done.year - int(rng.integers(0, years + 2))
-            record_day = date(record_year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
-            retain = date(record_year + years, 12, 31) if from_year_end else record_day.replace(
-                year=record_day.year + years)
+            # The records date from some time before the request was completed (never after it).
+            record_day = done.date() - timedelta(days=int(rng.integers(0, 365 * (years + 1))))
+            retain = date(record_day.year + years, 12, 31) if from_year_end else add_months(record_day, 12 * years)
+            if retain < done.date():
+                continue  # the obligation had already ended: the records were erased, not held
             n_hold += 1
             hold_id = f"HOLD-{n_hold:06d}"
             add(hold_id, done + timedelta(minutes=5), "placed", request_id=ev["request_id"], subject_ref=subject,
                 data_category=category, legal_basis=basis, record_count=int(rng.integers(1, 40)),
                 retain_until=retain.isoformat())
-            if retain < done.date():
-                continue  # the obligation had already ended: the records were erased, not held
             release = retain + timedelta(days=int(rng.integers(1, 20)))
+            if retain < until < release:
+                release = until  # background holds are released in time; the planted ones below are not
             if release <= until:
                 add(hold_id, _at(release, rng), "released", request_id=ev["request_id"])
     # Planted: obligations that ended but whose records were never released.

@@ -1,7 +1,76 @@
-from dashboard.app_pages._coming import coming
+"""Legal holds: records blocked from erasure because a law forces us to keep them, and their release."""
 
-coming("Legal holds", [
-    "active holds and blocked records by legal basis and data category, as of the chosen day",
-    "releases due per month ahead, and holds past their retain-until date that were never released",
-    "holds kept longer than their legal basis allows",
-])
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import charts, config, filters, holds, ui
+from dashboard.db import run_query
+from dashboard.exports import csv_bytes
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "holds.md"
+
+period: filters.Period = st.session_state["period"]
+params = holds.params(period.as_of, config.settings().timezone)
+
+st.title("Legal holds")
+st.caption("When erasure is asked for but bookkeeping, tax, anti-money-laundering or consumer law forces us to keep "
+           "records, they are blocked from every other use and must be deleted when the obligation ends. States are "
+           "as of the as-of date.")
+with st.expander("The rules and retention periods (docs/holds.md)"):
+    st.markdown(DOC.read_text(encoding="utf-8"))
+
+summary = run_query("rpt_hold_summary", **params).row(0, named=True)
+cols = st.columns(5)
+cols[0].metric("Active holds", summary["active"], border=True)
+cols[1].metric("Blocked records", f"{summary['blocked_records']:,}".replace(",", " "), border=True)
+cols[2].metric("Overdue for release", summary["overdue"], border=True,
+               help="Active holds whose retain-until date has passed: the records should have been deleted.")
+cols[3].metric("Due within 90 days", summary["release_due_90d"], border=True,
+               help=f"Active holds with retain-until from {period.as_of} to 89 days later.")
+cols[4].metric("Kept too long", summary["kept_too_long"], border=True,
+               help="Active holds set to last beyond what their legal basis allows.")
+
+if not summary["active"] and not summary["released"]:
+    st.info("No legal hold has been placed up to the as-of date. Load hold_events (docs/data-contract.md).")
+else:
+    left, right = st.columns(2)
+    blocked = run_query("rpt_hold_blocked", **params)
+    if not blocked.is_empty():
+        left.plotly_chart(charts.blocked_records(blocked), width="stretch")
+    due = run_query("rpt_hold_releases_due", **params)
+    if not due.is_empty():
+        right.plotly_chart(charts.releases_due(due), width="stretch")
+
+    st.subheader("Overdue: obligation ended, records not released")
+    overdue = run_query("rpt_hold_overdue", **params)
+    if overdue.is_empty():
+        st.success("Every hold whose obligation has ended was released.")
+    else:
+        st.caption("Oldest first. Keeping these records breaks the promise to delete them when the obligation ends "
+                   "(storage limitation, GDPR Art. 5(1)(e)).")
+        ui.table(overdue, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
+        st.download_button("Download overdue holds (CSV)", csv_bytes(overdue), "holds-overdue.csv", "text/csv")
+
+    st.subheader("Kept longer than the law allows")
+    too_long = run_query("rpt_hold_too_long", **params)
+    if too_long.is_empty():
+        st.success("No active hold is set to last beyond its legal basis's period.")
+    else:
+        ui.table(too_long, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
+        st.download_button("Download holds kept too long (CSV)", csv_bytes(too_long), "holds-too-long.csv",
+                           "text/csv")
+
+    st.subheader("Blocked records by legal basis and category")
+    ui.table(blocked)
+    st.download_button("Download blocked records (CSV)", csv_bytes(blocked), "holds-blocked.csv", "text/csv")
+
+    st.subheader("Per erasure request")
+    by_request = run_query("rpt_hold_by_request", date_from=period.start, date_to=period.end, **params)
+    if by_request.is_empty():
+        st.caption(f"No erasure request had records put on hold between {period.start} and {period.end}.")
+    else:
+        st.caption("Erasure requests whose records were put on hold in the period: what they left blocked and what "
+                   "has since been released.")
+        ui.table(by_request, {"placed_day": "First hold placed"})
+        st.download_button("Download per request (CSV)", csv_bytes(by_request), "holds-by-request.csv", "text/csv")
