@@ -179,7 +179,21 @@ CONSENT = Log(
     ),
 )
 
-LOGS: dict[str, Log] = {log.name: log for log in (DSR, HOLDS, TRANSFERS, CONSENT)}
+COOKIES = Log(
+    name="cookie_observations",
+    id_column="event_id",
+    time_column="observed_at",
+    doc="Cookies seen set in a visitor's browser, as a site scanner or tag manager reports them.",
+    columns=(
+        Column("event_id", ID, doc="Unique id of the observation."),
+        Column("observed_at", TIMESTAMP, doc="When the cookie was seen set."),
+        Column("visitor_ref", PSEUDONYM, doc="Pseudonym of the visitor (the same as in consent_events)."),
+        Column("cookie_name", TEXT, doc="The cookie's name as set (e.g. _ga, has_js, SESS3f9a...)."),
+        Column("page", TEXT, required=False, doc="The page it was seen on."),
+    ),
+)
+
+LOGS: dict[str, Log] = {log.name: log for log in (DSR, HOLDS, TRANSFERS, CONSENT, COOKIES)}
 
 
 def log_for_file(path: str) -> Log | None:

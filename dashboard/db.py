@@ -32,13 +32,18 @@ def store_ready() -> bool:
     """True when the store exists; otherwise the page shows how to build it and stops."""
     path = store_path()
     try:
-        with store.read_only(path) as con:
-            con.execute("select 1 from ingest_runs limit 1")
-        return True
+        missing = store.missing_tables(path)
     except store.StoreMissing:
-        pass
+        missing = None
     except Exception:  # noqa: BLE001 - an empty or foreign file: say how to build it below
-        pass
+        missing = None
+    if missing == []:
+        return True
+    if missing:
+        st.warning(f"The store at `{path}` was built by an older version and lacks {', '.join(missing)}. Run "
+                   f"`python -m dashboard ingest FILE... --db {path}` once (any log file; already stored rows are "
+                   "not added again) to add the missing tables.")
+        return False
     st.warning(
         f"There is no audit store at `{path}` yet. Load your logs with "
         f"`python -m dashboard ingest FILE... --db {path}`, or run `make run` to load the bundled sample data. "

@@ -27,6 +27,7 @@ FILES = {
     "hold_events": "hold_events.jsonl",
     "transfers": "transfers.csv.gz",
     "consent_events": "consent_events.parquet",
+    "cookie_observations": "cookie_observations.parquet",
 }
 
 # Requests per day at scale 1, and the month-of-year shape (January peaks after the holidays, July is quiet).
@@ -346,15 +347,13 @@ def _transfers(rng, start: date, until: date, scale: float) -> tuple[pl.DataFram
 
 
 def _local_time(start: date, day: pl.Expr, sec: pl.Expr) -> pl.Expr:
-    """Stockholm wall time `day` days and `sec` seconds after start, as a zone-aware datetime (vectorised)."""
-    base = datetime.combine(start, time())
+    """Local midnight `day` days after start in Stockholm, plus `sec` elapsed seconds (vectorised).
 
-    def local(extra: int) -> pl.Expr:
-        return (pl.lit(base) + pl.duration(days=day, seconds=sec + extra)).dt.replace_time_zone(
-            "Europe/Stockholm", ambiguous="earliest", non_existent="null")
-
-    # A wall time that does not exist (the spring-forward hour) moves an hour on.
-    return pl.coalesce(local(0), local(3600))
+    Counting elapsed seconds from midnight keeps events in order across the daylight-saving changes.
+    """
+    midnight = (pl.lit(datetime.combine(start, time())) + pl.duration(days=day)).dt.replace_time_zone(
+        "Europe/Stockholm")
+    return midnight + pl.duration(seconds=sec)
 
 
 def _local_iso(start: date, day: pl.Expr, sec: pl.Expr) -> pl.Expr:
@@ -409,19 +408,93 @@ def _consent(rng, start: date, until: date, scale: float) -> tuple[pl.DataFrame,
     later = np.minimum(day[w] + rng.integers(1, 60, size=len(w)), days - 1)
     withdrawals = pl.DataFrame({
         "_day": later, "_sec": rng.integers(0, 86400 - 120, size=len(w)), "visitor_ref": visitor_ref[w],
-        "action": "withdraw", "functional": False, "analytics": False, "banner_version": banner_names[w],
+        "action": "withdraw", "functional": False, "analytics": False,
+        "banner_version": np.array([b[0] for b in BANNERS])[
+            np.searchsorted([int(b[1] * days) for b in BANNERS], later, side="right") - 1],
         "device": device[w], "browser": browser[w], "country": country[w],
     })
-    df = pl.concat([shown, decisions, withdrawals], how="vertical_relaxed").sort(["_day", "_sec", "visitor_ref"])
+    planted_events, planted_obs, planted = _plant_consent(days, BANNERS[-1][0])
+    df = pl.concat([shown, decisions, withdrawals, planted_events.select(shown.columns)], how="vertical_relaxed")
+    df = df.sort(["_day", "_sec", "visitor_ref", "action"])
     df = df.with_row_index("_n", offset=1).with_columns(
         pl.format("CE-{}", pl.col("_n").cast(pl.String).str.zfill(10)).alias("event_id"),
         _local_time(start, pl.col("_day"), pl.col("_sec")).alias("occurred_at"),
-    )
+    ).filter(pl.col("occurred_at").dt.date() < start + timedelta(days=days))
     manifest = {"banner_versions": [{"version": b[0], "from": (start + timedelta(days=int(b[1] * days))).isoformat()}
-                                    for b in BANNERS]}
+                                    for b in BANNERS],
+                "planted": planted}
     cols = ["event_id", "occurred_at", "visitor_ref", "action", "functional", "analytics", "banner_version",
             "device", "browser", "country"]
-    return df.select(cols), manifest
+
+    # Cookies the site set after each decision, as the consent allowed (the scanner sees them 5-600 s later).
+    fn, an = decisions["functional"].to_numpy(), decisions["analytics"].to_numpy()
+    d_day, d_sec, d_ref = decisions["_day"].to_numpy(), decisions["_sec"].to_numpy(), decisions["visitor_ref"]
+    obs = []
+    for name, mask in (("_ga", an), ("_gid", an), ("_gat", an & (rng.random(len(an)) < 0.3)),
+                       ("has_js", fn & (rng.random(len(fn)) < 0.7)),
+                       ("Drupal.toolbar.collapsed", fn & (rng.random(len(fn)) < 0.04))):
+        idx = np.flatnonzero(mask)
+        obs.append(pl.DataFrame({"_day": d_day[idx], "_sec": d_sec[idx] + rng.integers(5, 600, size=len(idx)),
+                                 "visitor_ref": d_ref.gather(idx), "cookie_name": name}))
+    signed_in = np.flatnonzero(rng.random(len(d_day)) < 0.05)
+    obs.append(pl.DataFrame({"_day": d_day[signed_in], "_sec": d_sec[signed_in] + 30,
+                             "visitor_ref": d_ref.gather(signed_in), "cookie_name": "SSESS4f1c0e9a2b7d"}))
+    observations = pl.concat(obs + [planted_obs.select(obs[0].columns)], how="vertical_relaxed")
+    pages = ["/", "/produkter", "/kassa", "/mina-sidor", "/kontakt"]
+    observations = observations.sort(["_day", "_sec", "visitor_ref", "cookie_name"]).with_row_index("_n", offset=1)
+    observations = observations.with_columns(
+        pl.format("CO-{}", pl.col("_n").cast(pl.String).str.zfill(10)).alias("event_id"),
+        _local_time(start, pl.col("_day"), pl.col("_sec")).alias("observed_at"),
+        pl.lit(pages[0]).alias("page") if observations.height == 0 else
+        pl.Series("page", np.array(pages)[rng.integers(0, len(pages), size=observations.height)]),
+    ).filter(pl.col("observed_at").dt.date() < start + timedelta(days=days))
+    return (df.select(cols), observations.select("event_id", "observed_at", "visitor_ref", "cookie_name", "page"),
+            manifest)
+
+
+def _plant_consent(days: int, banner: str) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """Visitors whose cookies broke (or, for the edges, did not break) the cookie-before-consent rule."""
+    events, observations = [], []
+    planted: dict[str, list] = {"cookie_before_consent": [], "not_a_finding": [], "unknown_cookies": []}
+
+    def visit(ref, day, decision=None, decision_sec=None, functional=None, analytics=None):
+        base = {"visitor_ref": ref, "banner_version": banner, "device": "desktop", "browser": "Chrome",
+                "country": "SE", "_day": day}
+        events.append({**base, "_sec": 36000, "action": "shown", "functional": None, "analytics": None})
+        if decision:
+            events.append({**base, "_sec": decision_sec, "action": decision, "functional": functional,
+                           "analytics": analytics})
+
+    def seen(ref, day, sec, cookie, finding, why):
+        observations.append({"_day": day, "_sec": sec, "visitor_ref": ref, "cookie_name": cookie})
+        group = "cookie_before_consent" if finding else "not_a_finding"
+        planted[group].append({"visitor_ref": ref, "cookie_name": cookie, "why": why})
+
+    d = days - 30
+    visit("V-planted-early", d, "accept_all", 36060, True, True)
+    seen("V-planted-early", d, 36001, "_ga", True, "analytics cookie set before the visitor decided")
+    visit("V-planted-never", d + 1)
+    seen("V-planted-never", d + 1, 36002, "_gid", True, "analytics cookie for a visitor who never decided")
+    visit("V-planted-reject", d + 2, "reject_all", 36010, False, False)
+    seen("V-planted-reject", d + 2, 36100, "_ga", True, "analytics cookie after reject all")
+    visit("V-planted-withdrawn", d + 3, "accept_all", 36010, True, True)
+    events.append({"visitor_ref": "V-planted-withdrawn", "banner_version": banner, "device": "desktop",
+                   "browser": "Chrome", "country": "SE", "_day": d + 5, "_sec": 40000, "action": "withdraw",
+                   "functional": False, "analytics": False})
+    seen("V-planted-withdrawn", d + 3, 36200, "_ga", False, "analytics cookie while consent was in force")
+    seen("V-planted-withdrawn", d + 6, 40000, "_ga", True, "analytics cookie after the visitor withdrew consent")
+    visit("V-planted-custom", d + 4, "custom", 36010, False, True)
+    seen("V-planted-custom", d + 4, 36300, "has_js", True, "functional cookie the visitor refused")
+    seen("V-planted-custom", d + 4, 36301, "_gid", False, "analytics cookie the visitor allowed")
+    visit("V-planted-same-second", d + 5, "accept_all", 36010, True, True)
+    seen("V-planted-same-second", d + 5, 36010, "_ga", False, "cookie in the same second as the consent")
+    visit("V-planted-session", d + 6)
+    seen("V-planted-session", d + 6, 36005, "SESS9b2e71d0", False, "strictly necessary session cookie")
+    visit("V-planted-unknown", d + 7, "accept_all", 36010, True, True)
+    observations.append({"_day": d + 7, "_sec": 36020, "visitor_ref": "V-planted-unknown", "cookie_name": "_fbp"})
+    planted["unknown_cookies"].append({"visitor_ref": "V-planted-unknown", "cookie_name": "_fbp"})
+    schema = {"functional": pl.Boolean, "analytics": pl.Boolean}
+    return (pl.DataFrame(events, schema_overrides=schema), pl.DataFrame(observations), planted)
 
 
 def _write_csv(df: pl.DataFrame, path: str, gz: bool = False) -> None:
@@ -449,7 +522,7 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
     dsr = pl.DataFrame(reqs.rows, schema={k: pl.String for k in reqs.rows[0]})
     holds, planted_holds = _holds(reqs, np.random.default_rng([seed, 3]), until_day, scale)
     transfers, planted_transfers = _transfers(np.random.default_rng([seed, 4]), start, until_day, scale)
-    consent, consent_manifest = _consent(np.random.default_rng([seed, 5]), start, until_day, scale)
+    consent, cookies, consent_manifest = _consent(np.random.default_rng([seed, 5]), start, until_day, scale)
     del rng
 
     _write_csv(dsr, os.path.join(out, FILES["dsr_events"]))
@@ -458,6 +531,7 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     _write_csv(transfers, os.path.join(out, FILES["transfers"]), gz=True)
     consent.write_parquet(os.path.join(out, FILES["consent_events"]), compression="zstd", statistics=True)
+    cookies.write_parquet(os.path.join(out, FILES["cookie_observations"]), compression="zstd", statistics=True)
 
     manifest = {
         "generator": "python -m dashboard sample",
@@ -466,8 +540,9 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
         "note": "Planted problems hold as of as_of. Background data is clean by construction.",
         "files": FILES,
         "rows": {"dsr_events": dsr.height, "hold_events": len(holds), "transfers": transfers.height,
-                 "consent_events": consent.height},
-        "planted": {"requests": planted_requests, "holds": planted_holds, "transfers": planted_transfers},
+                 "consent_events": consent.height, "cookie_observations": cookies.height},
+        "planted": {"requests": planted_requests, "holds": planted_holds, "transfers": planted_transfers,
+                    "cookies": consent_manifest.pop("planted")},
         "consent": consent_manifest,
     }
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as fh:

@@ -100,3 +100,11 @@ def version(path: str | Path) -> tuple[int, int]:
     wal = Path(str(path) + ".wal")
     wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
     return (st.st_mtime_ns, st.st_size + wal_mtime)
+
+
+def missing_tables(path: str | Path) -> list[str]:
+    """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
+    expected = [*LOGS, "ingest_runs", "rejected_rows"]
+    with read_only(path) as con:
+        present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    return [t for t in expected if t not in present]

@@ -8,6 +8,8 @@ with per_log as (
     select 'transfers', count(*), min(occurred_at), max(occurred_at) from transfers
     union all
     select 'consent_events', count(*), min(occurred_at), max(occurred_at) from consent_events
+    union all
+    select 'cookie_observations', count(*), min(observed_at), max(observed_at) from cookie_observations
 ),
 
 final as (

@@ -7,6 +7,8 @@ with bounds as (
     select min(occurred_at), max(occurred_at) from consent_events
     union all
     select min(occurred_at), max(occurred_at) from hold_events
+    union all
+    select min(observed_at), max(observed_at) from cookie_observations
 )
 
 select

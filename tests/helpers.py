@@ -26,6 +26,8 @@ GOOD = {
     "consent_events": {"event_id": "c1", "occurred_at": "2026-02-01T10:00:00+01:00", "visitor_ref": "V-1",
                        "action": "accept_all", "functional": "true", "analytics": "true",
                        "banner_version": "v1", "device": "desktop", "browser": "Firefox", "country": "SE"},
+    "cookie_observations": {"event_id": "o1", "observed_at": "2026-02-01T10:00:05+01:00", "visitor_ref": "V-1",
+                            "cookie_name": "_ga", "page": "/"},
 }
 
 

@@ -52,7 +52,8 @@ def test_any_luhn_valid_number_is_caught_and_any_other_check_digit_is_not(nine, 
 
 @pytest.mark.parametrize("raw", [PERSONAL[0], PERSONAL[2], EMAILS[0]])
 @pytest.mark.parametrize(("log", "column"), [("dsr_events", "subject_ref"), ("hold_events", "subject_ref"),
-                                             ("consent_events", "visitor_ref")])
+                                             ("consent_events", "visitor_ref"),
+                                             ("cookie_observations", "visitor_ref")])
 def test_a_raw_identifier_is_rejected_and_stored_nowhere(tmp_path, db, log, column, raw):
     path = write(tmp_path / f"{log}.csv", rows(log, {}, {column: raw}))
     result = ingest_file(str(path), db)

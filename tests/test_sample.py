@@ -46,6 +46,7 @@ def test_manifest_lists_every_kind_of_planted_problem(manifest):
         "requests": ["overdue", "late", "valid_extension", "invalid_extension", "repeat_access_subjects"],
         "holds": ["overdue_holds"],
         "transfers": ["non_eea_mechanism_none", "adequacy_without_decision", "sale_without_consent"],
+        "cookies": ["cookie_before_consent", "not_a_finding", "unknown_cookies"],
     }.items():
         for kind in kinds:
             assert planted[group][kind], f"nothing planted for {group}.{kind}"
@@ -69,10 +70,9 @@ def test_planted_rows_are_in_the_sample_store(sample_store, manifest):
             events = [r[0] for r in con.sql("select event from hold_events where hold_id = $h",
                                             params={"h": item["hold_id"]}).fetchall()]
             assert events == ["placed"]
-        counts = dict(con.sql("select 'dsr_events', count(*) from dsr_events union all "
-                              "select 'transfers', count(*) from transfers union all "
-                              "select 'consent_events', count(*) from consent_events union all "
-                              "select 'hold_events', count(*) from hold_events").fetchall())
+        from dashboard.contract import LOGS
+
+        counts = {log: con.sql(f"select count(*) from {log}").fetchall()[0][0] for log in LOGS}
         assert counts == manifest["rows"]
     finally:
         con.close()

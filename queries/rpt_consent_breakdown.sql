@@ -1,0 +1,19 @@
+-- The banner's rates by one dimension: $dimension is banner_version, device, browser or country.
+select
+    coalesce(case $dimension
+        when 'banner_version' then banner_version
+        when 'device' then device
+        when 'browser' then browser
+        when 'country' then country
+    end, '(unknown)') as value,
+    count(*) filter (where action = 'shown') as shown,
+    count(*) filter (where is_decision) as decisions,
+    count(*) filter (where is_decision) / nullif(count(*) filter (where action = 'shown'), 0) as interaction_rate,
+    count(*) filter (where grants_analytics) / nullif(count(*) filter (where is_decision), 0) as analytics_rate,
+    count(*) filter (where grants_functional) / nullif(count(*) filter (where is_decision), 0) as functional_rate,
+    count(*) filter (where action = 'accept_all') / nullif(count(*) filter (where is_decision), 0) as accept_all_rate,
+    count(*) filter (where action = 'reject_all') / nullif(count(*) filter (where is_decision), 0) as reject_all_rate,
+    count(*) filter (where action = 'withdraw') as withdrawals,
+from {{ ref('stg_consent_events') }}
+group by all
+order by shown desc

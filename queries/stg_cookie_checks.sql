@@ -1,0 +1,67 @@
+-- Cookie observations in the period, each with its category from the inventory ($inventory) and the consent in
+-- force at that moment: the visitor's latest decision or withdrawal at or before the observation (an ASOF join,
+-- so a decision in the same second counts). An analytics or functional cookie without consent for its category is
+-- a finding; a necessary cookie never is; a cookie not in the inventory is "unknown" (docs/consent.md).
+with inventory as (
+    select unnest($inventory, recursive := true)
+),
+
+observed as (
+    select
+        *,
+        cast(timezone($tz, observed_at) as date) as local_day,
+    from cookie_observations
+    where observed_at >= timezone($tz, cast($date_from as timestamp))
+        and observed_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
+),
+
+names as (
+    select distinct cookie_name from observed
+),
+
+categorised as (
+    select
+        n.cookie_name,
+        coalesce(
+            max(i.category) filter (where i.match = 'exact'),
+            max(i.category) filter (where i.match = 'prefix')
+        ) as category,
+    from names as n
+    left join inventory as i
+        on (i.match = 'exact' and n.cookie_name = i.cookie_name)
+        or (i.match = 'prefix' and starts_with(n.cookie_name, i.cookie_name))
+    group by n.cookie_name
+),
+
+choices as (
+    select visitor_ref, occurred_at, action, functional, analytics
+    from consent_events
+    where action in ('accept_all', 'reject_all', 'custom', 'withdraw')
+        and occurred_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
+),
+
+checked as (
+    select
+        o.event_id,
+        o.observed_at,
+        o.local_day,
+        o.visitor_ref,
+        o.cookie_name,
+        o.page,
+        coalesce(c.category, 'unknown') as category,
+        ch.action as consent_action,
+        ch.occurred_at as consent_at,
+        case coalesce(c.category, 'unknown')
+            when 'analytics' then coalesce(ch.analytics, false)
+            when 'functional' then coalesce(ch.functional, false)
+        end as has_consent,
+    from observed as o
+    inner join categorised as c using (cookie_name)
+    asof left join choices as ch
+        on o.visitor_ref = ch.visitor_ref and o.observed_at >= ch.occurred_at
+)
+
+select
+    *,
+    category in ('analytics', 'functional') and not has_consent as is_before_consent,
+from checked
