@@ -95,3 +95,44 @@ def releases_due(due: pl.DataFrame):
                  hover_data=["holds"], title="When blocked records are due for deletion")
     fig.update_layout(barmode="stack")
     return fig
+
+
+RATE_LABELS = {"interaction_rate": "Interaction", "analytics_rate": "Analytics opt-in",
+               "functional_rate": "Functional opt-in", "accept_all_rate": "Accept all", "reject_all_rate": "Reject all"}
+
+
+def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
+    """Consent rates over time, with a dashed line where a new banner version was first shown."""
+    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
+    long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
+        pl.col("rate").replace_strict(RATE_LABELS))
+    fig = px.line(long, x="period_start", y="value", color="rate",
+                  labels={"period_start": grain.capitalize(), "value": "Rate", "rate": ""},
+                  title=f"Consent rates per {grain}, with banner changes marked")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    for row in changes.iter_rows(named=True):
+        fig.add_vline(x=row["first_day"], line_dash="dash", line_color="#6c757d")
+        fig.add_annotation(x=row["first_day"], y=1, yref="y", text=row["banner_version"], showarrow=False,
+                           xanchor="left", font={"size": 10})
+    return fig
+
+
+def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
+    long = breakdown.unpivot(index="value", on=["analytics_rate", "functional_rate", "reject_all_rate"],
+                             variable_name="rate", value_name="share").with_columns(
+        pl.col("rate").replace_strict(RATE_LABELS))
+    fig = px.bar(long, x="value", y="share", color="rate", barmode="group",
+                 labels={"value": dimension.replace("_", " ").capitalize(), "share": "Share of decisions", "rate": ""},
+                 title=f"Opt-in and reject-all by {dimension.replace('_', ' ')}")
+    fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def change_effect(effect: pl.DataFrame):
+    long = effect.unpivot(index="side", on=list(RATE_LABELS), variable_name="rate", value_name="value").with_columns(
+        pl.col("rate").replace_strict(RATE_LABELS))
+    fig = px.bar(long, x="rate", y="value", color="side", barmode="group",
+                 category_orders={"side": ["before", "after"]},
+                 labels={"rate": "", "value": "Rate", "side": ""}, title="Before and after the banner change")
+    fig.update_yaxes(tickformat=".0%")
+    return fig

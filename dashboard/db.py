@@ -13,19 +13,20 @@ def store_path() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, params: tuple, path: str, version: tuple) -> pl.DataFrame:
+def _cached(name: str, params: dict, path: str, version: tuple) -> pl.DataFrame:
     # The connection is opened per query and closed at once, so an ingest can take the store between queries.
     with store.read_only(path) as con:
-        return sql.run(con, name, **dict(params))
+        return sql.run(con, name, **params)
 
 
 def run_query(name: str, **params) -> pl.DataFrame:
-    """Run queries/<name>.sql read-only against the store; results are cached until the store changes."""
+    """Run queries/<name>.sql read-only against the store; results are cached by the query's own parameters
+    until the store changes."""
     path = store_path()
-    if "tz" in sql.parameters(name):
+    wanted = sql.parameters(name)
+    if "tz" in wanted:
         params.setdefault("tz", config.settings().timezone)
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached(name, frozen, path, store.version(path))
+    return _cached(name, {k: v for k, v in params.items() if k in wanted}, path, store.version(path))
 
 
 def store_ready() -> bool:

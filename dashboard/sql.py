@@ -45,9 +45,10 @@ def names() -> list[str]:
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
-    """Run a named query with its parameters bound (never formatted into the SQL)."""
+    """Run a named query with its parameters bound (never formatted into the SQL); a missing one is an error."""
     wanted = parameters(name)
-    missing, extra = wanted - params.keys(), params.keys() - wanted
-    if missing or extra:
-        raise QueryError(f"query {name}: missing parameters {sorted(missing)}, unexpected {sorted(extra)}")
-    return con.sql(load(name), params=params).pl()
+    missing = wanted - params.keys()
+    if missing:
+        raise QueryError(f"query {name}: missing parameters {sorted(missing)}")
+    # A page passes one bundle of parameters (period, reference lists) to all its queries; each takes its own.
+    return con.sql(load(name), params={k: v for k, v in params.items() if k in wanted}).pl()

@@ -31,6 +31,8 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
         label = labels.get(name, _label(name))
         if dtype == pl.Date:
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif name.endswith(("_rate", "_share")):
+            config[name] = st.column_config.NumberColumn(label, format="percent")
         elif isinstance(dtype, pl.Datetime):
             config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
         else:

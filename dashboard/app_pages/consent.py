@@ -1,7 +1,130 @@
-from dashboard.app_pages._coming import coming
+"""Cookie consent: the banner's figures, trends, breakdowns, the effect of banner changes, and cookies set
+before consent."""
 
-coming("Cookie consent", [
-    "banner impressions, interaction and opt-in rates per category, accept-all and reject-all shares",
-    "trends with banner version changes marked, and the effect of each change",
-    "cookies set before the visitor consented",
-])
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, config, consent, filters, ui
+from dashboard.db import run_query
+from dashboard.exports import csv_bytes
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "consent.md"
+PAGE_SIZE = 50
+
+period: filters.Period = st.session_state["period"]
+tz = config.settings().timezone
+params = consent.params(period.start, period.end, tz)
+previous = consent.params(period.previous().start, period.previous().end, tz)
+
+st.title("Cookie consent")
+st.caption("Analytics and functional cookies need the visitor's consent (Lag 2022:482 om elektronisk kommunikation "
+           "9 kap. 28 §); strictly necessary ones do not. Rates are shares of decisions (accept all, reject all, "
+           "custom), except interaction, which is decisions per banner shown.")
+with st.expander("Definitions and the cookie-before-consent rule (docs/consent.md)"):
+    st.markdown(DOC.read_text(encoding="utf-8"))
+
+
+def cookie_findings(p: dict) -> int:
+    return int(run_query("rpt_cookie_summary", **p)["before_consent"].sum())
+
+
+now = run_query("rpt_consent_kpis", **params).row(0, named=True)
+before = run_query("rpt_consent_kpis", **previous).row(0, named=True)
+now["cookies_before_consent"], before["cookies_before_consent"] = cookie_findings(params), cookie_findings(previous)
+
+
+def pct(value):
+    return "–" if value is None else f"{value:.1%}"
+
+
+def pp(key):
+    if now[key] is None or before[key] is None:
+        return None
+    return f"{(now[key] - before[key]) * 100:+.1f} pp"
+
+
+def diff(key):
+    return f"{now[key] - before[key]:+,}".replace(",", " ")
+
+
+cells = [
+    ("Banner shown", f"{now['shown']:,}".replace(",", " "), diff("shown"), "off"),
+    ("Interaction", pct(now["interaction_rate"]), pp("interaction_rate"), "off"),
+    ("Analytics opt-in", pct(now["analytics_rate"]), pp("analytics_rate"), "off"),
+    ("Functional opt-in", pct(now["functional_rate"]), pp("functional_rate"), "off"),
+    ("Accept all", pct(now["accept_all_rate"]), pp("accept_all_rate"), "off"),
+    ("Reject all", pct(now["reject_all_rate"]), pp("reject_all_rate"), "off"),
+    ("Withdrawals", now["withdrawals"], diff("withdrawals"), "off"),
+    ("Cookies before consent", now["cookies_before_consent"], diff("cookies_before_consent"), "inverse"),
+]
+cols = st.columns(4) + st.columns(4)
+for col, (label, value, change, colour) in zip(cols, cells):
+    col.metric(label, value, change, delta_color=colour, border=True,
+               help=f"{period.start} – {period.end}; change against {period.previous().start} – "
+                    f"{period.previous().end}.")
+
+if not now["shown"] and not now["decisions"]:
+    st.info("No banner event in the period. Widen the period in the sidebar, or load consent_events "
+            "(docs/data-contract.md).")
+else:
+    grain = filters.url_value("cgrain", "week" if period.days > 60 else "day", allowed=["day", "week"])
+    grain = st.segmented_control("Trend per", ["day", "week"], default=grain, key="consent_grain") or "week"
+    trend = run_query("rpt_consent_trend", grain=grain, **params)
+    versions = run_query("rpt_banner_versions", tz=tz)
+    in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
+    st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch")
+
+    left, right = st.columns([1, 1])
+    with left:
+        dimension = filters.url_value("by", "banner_version", allowed=list(consent.DIMENSIONS))
+        dimension = st.selectbox("Break down by", consent.DIMENSIONS, index=consent.DIMENSIONS.index(dimension),
+                                 format_func=lambda d: d.replace("_", " "))
+        breakdown = run_query("rpt_consent_breakdown", dimension=dimension, **params)
+        st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch")
+        ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
+        st.download_button("Download the breakdown (CSV)", csv_bytes(breakdown), f"consent-by-{dimension}.csv",
+                           "text/csv")
+    with right:
+        changes = versions.slice(1)
+        if changes.is_empty():
+            st.caption("Only one banner version has been shown: no change to compare.")
+        else:
+            labels = [f"{r['banner_version']} (from {r['first_day']})" for r in changes.iter_rows(named=True)]
+            chosen = st.selectbox("Banner change", range(len(labels)), index=len(labels) - 1,
+                                  format_func=lambda i: labels[i])
+            window = st.slider("Days before and after", 7, 90, 28)
+            change = changes.row(chosen, named=True)
+            effect = run_query("rpt_banner_change_effect", change_day=change["first_day"], window_days=window, tz=tz)
+            st.plotly_chart(charts.change_effect(effect), width="stretch")
+            st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
+                       f"{change['banner_version']} (up to {change['first_day'] + timedelta(days=window - 1)}).")
+            ui.table(effect)
+    filters.keep_in_url(cgrain=grain, by=dimension if dimension != "banner_version" else None)
+
+st.subheader("Cookies before consent")
+summary = run_query("rpt_cookie_summary", **params)
+page = st.number_input("Page", min_value=1, value=1, step=1, key="cookie_page")
+findings = run_query("rpt_cookies_before_consent", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **params)
+if findings.is_empty() and page == 1:
+    st.success("No analytics or functional cookie was seen without consent for its category in the period.")
+else:
+    total = int(findings["total_rows"][0]) if findings.height else 0
+    st.caption(f"{total} observation(s) of an analytics or functional cookie for a visitor whose latest decision "
+               "did not allow that category, or who had not decided yet. Showing "
+               f"{findings.height} from number {(page - 1) * PAGE_SIZE + 1}.")
+    ui.table(findings.drop("total_rows"), {"visitor_ref": "Visitor (pseudonym)", "consent_at": "Decided at"})
+    st.download_button("Download this page (CSV)", csv_bytes(findings.drop("total_rows")),
+                       "cookies-before-consent.csv", "text/csv")
+
+st.subheader("Cookies seen")
+unknown = summary.filter(pl.col("category") == "unknown")
+if not unknown.is_empty():
+    st.warning(f"{unknown.height} cookie(s) seen that the policy does not name: "
+               f"{', '.join(unknown['cookie_name'].to_list())}. Add them to the policy and the inventory, or stop "
+               "setting them.")
+ui.table(summary, {"before_consent": "Without consent"})
+st.subheader("Cookie inventory (what the policy names)")
+ui.table(pl.DataFrame(list(consent.inventory())), {"match": "Name match"})
