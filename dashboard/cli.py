@@ -123,6 +123,49 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return 1 if overdue else 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from dashboard import metrics, sql, store
+
+    if args.date_from > args.date_to:
+        print("--from is after --to", file=sys.stderr)
+        return 2
+    with store.read_only(config.db_path(args.db)) as con:
+        result = metrics.compute(lambda name, **p: sql.run(con, name, **p), args.date_from, args.date_to,
+                                 args.as_of or date.today())
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for area in ("requests", "holds", "transfers", "consent"):
+            print(f"{area}:")
+            for key, value in result[area].items():
+                print(f"  {key}: {value}")
+        print("findings:")
+        for f in result["findings"]:
+            if f["count"]:
+                print(f"  [{f['severity']}] {f['rule']}: {f['count']}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import re
+
+    from dashboard import report, sql, store
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+        print(f"--month {args.month!r} is not YYYY-MM", file=sys.stderr)
+        return 2
+    out = args.out or f"privacy-report-{args.month}.html"
+    with store.read_only(config.db_path(args.db)) as con:
+        text = report.build(lambda name, **p: sql.run(con, name, **p), args.month, args.as_of)
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    print(f"wrote {out} ({len(text.encode()) // 1024} KB): open it in a browser, print to PDF from there")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Privacy Audit Dashboard command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -147,6 +190,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     _add_db(p)
     p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("metrics", help="every area's figures for a period (the same queries as the pages)")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, help="first local day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, help="last local day, inclusive")
+    p.add_argument("--as-of", type=_date, help="states as of this day (default: today)")
+    p.add_argument("--json", action="store_true", help="print the JSON documented in docs/metrics.md")
+    _add_db(p)
+    p.set_defaults(func=cmd_metrics)
+
+    p = sub.add_parser("report", help="the monthly report as one self-contained HTML file")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--out", help="file to write (default privacy-report-YYYY-MM.html)")
+    p.add_argument("--as-of", type=_date, help="states as of this day (default: the month's last day, or today)")
+    _add_db(p)
+    p.set_defaults(func=cmd_report)
     return parser
 
 

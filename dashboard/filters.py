@@ -27,9 +27,9 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> "Period":
-        """The period of the same length just before this one (for change figures)."""
+        """The period of the same length just before this one, its as-of day moved back as far (for changes)."""
         end = self.start - timedelta(days=1)
-        return Period(end - timedelta(days=self.days - 1), end, self.as_of)
+        return Period(end - timedelta(days=self.days - 1), end, self.as_of - timedelta(days=self.days))
 
     def params(self) -> dict:
         return {"date_from": self.start, "date_to": self.end}

@@ -48,3 +48,15 @@ def test_every_cli_command_is_in_the_readme():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     for command in sub.choices:
         assert f"python -m dashboard {command}" in readme, command
+
+
+def test_every_metrics_key_and_rule_is_defined_in_docs():
+    from dashboard.findings import RULES
+    from dashboard.report import LABELS
+
+    doc = (ROOT / "docs" / "metrics.md").read_text()
+    for area, labels in LABELS.items():
+        for key in labels:
+            assert f"| `{key}` |" in doc, f"{area}.{key}"
+    for rule in RULES:
+        assert f"| `{rule.rule}` | {rule.severity} |" in doc, rule.rule

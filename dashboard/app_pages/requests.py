@@ -29,7 +29,7 @@ with st.expander("The rules in full (docs/sla.md)"):
 
 
 def kpis(p: filters.Period) -> dict:
-    frame = run_query("rpt_request_kpis", date_from=p.start, date_to=p.end, **sla)
+    frame = run_query("rpt_request_kpis", date_from=p.start, date_to=p.end, **sla_params(p.as_of))
     return frame.row(0, named=True)
 
 
@@ -62,7 +62,7 @@ cells = [
 for col, (label, value, change, colour) in zip(cols, cells):
     col.metric(label, value, change, delta_color=colour, border=True,
                help=f"Requests received {period.start} – {period.end}, as of {period.as_of}; change against "
-                    f"{period.previous().start} – {period.previous().end}.")
+                    f"{period.previous().start} – {period.previous().end} as of {period.previous().as_of}.")
 
 grain = filters.url_value("grain", "week", allowed=["week", "month"])
 grain = st.segmented_control("Volume per", ["week", "month"], default=grain, key="req_grain") or "week"

@@ -1,0 +1,78 @@
+"""Every rule the dashboard checks, across the logs: its severity, what it means, where its rows are shown, and
+how many times it is broken in a metrics result. Also each area's status for management."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.transfers import RULES as TRANSFER_RULES
+
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    area: str
+    title: str
+    page: str  # app_pages/... that shows the rows
+    link: dict  # query parameters of that page's filter
+
+
+REQUEST_RULES = (
+    Finding("request_overdue", "high", "requests", "Open requests past their statutory deadline",
+            "app_pages/requests.py", {"state": "overdue"}),
+    Finding("request_late", "high", "requests", "Requests answered after their deadline",
+            "app_pages/requests.py", {}),
+    Finding("invalid_extension", "medium", "requests", "Extensions told after the first month (invalid)",
+            "app_pages/requests.py", {}),
+    Finding("request_at_risk", "low", "requests", "Open requests with 5 or fewer working days left",
+            "app_pages/requests.py", {"state": "at_risk"}),
+)
+HOLD_RULES = (
+    Finding("hold_overdue", "high", "holds", "Holds past retain-until never released", "app_pages/holds.py", {}),
+    Finding("hold_kept_too_long", "medium", "holds", "Holds set to last longer than the law allows",
+            "app_pages/holds.py", {}),
+)
+CONSENT_RULES = (
+    Finding("cookie_before_consent", "high", "consent", "Cookies set before consent", "app_pages/consent.py", {}),
+)
+RULES: tuple[Finding, ...] = (
+    *REQUEST_RULES,
+    *HOLD_RULES,
+    *(Finding(r.rule_id, r.severity, "transfers", r.title, "app_pages/transfers.py", {"rule": r.rule_id})
+      for r in TRANSFER_RULES.values()),
+    *CONSENT_RULES,
+)
+BY_RULE = {f.rule: f for f in RULES}
+
+
+def counts(metrics: dict, transfer_findings: dict[str, int]) -> dict[str, int]:
+    """How often each rule is broken, from a metrics result and the period's transfer findings per rule."""
+    r, h, c = metrics["requests"], metrics["holds"], metrics["consent"]
+    out = {
+        "request_overdue": r["overdue"], "request_late": r["late"], "invalid_extension": r["invalid_extensions"],
+        "request_at_risk": r["at_risk"], "hold_overdue": h["overdue"], "hold_kept_too_long": h["kept_too_long"],
+        "cookie_before_consent": c["cookies_before_consent"],
+    }
+    for rule in TRANSFER_RULES:
+        out[rule] = transfer_findings.get(rule, 0)
+    return out
+
+
+def listing(rule_counts: dict[str, int]) -> list[dict]:
+    """[{rule, severity, count}] for every rule, most severe and most frequent first."""
+    rows = [{"rule": f.rule, "severity": f.severity, "count": int(rule_counts.get(f.rule, 0))} for f in RULES]
+    return sorted(rows, key=lambda x: (SEVERITY_ORDER[x["severity"]], -x["count"], x["rule"]))
+
+
+def area_status(area: str, rule_counts: dict[str, int]) -> tuple[str, str]:
+    """(status, why) for an area: breach when a high-severity rule is broken, attention for a medium or low one."""
+    broken = [f for f in RULES if f.area == area and rule_counts.get(f.rule, 0) > 0]
+    high = [f for f in broken if f.severity == "high"]
+    if high:
+        return "breach", "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in high)
+    if broken:
+        return "attention", "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in broken)
+    return "on track", "no rule of this area is broken"

@@ -1,0 +1,75 @@
+"""One metrics interface: the figures of every area for a period, as the pages, the CLI and the report show them.
+
+`compute` takes a runner (name, **params) -> polars frame, so the pages pass their cached, read-only runner and the
+CLI passes a plain store connection: the numbers come from the same queries either way. docs/metrics.md defines
+each figure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+import polars as pl
+
+from dashboard import consent, findings, holds, transfers
+from dashboard.config import settings
+from dashboard.contract import RECIPIENT_TYPES, REQUEST_TYPES
+from dashboard.deadlines import sla_params
+
+Runner = Callable[..., pl.DataFrame]
+
+
+def _row(frame: pl.DataFrame) -> dict:
+    return frame.row(0, named=True)
+
+
+def _rate(value):
+    return None if value is None else round(float(value), 6)
+
+
+def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
+    tz = settings().timezone
+    sla = sla_params(as_of)
+    r = _row(run("rpt_request_kpis", date_from=date_from, date_to=date_to, **sla))
+    h = _row(run("rpt_hold_summary", **holds.params(as_of, tz)))
+    tparams = {**transfers.base_params(date_from, date_to, tz), **transfers.TransferFilter().params()}
+    t = _row(run("rpt_transfer_summary", **tparams))
+    cparams = consent.params(date_from, date_to, tz)
+    c = _row(run("rpt_consent_kpis", **cparams))
+    cookie_findings = int(run("rpt_cookie_summary", **cparams)["before_consent"].sum())
+    transfer_findings = dict(run("rpt_transfer_findings", **tparams).select("rule_id", "transfers").iter_rows())
+    result = {
+        "from": date_from.isoformat(), "to": date_to.isoformat(), "as_of": as_of.isoformat(),
+        "requests": {
+            "received": r["received"],
+            "received_by_type": {k: r[f"received_{k}"] for k in REQUEST_TYPES},
+            "closed": r["closed"], "on_time": r["on_time"], "late": r["late"], "open": r["open"],
+            "overdue": r["overdue"], "at_risk": r["at_risk"], "withdrawn": r["withdrawn"],
+            "extended": r["extended"], "invalid_extensions": r["invalid_extensions"],
+            "on_time_rate": _rate(r["on_time_rate"]),
+            "median_days_to_close": _rate(r["median_days_to_close"]),
+        },
+        "holds": {"active": h["active"], "blocked_records": h["blocked_records"], "overdue": h["overdue"],
+                  "release_due_90d": h["release_due_90d"]},
+        "transfers": {
+            "total": t["transfers"], "records": t["records"], "non_eea": t["non_eea"],
+            "non_eea_without_valid_mechanism": t["non_eea_without_valid_mechanism"],
+            "sale_without_consent": t["sale_without_consent"],
+            "by_recipient_type": {k: t[f"to_{k}"] for k in RECIPIENT_TYPES},
+        },
+        "consent": {
+            "shown": c["shown"], "decisions": c["decisions"], "interaction_rate": _rate(c["interaction_rate"]),
+            "analytics_rate": _rate(c["analytics_rate"]), "functional_rate": _rate(c["functional_rate"]),
+            "accept_all_rate": _rate(c["accept_all_rate"]), "reject_all_rate": _rate(c["reject_all_rate"]),
+            "withdrawals": c["withdrawals"], "cookies_before_consent": cookie_findings,
+        },
+    }
+    rule_counts = findings.counts({**result, "holds": {**result["holds"], "kept_too_long": h["kept_too_long"]}},
+                                  transfer_findings)
+    result["findings"] = findings.listing(rule_counts)
+    return result
+
+
+def rule_counts(result: dict) -> dict[str, int]:
+    return {f["rule"]: f["count"] for f in result["findings"]}

@@ -1,0 +1,176 @@
+"""The monthly report: one self-contained HTML file (charts and their script inlined, readable offline, printable).
+
+Built from the same metrics and queries as the pages, for a calendar month, with the previous month beside it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+from datetime import date, timedelta
+
+import polars as pl
+
+from dashboard import charts, consent, findings, metrics, transfers
+from dashboard.config import settings
+from dashboard.deadlines import sla_params
+
+LABELS = {
+    "requests": {"received": "Requests received", "closed": "Closed", "on_time": "Closed on time",
+                 "late": "Closed late", "open": "Open", "overdue": "Overdue", "at_risk": "At risk",
+                 "withdrawn": "Withdrawn", "extended": "Validly extended", "invalid_extensions": "Invalid extensions",
+                 "on_time_rate": "On-time rate", "median_days_to_close": "Median days to close"},
+    "holds": {"active": "Active holds", "blocked_records": "Blocked records", "overdue": "Overdue for release",
+              "release_due_90d": "Due for release within 90 days"},
+    "transfers": {"total": "Transfers", "records": "Records disclosed", "non_eea": "Outside the EU/EEA",
+                  "non_eea_without_valid_mechanism": "Outside the EU/EEA without a valid safeguard",
+                  "sale_without_consent": "Sales without consent"},
+    "consent": {"shown": "Banner shown", "decisions": "Decisions", "interaction_rate": "Interaction rate",
+                "analytics_rate": "Analytics opt-in", "functional_rate": "Functional opt-in",
+                "accept_all_rate": "Accept all", "reject_all_rate": "Reject all", "withdrawals": "Withdrawals",
+                "cookies_before_consent": "Cookies before consent"},
+}
+AREAS = {"requests": "Data subject requests", "holds": "Legal holds", "transfers": "Transfers",
+         "consent": "Cookie consent"}
+
+DEFINITIONS = [
+    ("Period", "From the first to the last day of the month, in local (Europe/Stockholm) dates."),
+    ("Requests", "Requests received in the month, in their state as of the as-of date. A request is due one month "
+                 "after receipt (three when validly extended), counted per Regulation 1182/71 and moved to the next "
+                 "Swedish working day (GDPR Art. 12(3)); see docs/sla.md."),
+    ("Legal holds", "The state as of the as-of date: active holds, the records they block, holds whose retain-until "
+                    "date has passed without release; see docs/holds.md."),
+    ("Transfers", "Disclosures in the month. Outside the EU/EEA a transfer needs an adequacy decision in force that "
+                  "day, standard contractual clauses or binding corporate rules; see docs/transfers.md."),
+    ("Consent", "Banner events in the month. Rates are shares of decisions (accept all, reject all, custom), except "
+                "interaction = decisions / banner shown. A cookie before consent is an analytics or functional "
+                "cookie seen when the visitor's latest decision did not allow it; see docs/consent.md."),
+]
+
+CSS = """
+body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: #222; margin: 2rem auto;
+       max-width: 1000px; line-height: 1.4; }
+h1 { font-size: 1.7rem; margin-bottom: 0; } h2 { border-bottom: 2px solid #1f5c99; padding-bottom: .2rem; }
+.sub { color: #555; margin-top: .2rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
+th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; } th { background: #f0f4f8; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.status { display: inline-block; padding: .1rem .5rem; border-radius: .3rem; font-weight: 600; }
+.breach { background: #f8d7da; } .attention { background: #fff3cd; } .on-track { background: #d1e7dd; }
+.high { background: #f8d7da; } .medium { background: #fff3cd; } .low { background: #e2e3e5; }
+section { page-break-inside: avoid; margin-bottom: 1.5rem; }
+@media print { body { margin: 0; max-width: none; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
+"""
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    year, mon = (int(x) for x in month.split("-"))
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def previous_month(month: str) -> str:
+    first, _ = month_bounds(month)
+    prev = first - timedelta(days=1)
+    return f"{prev.year:04d}-{prev.month:02d}"
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1%}" if value <= 1 else f"{value:.1f}"
+    return f"{value:,}".replace(",", " ")
+
+
+def _table(frame: pl.DataFrame, empty: str) -> str:
+    if frame.is_empty():
+        return f"<p>{html.escape(empty)}</p>"
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.iter_rows()
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
+    """The report for month (YYYY-MM) as one HTML document. as_of defaults to the month's last day (or today)."""
+    start, end = month_bounds(month)
+    prev_start, prev_end = month_bounds(previous_month(month))
+    as_of = as_of or min(end, date.today())
+    now = metrics.compute(run, start, end, as_of)
+    before = metrics.compute(run, prev_start, prev_end, min(prev_end, as_of))
+    tz = settings().timezone
+    counts = metrics.rule_counts(now)
+
+    parts = [f"<h1>Privacy audit report: {html.escape(month)}</h1>",
+             f"<p class='sub'>{start} – {end}, states as of {as_of}. Beside each figure: "
+             f"{previous_month(month)} (as of {min(prev_end, as_of)}).</p>"]
+
+    rows = []
+    for area, title in AREAS.items():
+        status, why = findings.area_status(area, counts)
+        rows.append(f"<tr><td>{title}</td><td><span class='status {status.replace(' ', '-')}'>{status}</span></td>"
+                    f"<td>{html.escape(why)}</td></tr>")
+    parts.append("<section><h2>Status</h2><table><thead><tr><th>Area</th><th>Status</th><th>Why</th></tr></thead>"
+                 f"<tbody>{''.join(rows)}</tbody></table></section>")
+
+    kpi = ["<section><h2>Key figures</h2>"]
+    for area, labels in LABELS.items():
+        kpi.append(f"<h3>{AREAS[area]}</h3><table><thead><tr><th>Figure</th><th>{month}</th>"
+                   f"<th>{previous_month(month)}</th></tr></thead><tbody>")
+        for key, label in labels.items():
+            kpi.append(f"<tr><td>{label}</td><td class='num'>{_fmt(now[area][key])}</td>"
+                       f"<td class='num'>{_fmt(before[area][key])}</td></tr>")
+        kpi.append("</tbody></table>")
+    kpi.append("</section>")
+    parts.append("".join(kpi))
+
+    found = [f for f in now["findings"] if f["count"]]
+    rows = "".join(
+        f"<tr><td><span class='status {f['severity']}'>{f['severity']}</span></td>"
+        f"<td>{html.escape(findings.BY_RULE[f['rule']].title)}</td><td class='num'>{f['count']}</td></tr>"
+        for f in found)
+    parts.append("<section><h2>Findings</h2>" + (
+        f"<table><thead><tr><th>Severity</th><th>Rule</th><th>Count</th></tr></thead><tbody>{rows}</tbody></table>"
+        if found else "<p>No rule was broken in the month.</p>") + "</section>")
+
+    overdue = run("rpt_request_queue", types=[], statuses=["overdue"], channels=[], **sla_params(as_of))
+    parts.append(f"<section><h2>Overdue requests on {as_of}</h2><p class='sub'>Every open request past its "
+                 "deadline, whatever month it was received in.</p>"
+                 + _table(overdue.select("request_id", "request_type", "received_day", "deadline", "days_late"),
+                          f"No request was overdue on {as_of}.") + "</section>")
+
+    tparams = {**transfers.base_params(start, end, tz), **transfers.TransferFilter(region="non_eea").params()}
+    exported = run("rpt_transfer_export", **tparams)
+    invalid = exported.filter(pl.col("findings").str.contains(
+        "non_eea_without_mechanism|adequacy_not_in_force|eea_mechanism_outside_eea"))
+    parts.append("<section><h2>Transfers outside the EU/EEA without a valid safeguard</h2>"
+                 + _table(invalid.select("transfer_id", "occurred_at", "recipient", "country", "mechanism",
+                                         "record_count", "findings"),
+                          "Every transfer outside the EU/EEA in the month had a valid safeguard.") + "</section>")
+
+    cparams = consent.params(start, end, tz)
+    trend = run("rpt_consent_trend", grain="day", **cparams)
+    versions = run("rpt_banner_versions", tz=tz).filter(
+        (pl.col("first_day") > start) & (pl.col("first_day") <= end))
+    chart = ("<p>No banner event in the month.</p>" if trend.is_empty() else
+             charts.consent_trend(trend, "day", versions).to_html(full_html=False, include_plotlyjs=True,
+                                                                   config={"staticPlot": True}))
+    parts.append(f"<section><h2>Consent trends</h2>{chart}</section>")
+
+    volume = run("rpt_request_volume", date_from=start, date_to=end, grain="week", **sla_params(as_of))
+    if not volume.is_empty():
+        fig = charts.request_volume(volume, "week")
+        parts.append("<section><h2>Requests received</h2>"
+                     + fig.to_html(full_html=False, include_plotlyjs=trend.is_empty(), config={"staticPlot": True})
+                     + "</section>")
+
+    defs = "".join(f"<dt><b>{t}</b></dt><dd>{html.escape(d)}</dd>" for t, d in DEFINITIONS)
+    parts.append(f"<section><h2>Definitions</h2><dl>{defs}</dl></section>")
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>Privacy audit report {html.escape(month)}</title><style>{CSS}</style></head><body>"
+            + "".join(parts) + "</body></html>")
+
+
+

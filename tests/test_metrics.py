@@ -1,0 +1,228 @@
+"""The metrics interface: every field on hand-made logs (expected numbers worked out by hand below), the planted
+sample problems in the findings, the Overview equal to the JSON, and the monthly report."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ingest import ingest_file
+from tests.helpers import write
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def dsr(rid, day, event, rtype=""):
+    received = event == "received"
+    return {"event_id": f"{rid}-{event}-{day}", "request_id": rid, "occurred_at": f"{day}T11:00:00+01:00",
+            "event": event, "request_type": rtype if received else "", "channel": "web" if received else "",
+            "subject_ref": f"S-{rid}" if received else "", "note": ""}
+
+
+def hold(hid, day, event, basis="", retain="", records=""):
+    placed = event == "placed"
+    return {"event_id": f"{hid}-{event}", "hold_id": hid, "occurred_at": f"{day}T11:00:00+01:00", "event": event,
+            "request_id": "", "subject_ref": "S-h" if placed else "", "data_category": "contract" if placed else "",
+            "legal_basis": basis, "record_count": str(records), "retain_until": retain}
+
+
+def transfer(tid, day, rtype, country, mechanism, basis, purpose, records):
+    return {"transfer_id": tid, "occurred_at": f"{day}T11:00:00+01:00", "recipient": f"R-{tid}",
+            "recipient_type": rtype, "country": country, "mechanism": mechanism, "legal_basis": basis,
+            "purpose": purpose, "data_categories": "contact", "record_count": str(records), "reference": ""}
+
+
+def ce(n, visitor, day, time, action, f="", a=""):
+    return {"event_id": f"ce{n}", "occurred_at": f"{day}T{time}+01:00", "visitor_ref": visitor, "action": action,
+            "functional": f, "analytics": a, "banner_version": "v1", "device": "desktop", "browser": "Edge",
+            "country": "SE"}
+
+
+def obs(n, visitor, day, time, cookie):
+    return {"event_id": f"o{n}", "observed_at": f"{day}T{time}+01:00", "visitor_ref": visitor,
+            "cookie_name": cookie, "page": "/"}
+
+
+@pytest.fixture(scope="module")
+def hand_store(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("metrics")
+    db = tmp / "audit.duckdb"
+    logs = {
+        "dsr_events.csv": [
+            dsr("R1", "2026-03-02", "received", "access"), dsr("R1", "2026-03-10", "completed"),
+            dsr("R2", "2026-03-02", "received", "erasure"), dsr("R2", "2026-04-07", "completed"),
+            dsr("R3", "2026-03-05", "received", "rectification"),
+            dsr("R4", "2026-03-20", "received", "objection"),
+            dsr("R5", "2026-03-30", "received", "restriction"),
+            dsr("R6", "2026-03-03", "received", "portability"), dsr("R6", "2026-03-04", "withdrawn"),
+            dsr("R7", "2026-03-03", "received", "access"), dsr("R7", "2026-03-20", "extended"),
+            dsr("R7", "2026-04-10", "completed"),
+            dsr("R8", "2026-03-04", "received", "access"), dsr("R8", "2026-04-08", "extended"),
+            dsr("R8", "2026-04-09", "completed"),
+            dsr("R9", "2026-03-06", "received", "erasure"), dsr("R9", "2026-03-09", "rejected"),
+            dsr("R10", "2026-02-20", "received", "access"),
+        ],
+        "hold_events.csv": [
+            hold("H1", "2026-01-10", "placed", "consumer_law", "2027-01-01", 5),
+            hold("H2", "2026-01-10", "placed", "bookkeeping_act", "2026-04-01", 7),
+            hold("H3", "2026-01-10", "placed", "aml_act", "2026-06-30", 2),
+            hold("H4", "2026-01-10", "placed", "consumer_law", "2026-03-01", 9), hold("H4", "2026-03-05", "released"),
+            hold("H5", "2026-05-01", "placed", "consumer_law", "2026-05-02", 4),
+        ],
+        "transfers.csv": [
+            transfer("T1", "2026-03-02", "processor", "SE", "eea", "contract", "hosting", 10),
+            transfer("T2", "2026-03-10", "processor", "US", "adequacy", "consent", "analytics", 100),
+            transfer("T3", "2026-03-11", "sub_processor", "IN", "none", "contract", "support", 5),
+            transfer("T4", "2026-03-12", "controller", "SG", "adequacy", "contract", "other", 1),
+            transfer("T5", "2026-03-13", "controller", "SE", "eea", "legitimate_interest", "sale", 50),
+            transfer("T6", "2026-03-14", "authority", "SE", "eea", "legal_obligation", "tax", 2),
+            transfer("T7", "2026-03-15", "acquirer", "SE", "eea", "legitimate_interest", "divestiture", 1000),
+            transfer("T8", "2026-04-01", "processor", "IN", "none", "contract", "support", 3),
+        ],
+        "consent_events.csv": [
+            ce(1, "V1", "2026-03-05", "10:00:00", "shown"), ce(2, "V1", "2026-03-05", "10:00:05", "accept_all",
+                                                               "true", "true"),
+            ce(3, "V2", "2026-03-05", "11:00:00", "shown"), ce(4, "V2", "2026-03-05", "11:00:05", "reject_all",
+                                                               "false", "false"),
+            ce(5, "V3", "2026-03-06", "10:00:00", "shown"), ce(6, "V3", "2026-03-06", "10:00:05", "custom",
+                                                               "true", "false"),
+            ce(7, "V4", "2026-03-07", "10:00:00", "shown"),
+            ce(8, "V1", "2026-03-20", "10:00:00", "withdraw", "false", "false"),
+            ce(9, "V9", "2026-04-02", "10:00:00", "shown"),
+        ],
+        "cookie_observations.csv": [
+            obs(1, "V4", "2026-03-07", "10:00:01", "_ga"),
+            obs(2, "V1", "2026-03-05", "10:01:00", "_ga"),
+            obs(3, "V2", "2026-03-05", "11:01:00", "has_js"),
+            obs(4, "V3", "2026-03-06", "10:01:00", "has_js"),
+            obs(5, "V4", "2026-04-02", "10:00:00", "_ga"),
+        ],
+    }
+    for name, rows in logs.items():
+        assert ingest_file(str(write(tmp / name, rows)), db).exit_code == 0, name
+    return db
+
+
+def metrics_json(db, *args):
+    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", *args, "--db", str(db), "--json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_every_field_on_hand_made_logs(hand_store):
+    m = metrics_json(hand_store, "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-04-15")
+    assert list(m) == ["from", "to", "as_of", "requests", "holds", "transfers", "consent", "findings"]
+    assert (m["from"], m["to"], m["as_of"]) == ("2026-03-01", "2026-03-31", "2026-04-15")
+    # R1..R9 received in March (R10 in February). Deadlines: R2 2026-04-02; R3 2026-04-07 (5 Apr Easter Sunday,
+    # 6 Apr Easter Monday); R4 2026-04-20, 3 working days after 15 Apr; R5 2026-04-30, 11 working days; R7 extended
+    # on 20 Mar, before its 3 Apr deadline; R8 extended on 8 Apr, after its 7 Apr deadline.
+    assert m["requests"] == {
+        "received": 9,
+        "received_by_type": {"access": 3, "rectification": 1, "erasure": 2, "objection": 1, "restriction": 1,
+                             "portability": 1},
+        "closed": 5,  # R1, R2, R7, R8 completed; R9 rejected
+        "on_time": 3,  # R1, R7 (extended), R9
+        "late": 2,  # R2 completed 7 Apr; R8 on 9 Apr, its extension invalid
+        "open": 3, "overdue": 1, "at_risk": 1,  # R3 overdue, R4 at risk, R5 pending
+        "withdrawn": 1, "extended": 1, "invalid_extensions": 1,
+        "on_time_rate": 0.6,
+        "median_days_to_close": 36.0,  # 3, 8, 36, 36, 38
+    }
+    # H1, H2, H3 active (H4 released, H5 placed after the as-of day); H2 past retain-until; H3 due 30 Jun.
+    assert m["holds"] == {"active": 3, "blocked_records": 14, "overdue": 1, "release_due_90d": 1}
+    assert m["transfers"] == {
+        "total": 7, "records": 1168, "non_eea": 3,  # T2 US, T3 IN, T4 SG
+        "non_eea_without_valid_mechanism": 2,  # T3 none, T4 adequacy without a decision
+        "sale_without_consent": 1,  # T5
+        "by_recipient_type": {"processor": 2, "sub_processor": 1, "authority": 1, "acquirer": 1, "controller": 2},
+    }
+    assert m["consent"] == pytest.approx({
+        "shown": 4, "decisions": 3, "interaction_rate": 0.75, "analytics_rate": 1 / 3, "functional_rate": 2 / 3,
+        "accept_all_rate": 1 / 3, "reject_all_rate": 1 / 3, "withdrawals": 1,
+        "cookies_before_consent": 2,  # V4's _ga with no decision, V2's has_js after reject all
+    }, abs=1e-6)
+    assert {f["rule"]: f["count"] for f in m["findings"]} == {
+        "request_overdue": 1, "request_late": 2, "invalid_extension": 1, "request_at_risk": 1, "hold_overdue": 1,
+        "hold_kept_too_long": 0, "non_eea_without_mechanism": 1, "adequacy_not_in_force": 1,
+        "eea_mechanism_outside_eea": 0, "sale_without_consent": 1, "derogation_review": 0,
+        "cookie_before_consent": 2,
+    }
+    assert all(f["severity"] in ("high", "medium", "low") for f in m["findings"])
+
+
+def test_an_empty_period_gives_zeros_and_null_rates(hand_store):
+    m = metrics_json(hand_store, "--from", "2025-01-01", "--to", "2025-01-31", "--as-of", "2025-02-01")
+    assert m["requests"]["received"] == 0 and m["requests"]["on_time_rate"] is None
+    assert m["requests"]["median_days_to_close"] is None
+    assert m["consent"]["interaction_rate"] is None and m["transfers"]["total"] == 0
+
+
+def test_as_of_defaults_to_today(hand_store):
+    m = metrics_json(hand_store, "--from", "2026-03-01", "--to", "2026-03-31")
+    assert m["as_of"] == date.today().isoformat()
+
+
+def test_the_planted_sample_problems_show_up_in_findings(sample_store, manifest):
+    m = metrics_json(sample_store, "--from", manifest["from"], "--to", manifest["until"], "--as-of", manifest["as_of"])
+    counts = {f["rule"]: f["count"] for f in m["findings"]}
+    planted = manifest["planted"]
+    assert counts["request_overdue"] == len(planted["requests"]["overdue"])
+    assert counts["request_late"] == len(planted["requests"]["late"]) + len(planted["requests"]["invalid_extension"])
+    assert counts["invalid_extension"] == len(planted["requests"]["invalid_extension"])
+    assert counts["hold_overdue"] == len(planted["holds"]["overdue_holds"])
+    assert counts["hold_kept_too_long"] == len(planted["holds"]["kept_too_long"])
+    assert counts["non_eea_without_mechanism"] == len(planted["transfers"]["non_eea_mechanism_none"])
+    assert counts["adequacy_not_in_force"] == len(planted["transfers"]["adequacy_without_decision"])
+    assert counts["sale_without_consent"] == len(planted["transfers"]["sale_without_consent"])
+    assert counts["cookie_before_consent"] == len(planted["cookies"]["cookie_before_consent"])
+
+
+def test_the_overview_shows_the_metrics_json(sample_store, monkeypatch):
+    m = metrics_json(sample_store, "--from", "2026-10-01", "--to", "2026-10-31", "--as-of", "2026-11-24")
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-11-24"})
+    at.run()
+    assert not at.exception
+    shown = {x.label: x.value for x in at.metric}
+    assert shown["Received"] == str(m["requests"]["received"])
+    assert shown["Overdue"] == str(m["requests"]["overdue"])
+    assert shown["On time"] == f"{m['requests']['on_time_rate']:.1%}"
+    assert shown["Active holds"] == str(m["holds"]["active"])
+    assert shown["Overdue for release"] == str(m["holds"]["overdue"])
+    assert shown["Outside EU/EEA"] == str(m["transfers"]["non_eea"])
+    assert shown["Without valid safeguard"] == str(m["transfers"]["non_eea_without_valid_mechanism"])
+    assert shown["Interaction"] == f"{m['consent']['interaction_rate']:.1%}"
+    assert shown["Cookies before consent"] == str(m["consent"]["cookies_before_consent"])
+    listed = [c.value for c in at.markdown if " · " in c.value]
+    assert len(listed) == sum(1 for f in m["findings"] if f["count"])
+
+
+def test_the_report_has_every_section_and_needs_no_network(sample_store, tmp_path):
+    out = tmp_path / "report.html"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-10", "--out", str(out),
+                           "--db", str(sample_store)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    for heading in ("Status", "Key figures", "Findings", "Overdue requests on", "Transfers outside the EU/EEA",
+                    "Consent trends", "Definitions"):
+        assert f"<h2>{heading}" in text, heading
+    assert "2026-09" in text, "the previous month beside the figures"
+    assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", text), "external resource"
+    assert "REQ-002206" in text, "a planted overdue request"
+
+
+def test_report_refuses_a_bad_month(sample_store):
+    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-13",
+                           "--db", str(sample_store)], capture_output=True, text=True)
+    assert done.returncode == 2 and "YYYY-MM" in done.stderr
