@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts, filters, ui
 from dashboard.contract import LOGS
 from dashboard.db import run_query
+from dashboard.exports import csv_bytes
 
 PAGE_SIZE = 50
 
@@ -61,3 +62,5 @@ if orphans.is_empty():
 else:
     st.caption("Events whose request or hold has no starting event: the source system lost or never exported it.")
     ui.table(orphans, {"log_name": "Log", "ref_id": "Request or hold"})
+    st.download_button(f"Download {orphans.height} orphan event(s) (CSV)", csv_bytes(orphans), "orphan-events.csv",
+                       "text/csv")

@@ -1,0 +1,227 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`, on a store built
+from the sample data by the real ingest command. Screenshots go to test-artifacts/ (git-ignored)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+VIEW = {"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-11-24"}
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed: run `apt-get install chromium chromium-driver` (.ci/run does)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "audit.duckdb"
+    subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(ROOT / "sample_data"), "--db", str(db),
+                    "--quiet"], check=True, cwd=ROOT)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "AUDIT_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+        time.sleep(0.3)
+    yield url, db
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+def metrics_json(db, view=VIEW) -> dict:
+    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", view["from"], "--to", view["to"],
+                          "--as-of", view["as_of"], "--db", str(db), "--json"],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def open_page(browser, url: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stException"]').count() == 0, "an error element on the page"
+    return context, page
+
+
+def read_metrics(page) -> dict[str, str]:
+    out = {}
+    for m in page.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out.setdefault(label, m.locator('[data-testid="stMetricValue"]').inner_text().strip().replace("\u00a0", " "))
+    return out
+
+
+def num(value: str) -> str:
+    return value.replace(" ", "")
+
+
+def pct(rate) -> str:
+    return "–" if rate is None else f"{rate:.1%}"
+
+
+PAGES = {
+    "overview": ("", lambda m: {
+        "Received": str(m["requests"]["received"]), "Overdue": str(m["requests"]["overdue"]),
+        "On time": pct(m["requests"]["on_time_rate"]), "Active holds": str(m["holds"]["active"]),
+        "Overdue for release": str(m["holds"]["overdue"]), "Outside EU/EEA": str(m["transfers"]["non_eea"]),
+        "Without valid safeguard": str(m["transfers"]["non_eea_without_valid_mechanism"]),
+        "Interaction": pct(m["consent"]["interaction_rate"]),
+        "Cookies before consent": str(m["consent"]["cookies_before_consent"])}),
+    "requests": ("requests", lambda m: {
+        "Received": str(m["requests"]["received"]), "Closed": str(m["requests"]["closed"]),
+        "Open": str(m["requests"]["open"]), "Overdue": str(m["requests"]["overdue"]),
+        "At risk": str(m["requests"]["at_risk"]), "On time": pct(m["requests"]["on_time_rate"]),
+        "Median days": f"{m['requests']['median_days_to_close']:.0f}"}),
+    "holds": ("holds", lambda m: {
+        "Active holds": str(m["holds"]["active"]), "Blocked records": str(m["holds"]["blocked_records"]),
+        "Overdue for release": str(m["holds"]["overdue"]), "Due within 90 days": str(m["holds"]["release_due_90d"])}),
+    "transfers": ("transfers", lambda m: {
+        "Transfers": str(m["transfers"]["total"]), "Records": str(m["transfers"]["records"]),
+        "Outside EU/EEA": str(m["transfers"]["non_eea"]),
+        "Outside EU/EEA without a valid safeguard": str(m["transfers"]["non_eea_without_valid_mechanism"])}),
+    "consent": ("consent", lambda m: {
+        "Banner shown": str(m["consent"]["shown"]), "Interaction": pct(m["consent"]["interaction_rate"]),
+        "Analytics opt-in": pct(m["consent"]["analytics_rate"]), "Accept all": pct(m["consent"]["accept_all_rate"]),
+        "Reject all": pct(m["consent"]["reject_all_rate"]), "Withdrawals": str(m["consent"]["withdrawals"]),
+        "Cookies before consent": str(m["consent"]["cookies_before_consent"])}),
+}
+# The sidebar date each page's figures depend on: holds are a state as of a day; the others count a period.
+CHANGED_DATE = {"overview": ("From", "from"), "requests": ("From", "from"), "holds": ("As of", "as_of"),
+                "transfers": ("From", "from"), "consent": ("From", "from")}
+
+
+def query(view: dict) -> str:
+    return "&".join(f"{k}={v}" for k, v in view.items())
+
+
+def move_a_year_back(page, label: str) -> None:
+    """Change a sidebar date as a person would: its year field, arrow down, then click away."""
+    page.get_by_role("spinbutton", name=f"year, {label}").focus()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("heading").first.click()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_numbers_filters_links(served, browser, name):
+    url, db = served
+    path, expected_of = PAGES[name]
+    context, page = open_page(browser, f"{url}/{path}?{query(VIEW)}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"), full_page=True)
+    shown = {k: num(v) for k, v in read_metrics(page).items()}
+    expected = {k: num(v) for k, v in expected_of(metrics_json(db)).items()}
+    assert {k: shown.get(k) for k in expected} == expected
+
+    label, param = CHANGED_DATE[name]
+    move_a_year_back(page, label)
+    changed_view = dict(VIEW, **{param: str(int(VIEW[param][:4]) - 1) + VIEW[param][4:]})
+    page.wait_for_url(re.compile(rf"[?&]{param}={changed_view[param]}"), timeout=20000)
+    page.wait_for_timeout(1500)
+    changed = {k: num(v) for k, v in read_metrics(page).items()}
+    assert changed != shown, "changing the sidebar date changed the numbers"
+    assert {k: changed.get(k) for k in expected} == {
+        k: num(v) for k, v in expected_of(metrics_json(db, changed_view)).items()}
+
+    shared_url = page.url
+    context.close()
+    context, again = open_page(browser, shared_url)
+    assert {k: num(v) for k, v in read_metrics(again).items()} == changed, "a shared link restores the view"
+    context.close()
+
+
+DOWNLOADS = {
+    # page, button text (start), how many rows the page says the file holds
+    "requests": ("requests", "Download the queue (CSV)",
+                 lambda page: int(re.search(r"(\d+) open request", page.get_by_text("open request(s) as of").inner_text()).group(1))),
+    "holds": ("holds", "Download overdue holds (CSV)", lambda page: int(read_metrics(page)["Overdue for release"])),
+    "transfers": ("transfers", "Export ", lambda page: int(num(read_metrics(page)["Transfers"]))),
+    "consent": ("consent", "Download this page (CSV)", lambda page: int(read_metrics(page)["Cookies before consent"])),
+    "data_quality": ("data_quality", "Download 1 orphan", lambda page: int(re.search(
+        r"Download (\d+) orphan", page.get_by_role("button", name=re.compile("orphan")).inner_text()).group(1))),
+}
+
+
+@pytest.mark.parametrize("name", list(DOWNLOADS))
+def test_csv_download_has_the_rows_the_page_says(served, browser, name):
+    url, _ = served
+    path, button, count_of = DOWNLOADS[name]
+    view = dict(VIEW, **{"from": "2024-11-25", "to": "2026-11-24"})
+    context, page = open_page(browser, f"{url}/{path}?{query(view)}")
+    expected = count_of(page)
+    with page.expect_download(timeout=60000) as download:
+        target = page.get_by_role("button", name=re.compile("^" + re.escape(button))).first
+        target.focus()
+        page.keyboard.press("Enter")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) - 1 == expected > 0
+    context.close()
+
+
+def test_data_quality_counts_equal_the_store(served, browser, manifest):
+    url, _ = served
+    context, page = open_page(browser, f"{url}/data_quality?{query(VIEW)}")
+    page.screenshot(path=str(ARTIFACTS / "e2e-data_quality.png"), full_page=True)
+    shown = {k: int(num(v)) for k, v in read_metrics(page).items()}
+    assert shown == manifest["rows"]
+    context.close()
+
+
+def test_the_report_downloads_from_the_overview(served, browser):
+    url, db = served
+    context, page = open_page(browser, f"{url}/?{query(VIEW)}")
+    page.get_by_role("button", name="Download the report").scroll_into_view_if_needed()
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("button", name="Download the report").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "<h2>Key figures" in text and "Privacy audit report" in text
+    context.close()
