@@ -9,7 +9,7 @@ DB     ?= data/audit.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: install run test sample data clean-data
+.PHONY: install run test sample data clean-data bench
 
 install: $(STAMP)
 
@@ -39,3 +39,7 @@ sample: $(STAMP)
 
 clean-data:
 	rm -f $(DB) $(DB).wal
+
+# The scale benchmark (minutes, gigabytes; not part of `make test`): writes BENCHMARKS.md.
+bench: $(STAMP)
+	$(PY) -m dashboard bench

@@ -205,12 +205,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="states as of this day (default: the month's last day, or today)")
     _add_db(p)
     p.set_defaults(func=cmd_report)
+
+    sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from dashboard.store import StoreMissing
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark has its own options (python -m dashboard bench --help)
+        from dashboard import bench
+
+        return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

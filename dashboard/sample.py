@@ -508,21 +508,27 @@ def _write_csv(df: pl.DataFrame, path: str, gz: bool = False) -> None:
         fh.write(data)
 
 
-def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = None) -> dict:
-    """Write the four logs and manifest.json into `out`; return the manifest."""
+def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = None,
+             volumes: dict[str, float] | None = None) -> dict:
+    """Write the logs and manifest.json into `out`; return the manifest.
+
+    volumes overrides the scale per group ("requests": requests and holds, "transfers", "consent": banner events
+    and cookie observations), so the benchmark can reach each log's target volume."""
+    volumes = {"requests": scale, "transfers": scale, "consent": scale, **(volumes or {})}
     until_day = date.fromisoformat(until or DEFAULT_UNTIL)
     start = until_day - timedelta(days=729)
     rng = np.random.default_rng(seed)
     cal = WorkingCalendar()
     os.makedirs(out, exist_ok=True)
 
-    reqs, last_id = _requests(np.random.default_rng([seed, 1]), cal, start, until_day, scale)
+    reqs, last_id = _requests(np.random.default_rng([seed, 1]), cal, start, until_day, volumes["requests"])
     planted_requests = _plant_requests(reqs, np.random.default_rng([seed, 2]), cal, until_day, last_id)
     reqs.rows.sort(key=lambda r: (r["occurred_at"], r["event_id"]))
     dsr = pl.DataFrame(reqs.rows, schema={k: pl.String for k in reqs.rows[0]})
-    holds, planted_holds = _holds(reqs, np.random.default_rng([seed, 3]), until_day, scale)
-    transfers, planted_transfers = _transfers(np.random.default_rng([seed, 4]), start, until_day, scale)
-    consent, cookies, consent_manifest = _consent(np.random.default_rng([seed, 5]), start, until_day, scale)
+    holds, planted_holds = _holds(reqs, np.random.default_rng([seed, 3]), until_day, volumes["requests"])
+    transfers, planted_transfers = _transfers(np.random.default_rng([seed, 4]), start, until_day, volumes["transfers"])
+    consent, cookies, consent_manifest = _consent(np.random.default_rng([seed, 5]), start, until_day,
+                                                  volumes["consent"])
     del rng
 
     _write_csv(dsr, os.path.join(out, FILES["dsr_events"]))
@@ -535,7 +541,8 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
 
     manifest = {
         "generator": "python -m dashboard sample",
-        "seed": seed, "scale": scale, "from": start.isoformat(), "until": until_day.isoformat(),
+        "seed": seed, "scale": scale, **({"volumes": volumes} if set(volumes.values()) != {scale} else {}),
+        "from": start.isoformat(), "until": until_day.isoformat(),
         "as_of": until_day.isoformat(),
         "note": "Planted problems hold as of as_of. Background data is clean by construction.",
         "files": FILES,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,10 @@ _REF = re.compile(r"\{\{\s*ref\(\s*'([a-z0-9_]+)'\s*\)\s*\}\}")
 
 class QueryError(ValueError):
     pass
+
+
+# When a list, every run appends (name, params, seconds): the benchmark uses it to see what a page queried.
+TRACE: list | None = None
 
 
 @functools.cache
@@ -51,4 +56,9 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
     if missing:
         raise QueryError(f"query {name}: missing parameters {sorted(missing)}")
     # A page passes one bundle of parameters (period, reference lists) to all its queries; each takes its own.
-    return con.sql(load(name), params={k: v for k, v in params.items() if k in wanted}).pl()
+    own = {k: v for k, v in params.items() if k in wanted}
+    started = time.perf_counter()
+    result = con.sql(load(name), params=own).pl()
+    if TRACE is not None:
+        TRACE.append((name, own, time.perf_counter() - started))
+    return result

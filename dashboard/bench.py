@@ -1,0 +1,241 @@
+"""The scale benchmark: generate, ingest, render every page, time every query; write BENCHMARKS.md.
+
+    python -m dashboard bench [--consent N] [--requests N] [--transfers N] [--workdir DIR] [--out BENCHMARKS.md]
+
+Not part of `make test` (it takes minutes and gigabytes): `make bench` runs it. Each phase runs in its own process,
+so the peak memory reported for rendering pages is the dashboard's, not the generator's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ["app_pages/overview.py", "app_pages/requests.py", "app_pages/holds.py", "app_pages/transfers.py",
+         "app_pages/consent.py", "app_pages/data_quality.py"]
+# Rows at scale 1 (the committed sample), to pick the multiplier that reaches each target.
+PER_SCALE = {"requests": 5257, "transfers": 12264, "consent": 135907}
+TARGETS = {"page_cold_s": 1.0, "page_warm_s": 0.2, "cold_over_queries": 1.5, "parquet_rows_s": 500_000,
+           "csv_rows_s": 200_000, "peak_mb": 1024}
+REPEAT = 3
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _sub(args: list[str], **env) -> dict:
+    """Run a phase of this module in a fresh process and return what it printed as JSON."""
+    out = subprocess.run([sys.executable, "-m", "dashboard.bench", *args], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, **env})
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def phase_generate(workdir: str, volumes: dict) -> dict:
+    from dashboard.sample import generate
+
+    started = time.perf_counter()
+    manifest = generate(workdir, volumes=volumes)
+    return {"rows": manifest["rows"], "seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+
+
+def _other_format(path: Path, workdir: Path) -> Path:
+    """The same log in the other format (CSV <-> Parquet), written by DuckDB, to time both formats."""
+    import duckdb
+
+    log = path.name.split(".")[0]
+    con = duckdb.connect()
+    if path.suffix == ".parquet":
+        target = workdir / "formats" / f"{log}.csv"
+        source = f"read_parquet('{path}')"
+        fmt = "(header true)"
+    else:
+        target = workdir / "formats" / f"{log}.parquet"
+        source = (f"read_csv('{path}', all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"')"
+                  if ".csv" in path.name else f"read_json('{path}')")
+        fmt = "(format parquet)"
+    target.parent.mkdir(exist_ok=True)
+    # Timestamps keep their offsets: CSV gets ISO text from a timestamptz, Parquet a UTC-adjusted timestamp.
+    con.execute("set timezone = 'UTC'")
+    con.execute(f"copy (select * from {source}) to '{target}' {fmt}")
+    con.close()
+    return target
+
+
+def phase_ingest(workdir: str) -> dict:
+    from dashboard.ingest import ingest_file
+
+    work = Path(workdir)
+    results = []
+    db = work / "audit.duckdb"
+    scratch = work / "scratch.duckdb"
+    for path in sorted(p for p in work.iterdir() if p.is_file() and p.suffix in (".csv", ".gz", ".jsonl", ".parquet")):
+        for target, store in ((path, db), (_other_format(path, work), scratch)):
+            started = time.perf_counter()
+            result = ingest_file(str(target), store)
+            seconds = time.perf_counter() - started
+            assert result.exit_code == 0, (target, result.refused, result.rejections[:3])
+            results.append({"log": result.log, "format": result.format, "file": target.name,
+                            "rows": result.rows_read, "seconds": seconds,
+                            "rows_per_s": result.rows_read / seconds if seconds else None})
+    return {"ingest": results, "peak_mb": _peak_mb(), "db_mb": db.stat().st_size / 2**20}
+
+
+def phase_pages(db: str, date_from: str, date_to: str, as_of: str) -> dict:
+    import duckdb
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import sql
+
+    os.environ["AUDIT_DB"] = db
+    view = {"from": date_from, "to": date_to, "as_of": as_of}
+    report = {}
+    for page in PAGES:
+        cold, warm, traced = [], [], []
+        for _ in range(REPEAT):
+            at = AppTest.from_file(str(APP), default_timeout=600)
+            at.query_params.update(view)
+            at.run()
+            if page != PAGES[0]:
+                at.switch_page(page).run()
+            st.cache_data.clear()
+            sql.TRACE = []
+            started = time.perf_counter()
+            at.run()
+            cold.append(time.perf_counter() - started)
+            traced = sql.TRACE
+            sql.TRACE = None
+            assert not at.exception, at.exception
+            started = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - started)
+        # Each query the cold render ran, timed alone in DuckDB (median of three, fresh read-only connection).
+        alone = []
+        for name, params, _ in traced:
+            times = []
+            for _ in range(REPEAT):
+                con = duckdb.connect(db, read_only=True)
+                started = time.perf_counter()
+                con.sql(sql.load(name), params=params).pl()
+                times.append(time.perf_counter() - started)
+                con.close()
+            alone.append({"query": name, "seconds": statistics.median(times)})
+        report[page] = {"cold_s": statistics.median(cold), "warm_s": statistics.median(warm),
+                        "queries": alone, "queries_s": sum(q["seconds"] for q in alone)}
+    return {"pages": report, "peak_mb": _peak_mb()}
+
+
+def _fmt_rate(x: float | None) -> str:
+    return "–" if x is None else f"{x:,.0f}".replace(",", " ")
+
+
+def write_markdown(out: Path, run: dict) -> None:
+    lines = [
+        "# Benchmarks", "",
+        f"Run on {run['date']} on {run['machine']} ({run['cores']} cores, {run['memory_gb']:.0f} GB memory), "
+        f"Python {platform.python_version()}. Command: `{run['command']}`.", "",
+        "Targets (issue 7, 2 cores): every page cold <= 1.0 s and warm <= 0.2 s (median); a page's cold time <= "
+        "1.5x the sum of its queries; ingest >= 500 000 rows/s from Parquet and >= 200 000 rows/s from CSV; peak "
+        "memory <= 1 GB.", "",
+        "## Volumes", "", "| log | rows |", "|---|---|",
+        *[f"| {k} | {v:,} |".replace(",", " ") for k, v in run["generate"]["rows"].items()], "",
+        f"Generated in {run['generate']['seconds']:.1f} s (peak {run['generate']['peak_mb']:.0f} MB).", "",
+        "## Ingest", "", "| log | format | rows | seconds | rows/s | target |", "|---|---|---|---|---|---|",
+    ]
+    for r in run["ingest"]["ingest"]:
+        target = TARGETS["parquet_rows_s"] if r["format"] == "parquet" else TARGETS["csv_rows_s"]
+        ok = "met" if (r["rows_per_s"] or 0) >= target else "missed"
+        lines.append(f"| {r['log']} | {r['format']} ({r['file']}) | {r['rows']:,} | {r['seconds']:.2f} | "
+                     f"{_fmt_rate(r['rows_per_s'])} | {ok} |".replace(",", " "))
+    lines += ["", f"Ingest peak memory {run['ingest']['peak_mb']:.0f} MB; store {run['ingest']['db_mb']:.0f} MB.", "",
+              f"## Pages (period {run['view']['from']} – {run['view']['to']}, as of {run['view']['as_of']}; "
+              f"median of {REPEAT})", "",
+              "| page | cold s | warm s | sum of its queries s | cold / queries | queries | verdict |",
+              "|---|---|---|---|---|---|---|"]
+    for page, p in run["pages"]["pages"].items():
+        ratio = p["cold_s"] / p["queries_s"] if p["queries_s"] else math.nan
+        verdict = []
+        verdict.append("cold ok" if p["cold_s"] <= TARGETS["page_cold_s"] else "cold missed")
+        verdict.append("warm ok" if p["warm_s"] <= TARGETS["page_warm_s"] else "warm missed")
+        verdict.append("ratio ok" if ratio <= TARGETS["cold_over_queries"] else "ratio missed")
+        lines.append(f"| {page.split('/')[-1][:-3]} | {p['cold_s']:.3f} | {p['warm_s']:.3f} | {p['queries_s']:.3f} | "
+                     f"{ratio:.2f} | {len(p['queries'])} | {', '.join(verdict)} |")
+    lines += ["", f"Peak memory of the page-rendering process: {run['pages']['peak_mb']:.0f} MB "
+              f"({'met' if run['pages']['peak_mb'] <= TARGETS['peak_mb'] else 'missed'}).", "",
+              "### Slowest queries (alone in DuckDB)", "", "| page | query | seconds |", "|---|---|---|"]
+    slow = sorted(((page, q["query"], q["seconds"]) for page, p in run["pages"]["pages"].items()
+                   for q in p["queries"]), key=lambda x: -x[2])[:12]
+    lines += [f"| {page.split('/')[-1][:-3]} | {q} | {s:.3f} |" for page, q, s in slow]
+    lines += ["", "## Notes", "", run.get("notes", "").strip(), ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard bench")
+    parser.add_argument("--consent", type=int, default=10_000_000, help="at least this many consent events")
+    parser.add_argument("--requests", type=int, default=1_000_000, help="at least this many request events")
+    parser.add_argument("--transfers", type=int, default=1_000_000, help="at least this many transfers")
+    parser.add_argument("--workdir", default="/tmp/audit-bench")
+    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and store")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--args", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:  # one phase, in its own process
+        extra = json.loads(args.args)
+        result = {"generate": phase_generate, "ingest": phase_ingest, "pages": phase_pages}[args.phase](**extra)
+        print(json.dumps(result, default=str))
+        return 0
+
+    volumes = {"consent": math.ceil(args.consent / PER_SCALE["consent"]),
+               "requests": math.ceil(args.requests / PER_SCALE["requests"]),
+               "transfers": math.ceil(args.transfers / PER_SCALE["transfers"])}
+    work = Path(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    print(f"generating with volumes {volumes} into {work} ...", file=sys.stderr)
+    gen = _sub(["--phase", "generate", "--args", json.dumps({"workdir": str(work), "volumes": volumes})])
+    print(f"  {gen['rows']} in {gen['seconds']:.0f} s; ingesting ...", file=sys.stderr)
+    ing = _sub(["--phase", "ingest", "--args", json.dumps({"workdir": str(work)})])
+    for r in ing["ingest"]:
+        print(f"  {r['file']}: {_fmt_rate(r['rows_per_s'])} rows/s", file=sys.stderr)
+    view = {"date_from": "2026-08-26", "date_to": "2026-11-24", "as_of": "2026-11-24"}
+    print("rendering pages ...", file=sys.stderr)
+    pages = _sub(["--phase", "pages", "--args", json.dumps({"db": str(work / "audit.duckdb"), **view})])
+    for page, p in pages["pages"].items():
+        print(f"  {page}: cold {p['cold_s']:.3f} s, warm {p['warm_s']:.3f} s, queries {p['queries_s']:.3f} s",
+              file=sys.stderr)
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    run = {"date": date.today().isoformat(), "machine": platform.platform(), "cores": os.cpu_count(),
+           "memory_gb": mem, "command": "python -m dashboard bench " + " ".join(argv or sys.argv[1:]),
+           "generate": gen, "ingest": ing, "pages": pages,
+           "view": {"from": view["date_from"], "to": view["date_to"], "as_of": view["as_of"]}}
+    notes = Path(args.out).with_suffix(".notes.md")
+    run["notes"] = notes.read_text(encoding="utf-8") if notes.exists() else ""
+    write_markdown(Path(args.out), run)
+    (Path(args.out).with_suffix(".json")).write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
