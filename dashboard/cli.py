@@ -104,7 +104,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     within = config.settings().at_risk_working_days if args.within_days is None else args.within_days
     # The page's queue query, filtered to the states that need action: the page and the alerts agree.
     alerts = _run(args.db, "rpt_request_queue", types=[], statuses=["overdue", "at_risk"], channels=[],
-                  **sla_params(as_of, at_risk_days=within))
+                  limit=None, offset=0, **sla_params(as_of, at_risk_days=within)).drop("total_rows")
     overdue = alerts.filter(alerts["sla_status"] == "overdue").height
     if args.json:
         print(json.dumps({"as_of": as_of.isoformat(), "within_working_days": within, "overdue": overdue,

@@ -26,11 +26,13 @@ create or replace temp macro pa_luhn10(d) as (
     ]) % 10 = 0
 );
 create or replace temp macro pa_is_personal_number(v) as (
-    coalesce(
-        regexp_full_match(trim(v), '(\d{2})?\d{6}[-+]?\d{4}')
-        and pa_luhn10(right(regexp_replace(trim(v), '[-+]', '', 'g'), 10)),
-        false
-    )
+    -- CASE, not AND: the check digit is computed only for values shaped like a personal number (a vectorised AND
+    -- would compute it for every row).
+    case
+        when regexp_full_match(trim(v), '(\d{2})?\d{6}[-+]?\d{4}')
+            then pa_luhn10(right(regexp_replace(trim(v), '[-+]', '', 'g'), 10))
+        else false
+    end
 );
 create or replace temp macro pa_is_email(v) as (
     coalesce(regexp_matches(v, '[^@\s]+@[^@\s]+\.[^@\s]+'), false)

@@ -135,7 +135,8 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
         f"<table><thead><tr><th>Severity</th><th>Rule</th><th>Count</th></tr></thead><tbody>{rows}</tbody></table>"
         if found else "<p>No rule was broken in the month.</p>") + "</section>")
 
-    overdue = run("rpt_request_queue", types=[], statuses=["overdue"], channels=[], **sla_params(as_of))
+    overdue = run("rpt_request_queue", types=[], statuses=["overdue"], channels=[], limit=None, offset=0,
+                  **sla_params(as_of))
     parts.append(f"<section><h2>Overdue requests on {as_of}</h2><p class='sub'>Every open request past its "
                  "deadline, whatever month it was received in.</p>"
                  + _table(overdue.select("request_id", "request_type", "received_day", "deadline", "days_late"),

@@ -19,6 +19,7 @@ final as (
         previous_request_id,
         previous_day,
         received_day - previous_day as days_since_previous,
+        count(*) over () as total_rows,
     from access
     where received_day between $date_from and $date_to
         and received_day - previous_day <= 365
@@ -26,3 +27,4 @@ final as (
 
 select * from final
 order by received_day desc, subject_ref
+limit $limit offset $offset

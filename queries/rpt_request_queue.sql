@@ -1,5 +1,5 @@
 -- Open requests as of $as_of, whatever their receipt date: overdue first, then by working days left.
--- Empty filter values mean "all".
+-- Empty filter values mean "all". One page ($limit, $offset); total_rows counts every match.
 select
     request_id,
     request_type,
@@ -11,9 +11,11 @@ select
     working_days_left,
     calendar_days_left,
     days_late,
+    count(*) over () as total_rows,
 from {{ ref('stg_request_states') }}
 where state = 'open'
     and (len($types) = 0 or list_contains($types, request_type))
     and (len($statuses) = 0 or list_contains($statuses, sla_status))
     and (len($channels) = 0 or list_contains($channels, channel))
 order by working_days_left, received_day, request_id
+limit $limit offset $offset

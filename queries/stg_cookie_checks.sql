@@ -33,11 +33,13 @@ categorised as (
     group by n.cookie_name
 ),
 
+-- Only the history of visitors seen in the period is needed (a semi-join keeps the ASOF join small).
 choices as (
     select visitor_ref, occurred_at, action, functional, analytics
     from consent_events
     where action in ('accept_all', 'reject_all', 'custom', 'withdraw')
         and occurred_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
+        and visitor_ref in (select visitor_ref from observed)
 ),
 
 checked as (

@@ -180,7 +180,7 @@ def test_page_numbers_filters_links(served, browser, name):
 
 DOWNLOADS = {
     # page, button text (start), how many rows the page says the file holds
-    "requests": ("requests", "Download the queue (CSV)",
+    "requests": ("requests", "Download the queue (CSV",
                  lambda page: int(re.search(r"(\d+) open request", page.get_by_text("open request(s) as of").inner_text()).group(1))),
     "holds": ("holds", "Download overdue holds (CSV)", lambda page: int(read_metrics(page)["Overdue for release"])),
     "transfers": ("transfers", "Export ", lambda page: int(num(read_metrics(page)["Transfers"]))),

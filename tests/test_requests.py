@@ -137,6 +137,7 @@ def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
     con = duckdb.connect(str(sample_store), read_only=True)
     try:
         repeats = sql.run(con, "rpt_repeat_access", date_from=as_of - timedelta(days=730), date_to=as_of,
+                          limit=None, offset=0,
                           **sla_params(as_of))
     finally:
         con.close()

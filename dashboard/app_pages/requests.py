@@ -6,13 +6,14 @@ import streamlit as st
 
 from dashboard import charts, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
-from dashboard.db import run_query
+from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import sla_params
 from dashboard.exports import csv_bytes
 
 LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
           "closed_day": "Closed", "is_extended": "Extended", "has_invalid_extension": "Extended too late",
           "calendar_days_left": "Days left", "days_late": "Days overdue"}
+PAGE_SIZE = 100
 SLA_DOC = Path(__file__).resolve().parents[2] / "docs" / "sla.md"
 
 period: filters.Period = st.session_state["period"]
@@ -88,17 +89,25 @@ statuses = f2.multiselect("State", ["overdue", "at_risk", "pending"],
                           default=url_list("state", ["overdue", "at_risk", "pending"]), placeholder="All states")
 channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
 filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
-queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, **sla)
-
+q_page = st.number_input("Queue page", min_value=1, value=1, step=1, key="queue_page")
+queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=PAGE_SIZE,
+                  offset=(q_page - 1) * PAGE_SIZE, **sla)
+queue_total = int(queue["total_rows"][0]) if queue.height else 0
+queue = queue.drop("total_rows")
 
 if queue.is_empty():
-    st.success(f"No open request matches, as of {period.as_of}.")
+    st.success(f"No open request matches, as of {period.as_of}." if q_page == 1 else "No more rows.")
 else:
-    st.caption(f"{queue.height} open request(s) as of {period.as_of}, overdue first. Select a row for its "
+    st.caption(f"{queue_total} open request(s) as of {period.as_of}, overdue first; showing "
+               f"{(q_page - 1) * PAGE_SIZE + 1}–{(q_page - 1) * PAGE_SIZE + queue.height}. Select a row for its "
                "timeline.")
     picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
                       key="queue_table")
-    st.download_button("Download the queue (CSV)", csv_bytes(queue), "request-queue.csv", "text/csv")
+    st.download_button(
+        f"Download the queue (CSV, {queue_total} rows)",
+        lambda: csv_bytes(run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
+                                             limit=None, offset=0, **sla).drop("total_rows")),
+        "request-queue.csv", "text/csv")
     rows = picked.selection.rows if picked else []
     if rows:
         st.session_state["req_timeline"] = queue["request_id"][rows[0]]
@@ -124,11 +133,20 @@ if request_id:
         ui.table(timeline, {"occurred_at": "When"})
 
 st.subheader("Repeat access requests")
-repeats = run_query("rpt_repeat_access", date_from=period.start, date_to=period.end, **sla)
+r_page = st.number_input("Page", min_value=1, value=1, step=1, key="repeat_page")
+repeats = run_query("rpt_repeat_access", date_from=period.start, date_to=period.end, limit=PAGE_SIZE,
+                    offset=(r_page - 1) * PAGE_SIZE, **sla)
 st.caption("Access requests in the period from a subject who made one within the previous 365 days. The policy "
            "promises one free copy (registerutdrag) a year; a later one may carry a fee.")
 if repeats.is_empty():
-    st.success("No subject asked for a second copy within a year.")
+    st.success("No subject asked for a second copy within a year." if r_page == 1 else "No more rows.")
 else:
-    ui.table(repeats, {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
-    st.download_button("Download repeat access requests (CSV)", csv_bytes(repeats), "repeat-access.csv", "text/csv")
+    total = int(repeats["total_rows"][0])
+    st.caption(f"{total} repeat request(s); showing {(r_page - 1) * PAGE_SIZE + 1}–"
+               f"{(r_page - 1) * PAGE_SIZE + repeats.height}.")
+    ui.table(repeats.drop("total_rows"), {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
+    st.download_button(
+        f"Download repeat access requests (CSV, {total} rows)",
+        lambda: csv_bytes(run_query_uncached("rpt_repeat_access", date_from=period.start, date_to=period.end,
+                                             limit=None, offset=0, **sla).drop("total_rows")),
+        "repeat-access.csv", "text/csv")
