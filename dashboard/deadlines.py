@@ -93,4 +93,15 @@ def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
         "at_risk_days": s.at_risk_working_days if at_risk_days is None else at_risk_days,
         "clock_start": s.clock_start,
         "tz": s.timezone,
+        "scope_from": None,
+        "scope_to": None,
     }
+
+
+def period_params(as_of: date, date_from: date, date_to: date, lookback_days: int = 0) -> dict:
+    """sla_params for queries about requests received from date_from to date_to, computing only those (and
+    lookback_days more before, for rules that look back, such as repeat access requests within a year)."""
+    from datetime import timedelta
+
+    return {**sla_params(as_of), "date_from": date_from, "date_to": date_to,
+            "scope_from": date_from - timedelta(days=lookback_days), "scope_to": date_to}

@@ -371,6 +371,9 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 result.accepted = con.execute(
                     f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
                 ).fetchall()[0][0]
+                if log.name in ("consent_events", "cookie_observations"):
+                    store.refresh_cookie_consent(
+                        con, f"select visitor_ref from store.{log.name} where ingest_run_id = {int(run_id)}")
                 say("recording")  # the rows are in, not yet committed: an interruption here must undo them
                 good = con.execute("select count(*) from good").fetchall()[0][0]
                 result.duplicate = good - result.accepted

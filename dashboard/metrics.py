@@ -15,7 +15,7 @@ import polars as pl
 from dashboard import consent, findings, holds, transfers
 from dashboard.config import settings
 from dashboard.contract import RECIPIENT_TYPES, REQUEST_TYPES
-from dashboard.deadlines import sla_params
+from dashboard.deadlines import period_params
 
 Runner = Callable[..., pl.DataFrame]
 
@@ -30,8 +30,7 @@ def _rate(value):
 
 def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
     tz = settings().timezone
-    sla = sla_params(as_of)
-    r = _row(run("rpt_request_kpis", date_from=date_from, date_to=date_to, **sla))
+    r = _row(run("rpt_request_kpis", **period_params(as_of, date_from, date_to)))
     h = _row(run("rpt_hold_summary", **holds.params(as_of, tz)))
     tparams = {**transfers.base_params(date_from, date_to, tz), **transfers.TransferFilter().params()}
     t = _row(run("rpt_transfer_summary", **tparams))

@@ -13,7 +13,7 @@ import polars as pl
 
 from dashboard import charts, consent, findings, metrics, transfers
 from dashboard.config import settings
-from dashboard.deadlines import sla_params
+from dashboard.deadlines import period_params, sla_params
 
 LABELS = {
     "requests": {"received": "Requests received", "closed": "Closed", "on_time": "Closed on time",
@@ -151,8 +151,7 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
                                          "record_count", "findings"),
                           "Every transfer outside the EU/EEA in the month had a valid safeguard.") + "</section>")
 
-    cparams = consent.params(start, end, tz)
-    trend = run("rpt_consent_trend", grain="day", **cparams)
+    trend = consent.trend_frame(run("rpt_consent_rates", **consent.params(start, end, tz, group_by="day")))
     versions = run("rpt_banner_versions", tz=tz).filter(
         (pl.col("first_day") > start) & (pl.col("first_day") <= end))
     chart = ("<p>No banner event in the month.</p>" if trend.is_empty() else
@@ -160,7 +159,7 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
                                                                    config={"staticPlot": True}))
     parts.append(f"<section><h2>Consent trends</h2>{chart}</section>")
 
-    volume = run("rpt_request_volume", date_from=start, date_to=end, grain="week", **sla_params(as_of))
+    volume = run("rpt_request_volume", grain="week", **period_params(as_of, start, end))
     if not volume.is_empty():
         fig = charts.request_volume(volume, "week")
         parts.append("<section><h2>Requests received</h2>"

@@ -86,9 +86,44 @@ def table_ddl(alias: str = "store") -> list[str]:
     return ddl
 
 
+# Derived at ingest (never loaded from files): each cookie observation with the consent in force at that moment.
+DERIVED = {"cookie_consent": """
+    create table {alias}.cookie_consent (
+        event_id varchar, observed_at timestamptz, visitor_ref varchar, cookie_name varchar, page varchar,
+        consent_action varchar, consent_at timestamptz, functional boolean, analytics boolean)"""}
+
+COOKIE_CONSENT_REFRESH = """
+    insert into {alias}.cookie_consent
+    select o.event_id, o.observed_at, o.visitor_ref, o.cookie_name, o.page,
+           ch.action, ch.occurred_at, ch.functional, ch.analytics
+    from (select * from {alias}.cookie_observations where {scope}) as o
+    asof left join (
+        select visitor_ref, occurred_at, action, functional, analytics
+        from {alias}.consent_events
+        where action in ('accept_all', 'reject_all', 'custom', 'withdraw') and {scope}
+    ) as ch on o.visitor_ref = ch.visitor_ref and o.observed_at >= ch.occurred_at
+"""
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     for statement in table_ddl(alias):
         con.execute(statement)
+    present = {r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_catalog = $a", {"a": alias}).fetchall()}
+    for name, ddl in DERIVED.items():
+        if name not in present:  # a store from before this table: build it from what is stored
+            con.execute(ddl.format(alias=alias))
+            con.execute(COOKIE_CONSENT_REFRESH.format(alias=alias, scope="true"))
+
+
+def refresh_cookie_consent(con: duckdb.DuckDBPyConnection, visitors_sql: str, alias: str = "store") -> None:
+    """Recompute the consent in force for every observation of the visitors that visitors_sql selects (the
+    visitors of the rows just ingested), inside the caller's transaction: an ASOF join over only their history."""
+    con.execute(f"create or replace temp table _touched as select distinct visitor_ref from ({visitors_sql})")
+    con.execute(f"delete from {alias}.cookie_consent where visitor_ref in (select visitor_ref from _touched)")
+    con.execute(COOKIE_CONSENT_REFRESH.format(
+        alias=alias, scope="visitor_ref in (select visitor_ref from _touched)"))
+    con.execute("drop table _touched")
 
 
 def version(path: str | Path) -> tuple[int, int]:
@@ -104,7 +139,7 @@ def version(path: str | Path) -> tuple[int, int]:
 
 def missing_tables(path: str | Path) -> list[str]:
     """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
-    expected = [*LOGS, "ingest_runs", "rejected_rows"]
+    expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED]
     with read_only(path) as con:
         present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     return [t for t in expected if t not in present]

@@ -1,12 +1,13 @@
--- The banner's figures for the period (docs/consent.md): rates over decisions, except interaction over shown.
+-- The banner's figures for the whole period: one row even when the period has no event (counts 0, rates null).
 select
-    count(*) filter (where action = 'shown') as shown,
-    count(*) filter (where is_decision) as decisions,
-    count(*) filter (where is_decision) / nullif(count(*) filter (where action = 'shown'), 0) as interaction_rate,
-    count(*) filter (where grants_analytics) / nullif(count(*) filter (where is_decision), 0) as analytics_rate,
-    count(*) filter (where grants_functional) / nullif(count(*) filter (where is_decision), 0) as functional_rate,
-    count(*) filter (where action = 'accept_all') / nullif(count(*) filter (where is_decision), 0) as accept_all_rate,
-    count(*) filter (where action = 'reject_all') / nullif(count(*) filter (where is_decision), 0) as reject_all_rate,
-    count(*) filter (where action = 'custom') / nullif(count(*) filter (where is_decision), 0) as custom_rate,
-    count(*) filter (where action = 'withdraw') as withdrawals,
-from {{ ref('stg_consent_events') }}
+    coalesce(r.shown, 0) as shown,
+    coalesce(r.decisions, 0) as decisions,
+    r.interaction_rate,
+    r.analytics_rate,
+    r.functional_rate,
+    r.accept_all_rate,
+    r.reject_all_rate,
+    r.custom_rate,
+    coalesce(r.withdrawals, 0) as withdrawals,
+from (select 1) as one
+left join {{ ref('rpt_consent_rates') }} as r on true

@@ -1,9 +1,5 @@
 -- One page of the filtered transfer log, sorted by $sort_by (an allowed column name) in either direction.
-with filtered as (
-    select * from {{ ref('stg_transfers') }}
-),
-
-keyed as (
+with keyed as (
     select
         *,
         case $sort_by
@@ -17,23 +13,10 @@ keyed as (
         end as text_key,
         case $sort_by when 'record_count' then record_count end as number_key,
         case $sort_by when 'occurred_at' then occurred_at end as time_key,
-    from filtered
+    from {{ ref('stg_transfer_rows') }}
 )
 
-select
-    transfer_id,
-    timezone($tz, occurred_at) as occurred_at,
-    recipient,
-    recipient_type,
-    country,
-    is_eea,
-    mechanism,
-    legal_basis,
-    purpose,
-    array_to_string(data_categories, ';') as data_categories,
-    record_count,
-    reference,
-    array_to_string(findings, ', ') as findings,
+select * exclude (text_key, number_key, time_key)
 from keyed
 order by
     case when $descending then text_key end desc,

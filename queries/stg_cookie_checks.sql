@@ -7,10 +7,12 @@ with inventory as (
 ),
 
 observed as (
+    -- cookie_consent is maintained at ingest: each observation with the visitor's latest decision or withdrawal
+    -- at or before it (an ASOF join; dashboard/store.py).
     select
         *,
         cast(timezone($tz, observed_at) as date) as local_day,
-    from cookie_observations
+    from cookie_consent
     where observed_at >= timezone($tz, cast($date_from as timestamp))
         and observed_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
 ),
@@ -33,15 +35,6 @@ categorised as (
     group by n.cookie_name
 ),
 
--- Only the history of visitors seen in the period is needed (a semi-join keeps the ASOF join small).
-choices as (
-    select visitor_ref, occurred_at, action, functional, analytics
-    from consent_events
-    where action in ('accept_all', 'reject_all', 'custom', 'withdraw')
-        and occurred_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
-        and visitor_ref in (select visitor_ref from observed)
-),
-
 checked as (
     select
         o.event_id,
@@ -51,16 +44,14 @@ checked as (
         o.cookie_name,
         o.page,
         coalesce(c.category, 'unknown') as category,
-        ch.action as consent_action,
-        ch.occurred_at as consent_at,
+        o.consent_action,
+        o.consent_at,
         case coalesce(c.category, 'unknown')
-            when 'analytics' then coalesce(ch.analytics, false)
-            when 'functional' then coalesce(ch.functional, false)
+            when 'analytics' then coalesce(o.analytics, false)
+            when 'functional' then coalesce(o.functional, false)
         end as has_consent,
     from observed as o
     inner join categorised as c using (cookie_name)
-    asof left join choices as ch
-        on o.visitor_ref = ch.visitor_ref and o.observed_at >= ch.occurred_at
 )
 
 select

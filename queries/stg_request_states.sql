@@ -3,7 +3,17 @@
 -- Art. 3 (same date next month, else that month's last day, moved to the next working day), three months when
 -- validly extended (an extended event on or before the one-month deadline). Events after $as_of are ignored.
 -- $holidays: the weekdays that are not working days (public holidays and days treated as Sundays).
-with events as (
+-- $scope_from / $scope_to (null = no bound): only requests received between these local days are computed,
+-- so a page about one period does not compute every request ever received.
+with in_scope as (
+    select distinct request_id
+    from dsr_events
+    where event = 'received'
+        and ($scope_from is null or occurred_at >= timezone($tz, cast($scope_from as timestamp)))
+        and ($scope_to is null or occurred_at < timezone($tz, cast($scope_to as timestamp) + interval 1 day))
+),
+
+events as (
     select
         request_id,
         event,
@@ -13,6 +23,7 @@ with events as (
         occurred_at,
         cast(timezone($tz, occurred_at) as date) as local_day,
     from dsr_events
+    semi join in_scope using (request_id)
     where cast(timezone($tz, occurred_at) as date) <= $as_of
 ),
 

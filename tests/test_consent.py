@@ -13,17 +13,17 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import consent, sql
 from dashboard.ingest import ingest_file
-from tests.helpers import write
+from tests.helpers import rows, write
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 TZ = "Europe/Stockholm"
 DAY = date(2026, 3, 10)
 
 
-def run(db, name, date_from=DAY, date_to=DAY, **extra):
+def run(db, name, date_from=DAY, date_to=DAY, group_by="all", change_day=None, **extra):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return sql.run(con, name, **consent.params(date_from, date_to, TZ), **extra)
+        return sql.run(con, name, **consent.params(date_from, date_to, TZ, group_by, change_day), **extra)
     finally:
         con.close()
 
@@ -86,7 +86,7 @@ def test_a_period_without_events_gives_null_rates(consent_store):
 
 
 def test_breakdown_by_device(consent_store):
-    rows = {r["value"]: r for r in run(consent_store, "rpt_consent_breakdown", dimension="device").iter_rows(named=True)}
+    rows = {r["group_key"]: r for r in run(consent_store, "rpt_consent_rates", group_by="device").iter_rows(named=True)}
     assert (rows["mobile"]["shown"], rows["mobile"]["decisions"]) == (1, 2), "C and E saw the banner on desktop"
     assert rows["desktop"]["reject_all_rate"] == pytest.approx(1 / 2)
 
@@ -115,8 +115,9 @@ def test_banner_change_effect(tmp_path, db):
     ingest_file(str(write(tmp_path / "consent_events.csv", events + later)), db)
     versions = run(db, "rpt_banner_versions")
     assert versions.rows() == [("v1", date(2026, 3, 10), date(2026, 3, 10)), ("v2", date(2026, 3, 20), date(2026, 3, 20))]
-    effect = {r["side"]: r for r in run(db, "rpt_banner_change_effect", change_day=date(2026, 3, 20),
-                                         window_days=14).iter_rows(named=True)}
+    effect = {r["group_key"]: r for r in run(db, "rpt_consent_rates", date_from=date(2026, 3, 6),
+                                              date_to=date(2026, 4, 2), group_by="side",
+                                              change_day=date(2026, 3, 20)).iter_rows(named=True)}
     assert (effect["before"]["shown"], effect["before"]["accept_all_rate"]) == (4, 1.0)
     assert (effect["after"]["shown"], effect["after"]["reject_all_rate"]) == (2, 1.0)
 
@@ -178,3 +179,29 @@ def test_holds_page_with_the_as_of_date_changed(app, sample_store):
     assert expected != 3
     assert next(m for m in app.metric if m.label == "Overdue for release").value == str(expected)
     assert app.query_params["as_of"] == "2026-01-01"
+
+
+def test_cookie_checks_do_not_depend_on_the_order_files_arrive(tmp_path, db):
+    """Observations loaded before the decisions, and a later file that changes a visitor's consent."""
+    observations = [seen(1, "A", "10:00:10", "_ga"), seen(2, "B", "10:00:10", "_ga")]
+    assert ingest_file(str(write(tmp_path / "cookie_observations.csv", observations)), db).exit_code == 0
+    assert sorted(run(db, "rpt_cookies_before_consent", limit=10, offset=0)["event_id"]) == ["o1", "o2"]
+    first = [ev(1, "A", "10:00:00", "shown"), ev(2, "A", "10:00:05", "accept_all", "true", "true")]
+    ingest_file(str(write(tmp_path / "consent_events_1.csv", first)), db)
+    assert run(db, "rpt_cookies_before_consent", limit=10, offset=0)["event_id"].to_list() == ["o2"]
+    later = [ev(3, "B", "10:00:01", "accept_all", "true", "true")]
+    ingest_file(str(write(tmp_path / "consent_events_2.csv", later)), db)
+    assert run(db, "rpt_cookies_before_consent", limit=10, offset=0).is_empty()
+
+
+def test_an_older_store_gets_the_derived_table_on_its_next_ingest(consent_store, tmp_path):
+    con = duckdb.connect(str(consent_store))
+    con.execute("drop table cookie_consent")
+    con.close()
+    from dashboard import store
+
+    assert store.missing_tables(consent_store) == ["cookie_consent"]
+    extra = write(tmp_path / "transfers.csv", rows("transfers", {}))
+    assert ingest_file(str(extra), consent_store).exit_code == 0
+    assert store.missing_tables(consent_store) == []
+    assert len(run(consent_store, "rpt_cookies_before_consent", limit=100, offset=0)) == 7

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import sql
-from dashboard.deadlines import WorkingCalendar, sla_params
+from dashboard.deadlines import WorkingCalendar, period_params, sla_params
 from dashboard.ingest import ingest_file
 from tests.helpers import write
 
@@ -136,9 +136,8 @@ def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
     as_of = date.fromisoformat(manifest["as_of"])
     con = duckdb.connect(str(sample_store), read_only=True)
     try:
-        repeats = sql.run(con, "rpt_repeat_access", date_from=as_of - timedelta(days=730), date_to=as_of,
-                          limit=None, offset=0,
-                          **sla_params(as_of))
+        repeats = sql.run(con, "rpt_repeat_access", limit=None, offset=0,
+                          **period_params(as_of, as_of - timedelta(days=730), as_of, lookback_days=366))
     finally:
         con.close()
     found = repeats.group_by("subject_ref").len()
@@ -173,3 +172,15 @@ def test_alerts_exit_status_and_the_page_agree(sample_store, manifest, monkeypat
 def test_alerts_exit_zero_when_nothing_is_overdue(sample_store):
     code, alerts = _alerts(sample_store, "2025-06-01")
     assert code == 0 and alerts["overdue"] == 0 and alerts["due_soon"] >= 1
+
+
+@pytest.mark.parametrize(("start", "end"), [("2025-01-01", "2025-03-31"), ("2026-09-01", "2026-11-24")])
+def test_scoping_to_the_period_changes_no_figure(sample_store, start, end):
+    as_of, d0, d1 = date(2026, 11, 24), date.fromisoformat(start), date.fromisoformat(end)
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        scoped = sql.run(con, "rpt_request_kpis", **period_params(as_of, d0, d1))
+        everything = sql.run(con, "rpt_request_kpis", date_from=d0, date_to=d1, **sla_params(as_of))
+    finally:
+        con.close()
+    assert scoped.to_dicts() == everything.to_dicts()

@@ -72,7 +72,7 @@ if not now["shown"] and not now["decisions"]:
 else:
     grain = filters.url_value("cgrain", "week" if period.days > 60 else "day", allowed=["day", "week"])
     grain = st.segmented_control("Trend per", ["day", "week"], default=grain, key="consent_grain") or "week"
-    trend = run_query("rpt_consent_trend", grain=grain, **params)
+    trend = consent.trend_frame(run_query("rpt_consent_rates", **{**params, "group_by": grain}))
     versions = run_query("rpt_banner_versions", tz=tz)
     in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
     st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch")
@@ -82,7 +82,8 @@ else:
         dimension = filters.url_value("by", "banner_version", allowed=list(consent.DIMENSIONS))
         dimension = st.selectbox("Break down by", consent.DIMENSIONS, index=consent.DIMENSIONS.index(dimension),
                                  format_func=lambda d: d.replace("_", " "))
-        breakdown = run_query("rpt_consent_breakdown", dimension=dimension, **params)
+        breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
+            {"group_key": "value"}).sort("shown", descending=True)
         st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch")
         ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
         st.download_button("Download the breakdown (CSV)", csv_bytes(breakdown), f"consent-by-{dimension}.csv",
@@ -97,7 +98,10 @@ else:
                                   format_func=lambda i: labels[i])
             window = st.slider("Days before and after", 7, 90, 28)
             change = changes.row(chosen, named=True)
-            effect = run_query("rpt_banner_change_effect", change_day=change["first_day"], window_days=window, tz=tz)
+            effect = run_query("rpt_consent_rates", **consent.params(
+                change["first_day"] - timedelta(days=window), change["first_day"] + timedelta(days=window - 1), tz,
+                group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
+                "side", descending=True)
             st.plotly_chart(charts.change_effect(effect), width="stretch")
             st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
                        f"{change['banner_version']} (up to {change['first_day'] + timedelta(days=window - 1)}).")

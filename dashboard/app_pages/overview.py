@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import config, consent, findings, metrics, report, transfers
 from dashboard.db import run_query, run_query_uncached
-from dashboard.deadlines import add_months, sla_params
+from dashboard.deadlines import add_months, period_params
 
 STATUS_ICON = {"breach": ":material/error:", "attention": ":material/warning:", "on track": ":material/check_circle:"}
 STATUS_COLOUR = {"breach": "red", "attention": "orange", "on track": "green"}
@@ -43,13 +43,12 @@ def rate(v):
     return "–" if v is None else f"{v:.1%}"
 
 
-sla = sla_params(period.as_of)
 tparams = {**transfers.base_params(period.start, period.end, tz), **transfers.TransferFilter().params(),
            "grain": "week"}
-trend_requests = weekly(run_query("rpt_request_volume", date_from=period.start, date_to=period.end, grain="week",
-                                  **sla), "requests")
+trend_requests = weekly(run_query("rpt_request_volume", grain="week",
+                                  **period_params(period.as_of, period.start, period.end)), "requests")
 trend_transfers = weekly(run_query("rpt_transfer_trend", **tparams), "non_eea")
-trend_consent = run_query("rpt_consent_trend", grain="week", **consent.params(period.start, period.end, tz))
+trend_consent = run_query("rpt_consent_rates", **consent.params(period.start, period.end, tz, group_by="week"))
 trend_consent = [v for v in trend_consent["interaction_rate"].to_list() if v is not None]
 
 areas = [

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
-from dashboard.deadlines import sla_params
+from dashboard.deadlines import period_params, sla_params
 from dashboard.exports import csv_bytes
 
 LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
@@ -18,6 +18,7 @@ SLA_DOC = Path(__file__).resolve().parents[2] / "docs" / "sla.md"
 
 period: filters.Period = st.session_state["period"]
 sla = sla_params(period.as_of)
+in_period = period_params(period.as_of, period.start, period.end)
 
 st.title("Data subject requests")
 st.caption(
@@ -30,7 +31,7 @@ with st.expander("The rules in full (docs/sla.md)"):
 
 
 def kpis(p: filters.Period) -> dict:
-    frame = run_query("rpt_request_kpis", date_from=p.start, date_to=p.end, **sla_params(p.as_of))
+    frame = run_query("rpt_request_kpis", **period_params(p.as_of, p.start, p.end))
     return frame.row(0, named=True)
 
 
@@ -69,13 +70,13 @@ grain = filters.url_value("grain", "week", allowed=["week", "month"])
 grain = st.segmented_control("Volume per", ["week", "month"], default=grain, key="req_grain") or "week"
 left, right = st.columns(2)
 with left:
-    volume = run_query("rpt_request_volume", date_from=period.start, date_to=period.end, grain=grain, **sla)
+    volume = run_query("rpt_request_volume", grain=grain, **in_period)
     if volume.is_empty():
         st.caption("No requests in the period.")
     else:
         st.plotly_chart(charts.request_volume(volume, grain), width="stretch")
 with right:
-    distribution = run_query("rpt_request_time_to_close", date_from=period.start, date_to=period.end, **sla)
+    distribution = run_query("rpt_request_time_to_close", **in_period)
     if distribution.is_empty():
         st.caption("No request received in the period has been closed yet.")
     else:
@@ -113,7 +114,7 @@ else:
         st.session_state["req_timeline"] = queue["request_id"][rows[0]]
 
 st.subheader("Late and overdue")
-late = run_query("rpt_requests_late", date_from=period.start, date_to=period.end, **sla)
+late = run_query("rpt_requests_late", **in_period)
 if late.is_empty():
     st.success("Every request received in the period was answered on time or is still within its deadline.")
 else:
@@ -134,8 +135,8 @@ if request_id:
 
 st.subheader("Repeat access requests")
 r_page = st.number_input("Page", min_value=1, value=1, step=1, key="repeat_page")
-repeats = run_query("rpt_repeat_access", date_from=period.start, date_to=period.end, limit=PAGE_SIZE,
-                    offset=(r_page - 1) * PAGE_SIZE, **sla)
+with_year_before = period_params(period.as_of, period.start, period.end, lookback_days=366)
+repeats = run_query("rpt_repeat_access", limit=PAGE_SIZE, offset=(r_page - 1) * PAGE_SIZE, **with_year_before)
 st.caption("Access requests in the period from a subject who made one within the previous 365 days. The policy "
            "promises one free copy (registerutdrag) a year; a later one may carry a fee.")
 if repeats.is_empty():
@@ -147,6 +148,6 @@ else:
     ui.table(repeats.drop("total_rows"), {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
     st.download_button(
         f"Download repeat access requests (CSV, {total} rows)",
-        lambda: csv_bytes(run_query_uncached("rpt_repeat_access", date_from=period.start, date_to=period.end,
-                                             limit=None, offset=0, **sla).drop("total_rows")),
+        lambda: csv_bytes(run_query_uncached("rpt_repeat_access", limit=None, offset=0,
+                                             **with_year_before).drop("total_rows")),
         "repeat-access.csv", "text/csv")
