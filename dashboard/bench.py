@@ -159,8 +159,8 @@ def write_markdown(out: Path, run: dict) -> None:
         "## Ingest", "", "| log | format | rows | seconds | rows/s | target |", "|---|---|---|---|---|---|",
     ]
     for r in run["ingest"]["ingest"]:
-        target = TARGETS["parquet_rows_s"] if r["format"] == "parquet" else TARGETS["csv_rows_s"]
-        ok = "met" if (r["rows_per_s"] or 0) >= target else "missed"
+        target = {"parquet": TARGETS["parquet_rows_s"], "csv": TARGETS["csv_rows_s"]}.get(r["format"])
+        ok = "no target" if target is None else "met" if (r["rows_per_s"] or 0) >= target else "missed"
         lines.append(f"| {r['log']} | {r['format']} ({r['file']}) | {r['rows']:,} | {r['seconds']:.2f} | "
                      f"{_fmt_rate(r['rows_per_s'])} | {ok} |".replace(",", " "))
     lines += ["", f"Ingest peak memory {run['ingest']['peak_mb']:.0f} MB; store {run['ingest']['db_mb']:.0f} MB.", "",

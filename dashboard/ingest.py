@@ -371,9 +371,13 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 result.accepted = con.execute(
                     f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
                 ).fetchall()[0][0]
-                if log.name in ("consent_events", "cookie_observations"):
+                if log.name == "cookie_observations":
                     store.refresh_cookie_consent(
-                        con, f"select visitor_ref from store.{log.name} where ingest_run_id = {int(run_id)}")
+                        con, f"select visitor_ref from store.cookie_observations where ingest_run_id = {int(run_id)}")
+                elif log.name == "consent_events":  # only visitors with observations have anything to recompute
+                    store.refresh_cookie_consent(
+                        con, f"select visitor_ref from store.consent_events where ingest_run_id = {int(run_id)} "
+                             "intersect select visitor_ref from store.cookie_observations")
                 say("recording")  # the rows are in, not yet committed: an interruption here must undo them
                 good = con.execute("select count(*) from good").fetchall()[0][0]
                 result.duplicate = good - result.accepted
