@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 # Background colours for states and severities: red needs action, amber soon, green fine, grey out of scope.
 STATE_COLOURS = {
@@ -43,3 +47,11 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
             lambda v: f"background-color: {STATE_COLOURS[v]}" if v in STATE_COLOURS else "", subset=list(colour)
         ).format(precision=0, na_rep="", thousands=" ")
     return st.dataframe(data, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def page_header(title: str, rules: str, doc: str, doc_label: str) -> None:
+    """Title, the rules in two lines, and the full rules (a file in docs/) one click away."""
+    st.title(title)
+    st.caption(rules)
+    with st.expander(f"{doc_label} (docs/{doc})"):
+        st.markdown((DOCS / doc).read_text(encoding="utf-8"))

@@ -2,8 +2,6 @@
 before consent."""
 
 from datetime import timedelta
-from pathlib import Path
-
 import polars as pl
 import streamlit as st
 
@@ -11,7 +9,6 @@ from dashboard import charts, config, consent, filters, ui
 from dashboard.db import run_query
 from dashboard.exports import csv_bytes
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "consent.md"
 PAGE_SIZE = 50
 
 period: filters.Period = st.session_state["period"]
@@ -19,12 +16,13 @@ tz = config.settings().timezone
 params = consent.params(period.start, period.end, tz)
 previous = consent.params(period.previous().start, period.previous().end, tz)
 
-st.title("Cookie consent")
-st.caption("Analytics and functional cookies need the visitor's consent (Lag 2022:482 om elektronisk kommunikation "
-           "9 kap. 28 §); strictly necessary ones do not. Rates are shares of decisions (accept all, reject all, "
-           "custom), except interaction, which is decisions per banner shown.")
-with st.expander("Definitions and the cookie-before-consent rule (docs/consent.md)"):
-    st.markdown(DOC.read_text(encoding="utf-8"))
+ui.page_header(
+    "Cookie consent",
+    "Analytics and functional cookies need the visitor's consent (Lag 2022:482 om elektronisk "
+    "kommunikation 9 kap. 28 §); strictly necessary ones do not. Rates are shares of decisions (accept "
+    "all, reject all, custom), except interaction, which is decisions per banner shown.",
+    "consent.md", "Definitions and the cookie-before-consent rule",
+)
 
 
 def cookie_findings(p: dict) -> int:

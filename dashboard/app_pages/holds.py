@@ -1,24 +1,22 @@
 """Legal holds: records blocked from erasure because a law forces us to keep them, and their release."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboard import charts, config, filters, holds, ui
 from dashboard.db import run_query
 from dashboard.exports import csv_bytes
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "holds.md"
 
 period: filters.Period = st.session_state["period"]
 params = holds.params(period.as_of, config.settings().timezone)
 
-st.title("Legal holds")
-st.caption("When erasure is asked for but bookkeeping, tax, anti-money-laundering or consumer law forces us to keep "
-           "records, they are blocked from every other use and must be deleted when the obligation ends. States are "
-           "as of the as-of date.")
-with st.expander("The rules and retention periods (docs/holds.md)"):
-    st.markdown(DOC.read_text(encoding="utf-8"))
+ui.page_header(
+    "Legal holds",
+    "When erasure is asked for but bookkeeping, tax, anti-money-laundering or consumer law forces us to "
+    "keep records, they are blocked from every other use and must be deleted when the obligation ends. "
+    "States are as of the as-of date.",
+    "holds.md", "The rules and retention periods",
+)
 
 summary = run_query("rpt_hold_summary", **params).row(0, named=True)
 cols = st.columns(5)

@@ -1,7 +1,5 @@
 """Requests: data subject requests against their statutory deadlines (GDPR Art. 12(3))."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboard import charts, filters, ui
@@ -14,20 +12,18 @@ LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State"
           "closed_day": "Closed", "is_extended": "Extended", "has_invalid_extension": "Extended too late",
           "calendar_days_left": "Days left", "days_late": "Days overdue"}
 PAGE_SIZE = 100
-SLA_DOC = Path(__file__).resolve().parents[2] / "docs" / "sla.md"
 
 period: filters.Period = st.session_state["period"]
 sla = sla_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
 
-st.title("Data subject requests")
-st.caption(
-    "A request must be answered within one month of receipt, or three months when extended within the first month "
-    "(GDPR Art. 12(3)). The month ends on the same date next month (or that month's last day) and moves to the next "
-    "Swedish working day; states are as of the as-of date."
+ui.page_header(
+    "Data subject requests",
+    "A request must be answered within one month of receipt, or three months when extended within the "
+    "first month (GDPR Art. 12(3)). The month ends on the same date next month (or that month's last day) "
+    "and moves to the next Swedish working day; states are as of the as-of date.",
+    "sla.md", "The rules in full",
 )
-with st.expander("The rules in full (docs/sla.md)"):
-    st.markdown(SLA_DOC.read_text(encoding="utf-8"))
 
 
 def kpis(p: filters.Period) -> dict:

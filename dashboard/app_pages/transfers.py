@@ -1,7 +1,5 @@
 """Transfers: the staff transfer log with fast filters and exports, and the third-country rules."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboard import charts, config, filters, ui
@@ -10,18 +8,18 @@ from dashboard.db import run_query, run_query_uncached
 from dashboard.exports import EXCEL_MAX_ROWS, csv_bytes, excel_bytes
 from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "transfers.md"
 PAGE_SIZES = [25, 50, 100, 250]
 
 period: filters.Period = st.session_state["period"]
 base = base_params(period.start, period.end, config.settings().timezone)
 
-st.title("Transfers")
-st.caption("Every disclosure of personal data to another party. Outside the EU/EEA a transfer needs an adequacy "
-           "decision in force that day, standard contractual clauses or binding corporate rules (GDPR Art. 44-49); "
-           "the policy also promises no sale of personal data without consent.")
-with st.expander("The rules in full (docs/transfers.md)"):
-    st.markdown(DOC.read_text(encoding="utf-8"))
+ui.page_header(
+    "Transfers",
+    "Every disclosure of personal data to another party. Outside the EU/EEA a transfer needs an adequacy "
+    "decision in force that day, standard contractual clauses or binding corporate rules (GDPR Art. "
+    "44-49); the policy also promises no sale of personal data without consent.",
+    "transfers.md", "The rules in full",
+)
 
 countries_all = run_query("rpt_transfer_countries", **base, **TransferFilter().params())["country"].to_list()
 with st.container(border=True):
