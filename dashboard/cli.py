@@ -62,7 +62,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for r in result.rejections:
             tqdm.write(f"  {path}: row {r.row}, column {r.column}: {r.reason}", file=sys.stderr)
         if result.rejected > len({r.row for r in result.rejections}):
-            tqdm.write(f"  ... see all rejected rows on the Data quality page or in table rejected_rows",
+            tqdm.write("  ... see all rejected rows on the Data quality page or in table rejected_rows",
                        file=sys.stderr)
     bar.close()
     return worst

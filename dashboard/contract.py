@@ -62,13 +62,6 @@ class Log:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-    @property
-    def pseudonym_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.kind == PSEUDONYM]
-
 
 REQUEST_TYPES = ("access", "rectification", "erasure", "objection", "restriction", "portability")
 DSR_EVENTS = ("received", "identity_verified", "extended", "completed", "rejected", "withdrawn")

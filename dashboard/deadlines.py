@@ -48,12 +48,6 @@ class WorkingCalendar:
     def deadline(self, start: date, months: int = 1) -> date:
         return self.next_working_day(add_months(start, months))
 
-    def working_days_between(self, start: date, end: date) -> int:
-        """Working days after start up to and including end (negative when end is before start)."""
-        if end < start:
-            return -self.working_days_between(end, start)
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
-
     def non_working_weekdays(self, first: date, last: date) -> list[date]:
         """Holidays that fall on a weekday between first and last: what SQL needs besides the weekend rule."""
         return sorted(
@@ -61,9 +55,6 @@ class WorkingCalendar:
             for d in holidays.country_holidays(self.country, categories=self.categories, years=year)
             if first <= d <= last and d.weekday() < 5
         )
-
-    def holiday_name(self, day: date) -> str | None:
-        return self._holidays.get(day)
 
 
 def from_settings() -> WorkingCalendar:
@@ -101,7 +92,5 @@ def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
 def period_params(as_of: date, date_from: date, date_to: date, lookback_days: int = 0) -> dict:
     """sla_params for queries about requests received from date_from to date_to, computing only those (and
     lookback_days more before, for rules that look back, such as repeat access requests within a year)."""
-    from datetime import timedelta
-
     return {**sla_params(as_of), "date_from": date_from, "date_to": date_to,
             "scope_from": date_from - timedelta(days=lookback_days), "scope_to": date_to}

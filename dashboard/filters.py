@@ -31,9 +31,6 @@ class Period:
         end = self.start - timedelta(days=1)
         return Period(end - timedelta(days=self.days - 1), end, self.as_of - timedelta(days=self.days))
 
-    def params(self) -> dict:
-        return {"date_from": self.start, "date_to": self.end}
-
 
 def _parse_date(text: str | None) -> date | None:
     if not text:

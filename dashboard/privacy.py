@@ -4,8 +4,9 @@ A Swedish personal identity number (personnummer) or co-ordination number (samor
 optionally with a '-' or '+' before the last four, whose last digit is a Luhn check digit over the ten-digit form.
 An e-mail address is anything of the shape local@domain.tld.
 
-The rule is written once, as DuckDB macros, so ingest applies it to millions of rows inside DuckDB and the
-dashboard applies the very same rule to a single value typed into a filter.
+The rule is written once, as DuckDB macros: ingest applies it to millions of rows inside DuckDB, and
+identifier_kind() applies the very same rule to a single value (the tests use it to probe the rule; a future
+filter on pseudonyms would use it to refuse a raw identifier).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import os
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -96,8 +96,8 @@ def _at(day: date, rng: np.random.Generator, start_hour: int = 8, end_hour: int 
 class _Requests:
     """Builds dsr_events row by row, keeping the planted cases aside for the manifest."""
 
-    def __init__(self, rng, cal: WorkingCalendar, until: date):
-        self.rng, self.cal, self.until = rng, cal, until
+    def __init__(self, rng, until: date):
+        self.rng, self.until = rng, until
         self.rows: list[dict] = []
         self.n = 0
 
@@ -122,7 +122,7 @@ class _Requests:
 
 
 def _requests(rng, cal: WorkingCalendar, start: date, until: date, scale: float):
-    reqs = _Requests(rng, cal, until)
+    reqs = _Requests(rng, until)
     subjects = max(50, int(2600 * scale))
     days = (until - start).days + 1
     rid = 0
@@ -517,7 +517,6 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
     volumes = {"requests": scale, "transfers": scale, "consent": scale, **(volumes or {})}
     until_day = date.fromisoformat(until or DEFAULT_UNTIL)
     start = until_day - timedelta(days=729)
-    rng = np.random.default_rng(seed)
     cal = WorkingCalendar()
     os.makedirs(out, exist_ok=True)
 
@@ -529,7 +528,6 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
     transfers, planted_transfers = _transfers(np.random.default_rng([seed, 4]), start, until_day, volumes["transfers"])
     consent, cookies, consent_manifest = _consent(np.random.default_rng([seed, 5]), start, until_day,
                                                   volumes["consent"])
-    del rng
 
     _write_csv(dsr, os.path.join(out, FILES["dsr_events"]))
     with open(os.path.join(out, FILES["hold_events"]), "w", encoding="utf-8") as fh:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 
 import duckdb
-import polars as pl
 
 from dashboard.sample import FILES, generate
 from tests.conftest import SAMPLE
