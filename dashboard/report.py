@@ -74,11 +74,14 @@ def previous_month(month: str) -> str:
     return f"{prev.year:04d}-{prev.month:02d}"
 
 
-def _fmt(value) -> str:
+def _fmt(key: str, value) -> str:
+    """A figure as the report prints it: rates as percentages, other decimals with one place, counts grouped."""
     if value is None:
         return "–"
+    if key.endswith("_rate"):
+        return f"{value:.1%}"
     if isinstance(value, float):
-        return f"{value:.1%}" if value <= 1 else f"{value:.1f}"
+        return f"{value:.1f}"
     return f"{value:,}".replace(",", " ")
 
 
@@ -120,8 +123,8 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
         kpi.append(f"<h3>{AREAS[area]}</h3><table><thead><tr><th>Figure</th><th>{month}</th>"
                    f"<th>{previous_month(month)}</th></tr></thead><tbody>")
         for key, label in labels.items():
-            kpi.append(f"<tr><td>{label}</td><td class='num'>{_fmt(now[area][key])}</td>"
-                       f"<td class='num'>{_fmt(before[area][key])}</td></tr>")
+            kpi.append(f"<tr><td>{label}</td><td class='num'>{_fmt(key, now[area][key])}</td>"
+                       f"<td class='num'>{_fmt(key, before[area][key])}</td></tr>")
         kpi.append("</tbody></table>")
     kpi.append("</section>")
     parts.append("".join(kpi))

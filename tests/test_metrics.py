@@ -226,3 +226,13 @@ def test_report_refuses_a_bad_month(sample_store):
     done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-13",
                            "--db", str(sample_store)], capture_output=True, text=True)
     assert done.returncode == 2 and "YYYY-MM" in done.stderr
+
+
+def test_report_formats_a_figure_by_what_it_is_not_by_its_size():
+    from dashboard.report import _fmt
+
+    assert _fmt("median_days_to_close", 1.0) == "1.0", "one day is not 100 %"
+    assert _fmt("median_days_to_close", 0.5) == "0.5"
+    assert _fmt("on_time_rate", 1.0) == "100.0%"
+    assert _fmt("received", 12345) == "12 345"
+    assert _fmt("on_time_rate", None) == "–"
