@@ -31,3 +31,8 @@ def trend_frame(rates):
     import polars as pl
 
     return rates.with_columns(pl.col("group_key").str.to_date().alias("period_start"))
+
+
+def cookies_before_consent(run, query_params: dict) -> int:
+    """How many observations in the period the cookie-before-consent rule flags (from rpt_cookie_summary)."""
+    return int(run("rpt_cookie_summary", **query_params)["before_consent"].sum())

@@ -48,12 +48,13 @@ RULES: tuple[Finding, ...] = (
 BY_RULE = {f.rule: f for f in RULES}
 
 
-def counts(metrics: dict, transfer_findings: dict[str, int]) -> dict[str, int]:
-    """How often each rule is broken, from a metrics result and the period's transfer findings per rule."""
+def counts(metrics: dict, transfer_findings: dict[str, int], hold_kept_too_long: int) -> dict[str, int]:
+    """How often each rule is broken, from a metrics result, the period's transfer findings per rule, and the holds
+    kept too long (not a figure of the metrics JSON, so passed apart)."""
     r, h, c = metrics["requests"], metrics["holds"], metrics["consent"]
     out = {
         "request_overdue": r["overdue"], "request_late": r["late"], "invalid_extension": r["invalid_extensions"],
-        "request_at_risk": r["at_risk"], "hold_overdue": h["overdue"], "hold_kept_too_long": h["kept_too_long"],
+        "request_at_risk": r["at_risk"], "hold_overdue": h["overdue"], "hold_kept_too_long": hold_kept_too_long,
         "cookie_before_consent": c["cookies_before_consent"],
     }
     for rule in TRANSFER_RULES:

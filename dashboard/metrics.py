@@ -36,7 +36,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
     t = _row(run("rpt_transfer_summary", **tparams))
     cparams = consent.params(date_from, date_to, tz)
     c = _row(run("rpt_consent_kpis", **cparams))
-    cookie_findings = int(run("rpt_cookie_summary", **cparams)["before_consent"].sum())
+    cookie_findings = consent.cookies_before_consent(run, cparams)
     transfer_findings = dict(run("rpt_transfer_findings", **tparams).select("rule_id", "transfers").iter_rows())
     result = {
         "from": date_from.isoformat(), "to": date_to.isoformat(), "as_of": as_of.isoformat(),
@@ -64,8 +64,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "withdrawals": c["withdrawals"], "cookies_before_consent": cookie_findings,
         },
     }
-    rule_counts = findings.counts({**result, "holds": {**result["holds"], "kept_too_long": h["kept_too_long"]}},
-                                  transfer_findings)
+    rule_counts = findings.counts(result, transfer_findings, hold_kept_too_long=h["kept_too_long"])
     result["findings"] = findings.listing(rule_counts)
     return result
 

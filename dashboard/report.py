@@ -145,10 +145,8 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
                  + _table(overdue.select("request_id", "request_type", "received_day", "deadline", "days_late"),
                           f"No request was overdue on {as_of}.") + "</section>")
 
-    tparams = {**transfers.base_params(start, end, tz), **transfers.TransferFilter(region="non_eea").params()}
-    exported = run("rpt_transfer_export", **tparams)
-    invalid = exported.filter(pl.col("findings").str.contains(
-        "non_eea_without_mechanism|adequacy_not_in_force|eea_mechanism_outside_eea"))
+    invalid = run("rpt_transfer_export", **transfers.base_params(start, end, tz),
+                  **transfers.TransferFilter(without_safeguard=True).params())
     parts.append("<section><h2>Transfers outside the EU/EEA without a valid safeguard</h2>"
                  + _table(invalid.select("transfer_id", "occurred_at", "recipient", "country", "mechanism",
                                          "record_count", "findings"),

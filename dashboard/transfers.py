@@ -72,6 +72,7 @@ class TransferFilter:
     categories: tuple[str, ...] = ()
     only_findings: bool = False
     rule: str = ""
+    without_safeguard: bool = False  # only transfers outside the EU/EEA without a valid safeguard
 
     def params(self) -> dict:
         return {
@@ -79,6 +80,7 @@ class TransferFilter:
             "countries": list(self.countries), "region": self.region, "mechanisms": list(self.mechanisms),
             "legal_bases": list(self.legal_bases), "purposes": list(self.purposes),
             "categories": list(self.categories), "only_findings": self.only_findings, "rule": self.rule,
+            "without_safeguard": self.without_safeguard,
         }
 
 

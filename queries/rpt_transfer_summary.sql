@@ -4,11 +4,7 @@ select
     coalesce(cast(sum(record_count) as bigint), 0) as records,
     count(*) filter (where not is_eea) as non_eea,
     coalesce(cast(sum(record_count) filter (where not is_eea) as bigint), 0) as non_eea_records,
-    count(*) filter (where not is_eea and (
-        list_contains(findings, 'non_eea_without_mechanism')
-        or list_contains(findings, 'adequacy_not_in_force')
-        or list_contains(findings, 'eea_mechanism_outside_eea')
-    )) as non_eea_without_valid_mechanism,
+    count(*) filter (where lacks_valid_safeguard) as non_eea_without_valid_mechanism,
     count(*) filter (where list_contains(findings, 'sale_without_consent')) as sale_without_consent,
     count(*) filter (where len(findings) > 0) as with_findings,
     count(distinct recipient) as recipients,

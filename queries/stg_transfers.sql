@@ -30,6 +30,10 @@ classified as (
 final as (
     select
         *,
+        -- Outside the EU/EEA with no safeguard that counts: none, 'eea', or adequacy without a decision that day.
+        not is_eea and (
+            mechanism in ('none', 'eea') or (mechanism = 'adequacy' and not has_adequacy_in_force)
+        ) as lacks_valid_safeguard,
         list_filter([
             case when not is_eea and mechanism = 'none' then 'non_eea_without_mechanism' end,
             case when not is_eea and mechanism = 'adequacy' and not has_adequacy_in_force
@@ -52,3 +56,4 @@ where ($recipient = '' or contains(lower(recipient), lower($recipient)))
     and (len($categories) = 0 or list_has_any(data_categories, $categories))
     and (not $only_findings or len(findings) > 0)
     and ($rule = '' or list_contains(findings, $rule))
+    and (not $without_safeguard or lacks_valid_safeguard)

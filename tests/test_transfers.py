@@ -167,3 +167,11 @@ def test_the_page_reads_its_filters_from_the_url(sample_store, monkeypatch):
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Transfers").value == "3"
     assert at.query_params["recipient"] == "helpdesk" and at.query_params["mechanism"] == "none"
+
+
+def test_the_without_safeguard_filter_selects_exactly_the_counted_transfers(sample_store):
+    counted = run(sample_store, "rpt_transfer_summary")["non_eea_without_valid_mechanism"][0]
+    rows = run(sample_store, "rpt_transfer_export", flt=TransferFilter(without_safeguard=True))
+    assert rows.height == counted > 0
+    assert all(not r["is_eea"] and r["findings"] for r in rows.iter_rows(named=True))
+    assert "derogation_review" not in set(", ".join(rows["findings"]).split(", "))

@@ -25,13 +25,10 @@ ui.page_header(
 )
 
 
-def cookie_findings(p: dict) -> int:
-    return int(run_query("rpt_cookie_summary", **p)["before_consent"].sum())
-
-
 now = run_query("rpt_consent_kpis", **params).row(0, named=True)
 before = run_query("rpt_consent_kpis", **previous).row(0, named=True)
-now["cookies_before_consent"], before["cookies_before_consent"] = cookie_findings(params), cookie_findings(previous)
+now["cookies_before_consent"] = consent.cookies_before_consent(run_query, params)
+before["cookies_before_consent"] = consent.cookies_before_consent(run_query, previous)
 
 
 def pct(value):
