@@ -23,21 +23,22 @@ def run_query(name: str, **params) -> pl.DataFrame:
     """Run queries/<name>.sql read-only against the store; results are cached by the query's own parameters
     until the store changes."""
     path = store_path()
-    wanted = sql.parameters(name)
-    if "tz" in wanted:
-        params.setdefault("tz", config.settings().timezone)
-    return _cached(name, {k: v for k, v in params.items() if k in wanted}, path, store.version(path))
+    return _cached(name, sql.bind(name, params), path, store.version(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _missing_tables(path: str, version: tuple) -> list[str] | None:
+    """The tables the store lacks (checked once per store version); None when there is no usable store."""
+    try:
+        return store.missing_tables(path)
+    except Exception:  # noqa: BLE001 - no file, an empty or a foreign one: the page says how to build it
+        return None
 
 
 def store_ready() -> bool:
     """True when the store exists; otherwise the page shows how to build it and stops."""
     path = store_path()
-    try:
-        missing = store.missing_tables(path)
-    except store.StoreMissing:
-        missing = None
-    except Exception:  # noqa: BLE001 - an empty or foreign file: say how to build it below
-        missing = None
+    missing = _missing_tables(path, store.version(path))
     if missing == []:
         return True
     if missing:
@@ -55,7 +56,5 @@ def store_ready() -> bool:
 
 def run_query_uncached(name: str, **params) -> pl.DataFrame:
     """For exports built when a download is clicked (outside the script run, so outside st.cache_data)."""
-    if "tz" in sql.parameters(name):
-        params.setdefault("tz", config.settings().timezone)
     with store.read_only(store_path()) as con:
         return sql.run(con, name, **params)

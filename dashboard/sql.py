@@ -39,10 +39,27 @@ def load(name: str) -> str:
     return _REF.sub(lambda m: "(\n" + load(m.group(1)) + "\n)", text)
 
 
-def parameters(name: str) -> set[str]:
+@functools.cache
+def parameters(name: str) -> frozenset[str]:
     """The $parameters a query uses (comments ignored)."""
     text = re.sub(r"--[^\n]*", "", load(name))
-    return set(_PARAM.findall(text))
+    return frozenset(_PARAM.findall(text))
+
+
+def bind(name: str, params: dict) -> dict:
+    """The parameters this query takes, from a bundle a caller passes; the time zone defaults to the setting.
+
+    A page passes one bundle (period, reference lists) to all its queries, and each takes its own."""
+    from dashboard.config import settings
+
+    wanted = parameters(name)
+    own = {k: v for k, v in params.items() if k in wanted}
+    if "tz" in wanted:
+        own.setdefault("tz", settings().timezone)
+    missing = wanted - own.keys()
+    if missing:
+        raise QueryError(f"query {name}: missing parameters {sorted(missing)}")
+    return own
 
 
 def names() -> list[str]:
@@ -51,12 +68,7 @@ def names() -> list[str]:
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
     """Run a named query with its parameters bound (never formatted into the SQL); a missing one is an error."""
-    wanted = parameters(name)
-    missing = wanted - params.keys()
-    if missing:
-        raise QueryError(f"query {name}: missing parameters {sorted(missing)}")
-    # A page passes one bundle of parameters (period, reference lists) to all its queries; each takes its own.
-    own = {k: v for k, v in params.items() if k in wanted}
+    own = bind(name, params)
     started = time.perf_counter()
     result = con.sql(load(name), params=own).pl()
     if TRACE is not None:

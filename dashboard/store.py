@@ -126,15 +126,14 @@ def refresh_cookie_consent(con: duckdb.DuckDBPyConnection, visitors_sql: str, al
     con.execute("drop table _touched")
 
 
-def version(path: str | Path) -> tuple[int, int]:
-    """Changes whenever the store's file does: used to key cached query results."""
+def version(path: str | Path) -> tuple[int, int, int]:
+    """(modified, size, write-ahead log modified): changes whenever the store does; keys cached results."""
     try:
         st = Path(path).stat()
     except FileNotFoundError:
-        return (0, 0)
+        return (0, 0, 0)
     wal = Path(str(path) + ".wal")
-    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
-    return (st.st_mtime_ns, st.st_size + wal_mtime)
+    return (st.st_mtime_ns, st.st_size, wal.stat().st_mtime_ns if wal.exists() else 0)
 
 
 def missing_tables(path: str | Path) -> list[str]:

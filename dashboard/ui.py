@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -49,9 +50,14 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
     return st.dataframe(data, hide_index=True, width="stretch", column_config=config, **kwargs)
 
 
+@functools.cache
+def _doc(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
 def page_header(title: str, rules: str, doc: str, doc_label: str) -> None:
     """Title, the rules in two lines, and the full rules (a file in docs/) one click away."""
     st.title(title)
     st.caption(rules)
     with st.expander(f"{doc_label} (docs/{doc})"):
-        st.markdown((DOCS / doc).read_text(encoding="utf-8"))
+        st.markdown(_doc(doc))
