@@ -10,11 +10,9 @@ import streamlit as st
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
-# Background colours for states and severities: red needs action, amber soon, green fine, grey out of scope.
+# Background colours of request states: red needs action, amber soon, green fine, grey out of scope.
 STATE_COLOURS = {
-    "overdue": "#f8d7da", "late": "#f8d7da", "breach": "#f8d7da", "high": "#f8d7da", "violation": "#f8d7da",
-    "at_risk": "#fff3cd", "attention": "#fff3cd", "medium": "#fff3cd", "review": "#fff3cd",
-    "pending": "#d1e7dd", "on_time": "#d1e7dd", "on track": "#d1e7dd", "low": "#e2e3e5",
+    "overdue": "#f8d7da", "late": "#f8d7da", "at_risk": "#fff3cd", "pending": "#d1e7dd", "on_time": "#d1e7dd",
     "outside_sla": "#e2e3e5",
 }
 
