@@ -1,23 +1,22 @@
-"""Entrypoint: page config, the shared sidebar, and the router. Pages live in dashboard/app_pages/."""
+"""Entrypoint: page config, who is viewing, the shared sidebar, and the router. Pages live in dashboard/app_pages/."""
 
 import streamlit as st
 
-from dashboard import db, filters
+from dashboard import access, db, filters
 
 st.set_page_config(page_title="Privacy Audit Dashboard", page_icon="🛡️", layout="wide")
 
-PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("app_pages/requests.py", title="Requests", icon=":material/assignment_ind:"),
-    st.Page("app_pages/holds.py", title="Legal holds", icon=":material/lock:"),
-    st.Page("app_pages/transfers.py", title="Transfers", icon=":material/public:"),
-    st.Page("app_pages/consent.py", title="Cookie consent", icon=":material/cookie:"),
-    st.Page("app_pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
-]
-
-page = st.navigation(PAGES)
+viewer = access.current()
+st.session_state["viewer"] = viewer
+allowed = [key for key in access.PAGES if key in viewer.pages]
+page = st.navigation([st.Page(f"app_pages/{key}.py", title=access.PAGES[key][0], icon=access.PAGES[key][1],
+                              default=key == allowed[0]) for key in allowed])
+access.sidebar(viewer)
 if not db.store_ready():
     st.stop()
 span = db.run_query("store_span")
 st.session_state["period"] = filters.sidebar(span["last_day"][0] if span.height else None)
-page.run()
+try:
+    page.run()
+finally:
+    access.log_page_view(viewer, page.url_path or allowed[0])

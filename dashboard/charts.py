@@ -136,3 +136,11 @@ def change_effect(effect: pl.DataFrame):
                  labels={"rate": "", "value": "Rate", "side": ""}, title="Before and after the banner change")
     fig.update_yaxes(tickformat=".0%")
     return fig
+
+
+def access_events(daily: pl.DataFrame):
+    fig = px.bar(daily, x="occurred_day", y="events", color="event",
+                 labels={"occurred_day": "Day", "events": "Entries", "event": "Event"},
+                 title="Who used the dashboard: access-log entries per day")
+    fig.update_layout(barmode="stack", legend_title_text="")
+    return fig

@@ -159,7 +159,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     out = args.out or f"privacy-report-{args.month}.html"
     with store.read_only(config.db_path(args.db)) as con:
-        text = report.build(lambda name, **p: sql.run(con, name, **p), args.month, args.as_of)
+        text = report.build(lambda name, **p: sql.run(con, name, **p), args.month, args.as_of,
+                            detail=not args.summary)
     with open(out, "w", encoding="utf-8") as fh:
         fh.write(text)
     print(f"wrote {out} ({len(text.encode()) // 1024} KB): open it in a browser, print to PDF from there")
@@ -203,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--out", help="file to write (default privacy-report-YYYY-MM.html)")
     p.add_argument("--as-of", type=_date, help="states as of this day (default: the month's last day, or today)")
+    p.add_argument("--summary", action="store_true",
+                   help="management's copy: overdue requests and unsafe transfers counted, no request ids listed")
     _add_db(p)
     p.set_defaults(func=cmd_report)
 

@@ -96,8 +96,11 @@ def _table(frame: pl.DataFrame, empty: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
-    """The report for month (YYYY-MM) as one HTML document. as_of defaults to the month's last day (or today)."""
+def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bool = True) -> str:
+    """The report for month (YYYY-MM) as one HTML document. as_of defaults to the month's last day (or today).
+
+    Without detail (management's copy) overdue requests and transfers without a safeguard are counted by type and
+    by recipient instead of listed, so the report carries no request id."""
     start, end = month_bounds(month)
     prev_start, prev_end = month_bounds(previous_month(month))
     as_of = as_of or min(end, date.today())
@@ -140,16 +143,22 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None) -> str:
 
     overdue = run("rpt_request_queue", types=[], statuses=["overdue"], channels=[], limit=None, offset=0,
                   **sla_params(as_of))
+    overdue = (overdue.select("request_id", "request_type", "received_day", "deadline", "days_late") if detail else
+               overdue.group_by("request_type").agg(pl.len().alias("overdue_requests"),
+                                                    pl.col("days_late").max().alias("most_days_late"))
+               .sort("request_type"))
     parts.append(f"<section><h2>Overdue requests on {as_of}</h2><p class='sub'>Every open request past its "
                  "deadline, whatever month it was received in.</p>"
-                 + _table(overdue.select("request_id", "request_type", "received_day", "deadline", "days_late"),
-                          f"No request was overdue on {as_of}.") + "</section>")
+                 + _table(overdue, f"No request was overdue on {as_of}.") + "</section>")
 
     invalid = run("rpt_transfer_export", **transfers.base_params(start, end, tz),
                   **transfers.TransferFilter(without_safeguard=True).params())
     parts.append("<section><h2>Transfers outside the EU/EEA without a valid safeguard</h2>"
                  + _table(invalid.select("transfer_id", "occurred_at", "recipient", "country", "mechanism",
-                                         "record_count", "findings"),
+                                         "record_count", "findings") if detail else
+                          invalid.group_by("recipient", "country", "mechanism").agg(
+                              pl.len().alias("transfers"), pl.col("record_count").sum().alias("records"))
+                          .sort("transfers", "recipient", descending=[True, False]),
                           "Every transfer outside the EU/EEA in the month had a valid safeguard.") + "</section>")
 
     trend = consent.trend_frame(run("rpt_consent_rates", **consent.params(start, end, tz, group_by="day")))

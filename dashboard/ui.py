@@ -59,3 +59,11 @@ def page_header(title: str, rules: str, doc: str, doc_label: str) -> None:
     st.caption(rules)
     with st.expander(f"{doc_label} (docs/{doc})"):
         st.markdown(_doc(doc))
+
+
+def download(label: str, data, file_name: str, mime: str, rows: int, **kwargs):
+    """st.download_button that writes the export (file and row count, with the view's filters) to the access log."""
+    from dashboard import access
+
+    return st.download_button(label, data, file_name, mime, on_click=access.log_export, args=(file_name, rows),
+                              **kwargs)

@@ -25,6 +25,14 @@ def sample_store(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(autouse=True)
+def access_log_dir(tmp_path, monkeypatch) -> Path:
+    """Each test writes the dashboard's access log to its own folder, never to data/."""
+    folder = tmp_path / "access-log"
+    monkeypatch.setenv("AUDIT_ACCESS_LOG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def manifest() -> dict:
     import json

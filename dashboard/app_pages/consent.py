@@ -5,12 +5,13 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, config, consent, filters, ui
+from dashboard import access, charts, config, consent, filters, ui
 from dashboard.db import run_query
 from dashboard.exports import csv_bytes
 
 PAGE_SIZE = 50
 
+viewer = access.require("consent")
 period: filters.Period = st.session_state["period"]
 tz = config.settings().timezone
 params = consent.params(period.start, period.end, tz)
@@ -81,8 +82,8 @@ else:
             {"group_key": "value"}).sort("shown", descending=True)
         st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch")
         ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
-        st.download_button("Download the breakdown (CSV)", csv_bytes(breakdown), f"consent-by-{dimension}.csv",
-                           "text/csv")
+        ui.download("Download the breakdown (CSV)", csv_bytes(breakdown), f"consent-by-{dimension}.csv",
+                    "text/csv", rows=breakdown.height)
     with right:
         changes = versions.slice(1)
         if changes.is_empty():
@@ -105,18 +106,28 @@ else:
 
 st.subheader("Cookies before consent")
 summary = run_query("rpt_cookie_summary", **params)
-page = st.number_input("Page", min_value=1, value=1, step=1, key="cookie_page")
-findings = run_query("rpt_cookies_before_consent", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **params)
-if findings.is_empty() and page == 1:
-    st.success("No analytics or functional cookie was seen without consent for its category in the period.")
-else:
+
+
+def before_consent_rows() -> None:
+    page = st.number_input("Page", min_value=1, value=1, step=1, key="cookie_page")
+    findings = run_query("rpt_cookies_before_consent", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **params)
+    if findings.is_empty() and page == 1:
+        st.success("No analytics or functional cookie was seen without consent for its category in the period.")
+        return
     total = int(findings["total_rows"][0]) if findings.height else 0
     st.caption(f"{total} observation(s) of an analytics or functional cookie for a visitor whose latest decision "
                "did not allow that category, or who had not decided yet. Showing "
                f"{findings.height} from number {(page - 1) * PAGE_SIZE + 1}.")
     ui.table(findings.drop("total_rows"), {"visitor_ref": "Visitor (pseudonym)", "consent_at": "Decided at"})
-    st.download_button("Download this page (CSV)", csv_bytes(findings.drop("total_rows")),
-                       "cookies-before-consent.csv", "text/csv")
+    ui.download("Download this page (CSV)", csv_bytes(findings.drop("total_rows")),
+                "cookies-before-consent.csv", "text/csv", rows=findings.height)
+
+
+if viewer.rows:
+    before_consent_rows()
+else:
+    st.metric("Observations of a cookie before consent", now["cookies_before_consent"], border=True)
+    access.rows_hidden_note("The observations themselves (visitor pseudonyms)")
 
 st.subheader("Cookies seen")
 unknown = summary.filter(pl.col("category") == "unknown")

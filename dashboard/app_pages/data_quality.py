@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import access, charts, filters, ui
 from dashboard.contract import LOGS
 from dashboard.db import run_query
 from dashboard.exports import csv_bytes
 
 PAGE_SIZE = 50
 
+viewer = access.require("data_quality")
 st.title("Data quality")
 st.caption("What the store holds, the last loads, rows refused at ingest with their reasons, and events that "
            "refer to something the logs never started. Rules: docs/data-contract.md.")
@@ -46,21 +47,28 @@ else:
     with right:
         st.plotly_chart(charts.rejections_by_reason(reasons), width="stretch")
     filters.keep_in_url(dq_log=log_choice, dq_column=column_choice, dq_search=search)
-    page = st.number_input("Page", min_value=1, value=1, step=1, key="dq_page")
-    rejected = run_query("dq_rejected_rows", log_name=log_choice, column_name=column_choice, search=search,
-                         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    total = int(rejected["total_rows"][0]) if rejected.height else 0
-    st.caption(f"{total} rejection(s) match; showing {rejected.height} from number {(page - 1) * PAGE_SIZE + 1}. "
-               "Personal pseudonyms in the rows are masked.")
-    ui.table(rejected.drop("total_rows"), {"log_name": "Log", "row_number": "Row", "column_name": "Column",
-                                           "row_json": "Row as read (pseudonyms masked)"})
+    if not viewer.rows:
+        access.rows_hidden_note("The rejected rows themselves")
+    else:
+        page = st.number_input("Page", min_value=1, value=1, step=1, key="dq_page")
+        rejected = run_query("dq_rejected_rows", log_name=log_choice, column_name=column_choice, search=search,
+                             limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        total = int(rejected["total_rows"][0]) if rejected.height else 0
+        st.caption(f"{total} rejection(s) match; showing {rejected.height} from number {(page - 1) * PAGE_SIZE + 1}. "
+                   "Personal pseudonyms in the rows are masked.")
+        ui.table(rejected.drop("total_rows"), {"log_name": "Log", "row_number": "Row", "column_name": "Column",
+                                               "row_json": "Row as read (pseudonyms masked)"})
+
 
 st.subheader("Orphan events")
+if not viewer.rows:
+    access.rows_hidden_note("Orphan events (request and hold ids)")
+    st.stop()
 orphans = run_query("dq_orphan_events", limit=500)
 if orphans.is_empty():
     st.success("Every event belongs to a request or hold that the logs start.")
 else:
     st.caption("Events whose request or hold has no starting event: the source system lost or never exported it.")
     ui.table(orphans, {"log_name": "Log", "ref_id": "Request or hold"})
-    st.download_button(f"Download {orphans.height} orphan event(s) (CSV)", csv_bytes(orphans), "orphan-events.csv",
-                       "text/csv")
+    ui.download(f"Download {orphans.height} orphan event(s) (CSV)", csv_bytes(orphans), "orphan-events.csv",
+                "text/csv", rows=orphans.height)

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboard import charts, config, filters, holds, ui
+from dashboard import access, charts, config, filters, holds, ui
 from dashboard.db import run_query
 from dashboard.exports import csv_bytes
 
 
+viewer = access.require("holds")
 period: filters.Period = st.session_state["period"]
 params = holds.params(period.as_of, config.settings().timezone)
 
@@ -40,6 +41,16 @@ else:
     if not due.is_empty():
         right.plotly_chart(charts.releases_due(due), width="stretch")
 
+    st.subheader("Blocked records by legal basis and category")
+    ui.table(blocked)
+    ui.download("Download blocked records (CSV)", csv_bytes(blocked), "holds-blocked.csv", "text/csv",
+                rows=blocked.height)
+
+    if not viewer.rows:
+        access.rows_hidden_note("Overdue holds, holds kept too long and holds per erasure request (hold and "
+                                "request ids)")
+        st.stop()
+
     st.subheader("Overdue: obligation ended, records not released")
     overdue = run_query("rpt_hold_overdue", **params)
     if overdue.is_empty():
@@ -48,7 +59,8 @@ else:
         st.caption("Oldest first. Keeping these records breaks the promise to delete them when the obligation ends "
                    "(storage limitation, GDPR Art. 5(1)(e)).")
         ui.table(overdue, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
-        st.download_button("Download overdue holds (CSV)", csv_bytes(overdue), "holds-overdue.csv", "text/csv")
+        ui.download("Download overdue holds (CSV)", csv_bytes(overdue), "holds-overdue.csv", "text/csv",
+                    rows=overdue.height)
 
     st.subheader("Kept longer than the law allows")
     too_long = run_query("rpt_hold_too_long", **params)
@@ -56,12 +68,8 @@ else:
         st.success("No active hold is set to last beyond its legal basis's period.")
     else:
         ui.table(too_long, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
-        st.download_button("Download holds kept too long (CSV)", csv_bytes(too_long), "holds-too-long.csv",
-                           "text/csv")
-
-    st.subheader("Blocked records by legal basis and category")
-    ui.table(blocked)
-    st.download_button("Download blocked records (CSV)", csv_bytes(blocked), "holds-blocked.csv", "text/csv")
+        ui.download("Download holds kept too long (CSV)", csv_bytes(too_long), "holds-too-long.csv",
+                    "text/csv", rows=too_long.height)
 
     st.subheader("Per erasure request")
     by_request = run_query("rpt_hold_by_request", date_from=period.start, date_to=period.end, **params)
@@ -71,4 +79,5 @@ else:
         st.caption("Erasure requests whose records were put on hold in the period: what they left blocked and what "
                    "has since been released.")
         ui.table(by_request, {"placed_day": "First hold placed"})
-        st.download_button("Download per request (CSV)", csv_bytes(by_request), "holds-by-request.csv", "text/csv")
+        ui.download("Download per request (CSV)", csv_bytes(by_request), "holds-by-request.csv", "text/csv",
+                    rows=by_request.height)

@@ -6,13 +6,14 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import config, consent, findings, metrics, report, transfers
+from dashboard import access, config, consent, findings, metrics, report, transfers, ui
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
 
 STATUS_ICON = {"breach": ":material/error:", "attention": ":material/warning:", "on track": ":material/check_circle:"}
 STATUS_COLOUR = {"breach": "red", "attention": "orange", "on track": "green"}
 
+viewer = access.require("overview")
 period = st.session_state["period"]
 tz = config.settings().timezone
 now = metrics.compute(run_query, period.start, period.end, period.as_of)
@@ -102,7 +103,8 @@ for f in shown:
         left, mid, right = st.columns([1, 5, 2])
         left.badge(f["severity"], color={"high": "red", "medium": "orange", "low": "gray"}[f["severity"]])
         mid.markdown(f"**{rule.title}** · {f['count']}")
-        right.page_link(rule.page, label="Show the rows", icon=":material/table_view:",
+        right.page_link(rule.page, label="Show the rows" if viewer.rows else "Open the page",
+                        icon=":material/table_view:",
                         query_params={"from": str(period.start), "to": str(period.end),
                                       "as_of": str(period.as_of), **rule.link})
 with st.expander(f"Rules not broken in the period ({len(now['findings']) - len(shown)})"):
@@ -113,5 +115,8 @@ st.subheader("Monthly report")
 last_full = (period.as_of.replace(day=1) - timedelta(days=1)).replace(day=1)
 months = [add_months(last_full, -i).strftime("%Y-%m") for i in range(12)]
 month = st.selectbox("Month", months, help="A self-contained HTML file: readable offline, prints to PDF.")
-st.download_button("Download the report", lambda: report.build(run_query_uncached, month),
-                   f"privacy-report-{month}.html", "text/html", icon=":material/download:")
+if not viewer.rows:
+    st.caption("Your copy lists no request ids or single transfers: overdue requests and transfers without a "
+               "safeguard are counted, not listed.")
+ui.download("Download the report", lambda: report.build(run_query_uncached, month, detail=viewer.rows),
+            f"privacy-report-{month}.html", "text/html", rows=0, icon=":material/download:")

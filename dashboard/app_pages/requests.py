@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import access, charts, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import period_params, sla_params
@@ -13,6 +13,7 @@ LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State"
           "calendar_days_left": "Days left", "days_late": "Days overdue"}
 PAGE_SIZE = 100
 
+viewer = access.require("requests")
 period: filters.Period = st.session_state["period"]
 sla = sla_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
@@ -78,6 +79,11 @@ with right:
     else:
         st.plotly_chart(charts.time_to_close(distribution), width="stretch")
 
+if not viewer.rows:
+    access.rows_hidden_note("The queue, late requests, timelines and repeat access requests (request ids and "
+                            "subject pseudonyms)")
+    st.stop()
+
 st.subheader("Queue: open requests")
 f1, f2, f3 = st.columns(3)
 url_list = filters.url_list
@@ -100,11 +106,11 @@ else:
                "timeline.")
     picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
                       key="queue_table")
-    st.download_button(
+    ui.download(
         f"Download the queue (CSV, {queue_total} rows)",
         lambda: csv_bytes(run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
                                              limit=None, offset=0, **sla).drop("total_rows")),
-        "request-queue.csv", "text/csv")
+        "request-queue.csv", "text/csv", rows=queue_total)
     rows = picked.selection.rows if picked else []
     if rows:
         st.session_state["req_timeline"] = queue["request_id"][rows[0]]
@@ -117,7 +123,7 @@ else:
     st.caption(f"{late.height} request(s) received in the period were closed after their deadline or are overdue "
                f"as of {period.as_of}.")
     ui.table(late, {**LABELS, "days_late": "Days late"}, colour=("sla_status",))
-    st.download_button("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv")
+    ui.download("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv", rows=late.height)
 
 st.subheader("A request's timeline")
 request_id = st.text_input("Request id", key="req_timeline", max_chars=100,
@@ -142,8 +148,8 @@ else:
     st.caption(f"{total} repeat request(s); showing {(r_page - 1) * PAGE_SIZE + 1}–"
                f"{(r_page - 1) * PAGE_SIZE + repeats.height}.")
     ui.table(repeats.drop("total_rows"), {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
-    st.download_button(
+    ui.download(
         f"Download repeat access requests (CSV, {total} rows)",
         lambda: csv_bytes(run_query_uncached("rpt_repeat_access", limit=None, offset=0,
                                              **with_year_before).drop("total_rows")),
-        "repeat-access.csv", "text/csv")
+        "repeat-access.csv", "text/csv", rows=total)

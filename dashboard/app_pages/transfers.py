@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, config, filters, ui
+from dashboard import access, charts, config, filters, ui
 from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.exports import EXCEL_MAX_ROWS, csv_bytes, excel_bytes
@@ -10,6 +10,7 @@ from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params
 
 PAGE_SIZES = [25, 50, 100, 250]
 
+viewer = access.require("transfers")
 period: filters.Period = st.session_state["period"]
 base = base_params(period.start, period.end, config.settings().timezone)
 
@@ -93,9 +94,13 @@ else:
             a.markdown(f"**{r.title}** · severity {r.severity}  \n{r.explanation}  \n"
                        f"{row['transfers']} transfer(s), {records} records, {row['first_day']} – "
                        f"{row['last_day']}; recipients: {row['recipients']}")
-            if b.button("Show the rows", key=f"rule_{r.rule_id}"):
+            if viewer.rows and b.button("Show the rows", key=f"rule_{r.rule_id}"):
                 st.query_params["rule"] = r.rule_id
                 st.rerun()
+
+if not viewer.rows:
+    access.rows_hidden_note("The transfer log, its exports and the disclosures to authorities")
+    st.stop()
 
 st.subheader("Transfer log")
 s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
@@ -113,15 +118,17 @@ st.caption(f"Rows {first}–{first + log.height - 1 if log.height else 0} of {su
 ui.table(log, {"is_eea": "EU/EEA", "occurred_at": "When"})
 
 e1, e2, _ = st.columns([1, 1, 3])
-e1.download_button(f"Export {summary['transfers']:,} rows as CSV".replace(",", " "),
-                   lambda: csv_bytes(run_query_uncached("rpt_transfer_export", **params)),
-                   "transfers.csv", "text/csv", disabled=not summary["transfers"])
+with e1:
+    ui.download(f"Export {summary['transfers']:,} rows as CSV".replace(",", " "),
+                lambda: csv_bytes(run_query_uncached("rpt_transfer_export", **params)),
+                "transfers.csv", "text/csv", rows=summary["transfers"], disabled=not summary["transfers"])
 too_big = summary["transfers"] > EXCEL_MAX_ROWS
-e2.download_button("Export as Excel", lambda: excel_bytes(run_query_uncached("rpt_transfer_export", **params),
-                                                          "transfers"),
-                   "transfers.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   disabled=too_big or not summary["transfers"],
-                   help="More rows than one Excel sheet holds: use CSV" if too_big else None)
+with e2:
+    ui.download("Export as Excel", lambda: excel_bytes(run_query_uncached("rpt_transfer_export", **params),
+                                                       "transfers"),
+                "transfers.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                rows=summary["transfers"], disabled=too_big or not summary["transfers"],
+                help="More rows than one Excel sheet holds: use CSV" if too_big else None)
 
 st.subheader("Disclosures to authorities")
 authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end)
@@ -131,5 +138,5 @@ else:
     st.caption("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a legal "
                "obligation, with the authority's case reference.")
     ui.table(authorities, {"occurred_at": "When"})
-    st.download_button("Download disclosures to authorities (CSV)", csv_bytes(authorities),
-                       "authority-disclosures.csv", "text/csv")
+    ui.download("Download disclosures to authorities (CSV)", csv_bytes(authorities),
+                "authority-disclosures.csv", "text/csv", rows=authorities.height)

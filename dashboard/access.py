@@ -1,0 +1,172 @@
+"""Sign-in and roles in the running app: who the viewer is, what they may open, and the access log entries.
+
+With an [auth] section in .streamlit/secrets.toml the app signs users in with OpenID Connect (st.login) and gives
+each the one role the role map assigns (dashboard/roles.py); a user the map does not name sees a "no access" page
+and nothing else. Without [auth] the app runs in local mode: it serves only on the loopback address, says so in a
+banner, and the user acts as dpo. docs/security.md has the threat model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard import access_log, roles
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# Every page: its key (the file in app_pages/, the key roles.PAGES uses), title and icon, in menu order.
+PAGES = {
+    "overview": ("Overview", ":material/dashboard:"),
+    "requests": ("Requests", ":material/assignment_ind:"),
+    "holds": ("Legal holds", ":material/lock:"),
+    "transfers": ("Transfers", ":material/public:"),
+    "consent": ("Cookie consent", ":material/cookie:"),
+    "data_quality": ("Data quality", ":material/fact_check:"),
+    "access_log": ("Access log", ":material/history:"),
+}
+LOCAL_USER = "local"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    email: str
+    role: str
+    local: bool = False
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return roles.PAGES[self.role]
+
+    @property
+    def rows(self) -> bool:
+        """May see request ids, pseudonyms and row-level tables."""
+        return self.role in roles.ROW_LEVEL
+
+
+def auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all
+        return False
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def _role_map(path: str, mtime: float) -> roles.RoleMap:
+    return roles.load(roles.role_map_path())
+
+
+def _load_role_map() -> roles.RoleMap:
+    path = roles.role_map_path()
+    return _role_map(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def _log(event: str, viewer_email: str, role: str | None, **fields) -> None:
+    access_log.append(event, viewer_email, role, **fields)
+
+
+def _sign_in_page() -> None:
+    st.title("Privacy Audit Dashboard")
+    st.write("Sign in with your company account to see the audit. What you may see depends on your role "
+             "(management, DPO or staff).")
+    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+
+
+def _no_access_page(email: str, why: str) -> None:
+    st.title("No access")
+    st.write(f"You are signed in as **{email}**, but you have not been given a role in the Privacy Audit "
+             "Dashboard, so there is nothing here for you to see.")
+    st.write("If you need access, ask the data protection officer to add you to the role map.")
+    st.caption(f"Reason: {why}.")
+    st.button("Sign out", icon=":material/logout:", on_click=st.logout)
+
+
+def current() -> Viewer:
+    """The viewer of this run; shows the sign-in, no-access or wrong-address page and stops when there is none."""
+    if not auth_configured():
+        address = st.get_option("server.address") or ""
+        if address not in LOOPBACK:
+            st.error("No sign-in is configured, so the dashboard only serves on this computer (127.0.0.1), but the "
+                     f"server listens on {address or 'every network interface'}. Start it with "
+                     "`--server.address 127.0.0.1` (as `make run` does), or configure sign-in: docs/security.md.")
+            st.stop()
+        return Viewer(LOCAL_USER, "dpo", local=True)
+    if not st.user.is_logged_in:
+        _sign_in_page()
+        st.stop()
+    claims = st.user.to_dict()
+    email = str(claims.get("email") or claims.get("sub") or "unknown")
+    try:
+        decision = roles.decide(claims, _load_role_map())
+    except roles.RoleMapError as exc:
+        st.error(f"The role map cannot be read, so nobody can be let in: {exc}")
+        st.stop()
+    if decision.role is None:
+        if st.session_state.get("access_denied_logged") != email:
+            _log("denied", email, None, detail=decision.why)
+            st.session_state["access_denied_logged"] = email
+        _no_access_page(email, decision.why)
+        st.stop()
+    viewer = Viewer(email.lower(), decision.role)
+    if st.session_state.get("access_signed_in") != viewer:
+        _log("sign_in", viewer.email, viewer.role, detail=decision.why)
+        st.session_state["access_signed_in"] = viewer
+    return viewer
+
+
+def sidebar(viewer: Viewer) -> None:
+    with st.sidebar:
+        if viewer.local:
+            st.info("Local mode: no sign-in is configured, the dashboard serves only on this computer "
+                    "(127.0.0.1) and you act as DPO. docs/security.md says how to turn on sign-in.",
+                    icon=":material/computer:")
+        else:
+            st.caption(f"Signed in as {viewer.email} ({viewer.role})")
+            if st.button("Sign out", icon=":material/logout:"):
+                _log("sign_out", viewer.email, viewer.role)
+                st.session_state.pop("access_signed_in", None)
+                st.logout()
+
+
+def require(page: str) -> Viewer:
+    """A page's own check of the viewer's role (a page opened by its URL is checked again here)."""
+    viewer = st.session_state.get("viewer")
+    if viewer is None or page not in viewer.pages:
+        who = viewer.email if viewer else "unknown"
+        _log("denied", who, viewer.role if viewer else None, page=page, detail="page not allowed for the role")
+        st.error("Your role may not open this page.")
+        st.stop()
+    return viewer
+
+
+def rows_allowed() -> bool:
+    viewer = st.session_state.get("viewer")
+    return bool(viewer and viewer.rows)
+
+
+def rows_hidden_note(what: str) -> None:
+    """Said where management would otherwise see row-level data."""
+    st.caption(f"{what} are shown to the DPO only: your role sees figures and charts, not identifiers or rows.")
+
+
+def view_params() -> str:
+    return urlencode(sorted(st.query_params.to_dict().items()))
+
+
+def log_page_view(viewer: Viewer, page: str) -> None:
+    """One line per page and set of filters: a rerun that changes nothing is not logged again."""
+    view = (page, view_params())
+    if st.session_state.get("access_last_view") == view:
+        return
+    st.session_state["access_last_view"] = view
+    _log("page_view", viewer.email, viewer.role, page=page, detail=view[1])
+
+
+def log_export(what: str, rows: int) -> None:
+    """on_click of every download button: what was exported, how many rows, with which filters."""
+    viewer = st.session_state.get("viewer")
+    if viewer is None:
+        return
+    page = st.session_state.get("access_last_view", ("", ""))[0]
+    _log("export", viewer.email, viewer.role, page=page, detail=f"{what}?{view_params()}", rows=rows)

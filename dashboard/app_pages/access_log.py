@@ -1,0 +1,70 @@
+"""Access log (DPO only): sign-ins, page views with their filters, exports and refused access, from the
+dashboard's own append-only log, with the integrity check of every month file."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import access, access_log, charts, config, filters, roles, ui
+from dashboard.exports import csv_bytes
+
+PAGE_SIZE = 100
+
+access.require("access_log")
+period: filters.Period = st.session_state["period"]
+
+st.title("Access log")
+st.caption(f"Who opened what in this dashboard, with which filters, and what they exported. Kept "
+           f"{access_log.retention_days()} days (AUDIT_ACCESS_LOG_DAYS) in {access_log.log_dir()}, one file per "
+           "month, apart from the audit store; the dashboard only appends to it. docs/security.md.")
+
+months = access_log.files()
+if not months:
+    st.info("Nothing has been logged yet. Every sign-in, page view and export is written here as it happens.")
+    st.stop()
+
+checks = [access_log.verify(path) for path in months]
+broken = [c for c in checks if not c.intact]
+if broken:
+    st.error("The access log has been altered outside the dashboard: "
+             + "; ".join(f"{c.path.name} from line {c.broken_at}" for c in broken)
+             + ". Lines from there on cannot be trusted; keep a copy of the files for the investigation.")
+else:
+    st.success(f"Integrity check: all {sum(c.lines for c in checks):,} lines in {len(checks)} month file(s) are "
+               "intact (each line carries the hash of the one before).".replace(",", " "), icon=":material/verified:")
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns([2, 2, 2])
+    events = c1.multiselect("Event", access_log.EVENTS, default=filters.url_list("al_event", access_log.EVENTS),
+                            placeholder="All events")
+    page_keys = ["", *roles.ALL_PAGES]
+    page = c2.selectbox("Page", page_keys, index=page_keys.index(filters.url_value("al_page", "", page_keys)),
+                        format_func=lambda k: access.PAGES[k][0] if k else "All pages")
+    user = c3.text_input("User contains", value=filters.url_value("al_user", "")[:100], max_chars=100)
+filters.keep_in_url(al_event=events, al_page=page, al_user=user.strip())
+params = {"date_from": period.start, "date_to": period.end, "tz": config.settings().timezone,
+          "events": list(events), "page": page, "user": user.strip()}
+
+daily = access_log.run("rpt_access_log_daily", **params)
+totals = {e: int(daily.filter(pl.col("event") == e)["events"].sum()) for e in access_log.EVENTS}
+cols = st.columns(5)
+cols[0].metric("Sign-ins", totals["sign_in"], border=True)
+cols[1].metric("Page views", totals["page_view"], border=True)
+cols[2].metric("Exports", totals["export"], border=True,
+               help=f"{int(daily['rows_exported'].sum()):,} rows exported".replace(",", " "))
+cols[3].metric("Refused", totals["denied"], border=True, help="Unknown users and pages a role may not open.")
+cols[4].metric("Users", int(daily["users_in_selection"][0]) if daily.height else 0, border=True)
+
+if daily.is_empty():
+    st.info(f"No entry matches between {period.start} and {period.end}. Widen the period or clear the filters.")
+    st.stop()
+st.plotly_chart(charts.access_events(daily), width="stretch")
+
+page_no = st.number_input("Page", min_value=1, value=1, step=1, key="al_page_no")
+rows = access_log.run("rpt_access_log", limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **params)
+total = int(rows["total_rows"][0]) if rows.height else 0
+st.caption(f"{total} entries match, newest first; showing {rows.height} from number {(page_no - 1) * PAGE_SIZE + 1}. "
+           "Detail holds the page's filters as they appear in its link.")
+ui.table(rows.drop("total_rows"), {"occurred_at": "When", "user_email": "User", "row_count": "Rows"})
+ui.download(f"Download {total} entries (CSV)",
+            lambda: csv_bytes(access_log.run("rpt_access_log", limit=None, offset=0, **params).drop("total_rows")),
+            "access-log.csv", "text/csv", rows=total)

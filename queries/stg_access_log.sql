@@ -1,0 +1,19 @@
+-- The dashboard's own access log (data/access-log/access-YYYY-MM.jsonl), typed, with the local day of each line.
+-- $files is the list of month files to read (dashboard/access_log.py); never the audit store.
+select
+    cast("at" as timestamptz) as occurred_at,
+    cast(timezone($tz, cast("at" as timestamptz)) as date) as occurred_day,
+    event,
+    "user" as user_email,
+    coalesce(role, '') as role,
+    coalesce(page, '') as page,
+    coalesce(detail, '') as detail,
+    "rows" as row_count,
+from read_json(
+    $files,
+    format = 'newline_delimited',
+    columns = {
+        'at': 'varchar', 'event': 'varchar', 'user': 'varchar', 'role': 'varchar', 'page': 'varchar',
+        'detail': 'varchar', 'rows': 'bigint', 'prev': 'varchar'
+    }
+)

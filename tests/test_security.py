@@ -1,0 +1,446 @@
+"""Who may see what: the role map, sign-in and roles in the app (AppTest seeds the signed-in user), the access log,
+hostile filters and URLs, the read-only store, and no unsafe HTML. The real sign-in in a browser is in
+test_e2e_signin.py."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+import threading
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import access, access_log, roles, store
+from dashboard.filters import Period
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only-cookie-secret-0123456789",
+        "client_id": "dashboard", "client_secret": "test-only",
+        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
+ROLE_MAP = """
+[emails]
+"Manager@Example.se" = "management"
+"staff@example.se" = "staff"
+"dpo@example.se" = "dpo"
+
+[groups]
+"privacy-team" = "dpo"
+"board" = "management"
+"""
+VIEW = {"from": "2026-01-01", "to": "2026-10-31", "as_of": "2026-11-24"}
+# Sample identifiers: request ids, subject and visitor pseudonyms, hold and transfer ids.
+IDENTIFIER = re.compile(r"REQ-\d{6}|S-[0-9a-f]{12}|V-(?:\d{9}|planted-\w+)|HOLD-\d{6}|TR-\d{8}")
+ROW_COLUMNS = {"request_id", "subject_ref", "visitor_ref", "hold_id", "transfer_id", "ref_id", "row_json"}
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def role_map(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLE_MAP)
+    monkeypatch.setenv("AUDIT_ROLE_MAP", str(path))
+    return path
+
+
+def signed_in(sample_store, monkeypatch, user: dict | None, view=VIEW) -> AppTest:
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False} if user is None else {"is_logged_in": True, **user}
+    for key, value in view.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def log_lines(folder: Path) -> list[dict]:
+    return [json.loads(line) for path in sorted(folder.glob("*.jsonl")) for line in path.read_text().splitlines()]
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a page shows: text elements, table cells and headers, and the data inside charts."""
+    parts = []
+    for kind in ("title", "subheader", "markdown", "caption", "text", "info", "warning", "success", "error",
+                 "metric", "selectbox", "multiselect"):
+        for el in getattr(at, kind):
+            parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
+    for frame in at.dataframe:
+        parts.append(" ".join(map(str, frame.value.columns)) + "\n" + frame.value.to_csv())
+    for chart in at.get("plotly_chart"):
+        parts.append(str(chart.proto))
+    return "\n".join(parts)
+
+
+# --- the role map ---------------------------------------------------------------------------------------------
+
+
+def test_email_decides_case_insensitively_and_groups_otherwise():
+    rm = roles.parse(ROLE_MAP)
+    assert roles.decide({"email": "manager@example.SE"}, rm).role == "management"
+    assert roles.decide({"email": "x@example.se", "groups": ["privacy-team", "other"]}, rm).role == "dpo"
+    assert roles.decide({"email": "x@example.se", "groups": "board"}, rm).role == "management"
+    # The e-mail wins over a group.
+    assert roles.decide({"email": "staff@example.se", "groups": ["privacy-team"]}, rm).role == "staff"
+
+
+@pytest.mark.parametrize("claims, why", [
+    ({"email": "nobody@example.se"}, "not in the role map"),
+    ({"email": "x@example.se", "groups": ["privacy-team", "board"]}, "several roles"),
+    ({"email": "dpo@example.se", "email_verified": False}, "not verified"),
+    ({"sub": "abc"}, "no e-mail"),
+])
+def test_unknown_ambiguous_or_unverified_users_get_no_role(claims, why):
+    decision = roles.decide(claims, roles.parse(ROLE_MAP))
+    assert decision.role is None and why in decision.why
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[emails]\n"a@b.se" = "admin"\n', "role 'admin'"),
+    ('[people]\n"a@b.se" = "dpo"\n', "unknown section"),
+    ('[emails\n', "not valid TOML"),
+])
+def test_a_bad_role_map_is_refused_with_the_reason(text, message):
+    with pytest.raises(roles.RoleMapError, match=re.escape(message)):
+        roles.parse(text)
+
+
+def test_without_a_role_map_file_nobody_gets_in(tmp_path):
+    assert roles.decide({"email": "dpo@example.se"}, roles.load(tmp_path / "absent.toml")).role is None
+
+
+# --- sign-in and roles in the app ----------------------------------------------------------------------------
+
+
+def test_signed_out_users_see_only_the_sign_in_button(sample_store, monkeypatch, role_map):
+    at = signed_in(sample_store, monkeypatch, None)
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric and not at.dataframe and "viewer" not in at.session_state
+
+
+def test_an_unknown_user_sees_no_access_and_is_logged(sample_store, monkeypatch, role_map, access_log_dir):
+    at = signed_in(sample_store, monkeypatch, {"email": "stranger@example.se"})
+    assert [t.value for t in at.title] == ["No access"]
+    assert not at.metric and not at.dataframe
+    assert [(e["event"], e["user"]) for e in log_lines(access_log_dir)] == [("denied", "stranger@example.se")]
+
+
+@pytest.mark.parametrize("email, pages", [
+    ("dpo@example.se", roles.ALL_PAGES),
+    ("manager@example.se", ("overview", "requests", "holds", "transfers", "consent", "data_quality")),
+    ("staff@example.se", ("transfers", "data_quality")),
+])
+def test_each_role_gets_its_pages_and_its_sign_in_is_logged(sample_store, monkeypatch, role_map, access_log_dir,
+                                                             email, pages):
+    at = signed_in(sample_store, monkeypatch, {"email": email})
+    assert not at.exception
+    assert at.session_state["viewer"].pages == pages
+    assert not any("Local mode" in i.value for i in at.sidebar.info)
+    events = [(e["event"], e["user"]) for e in log_lines(access_log_dir)]
+    assert events[0] == ("sign_in", email) and events[1][0] == "page_view"
+
+
+@pytest.mark.parametrize("page", ["requests", "holds", "consent", "overview", "access_log"])
+def test_a_page_checks_the_role_again_when_opened_directly(sample_store, monkeypatch, access_log_dir, page):
+    """As if the URL of a page outside staff's menu were opened: the page itself refuses."""
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app_pages" / f"{page}.py"), default_timeout=60)
+    at.session_state["viewer"] = access.Viewer("staff@example.se", "staff")
+    at.session_state["period"] = Period(date(2026, 1, 1), date(2026, 10, 31), date(2026, 11, 24))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Your role may not open this page."]
+    assert not at.metric and not at.dataframe
+    assert ("denied", page) in [(e["event"], e["page"]) for e in log_lines(access_log_dir)]
+
+
+@pytest.mark.parametrize("page", ["overview", "requests", "holds", "transfers", "consent", "data_quality"])
+def test_management_sees_no_identifier_and_no_row_level_table(sample_store, monkeypatch, role_map, page):
+    at = signed_in(sample_store, monkeypatch, {"email": "manager@example.se"})
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert at.metric, "management sees the figures"
+    found = IDENTIFIER.findall(page_text(at))
+    assert not found, f"{page} shows identifiers to management: {found[:5]}"
+    for frame in at.dataframe:
+        assert not ROW_COLUMNS & set(frame.value.columns), (page, list(frame.value.columns))
+
+
+@pytest.mark.parametrize("page", ["requests", "holds", "transfers", "consent"])
+def test_the_same_pages_show_identifiers_to_the_dpo(sample_store, monkeypatch, role_map, page):
+    """The check above can fail: the DPO, on the same pages and period, does see identifiers."""
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"})
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert IDENTIFIER.search(page_text(at)), page
+
+
+def test_management_report_lists_no_request_id(sample_store):
+    from dashboard import report, sql
+
+    with store.read_only(sample_store) as con:
+        run = lambda name, **p: sql.run(con, name, **p)  # noqa: E731
+        full = report.build(run, "2026-10", date(2026, 11, 24))
+        summary = report.build(run, "2026-10", date(2026, 11, 24), detail=False)
+    assert re.search(r"REQ-\d{6}", full), "the DPO's report lists the overdue requests"
+    assert not IDENTIFIER.search(summary)
+    assert "overdue requests" in summary
+
+
+def test_local_mode_says_so_and_acts_as_dpo(sample_store, monkeypatch):
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["viewer"] == access.Viewer("local", "dpo", local=True)
+    assert any("Local mode" in i.value and "127.0.0.1" in i.value for i in at.sidebar.info)
+
+
+def test_local_mode_refuses_to_serve_beyond_this_computer(sample_store, monkeypatch):
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    previous = st.get_option("server.address")
+    st.config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        st.config.set_option("server.address", previous)
+    assert not at.metric and not at.dataframe
+    assert "only serves on this computer" in at.error[0].value
+
+
+# --- the access log ---------------------------------------------------------------------------------------------
+
+
+def test_page_views_are_logged_once_per_view_with_their_filters(sample_store, monkeypatch, role_map, access_log_dir):
+    at = signed_in(sample_store, monkeypatch, {"email": "staff@example.se"})
+    at.run()  # a rerun that changes nothing adds nothing
+    at.text_input[0].set_value("Fraktbolaget").run()
+    views = [e for e in log_lines(access_log_dir) if e["event"] == "page_view"]
+    assert [v["page"] for v in views] == ["transfers", "transfers"]
+    assert "from=2026-01-01" in views[0]["detail"] and "recipient=Fraktbolaget" in views[1]["detail"]
+
+
+def test_the_chain_detects_an_edited_or_removed_line(tmp_path):
+    for i in range(5):
+        access_log.append("page_view", f"u{i}@example.se", "dpo", page="overview", folder=tmp_path)
+    [path] = access_log.files(tmp_path)
+    assert access_log.verify(path).intact and access_log.verify(path).lines == 5
+    original = path.read_text()
+    lines = original.splitlines(keepends=True)
+    path.write_text("".join(lines[:2]) + lines[2].replace("u2@", "someone-else@") + "".join(lines[3:]))
+    assert access_log.verify(path).broken_at == 4  # line 3 changed, so line 4's link no longer matches
+    path.write_text("".join(lines[:1] + lines[2:]))
+    assert access_log.verify(path).broken_at == 2
+
+
+def test_appends_from_many_threads_keep_one_intact_chain(tmp_path):
+    def write(n):
+        for i in range(25):
+            access_log.append("export", f"user{n}@example.se", "staff", detail=f"x{i}", rows=i, folder=tmp_path)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    [path] = access_log.files(tmp_path)
+    check = access_log.verify(path)
+    assert check.intact and check.lines == 200
+
+
+def test_retention_removes_whole_expired_months_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUDIT_ACCESS_LOG_DAYS", "1000")
+    for day in (date(2025, 9, 30), date(2025, 10, 15), date(2026, 11, 2)):
+        access_log.append("sign_in", "a@example.se", "dpo", folder=tmp_path,
+                          now=datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
+    removed = access_log.purge(date(2026, 11, 20), tmp_path, days=400)
+    # September 2025 ended 416 days before, October 2025 385 days before.
+    assert [p.name for p in removed] == ["access-2025-09.jsonl"]
+    assert [p.name for p in access_log.files(tmp_path)] == ["access-2025-10.jsonl", "access-2026-11.jsonl"]
+
+
+def test_the_dpo_sees_the_log_and_its_integrity(sample_store, monkeypatch, role_map, access_log_dir):
+    signed_in(sample_store, monkeypatch, {"email": "staff@example.se"})
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"},
+                   view={"from": str(date.today()), "to": str(date.today()), "as_of": str(date.today())})
+    at.switch_page("app_pages/access_log.py").run()
+    assert not at.exception, at.exception
+    assert "intact" in at.success[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sign-ins"] == "2" and metrics["Users"] == "2"
+    users = set(at.dataframe[0].value["user_email"])
+    assert users == {"staff@example.se", "dpo@example.se"}
+    at.multiselect[0].set_value(["sign_in"]).run()
+    assert at.query_params["al_event"] in ("sign_in", ["sign_in"])
+    assert set(at.dataframe[0].value["event"]) == {"sign_in"}
+
+
+def test_the_app_only_ever_appends_to_the_access_log():
+    source = (ROOT / "dashboard" / "access_log.py").read_text()
+    opens = re.findall(r"os\.open\([^)]*\)|\.open\([^)]*\)|open\([^)]*\)", source)
+    assert opens and all("O_APPEND" in o or '"rb"' in o for o in opens), opens
+    assert "truncate" not in source and "write_text" not in source
+
+
+# --- hostile input ------------------------------------------------------------------------------------------------
+
+NASTY = ["' OR 1=1 --", "'; DROP TABLE transfers; --", "\" OR \"\"=\"", "x" * 10_000, "%27%20OR%201=1", "1e309",
+         "<script>alert(1)</script>", "$tz", "{{ ref('stg_transfers') }}", "\u0000", "-1", "[]"]
+# Parameters with a fixed set of values: a hostile value is ignored (the default is used).
+PARAMS = ["from", "to", "as_of", "grain", "type", "state", "channel", "rtype", "country", "region", "mechanism",
+          "basis", "purpose", "category", "findings", "rule", "sort", "asc", "cgrain", "by", "dq_log", "dq_column",
+          "al_event", "al_page"]
+# In free-text filters a hostile value is searched for as text, so it matches nothing (numbers may match).
+HOSTILE_TEXT = [v for v in NASTY if v not in ("-1", "[]", "1e309")]
+
+
+def store_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def headline(at: AppTest) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", ["overview", "requests", "holds", "transfers", "consent", "data_quality",
+                                  "access_log"])
+def test_hostile_url_parameters_change_nothing(sample_store, monkeypatch, page):
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    before = store_digest(sample_store)
+
+    def run(params):
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page != "overview":
+            at.switch_page(f"app_pages/{page}.py").run()
+        return at
+
+    baseline = headline(run(VIEW))
+    for i, value in enumerate(NASTY):
+        # Query results stay cached between values: a value that reached a query would miss the cache and show.
+        at = run({**VIEW, **{p: value for p in PARAMS if p not in VIEW}})
+        assert not at.exception, (page, value[:40], at.exception)
+        assert headline(at) == baseline, (page, value[:40])
+        if i < 4:
+            at = run({p: value for p in PARAMS})  # bad dates too: the defaults are used, with a note
+            assert not at.exception, (page, value[:40], at.exception)
+    assert store_digest(sample_store) == before
+
+
+@pytest.fixture
+def store_with_rejections(copy_store, tmp_path) -> Path:
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    bad = write(tmp_path / "transfers-bad.csv", rows("transfers", {"country": "Sverige"}, {"record_count": "-4"}))
+    assert ingest_file(str(bad), copy_store).exit_code == 1
+    return copy_store
+
+
+@pytest.mark.parametrize("page", ["transfers", "requests", "data_quality"])
+def test_hostile_free_text_matches_nothing_and_breaks_nothing(store_with_rejections, monkeypatch, page):
+    monkeypatch.setenv("AUDIT_DB", str(store_with_rejections))
+    before = store_digest(store_with_rejections)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in VIEW.items():
+        at.query_params[key] = value
+    at.run().switch_page(f"app_pages/{page}.py").run()
+    for value in HOSTILE_TEXT:
+        box = at.text_input[0]  # looked up again: a new value in the link makes a new widget
+        box.set_value(value[:box.max_chars or None]).run()
+        assert not at.exception, (page, value[:40], at.exception)
+        if page == "transfers":
+            assert headline(at)["Transfers"] == "0"
+        if page == "requests":
+            assert any("No events for request" in w.value for w in at.warning)
+        if page == "data_quality":
+            assert "0 rejection(s) match" in " ".join(c.value for c in at.caption)
+    assert store_digest(store_with_rejections) == before
+
+
+@pytest.mark.parametrize("param, page", [("recipient", "transfers"), ("dq_search", "data_quality")])
+def test_hostile_free_text_in_the_url_matches_nothing(store_with_rejections, monkeypatch, param, page):
+    monkeypatch.setenv("AUDIT_DB", str(store_with_rejections))
+    for value in HOSTILE_TEXT:
+        st.cache_data.clear()
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, v in {**VIEW, param: value}.items():
+            at.query_params[key] = v
+        at.run().switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (param, value[:40], at.exception)
+        if page == "transfers":
+            assert headline(at)["Transfers"] == "0", value[:40]
+        else:
+            assert "0 rejection(s) match" in " ".join(c.value for c in at.caption), value[:40]
+
+
+def test_the_app_cannot_write_to_the_audit_store(copy_store):
+    before = store_digest(copy_store)
+    with store.read_only(copy_store) as con:
+        for statement in ("insert into transfers (transfer_id) values ('TR-X')", "delete from dsr_events",
+                          "create table x (a int)", "drop table transfers", "update hold_events set hold_id = 'x'"):
+            with pytest.raises(duckdb.Error, match="read-only"):
+                con.execute(statement)
+    assert store_digest(copy_store) == before
+
+
+def test_the_app_has_no_path_to_a_writable_store():
+    """Only the CLI's ingest opens the store for writing; nothing the app imports does."""
+    app_files = [ROOT / "dashboard" / name for name in ("app.py", "db.py", "access.py", "ui.py", "filters.py")]
+    app_files += sorted((ROOT / "dashboard" / "app_pages").glob("*.py"))
+    for path in app_files:
+        text = path.read_text()
+        assert "attach_for_writing" not in text and "import ingest" not in text and "duckdb.connect(" not in text, path
+
+
+def _html_calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg == "unsafe_allow_html":
+                    yield node, "unsafe_allow_html"
+            name = ast.unparse(node.func)
+            if name in ("st.html", "components.html", "st.components.v1.html"):
+                yield node, name
+
+
+def test_no_page_renders_unsafe_html():
+    for path in sorted((ROOT / "dashboard").rglob("*.py")):
+        found = list(_html_calls(ast.parse(path.read_text())))
+        assert not found, f"{path.name}: {[name for _, name in found]}"
+
+
+def test_the_report_escapes_what_the_logs_contain(db, tmp_path):
+    from dashboard import report, sql
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    data = rows("transfers", {"recipient": "<script>alert('x')</script> Ltd", "country": "US", "mechanism": "none",
+                              "occurred_at": "2026-10-05T10:00:00+02:00"})
+    assert ingest_file(str(write(tmp_path / "transfers.csv", data)), db).exit_code == 0
+    with store.read_only(db) as con:
+        text = report.build(lambda name, **p: sql.run(con, name, **p), "2026-10", date(2026, 11, 1))
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Ltd" in text
+    assert "<script>alert(" not in text
+
+
+def test_the_example_role_map_and_secrets_are_valid():
+    import tomllib
+
+    example = roles.load(ROOT / ".streamlit" / "roles.example.toml")
+    assert set(example.emails.values()) | set(example.groups.values()) == set(roles.ROLES)
+    auth = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text())["auth"]
+    assert set(AUTH) == set(auth)
