@@ -8,6 +8,7 @@ banner, and the user acts as dpo. docs/security.md has the threat model.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -110,9 +111,26 @@ def current() -> Viewer:
         st.stop()
     viewer = Viewer(email.lower(), decision.role)
     if st.session_state.get("access_signed_in") != viewer:
-        _log("sign_in", viewer.email, viewer.role, detail=decision.why)
         st.session_state["access_signed_in"] = viewer
+        if _first_session_of_sign_in(viewer.email, claims.get("auth_time") or claims.get("iat")):
+            _log("sign_in", viewer.email, viewer.role, detail=decision.why)
     return viewer
+
+
+_sign_ins: set[tuple[str, object]] = set()
+_sign_ins_lock = threading.Lock()
+
+
+def _first_session_of_sign_in(email: str, issued) -> bool:
+    """A sign-in is logged once, not again for every tab or reload that reuses its cookie (same token time)."""
+    with _sign_ins_lock:
+        if len(_sign_ins) > 10_000:
+            _sign_ins.clear()
+        key = (email, issued)
+        if issued is not None and key in _sign_ins:
+            return False
+        _sign_ins.add(key)
+        return True
 
 
 def sidebar(viewer: Viewer) -> None:

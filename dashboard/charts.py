@@ -143,4 +143,5 @@ def access_events(daily: pl.DataFrame):
                  labels={"occurred_day": "Day", "events": "Entries", "event": "Event"},
                  title="Who used the dashboard: access-log entries per day")
     fig.update_layout(barmode="stack", legend_title_text="")
+    fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if daily["occurred_day"].n_unique() < 15 else None)
     return fig

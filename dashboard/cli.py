@@ -167,6 +167,42 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access_log(args: argparse.Namespace) -> int:
+    """The dashboard's own access log: the integrity of every month file, then the entries (the page's queries)."""
+    import json
+    from datetime import date, timedelta
+
+    import polars as pl
+
+    from dashboard import access_log
+
+    months = access_log.files()
+    if not months:
+        print(f"No access log in {access_log.log_dir()} yet (AUDIT_ACCESS_LOG_DIR).")
+        return 0
+    checks = [access_log.verify(path) for path in months]
+    for c in checks:
+        state = "intact" if c.intact else f"ALTERED from line {c.broken_at}"
+        print(f"{c.path.name}: {c.lines} lines, {state}", file=sys.stderr if args.json else sys.stdout)
+    date_to = args.date_to or date.today()
+    params = {"date_from": args.date_from or date_to - timedelta(days=29), "date_to": date_to,
+              "tz": config.settings().timezone, "events": args.event or [], "page": args.page or "",
+              "user": args.user or ""}
+    rows = access_log.run("rpt_access_log", limit=args.limit, offset=0, **params).drop("total_rows")
+    if args.json:
+        print(json.dumps(rows.to_dicts(), default=str, indent=2))
+    else:
+        daily = access_log.run("rpt_access_log_daily", **params)
+        totals = daily.group_by("event").agg(pl.col("events").sum()).sort("event")
+        print(f"{params['date_from']} – {date_to}: " + (", ".join(
+            f"{r['event']} {r['events']}" for r in totals.iter_rows(named=True)) or "no entries"))
+        for r in rows.iter_rows(named=True):
+            rows_note = f" ({r['row_count']} rows)" if r["row_count"] is not None else ""
+            print(f"  {r['occurred_at']:%Y-%m-%d %H:%M:%S}  {r['event']:<9} {r['user_email']:<30} {r['role']:<10} "
+                  f"{r['page']:<12} {r['detail']}{rows_note}")
+    return 0 if all(c.intact for c in checks) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Privacy Audit Dashboard command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="management's copy: overdue requests and unsafe transfers counted, no request ids listed")
     _add_db(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("access-log", help="the dashboard's own access log, with its integrity check (exit 1 if "
+                                          "a file was altered)")
+    p.add_argument("--from", dest="date_from", type=_date, help="first day (default: 29 days before --to)")
+    p.add_argument("--to", dest="date_to", type=_date, help="last day (default: today)")
+    p.add_argument("--event", action="append", choices=["sign_in", "sign_out", "page_view", "export", "denied"],
+                   help="only these events (repeatable)")
+    p.add_argument("--page", help="only this page (e.g. transfers)")
+    p.add_argument("--user", help="only users whose e-mail contains this")
+    p.add_argument("--limit", type=int, default=50, help="how many entries to list, newest first (default 50)")
+    p.add_argument("--json", action="store_true", help="the entries as JSON (integrity lines go to stderr)")
+    p.set_defaults(func=cmd_access_log)
 
     sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")
     return parser

@@ -1,7 +1,7 @@
 -- The dashboard's own access log (data/access-log/access-YYYY-MM.jsonl), typed, with the local day of each line.
 -- $files is the list of month files to read (dashboard/access_log.py); never the audit store.
 select
-    cast("at" as timestamptz) as occurred_at,
+    timezone($tz, cast("at" as timestamptz)) as occurred_at,  -- local time, as every page shows times
     cast(timezone($tz, cast("at" as timestamptz)) as date) as occurred_day,
     event,
     "user" as user_email,

@@ -36,30 +36,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    db = tmp_path_factory.mktemp("e2e") / "audit.duckdb"
+def build_store(db: Path) -> Path:
     subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(ROOT / "sample_data"), "--db", str(db),
                     "--quiet"], check=True, cwd=ROOT)
-    port = _free_port()
+    return db
+
+
+def start_streamlit(port: int, env: dict, *args: str) -> subprocess.Popen:
+    """`streamlit run` on the dashboard, returned once its health check answers."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "AUDIT_DB": str(db)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return proc
         except OSError:
             pass
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
             raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
         time.sleep(0.3)
-    yield url, db
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e")
+    db, access_log_dir = build_store(folder / "audit.duckdb"), folder / "access-log"
+    port = _free_port()
+    proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ACCESS_LOG_DIR": str(access_log_dir)})
+    yield f"http://127.0.0.1:{port}", db, access_log_dir
     proc.terminate()
     proc.wait(10)
 
@@ -152,7 +161,7 @@ def move_a_year_back(page, label: str) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_numbers_filters_links(served, browser, name):
-    url, db = served
+    url, db, _ = served
     path, expected_of = PAGES[name]
     context, page = open_page(browser, f"{url}/{path}?{query(VIEW)}")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -192,7 +201,7 @@ DOWNLOADS = {
 
 @pytest.mark.parametrize("name", list(DOWNLOADS))
 def test_csv_download_has_the_rows_the_page_says(served, browser, name):
-    url, _ = served
+    url, _, access_log_dir = served
     path, button, count_of = DOWNLOADS[name]
     view = dict(VIEW, **{"from": "2024-11-25", "to": "2026-11-24"})
     context, page = open_page(browser, f"{url}/{path}?{query(view)}")
@@ -205,10 +214,13 @@ def test_csv_download_has_the_rows_the_page_says(served, browser, name):
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) - 1 == expected > 0
     context.close()
+    exports = [json.loads(line) for f in access_log_dir.glob("*.jsonl") for line in f.read_text().splitlines()]
+    exports = [e for e in exports if e["event"] == "export" and e["detail"].startswith(download.value.suggested_filename)]
+    assert exports and exports[-1]["rows"] == expected and exports[-1]["user"] == "local", "the export is logged"
 
 
 def test_data_quality_counts_equal_the_store(served, browser, manifest):
-    url, _ = served
+    url, _, _ = served
     context, page = open_page(browser, f"{url}/data_quality?{query(VIEW)}")
     page.screenshot(path=str(ARTIFACTS / "e2e-data_quality.png"), full_page=True)
     shown = {k: int(num(v)) for k, v in read_metrics(page).items()}
@@ -217,7 +229,7 @@ def test_data_quality_counts_equal_the_store(served, browser, manifest):
 
 
 def test_the_report_downloads_from_the_overview(served, browser):
-    url, db = served
+    url, db, _ = served
     context, page = open_page(browser, f"{url}/?{query(VIEW)}")
     page.get_by_role("button", name="Download the report").scroll_into_view_if_needed()
     with page.expect_download(timeout=60000) as download:

@@ -444,3 +444,18 @@ def test_the_example_role_map_and_secrets_are_valid():
     assert set(example.emails.values()) | set(example.groups.values()) == set(roles.ROLES)
     auth = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text())["auth"]
     assert set(AUTH) == set(auth)
+
+
+def test_the_cli_lists_the_access_log_and_fails_on_an_altered_file(access_log_dir, capsys):
+    from dashboard.cli import main
+
+    for user in ("a@example.se", "b@example.se"):
+        access_log.append("export", user, "staff", page="transfers", detail="transfers.csv?country=US", rows=12)
+    assert main(["access-log"]) == 0
+    out = capsys.readouterr().out
+    assert "1 month" not in out and ": 2 lines, intact" in out and "export 2" in out
+    assert "b@example.se" in out and "(12 rows)" in out
+    [path] = access_log.files()
+    path.write_text(path.read_text().replace("a@example.se", "c@example.se"))
+    assert main(["access-log"]) == 1
+    assert "ALTERED from line 2" in capsys.readouterr().out

@@ -1,0 +1,188 @@
+"""A real OpenID Connect sign-in, end to end: a local provider (oidc-provider-mock) started here, `streamlit run` with an
+[auth] section, and Debian's chromium signing in as each role. What each role can open, and what it cannot."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+
+from tests.test_e2e_browser import ARTIFACTS, CHROMIUM, FLAGS, _free_port, build_store, start_streamlit
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed: run `apt-get install chromium chromium-driver` (.ci/run does)",
+)
+
+ROLE_MAP = """
+[emails]
+"dpo@example.se" = "dpo"
+"staff@example.se" = "staff"
+
+[groups]
+"board" = "management"
+"""
+VIEW = "from=2026-01-01&to=2026-10-31&as_of=2026-11-24"
+NAV = {
+    "dpo@example.se": ["Overview", "Requests", "Legal holds", "Transfers", "Cookie consent", "Data quality",
+                       "Access log"],
+    "manager@example.se": ["Overview", "Requests", "Legal holds", "Transfers", "Cookie consent", "Data quality"],
+    "staff@example.se": ["Transfers", "Data quality"],
+}
+
+
+@pytest.fixture(scope="module")
+def provider():
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread(port=_free_port()) as server:
+        base = f"http://localhost:{server.server_port}"
+        # The manager is not listed by e-mail: the provider's groups claim gives the role.
+        request = urllib.request.Request(f"{base}/users/manager@example.se", method="PUT",
+                                         data=json.dumps({"email": "manager@example.se", "groups": ["board"]}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=5)
+        yield base
+
+
+@pytest.fixture(scope="module")
+def app(provider, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("signin")
+    db = build_store(folder / "audit.duckdb")
+    port = _free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f"""[auth]
+redirect_uri = "http://localhost:{port}/oauth2callback"
+cookie_secret = "test-only-cookie-secret-0123456789abcdef"
+client_id = "privacy-audit-dashboard"
+client_secret = "test-only"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""")
+    (folder / "roles.toml").write_text(ROLE_MAP)
+    log_dir = folder / "access-log"
+    proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ROLE_MAP": str(folder / "roles.toml"),
+                                  "AUDIT_ACCESS_LOG_DIR": str(log_dir)}, "--secrets.files", str(secrets))
+    yield f"http://localhost:{port}", log_dir
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+def sign_in(browser, url: str, email: str):
+    """A new browser, the dashboard's sign-in button, the provider's form, back to the dashboard."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    page = context.new_page()
+    page.goto(f"{url}/?{VIEW}")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/oauth2/authorize"), timeout=30000)
+    page.fill("input[name=sub]", email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(url)}"), timeout=30000)
+    page.wait_for_selector('[data-testid="stSidebar"], h1', timeout=60000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)
+    return context, page
+
+
+def nav(page) -> list[str]:
+    return [link.inner_text().strip().split("\n")[-1] for link in page.locator('[data-testid="stSidebarNavLink"]').all()]
+
+
+def open_url(page, url: str) -> str:
+    """Everything the page shows: its text, and the headers and cells of its tables (drawn on a canvas, but
+    also kept in the grid's accessible cells)."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    grid = page.locator('[data-testid="stDataFrame"] [role="columnheader"], '
+                        '[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
+    return page.locator('[data-testid="stMain"]').inner_text() + "\n" + "\n".join(grid)
+
+
+def log(log_dir) -> list[dict]:
+    return [json.loads(line) for f in sorted(log_dir.glob("*.jsonl")) for line in f.read_text().splitlines()]
+
+
+def test_signed_out_visitors_see_only_the_sign_in_page(app, browser):
+    url, _ = app
+    context = browser.new_context()
+    page = context.new_page()
+    for path in ("", "transfers", "access_log"):
+        text = open_url(page, f"{url}/{path}?{VIEW}")
+        assert "Sign in" in text and "Transfers" not in text.replace("Sign in with", "")
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+    context.close()
+
+
+def test_the_dpo_opens_everything_and_sees_the_access_log(app, browser):
+    url, log_dir = app
+    context, page = sign_in(browser, url, "dpo@example.se")
+    assert nav(page) == NAV["dpo@example.se"]
+    text = open_url(page, f"{url}/requests?{VIEW}")
+    assert "Queue: open requests" in text and re.search(r"REQ-\d{6}", text)
+    text = open_url(page, f"{url}/access_log?{VIEW.split('&')[0]}&to=2099-12-31")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-access_log.png"), full_page=True)
+    assert "intact" in text and "dpo@example.se" in text
+    events = [(e["event"], e["user"], e["page"]) for e in log(log_dir)]
+    assert events.count(("sign_in", "dpo@example.se", "")) == 1, "once, however many pages were opened"
+    assert ("page_view", "dpo@example.se", "requests") in events
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/oauth2/end_session"), timeout=30000)  # the provider ends its session too
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(re.compile(rf"^{re.escape(url)}"), timeout=30000)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=30000)
+    assert ("sign_out", "dpo@example.se") in [(e["event"], e["user"]) for e in log(log_dir)]
+    context.close()
+
+
+def test_management_sees_figures_but_no_rows_or_identifiers(app, browser):
+    url, _ = app
+    context, page = sign_in(browser, url, "manager@example.se")
+    assert nav(page) == NAV["manager@example.se"]
+    page.screenshot(path=str(ARTIFACTS / "e2e-management-overview.png"), full_page=True)
+    for path in ("", "requests", "holds", "transfers", "consent", "data_quality"):
+        text = open_url(page, f"{url}/{path}?{VIEW}")
+        assert page.locator('[data-testid="stMetric"]').count() > 0, path
+        assert not re.search(r"REQ-\d{6}|S-[0-9a-f]{12}|HOLD-\d{6}|TR-\d{8}|V-planted", text), path
+    assert "shown to the DPO only" in open_url(page, f"{url}/requests?{VIEW}")
+    text = open_url(page, f"{url}/access_log?{VIEW}")
+    assert "Access log" not in nav(page) and "integrity" not in text.lower()
+    context.close()
+
+
+def test_staff_see_transfers_and_data_quality_only(app, browser):
+    url, log_dir = app
+    context, page = sign_in(browser, url, "staff@example.se")
+    assert nav(page) == NAV["staff@example.se"]
+    text = open_url(page, f"{url}/transfers?{VIEW}")
+    assert "Transfer log" in text and re.search(r"TR-\d{8}", text)
+    for path in ("requests", "holds", "consent", "access_log"):
+        text = open_url(page, f"{url}/{path}?{VIEW}")
+        assert "Data subject requests" not in text and "Legal holds" not in text.split("\n")[0]
+        assert not re.search(r"REQ-\d{6}|HOLD-\d{6}|V-planted", text), path
+    page.screenshot(path=str(ARTIFACTS / "e2e-staff.png"), full_page=True)
+    context.close()
+
+
+def test_an_unknown_user_gets_a_polite_no_access_page(app, browser):
+    url, log_dir = app
+    context, page = sign_in(browser, url, "stranger@example.se")
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "No access" in text and "ask the data protection officer" in text
+    assert nav(page) == [] and page.locator('[data-testid="stMetric"]').count() == 0
+    page.screenshot(path=str(ARTIFACTS / "e2e-no-access.png"), full_page=True)
+    assert ("denied", "stranger@example.se") in [(e["event"], e["user"]) for e in log(log_dir)]
+    context.close()
