@@ -12,11 +12,12 @@ allowed = [key for key in access.PAGES if key in viewer.pages]
 page = st.navigation([st.Page(f"app_pages/{key}.py", title=access.PAGES[key][0], icon=access.PAGES[key][1],
                               default=key == allowed[0]) for key in allowed])
 access.sidebar(viewer)
-if not db.store_ready():
-    st.stop()
-span = db.run_query("store_span")
-st.session_state["period"] = filters.sidebar(span["last_day"][0] if span.height else None)
-try:
-    page.run()
-finally:
-    access.log_page_view(viewer, page.url_path or allowed[0])
+with db.connection_per_run():
+    if not db.store_ready():
+        st.stop()
+    span = db.run_query("store_span")
+    st.session_state["period"] = filters.sidebar(span["last_day"][0] if span.height else None)
+    try:
+        page.run()
+    finally:
+        access.log_page_view(viewer, page.url_path or allowed[0])

@@ -104,6 +104,7 @@ def phase_pages(db: str, date_from: str, date_to: str, as_of: str) -> dict:
     from dashboard import sql
 
     os.environ["AUDIT_DB"] = db
+    os.environ["AUDIT_ACCESS_LOG_DIR"] = str(Path(db).parent / "access-log")  # not the project's data/
     view = {"from": date_from, "to": date_to, "as_of": as_of}
     report = {}
     for page in PAGES:

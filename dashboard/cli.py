@@ -98,13 +98,13 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    from dashboard.deadlines import sla_params
+    from dashboard.deadlines import queue_params
 
     as_of = args.as_of or date.today()
     within = config.settings().at_risk_working_days if args.within_days is None else args.within_days
     # The page's queue query, filtered to the states that need action: the page and the alerts agree.
     alerts = _run(args.db, "rpt_request_queue", types=[], statuses=["overdue", "at_risk"], channels=[],
-                  limit=None, offset=0, **sla_params(as_of, at_risk_days=within)).drop("total_rows")
+                  limit=None, offset=0, **queue_params(as_of, at_risk_days=within)).drop("total_rows")
     overdue = alerts.filter(alerts["sla_status"] == "overdue").height
     if args.json:
         print(json.dumps({"as_of": as_of.isoformat(), "within_working_days": within, "overdue": overdue,

@@ -34,5 +34,5 @@ def trend_frame(rates):
 
 
 def cookies_before_consent(run, query_params: dict) -> int:
-    """How many observations in the period the cookie-before-consent rule flags (from rpt_cookie_summary)."""
-    return int(run("rpt_cookie_summary", **query_params)["before_consent"].sum())
+    """How many observations in the period the cookie-before-consent rule flags."""
+    return int(run("rpt_cookie_before_consent_count", **query_params)["before_consent"][0])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 import polars as pl
 import streamlit as st
 
@@ -12,25 +15,59 @@ def store_path() -> str:
     return str(config.db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, params: dict, path: str, version: tuple) -> pl.DataFrame:
-    # The connection is opened per query and closed at once, so an ingest can take the store between queries.
-    with store.read_only(path) as con:
+_run = threading.local()
+
+
+@contextmanager
+def connection_per_run():
+    """Around one script run: the queries that miss the cache share one read-only connection, opened on the
+    first miss and closed when the run ends (opening the file costs more than most queries). Between runs the
+    store is not held, so an ingest can take it."""
+    _run.path, _run.con = store_path(), None
+    try:
+        yield
+    finally:
+        if _run.con is not None:
+            _run.con.close()
+        _run.path, _run.con = None, None
+
+
+@contextmanager
+def _connection(path: str):
+    if getattr(_run, "path", None) == path:
+        if _run.con is None:
+            _run.con = store.open_read_only(path)
+        yield _run.con.cursor()
+        return
+    with store.read_only(path) as con:  # outside a run (tests, click-time exports): a connection of its own
+        yield con
+
+
+def _query(name: str, params: dict, path: str) -> pl.DataFrame:
+    with _connection(path) as con:
         return sql.run(con, name, **params)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, key: str, path: str, version: tuple, _params: dict) -> pl.DataFrame:
+    # key stands for _params: Streamlit's hasher walks every date of the holiday list on every call, this does not.
+    return _query(name, _params, path)
 
 
 def run_query(name: str, **params) -> pl.DataFrame:
     """Run queries/<name>.sql read-only against the store; results are cached by the query's own parameters
     until the store changes."""
     path = store_path()
-    return _cached(name, sql.bind(name, params), path, store.version(path))
+    own = sql.bind(name, params)
+    return _cached(name, sql.cache_key(own), path, store.version(path), own)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _missing_tables(path: str, version: tuple) -> list[str] | None:
     """The tables the store lacks (checked once per store version); None when there is no usable store."""
     try:
-        return store.missing_tables(path)
+        with _connection(path) as con:
+            return store.missing_tables(con)
     except Exception:  # noqa: BLE001 - no file, an empty or a foreign one: the page says how to build it
         return None
 

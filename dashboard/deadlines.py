@@ -86,7 +86,13 @@ def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
         "tz": s.timezone,
         "scope_from": None,
         "scope_to": None,
+        "only_open": False,
     }
+
+
+def queue_params(as_of: date, at_risk_days: int | None = None) -> dict:
+    """sla_params for the open queue: only requests still open on as_of are computed."""
+    return {**sla_params(as_of, at_risk_days), "only_open": True}
 
 
 def period_params(as_of: date, date_from: date, date_to: date, lookback_days: int = 0) -> dict:

@@ -372,12 +372,15 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                     f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
                 ).fetchall()[0][0]
                 if log.name == "cookie_observations":
-                    store.refresh_cookie_consent(
-                        con, f"select visitor_ref from store.cookie_observations where ingest_run_id = {int(run_id)}")
+                    store.refresh(con, "cookie_consent", "select visitor_ref from store.cookie_observations "
+                                                         f"where ingest_run_id = {int(run_id)}")
                 elif log.name == "consent_events":  # only visitors with observations have anything to recompute
-                    store.refresh_cookie_consent(
-                        con, f"select visitor_ref from store.consent_events where ingest_run_id = {int(run_id)} "
-                             "intersect select visitor_ref from store.cookie_observations")
+                    store.refresh(con, "cookie_consent",
+                                  f"select visitor_ref from store.consent_events where ingest_run_id = {int(run_id)} "
+                                  "intersect select visitor_ref from store.cookie_observations")
+                elif log.name == "dsr_events":
+                    store.refresh(con, "request_rollup", "select request_id from store.dsr_events "
+                                                         f"where ingest_run_id = {int(run_id)}")
                 say("recording")  # the rows are in, not yet committed: an interruption here must undo them
                 good = con.execute("select count(*) from good").fetchall()[0][0]
                 result.duplicate = good - result.accepted

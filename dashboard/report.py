@@ -13,7 +13,7 @@ import polars as pl
 
 from dashboard import charts, consent, findings, metrics, transfers
 from dashboard.config import settings
-from dashboard.deadlines import period_params, sla_params
+from dashboard.deadlines import period_params, queue_params
 
 LABELS = {
     "requests": {"received": "Requests received", "closed": "Closed", "on_time": "Closed on time",
@@ -142,7 +142,7 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
         if found else "<p>No rule was broken in the month.</p>") + "</section>")
 
     overdue = run("rpt_request_queue", types=[], statuses=["overdue"], channels=[], limit=None, offset=0,
-                  **sla_params(as_of))
+                  **queue_params(as_of))
     overdue = (overdue.select("request_id", "request_type", "received_day", "deadline", "days_late") if detail else
                overdue.group_by("request_type").agg(pl.len().alias("overdue_requests"),
                                                     pl.col("days_late").max().alias("most_days_late"))

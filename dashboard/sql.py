@@ -8,6 +8,7 @@ refers to that file. No streamlit here, so the CLI, the pages and the tests run 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import time
 from pathlib import Path
@@ -60,6 +61,11 @@ def bind(name: str, params: dict) -> dict:
     if missing:
         raise QueryError(f"query {name}: missing parameters {sorted(missing)}")
     return own
+
+
+def cache_key(params: dict) -> str:
+    """A short, stable digest of bound parameters (dates, lists, dicts and scalars all have a stable repr)."""
+    return hashlib.blake2b(repr(sorted(params.items())).encode(), digest_size=16).hexdigest()
 
 
 def names() -> list[str]:

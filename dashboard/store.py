@@ -45,14 +45,19 @@ def _with_retry(open_fn, timeout: float):
 @contextmanager
 def read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the store, waiting while an ingest holds it."""
-    path = Path(path)
-    if not path.exists():
-        raise StoreMissing(f"No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}")
-    con = _with_retry(lambda: duckdb.connect(str(path), read_only=True), timeout)
+    con = open_read_only(path, timeout)
     try:
         yield con
     finally:
         con.close()
+
+
+def open_read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """A read-only connection the caller closes (read_only() is the usual way)."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreMissing(f"No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}")
+    return _with_retry(lambda: duckdb.connect(str(path), read_only=True), timeout)
 
 
 def attach_for_writing(con: duckdb.DuckDBPyConnection, path: str | Path, alias: str = "store",
@@ -86,13 +91,23 @@ def table_ddl(alias: str = "store") -> list[str]:
     return ddl
 
 
-# Derived at ingest (never loaded from files): each cookie observation with the consent in force at that moment.
-DERIVED = {"cookie_consent": """
+# Derived at ingest (never loaded from files), each recomputed in the ingest's transaction for what a file touches:
+# - cookie_consent: each cookie observation with the consent in force at that moment (an ASOF join);
+# - request_rollup: one row per request with the first event of each kind. A state as of any day follows from it:
+#   the first event of a kind on or before that day is the first event of that kind, if it is on or before it.
+DERIVED = {
+    "cookie_consent": """
     create table {alias}.cookie_consent (
         event_id varchar, observed_at timestamptz, visitor_ref varchar, cookie_name varchar, page varchar,
-        consent_action varchar, consent_at timestamptz, functional boolean, analytics boolean)"""}
+        consent_action varchar, consent_at timestamptz, functional boolean, analytics boolean)""",
+    "request_rollup": """
+    create table {alias}.request_rollup (
+        request_id varchar, received_at timestamptz, request_type varchar, channel varchar, subject_ref varchar,
+        verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar)""",
+}
 
-COOKIE_CONSENT_REFRESH = """
+REFRESH = {
+    "cookie_consent": """
     insert into {alias}.cookie_consent
     select o.event_id, o.observed_at, o.visitor_ref, o.cookie_name, o.page,
            ch.action, ch.occurred_at, ch.functional, ch.analytics
@@ -102,7 +117,26 @@ COOKIE_CONSENT_REFRESH = """
         from {alias}.consent_events
         where action in ('accept_all', 'reject_all', 'custom', 'withdraw') and {scope}
     ) as ch on o.visitor_ref = ch.visitor_ref and o.observed_at >= ch.occurred_at
-"""
+""",
+    "request_rollup": """
+    insert into {alias}.request_rollup
+    select
+        request_id,
+        min(occurred_at) filter (where event = 'received'),
+        arg_min(request_type, occurred_at) filter (where event = 'received'),
+        arg_min(channel, occurred_at) filter (where event = 'received'),
+        arg_min(subject_ref, occurred_at) filter (where event = 'received'),
+        min(occurred_at) filter (where event = 'identity_verified'),
+        min(occurred_at) filter (where event = 'extended'),
+        min(occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')),
+        arg_min(event, occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')),
+    from {alias}.dsr_events
+    where {scope}
+    group by request_id
+    order by 2
+""",
+}
+KEY = {"cookie_consent": "visitor_ref", "request_rollup": "request_id"}
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
@@ -113,16 +147,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     for name, ddl in DERIVED.items():
         if name not in present:  # a store from before this table: build it from what is stored
             con.execute(ddl.format(alias=alias))
-            con.execute(COOKIE_CONSENT_REFRESH.format(alias=alias, scope="true"))
+            con.execute(REFRESH[name].format(alias=alias, scope="true"))
 
 
-def refresh_cookie_consent(con: duckdb.DuckDBPyConnection, visitors_sql: str, alias: str = "store") -> None:
-    """Recompute the consent in force for every observation of the visitors that visitors_sql selects (the
-    visitors of the rows just ingested), inside the caller's transaction: an ASOF join over only their history."""
-    con.execute(f"create or replace temp table _touched as select distinct visitor_ref from ({visitors_sql})")
-    con.execute(f"delete from {alias}.cookie_consent where visitor_ref in (select visitor_ref from _touched)")
-    con.execute(COOKIE_CONSENT_REFRESH.format(
-        alias=alias, scope="visitor_ref in (select visitor_ref from _touched)"))
+def refresh(con: duckdb.DuckDBPyConnection, table: str, keys_sql: str, alias: str = "store") -> None:
+    """Recompute the derived table's rows for the keys keys_sql selects (the visitors or requests of the rows just
+    ingested), inside the caller's transaction, from only their history."""
+    key = KEY[table]
+    con.execute(f"create or replace temp table _touched as select distinct {key} from ({keys_sql})")
+    con.execute(f"delete from {alias}.{table} where {key} in (select {key} from _touched)")
+    con.execute(REFRESH[table].format(alias=alias, scope=f"{key} in (select {key} from _touched)"))
     con.execute("drop table _touched")
 
 
@@ -136,9 +170,8 @@ def version(path: str | Path) -> tuple[int, int, int]:
     return (st.st_mtime_ns, st.st_size, wal.stat().st_mtime_ns if wal.exists() else 0)
 
 
-def missing_tables(path: str | Path) -> list[str]:
+def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
     expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED]
-    with read_only(path) as con:
-        present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     return [t for t in expected if t not in present]

@@ -7,7 +7,7 @@ with access as (
         received_day,
         lag(request_id) over (partition by subject_ref order by received_day, request_id) as previous_request_id,
         lag(received_day) over (partition by subject_ref order by received_day, request_id) as previous_day,
-    from {{ ref('stg_request_states') }}
+    from {{ ref('stg_request_receipts') }}
     where request_type = 'access'
 ),
 

@@ -11,6 +11,7 @@ observed as (
     -- at or before it (an ASOF join; dashboard/store.py).
     select
         *,
+        rowid as consent_row,  -- lets a page fetch its few rows' text columns last
         cast(timezone($tz, observed_at) as date) as local_day,
     from cookie_consent
     where observed_at >= timezone($tz, cast($date_from as timestamp))
@@ -38,6 +39,7 @@ categorised as (
 checked as (
     select
         o.event_id,
+        o.consent_row,
         o.observed_at,
         o.local_day,
         o.visitor_ref,

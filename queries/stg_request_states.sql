@@ -3,45 +3,11 @@
 -- Art. 3 (same date next month, else that month's last day, moved to the next working day), three months when
 -- validly extended (an extended event on or before the one-month deadline). Events after $as_of are ignored.
 -- $holidays: the weekdays that are not working days (public holidays and days treated as Sundays).
--- $scope_from / $scope_to (null = no bound): only requests received between these local days are computed,
--- so a page about one period does not compute every request ever received.
-with in_scope as (
-    select distinct request_id
-    from dsr_events
-    where event = 'received'
-        and ($scope_from is null or occurred_at >= timezone($tz, cast($scope_from as timestamp)))
-        and ($scope_to is null or occurred_at < timezone($tz, cast($scope_to as timestamp) + interval 1 day))
-),
-
-events as (
-    select
-        request_id,
-        event,
-        request_type,
-        channel,
-        subject_ref,
-        occurred_at,
-        cast(timezone($tz, occurred_at) as date) as local_day,
-    from dsr_events
-    semi join in_scope using (request_id)
-    where cast(timezone($tz, occurred_at) as date) <= $as_of
-),
-
-requests as (
-    select
-        request_id,
-        min(local_day) filter (where event = 'received') as received_day,
-        arg_min(request_type, occurred_at) filter (where event = 'received') as request_type,
-        arg_min(channel, occurred_at) filter (where event = 'received') as channel,
-        arg_min(subject_ref, occurred_at) filter (where event = 'received') as subject_ref,
-        min(local_day) filter (where event = 'identity_verified') as verified_day,
-        min(local_day) filter (where event = 'extended') as extended_day,
-        min(local_day) filter (where event in ('completed', 'rejected', 'withdrawn')) as closed_day,
-        arg_min(event, occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')) as outcome,
-    from events
-    group by request_id
-    -- A request without a received event is an orphan (a data quality finding), not a request.
-    having min(local_day) filter (where event = 'received') is not null
+-- $scope_from / $scope_to (null = no bound): only requests received between these local days are computed
+-- (stg_request_receipts); $only_open: only requests still open on $as_of (the queue).
+with requests as (
+    -- A request without a received event is an orphan (a data quality finding), not a request: receipts start it.
+    select * from {{ ref('stg_request_receipts') }}
 ),
 
 clocked as (

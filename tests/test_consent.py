@@ -194,14 +194,17 @@ def test_cookie_checks_do_not_depend_on_the_order_files_arrive(tmp_path, db):
     assert run(db, "rpt_cookies_before_consent", limit=10, offset=0).is_empty()
 
 
-def test_an_older_store_gets_the_derived_table_on_its_next_ingest(consent_store, tmp_path):
-    con = duckdb.connect(str(consent_store))
-    con.execute("drop table cookie_consent")
-    con.close()
+def test_an_older_store_gets_the_derived_tables_on_its_next_ingest(consent_store, tmp_path):
     from dashboard import store
 
-    assert store.missing_tables(consent_store) == ["cookie_consent"]
+    before = run(consent_store, "rpt_cookies_before_consent", limit=100, offset=0)
+    con = duckdb.connect(str(consent_store))
+    con.execute("drop table cookie_consent")
+    con.execute("drop table request_rollup")
+    assert store.missing_tables(con) == ["cookie_consent", "request_rollup"]
+    con.close()
     extra = write(tmp_path / "transfers.csv", rows("transfers", {}))
     assert ingest_file(str(extra), consent_store).exit_code == 0
-    assert store.missing_tables(consent_store) == []
-    assert len(run(consent_store, "rpt_cookies_before_consent", limit=100, offset=0)) == 7
+    with store.read_only(consent_store) as con:
+        assert store.missing_tables(con) == []
+    assert len(before) == 7 and run(consent_store, "rpt_cookies_before_consent", limit=100, offset=0).equals(before)

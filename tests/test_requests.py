@@ -184,3 +184,56 @@ def test_scoping_to_the_period_changes_no_figure(sample_store, start, end):
     finally:
         con.close()
     assert scoped.to_dicts() == everything.to_dicts()
+
+
+def test_the_queue_computed_for_open_requests_only_equals_the_full_computation(sample_store):
+    """queue_params skips requests closed by the as-of day; the queue must not change because of it."""
+    from dashboard.deadlines import queue_params
+
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        for as_of in (date(2025, 6, 30), date(2026, 3, 29), date(2026, 11, 24)):
+            args = dict(types=[], statuses=[], channels=[], limit=None, offset=0)
+            full = sql.run(con, "rpt_request_queue", **args, **sla_params(as_of))
+            fast = sql.run(con, "rpt_request_queue", **args, **queue_params(as_of))
+            assert fast.height > 0 and fast.equals(full), as_of
+    finally:
+        con.close()
+
+
+def test_states_follow_events_that_arrive_in_later_files(tmp_path, db):
+    """request_rollup is maintained at ingest per request touched: a closing event in a later file (even one that
+    arrives before its request's receipt) changes the state, and the rollup equals one built from scratch."""
+    from dashboard import store
+
+    files = [
+        [event("R1", "2026-01-05", "received", 1), event("R2", "2026-01-07", "received", 1),
+         event("R3", "2026-01-09", "completed", 2)],  # R3's receipt comes later: an orphan for now
+        [event("R1", "2026-01-20", "extended", 2), event("R2", "2026-01-21", "completed", 2),
+         event("R3", "2026-01-08", "received", 1)],
+        [event("R1", "2026-03-30", "completed", 3), event("R2", "2026-01-10", "withdrawn", 3)],
+    ]
+    expected = [
+        {"R1": ("open", None), "R2": ("open", None)},
+        {"R1": ("open", None), "R2": ("completed", date(2026, 1, 21)), "R3": ("completed", date(2026, 1, 9))},
+        {"R1": ("completed", date(2026, 3, 30)), "R2": ("withdrawn", date(2026, 1, 10)),
+         "R3": ("completed", date(2026, 1, 9))},
+    ]
+    for n, (rows, want) in enumerate(zip(files, expected)):
+        assert ingest_file(str(write(tmp_path / f"dsr_events_{n}.csv", rows)), db).exit_code == 0
+        got = states(db, date(2026, 6, 30))
+        assert {rid: (r["state"], r["closed_day"]) for rid, r in got.items()} == want, n
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            kept = con.sql("select * from request_rollup order by request_id").fetchall()
+            con.execute("create temp table request_rollup as select * from main.request_rollup limit 0")
+            con.execute(store.REFRESH["request_rollup"].format(alias="temp.main", scope="true").replace(
+                "temp.main.dsr_events", "main.dsr_events"))
+            rebuilt = con.sql("select * from temp.main.request_rollup order by request_id").fetchall()
+        finally:
+            con.close()
+        assert kept == rebuilt, n
+    # As of a day before the later events, they are ignored.
+    early = states(db, date(2026, 1, 15))
+    assert early["R1"]["state"] == "open" and early["R2"]["state"] == "withdrawn"
+    assert early["R1"]["is_extended"] is False

@@ -371,18 +371,29 @@ def test_hostile_free_text_matches_nothing_and_breaks_nothing(store_with_rejecti
     assert store_digest(store_with_rejections) == before
 
 
-@pytest.mark.parametrize("param, page", [("recipient", "transfers"), ("dq_search", "data_quality")])
+@pytest.mark.parametrize("param, page", [("recipient", "transfers"), ("dq_search", "data_quality"),
+                                         ("al_user", "access_log")])
 def test_hostile_free_text_in_the_url_matches_nothing(store_with_rejections, monkeypatch, param, page):
     monkeypatch.setenv("AUDIT_DB", str(store_with_rejections))
-    for value in HOSTILE_TEXT:
+    access_log.append("sign_in", "dpo@example.se", "dpo")
+    view = {**VIEW, "to": str(date.today())}
+
+    def run(params):
         st.cache_data.clear()
         at = AppTest.from_file(APP, default_timeout=60)
-        for key, v in {**VIEW, param: value}.items():
+        for key, v in params.items():
             at.query_params[key] = v
-        at.run().switch_page(f"app_pages/{page}.py").run()
+        return at.run().switch_page(f"app_pages/{page}.py").run()
+
+    baseline = headline(run(view))
+    assert baseline.get("Transfers", "1") != "0" and baseline.get("Sign-ins", "1") == "1"
+    for value in HOSTILE_TEXT:
+        at = run({**view, param: value})
         assert not at.exception, (param, value[:40], at.exception)
         if page == "transfers":
             assert headline(at)["Transfers"] == "0", value[:40]
+        elif page == "access_log":
+            assert headline(at)["Sign-ins"] == "0" and "No entry matches" in at.info[0].value, value[:40]
         else:
             assert "0 rejection(s) match" in " ".join(c.value for c in at.caption), value[:40]
 

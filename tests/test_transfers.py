@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -175,3 +176,19 @@ def test_the_without_safeguard_filter_selects_exactly_the_counted_transfers(samp
     assert rows.height == counted > 0
     assert all(not r["is_eea"] and r["findings"] for r in rows.iter_rows(named=True))
     assert "derogation_review" not in set(", ".join(rows["findings"]).split(", "))
+
+
+@pytest.mark.parametrize("view, kind", [(None, "bar"), ("Outside the EU/EEA over time", "scatter"),
+                                        ("Map", "choropleth")])
+def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, monkeypatch, view, kind):
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2026-01-01", "to": "2026-10-31", "as_of": "2026-11-24"})
+    if view:
+        at.query_params["view"] = view
+    at.run().switch_page("app_pages/transfers.py").run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert {t["type"] for s in specs for t in s["data"]} == {kind}
+    if kind == "choropleth":  # the map's outlines come from the app itself, not the internet
+        assert "static/topojson" in json.loads(at.get("plotly_chart")[0].proto.config)["topojsonURL"]

@@ -28,7 +28,8 @@ ui.page_header(
 
 now = run_query("rpt_consent_kpis", **params).row(0, named=True)
 before = run_query("rpt_consent_kpis", **previous).row(0, named=True)
-now["cookies_before_consent"] = consent.cookies_before_consent(run_query, params)
+summary = run_query("rpt_cookie_summary", **params)  # per cookie; its flagged total is the period's count
+now["cookies_before_consent"] = int(summary["before_consent"].sum())
 before["cookies_before_consent"] = consent.cookies_before_consent(run_query, previous)
 
 
@@ -105,7 +106,6 @@ else:
     filters.keep_in_url(cgrain=grain, by=dimension if dimension != "banner_version" else None)
 
 st.subheader("Cookies before consent")
-summary = run_query("rpt_cookie_summary", **params)
 
 
 def before_consent_rows() -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access, charts, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
-from dashboard.deadlines import period_params, sla_params
+from dashboard.deadlines import period_params, queue_params
 from dashboard.exports import csv_bytes
 
 LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
@@ -15,7 +15,7 @@ PAGE_SIZE = 100
 
 viewer = access.require("requests")
 period: filters.Period = st.session_state["period"]
-sla = sla_params(period.as_of)
+sla = queue_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
 
 ui.page_header(

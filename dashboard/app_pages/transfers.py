@@ -67,19 +67,24 @@ cols[4].metric("Transfers with findings", summary["with_findings"], border=True)
 if not summary["transfers"]:
     st.info("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters.")
 else:
-    tab_kind, tab_time, tab_map = st.tabs(["By recipient type", "Outside the EU/EEA over time", "Map"])
-    with tab_kind:
-        breakdown = run_query("rpt_transfer_breakdown", **params)
-        left, right = st.columns(2)
-        left.plotly_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch")
-        right.plotly_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch")
-    with tab_time:
-        grain = "week" if period.days <= 120 else "month"
-        trend = run_query("rpt_transfer_trend", grain=grain, **params)
-        st.plotly_chart(charts.non_eea_share(trend, grain), width="stretch")
-    with tab_map:
-        destinations = run_query("rpt_transfer_countries", **params)
-        st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG)
+    # Only the open tab is drawn (its name is in the link as ?view=...): figures are the costly part of a page.
+    tab_kind, tab_time, tab_map = st.tabs(["By recipient type", "Outside the EU/EEA over time", "Map"],
+                                          key="view", bind="query-params")
+    if tab_kind.open:
+        with tab_kind:
+            breakdown = run_query("rpt_transfer_breakdown", **params)
+            left, right = st.columns(2)
+            left.plotly_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch")
+            right.plotly_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch")
+    if tab_time.open:
+        with tab_time:
+            grain = "week" if period.days <= 120 else "month"
+            trend = run_query("rpt_transfer_trend", grain=grain, **params)
+            st.plotly_chart(charts.non_eea_share(trend, grain), width="stretch")
+    if tab_map.open:
+        with tab_map:
+            destinations = run_query("rpt_transfer_countries", **params)
+            st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG)
 
 st.subheader("Findings")
 findings = run_query("rpt_transfer_findings", **params)

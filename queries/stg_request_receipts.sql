@@ -1,0 +1,32 @@
+-- One row per data subject request received up to $as_of, from request_rollup (maintained at ingest: the first
+-- event of each kind per request, dashboard/store.py): the day received (local, $tz), type, channel and subject,
+-- and the first verification, extension and closing on or before $as_of (later events are ignored).
+-- $scope_from / $scope_to (null = no bound) keep only requests received between these local days, so a page about
+-- one period does not compute every request ever received; $only_open keeps only those still open on $as_of.
+with bounds as (
+    -- local day <= $as_of, as a bound on stored instants (no time-zone conversion per row to compare)
+    select timezone($tz, cast($as_of as timestamp) + interval 1 day) as before_end_of_as_of
+),
+
+in_scope as (
+    select r.*
+    from request_rollup as r, bounds as b
+    where r.received_at < b.before_end_of_as_of
+        and ($scope_from is null or r.received_at >= timezone($tz, cast($scope_from as timestamp)))
+        and ($scope_to is null or r.received_at < timezone($tz, cast($scope_to as timestamp) + interval 1 day))
+        and (not $only_open or r.closed_at is null or r.closed_at >= b.before_end_of_as_of)
+)
+
+select
+    r.request_id,
+    cast(timezone($tz, r.received_at) as date) as received_day,
+    r.request_type,
+    r.channel,
+    r.subject_ref,
+    case when r.verified_at < b.before_end_of_as_of then cast(timezone($tz, r.verified_at) as date) end
+        as verified_day,
+    case when r.extended_at < b.before_end_of_as_of then cast(timezone($tz, r.extended_at) as date) end
+        as extended_day,
+    case when r.closed_at < b.before_end_of_as_of then cast(timezone($tz, r.closed_at) as date) end as closed_day,
+    case when r.closed_at < b.before_end_of_as_of then r.outcome end as outcome,
+from in_scope as r, bounds as b
