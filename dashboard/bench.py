@@ -70,11 +70,47 @@ def _other_format(path: Path, workdir: Path) -> Path:
                   if ".csv" in path.name else f"read_json('{path}')")
         fmt = "(format parquet)"
     target.parent.mkdir(exist_ok=True)
+    con.execute("set memory_limit = '600MB'")  # the ingest phase's peak memory is the ingest's, not this copy's
     # Timestamps keep their offsets: CSV gets ISO text from a timestamptz, Parquet a UTC-adjusted timestamp.
     con.execute("set timezone = 'UTC'")
     con.execute(f"copy (select * from {source}) to '{target}' {fmt}")
     con.close()
     return target
+
+
+# The columns that identify a row or a person in each log: a copy gets them suffixed, so copies are new requests,
+# holds, transfers and visitors, not duplicates (and the privacy guard sees pseudonyms, as in the original).
+DISTINCT = {"dsr_events": ["event_id", "request_id", "subject_ref"],
+            "hold_events": ["event_id", "hold_id", "request_id", "subject_ref"],
+            "transfers": ["transfer_id"], "consent_events": ["event_id", "visitor_ref"],
+            "cookie_observations": ["event_id", "visitor_ref"]}
+
+
+def phase_replicate(workdir: str, times: int) -> dict:
+    """Each generated log times over, same period (so `times` x the traffic a day), streamed by DuckDB: the
+    generator builds a log in memory, which does not scale to 10x."""
+    import duckdb
+
+    started = time.perf_counter()
+    rows = {}
+    con = duckdb.connect()
+    con.execute("set memory_limit = '2GB'")
+    con.execute("set timezone = 'UTC'")
+    for path in sorted(Path(workdir).iterdir()):
+        log = path.name.split(".")[0]
+        if log not in DISTINCT or not path.is_file():
+            continue
+        read = {".parquet": f"read_parquet('{path}')", ".jsonl": f"read_json('{path}')"}.get(
+            path.suffix, f"read_csv('{path}', all_varchar = true, header = true)")
+        fmt = {".parquet": "(format parquet)", ".jsonl": "(format json)"}.get(
+            path.suffix, "(header true, compression gzip)" if path.name.endswith(".gz") else "(header true)")
+        suffixed = ", ".join(f"case when k = 0 then {c} else {c} || '-' || k end as {c}" for c in DISTINCT[log])
+        target = path.with_name("x" + path.name)
+        con.execute(f"copy (select * exclude (k) replace ({suffixed}) from {read}, range({times}) as r(k) "
+                    f"order by k) to '{target}' {fmt}")
+        target.replace(path)
+        rows[log] = con.execute(f"select count(*) from {read}").fetchall()[0][0]
+    return {"rows": rows, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
 def phase_ingest(workdir: str) -> dict:
@@ -183,8 +219,41 @@ def write_markdown(out: Path, run: dict) -> None:
     slow = sorted(((page, q["query"], q["seconds"]) for page, p in run["pages"]["pages"].items()
                    for q in p["queries"]), key=lambda x: -x[2])[:12]
     lines += [f"| {page.split('/')[-1][:-3]} | {q} | {s:.3f} |" for page, q, s in slow]
+    if run.get("compare"):
+        lines += _growth(run, run["compare"])
     lines += ["", "## Notes", "", run.get("notes", "").strip(), ""]
     out.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _growth(run: dict, base: dict) -> list[str]:
+    """How each figure grew against a smaller run (rows, ingest rate, page times, memory)."""
+    def ratio(a, b):
+        return f"{a / b:.2f}x" if a and b else "–"
+
+    lines = ["", f"## Growth against the run of {base['date']} (`{base['command']}`)", "",
+             "| figure | before | now | growth |", "|---|---|---|---|"]
+    for log, n in run["generate"]["rows"].items():
+        b = base["generate"]["rows"].get(log)
+        lines.append(f"| {log} rows | {b:,} | {n:,} | {ratio(n, b)} |".replace(",", " "))
+    before = {(r["log"], r["format"]): r for r in base["ingest"]["ingest"]}
+    for r in run["ingest"]["ingest"]:
+        b = before.get((r["log"], r["format"]))
+        if b:
+            lines.append(f"| ingest {r['log']} ({r['format']}) rows/s | {_fmt_rate(b['rows_per_s'])} | "
+                         f"{_fmt_rate(r['rows_per_s'])} | {ratio(r['rows_per_s'], b['rows_per_s'])} |")
+    lines.append(f"| ingest peak MB | {base['ingest']['peak_mb']:.0f} | {run['ingest']['peak_mb']:.0f} | "
+                 f"{ratio(run['ingest']['peak_mb'], base['ingest']['peak_mb'])} |")
+    lines.append(f"| store MB | {base['ingest']['db_mb']:.0f} | {run['ingest']['db_mb']:.0f} | "
+                 f"{ratio(run['ingest']['db_mb'], base['ingest']['db_mb'])} |")
+    for page, p in run["pages"]["pages"].items():
+        b = base["pages"]["pages"].get(page)
+        name = page.split("/")[-1][:-3]
+        if b:
+            for key, label in (("cold_s", "cold s"), ("warm_s", "warm s"), ("queries_s", "queries s")):
+                lines.append(f"| {name} {label} | {b[key]:.3f} | {p[key]:.3f} | {ratio(p[key], b[key])} |")
+    lines.append(f"| page process peak MB | {base['pages']['peak_mb']:.0f} | {run['pages']['peak_mb']:.0f} | "
+                 f"{ratio(run['pages']['peak_mb'], base['pages']['peak_mb'])} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,13 +264,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default="/tmp/audit-bench")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--keep", action="store_true", help="keep the generated files and store")
+    parser.add_argument("--times", type=int, default=1,
+                        help="then repeat every log this many times with distinct ids and pseudonyms (the 10x run)")
+    parser.add_argument("--compare", help="a BENCHMARKS.json of a smaller run: add how each figure grew")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.phase:  # one phase, in its own process
         extra = json.loads(args.args)
-        result = {"generate": phase_generate, "ingest": phase_ingest, "pages": phase_pages}[args.phase](**extra)
+        result = {"generate": phase_generate, "replicate": phase_replicate, "ingest": phase_ingest,
+                  "pages": phase_pages}[args.phase](**extra)
         print(json.dumps(result, default=str))
         return 0
 
@@ -213,7 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True)
     print(f"generating with volumes {volumes} into {work} ...", file=sys.stderr)
     gen = _sub(["--phase", "generate", "--args", json.dumps({"workdir": str(work), "volumes": volumes})])
-    print(f"  {gen['rows']} in {gen['seconds']:.0f} s; ingesting ...", file=sys.stderr)
+    print(f"  {gen['rows']} in {gen['seconds']:.0f} s", file=sys.stderr)
+    if args.times > 1:
+        rep = _sub(["--phase", "replicate", "--args", json.dumps({"workdir": str(work), "times": args.times})])
+        gen = {**gen, "rows": rep["rows"], "replicated_times": args.times, "replicate_s": rep["seconds"]}
+        print(f"  x{args.times}: {rep['rows']} in {rep['seconds']:.0f} s", file=sys.stderr)
+    print("ingesting ...", file=sys.stderr)
     ing = _sub(["--phase", "ingest", "--args", json.dumps({"workdir": str(work)})])
     for r in ing["ingest"]:
         print(f"  {r['file']}: {_fmt_rate(r['rows_per_s'])} rows/s", file=sys.stderr)
@@ -230,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
            "view": {"from": view["date_from"], "to": view["date_to"], "as_of": view["as_of"]}}
     notes = Path(args.out).with_suffix(".notes.md")
     run["notes"] = notes.read_text(encoding="utf-8") if notes.exists() else ""
+    if args.compare:
+        run["compare"] = json.loads(Path(args.compare).read_text(encoding="utf-8"))
     write_markdown(Path(args.out), run)
     (Path(args.out).with_suffix(".json")).write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)

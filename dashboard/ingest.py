@@ -86,8 +86,9 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> list[str]:
-    """Load the file into table raw(_row, <its columns as text>) and return its column names.
+def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> tuple[list[str], str, dict]:
+    """The file's column names and a relation (SQL, parameters) of (_row, <its columns as text>), read only when
+    staged: the rows are copied once, not twice.
 
     The columns are checked against the contract before the rows are read, where the format allows.
     """
@@ -97,21 +98,16 @@ def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> 
             cols = _csv_header(path)
             _check_columns(log, cols)
             columns = "{" + ", ".join(f"'{c}': 'varchar'" for c in cols) + "}"
-            con.execute(
-                "create table raw as select row_number() over () as _row, * from read_csv($path, "
+            return cols, (
+                "(select row_number() over () as _row, * from read_csv($path, "
                 "header = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-                f"null_padding = false, auto_detect = false, columns = {columns})", params
-            )
-            return cols
+                f"null_padding = false, auto_detect = false, columns = {columns})) as raw"), params
         if fmt == "parquet":
             cols = [r[0] for r in con.execute("describe select * from read_parquet($path)", params).fetchall()]
             _check_columns(log, cols)
             casts = ", ".join(f"cast({_q(c)} as varchar) as {_q(c)}" for c in cols)
-            con.execute(
-                f"create table raw as select file_row_number + 1 as _row, {casts} "
-                f"from read_parquet($path, file_row_number = true)", params
-            )
-            return cols
+            return cols, (f"(select file_row_number + 1 as _row, {casts} "
+                          "from read_parquet($path, file_row_number = true)) as raw"), params
         # JSON Lines: one object a line; the columns are the union of the objects' keys.
         con.execute(
             "create table raw_json as select row_number() over () as _row, json as _obj "
@@ -125,10 +121,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> 
         ).fetchall()]
         _check_columns(log, cols)
         selects = "".join(f", _obj ->> $k{i} as {_q(c)}" for i, c in enumerate(cols))
-        con.execute(f"create table raw as select _row{selects} from raw_json",
-                    {f"k{i}": c for i, c in enumerate(cols)})
-        con.execute("drop table raw_json")
-        return cols
+        return cols, f"(select _row{selects} from raw_json) as raw", {f"k{i}": c for i, c in enumerate(cols)}
     except FileRefused:
         raise
     except duckdb.Error as exc:
@@ -171,8 +164,10 @@ def _check_columns(log: Log, cols: list[str]) -> None:
         raise FileRefused("; ".join(problems))
 
 
-def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str]) -> None:
-    """staged: trimmed text, empty as NULL, booleans normalised, absent optional columns as NULL."""
+def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: str, params: dict,
+           fmt: str) -> None:
+    """staged: trimmed text, empty as NULL, booleans normalised, absent optional columns as NULL; read from the
+    file here (a file that cannot be parsed is refused here)."""
     exprs = []
     for c in log.columns:
         if c.name not in cols:
@@ -183,14 +178,17 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str]) -> None:
             v = (f"case lower({v}) when 'true' then 'true' when '1' then 'true' "
                  f"when 'false' then 'false' when '0' then 'false' else {v} end")
         exprs.append(f"{v} as {_q(c.name)}")
-    con.execute(f"create table staged as select _row, {', '.join(exprs)} from raw")
-    con.execute("drop table raw")
+    try:
+        con.execute(f"create table staged as select _row, {', '.join(exprs)} from {source}", params)
+    except duckdb.Error as exc:
+        raise FileRefused(f"cannot be parsed as {fmt}: {_first_line(exc)}") from exc
+    con.execute("drop table if exists raw_json")
 
 
 def _checks(log: Log) -> tuple[list[str], dict]:
     """SQL selects of (_row, column_name, reason) for every violated rule, and their parameters."""
     selects: list[str] = []
-    params: dict = {"countries": COUNTRY_CODES}
+    params: dict = {}
 
     def add(condition: str, column: str, reason_sql: str) -> None:
         selects.append(
@@ -217,8 +215,8 @@ def _checks(log: Log) -> tuple[list[str], dict]:
             add(f"{v} is not null and not regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
                 f"and regexp_full_match({v}, '{ISO_TIMESTAMP}')", c.name,
                 f"{shown} || ' has no UTC offset (write e.g. 2026-03-01T09:30:00+01:00 or ...Z)'")
-            add(f"{v} is not null and not regexp_full_match({v}, '{ISO_TIMESTAMP}') "
-                f"and not regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}')", c.name,
+            add(f"{v} is not null and not regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
+                f"and not regexp_full_match({v}, '{ISO_TIMESTAMP}')", c.name,
                 f"{shown} || ' is not an ISO 8601 timestamp (e.g. 2026-03-01T09:30:00+01:00)'")
             add(f"{v} is not null and regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
                 f"and try_cast({v} as timestamptz) is null", c.name,
@@ -248,10 +246,11 @@ def _checks(log: Log) -> tuple[list[str], dict]:
             add(f"{v} is not null and len(list_filter(string_split({v}, ';'), "
                 f"lambda x: not list_contains(${key}, trim(x)))) > 0", c.name,
                 f"{shown} || ' has a value that is not one of: {', '.join(c.values)} (separate with ;)'")
-        elif c.kind == COUNTRY:
-            add(f"{v} is not null and not list_contains($countries, {v}) and list_contains($countries, upper({v}))",
+        elif c.kind == COUNTRY:  # _countries: a table, so a value is looked up by hash, not along a list
+            add(f"{v} is not null and {v} not in (select code from _countries) "
+                f"and upper({v}) in (select code from _countries)",
                 c.name, f"{shown} || ' must be upper case (' || upper({v}) || ')'")
-            add(f"{v} is not null and not list_contains($countries, upper({v}))", c.name,
+            add(f"{v} is not null and upper({v}) not in (select code from _countries)", c.name,
                 f"{shown} || ' is not an ISO 3166-1 alpha-2 country code'")
         elif c.kind == PSEUDONYM:
             # The value itself never appears in a reason: it may be the very identifier we must not keep.
@@ -259,12 +258,13 @@ def _checks(log: Log) -> tuple[list[str], dict]:
                 lit("looks like a personal identity number; give a pseudonym (value not stored)"))
             add(f"pa_is_email({v})", c.name,
                 lit("looks like an e-mail address; give a pseudonym (value not stored)"))
-        if c.kind == ID:
+        if c.kind == ID:  # ids seen twice are found by counting; only their rows are then ranked
             selects.append(
                 f"select _row, '{c.name}' as column_name, "
                 f"'duplicate {c.name} in this file (first at row ' || first_row || ')' as reason "
                 f"from (select _row, {v}, min(_row) over (partition by {v}) as first_row from staged "
-                f"where {v} is not null) where _row <> first_row"
+                f"semi join (select {v} from staged where {v} is not null group by {v} having count(*) > 1) "
+                f"using ({v})) where _row <> first_row"
             )
     for condition, column, reason in log.row_rules:
         add(condition, column, lit(reason))
@@ -326,19 +326,22 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
     started = datetime.now(timezone.utc)
     digest = sha256_of(path)
     with tempfile.TemporaryDirectory(prefix="audit-ingest-") as tmp:
-        con = duckdb.connect(config={"temp_directory": tmp})
+        # Bounded memory: past the limit DuckDB spills to the temporary folder instead of growing (docs: README).
+        con = duckdb.connect(config={"temp_directory": tmp, "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY",
+                                                                                            "600MB")})
         try:
             if sys.stderr.isatty():
                 con.execute("set enable_progress_bar = true")
             privacy.install_macros(con)
             say("reading")
             try:
-                cols = _read_raw(con, log, path, fmt)
+                cols, source, source_params = _read_raw(con, log, path, fmt)
+                _stage(con, log, cols, source, source_params, fmt)
             except FileRefused as exc:
                 result.refused = str(exc)
                 return result
-            _stage(con, log, cols)
             say("validating")
+            con.execute("create table _countries as select unnest($codes) as code", {"codes": COUNTRY_CODES})
             selects, params = _checks(log)
             sql = "create table violations as " + " union all ".join(selects)
             con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
