@@ -9,7 +9,7 @@ DB     ?= data/audit.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: install run test sample data clean-data bench
+.PHONY: install run test sample data clean-data bench bench-10x
 
 install: $(STAMP)
 
@@ -43,3 +43,7 @@ clean-data:
 # The scale benchmark (minutes, gigabytes; not part of `make test`): writes BENCHMARKS.md.
 bench: $(STAMP)
 	$(PY) -m dashboard bench
+
+# The same at ten times the volume (after `make bench`, whose BENCHMARKS.json it compares against).
+bench-10x: $(STAMP)
+	$(PY) -m dashboard bench --workdir /tmp/audit-bench-10x --times 10 --compare BENCHMARKS.json --out BENCHMARKS.10x.md

@@ -101,7 +101,8 @@ def phase_replicate(workdir: str, times: int) -> dict:
         if log not in DISTINCT or not path.is_file():
             continue
         read = {".parquet": f"read_parquet('{path}')", ".jsonl": f"read_json('{path}')"}.get(
-            path.suffix, f"read_csv('{path}', all_varchar = true, header = true)")
+            path.suffix,
+            f"read_csv('{path}', all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"')")
         fmt = {".parquet": "(format parquet)", ".jsonl": "(format json)"}.get(
             path.suffix, "(header true, compression gzip)" if path.name.endswith(".gz") else "(header true)")
         suffixed = ", ".join(f"case when k = 0 then {c} else {c} || '-' || k end as {c}" for c in DISTINCT[log])
@@ -113,7 +114,7 @@ def phase_replicate(workdir: str, times: int) -> dict:
     return {"rows": rows, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
 
 
-def phase_ingest(workdir: str) -> dict:
+def phase_ingest(workdir: str, other_format: bool = True) -> dict:
     from dashboard.ingest import ingest_file
 
     work = Path(workdir)
@@ -121,7 +122,8 @@ def phase_ingest(workdir: str) -> dict:
     db = work / "audit.duckdb"
     scratch = work / "scratch.duckdb"
     for path in sorted(p for p in work.iterdir() if p.is_file() and p.suffix in (".csv", ".gz", ".jsonl", ".parquet")):
-        for target, store in ((path, db), (_other_format(path, work), scratch)):
+        both = ((path, db), (_other_format(path, work), scratch)) if other_format else ((path, db),)
+        for target, store in both:
             started = time.perf_counter()
             result = ingest_file(str(target), store)
             seconds = time.perf_counter() - started
@@ -267,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--times", type=int, default=1,
                         help="then repeat every log this many times with distinct ids and pseudonyms (the 10x run)")
     parser.add_argument("--compare", help="a BENCHMARKS.json of a smaller run: add how each figure grew")
+    parser.add_argument("--one-format", action="store_true",
+                        help="ingest each log in its generated format only (not also converted to the other)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -292,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         gen = {**gen, "rows": rep["rows"], "replicated_times": args.times, "replicate_s": rep["seconds"]}
         print(f"  x{args.times}: {rep['rows']} in {rep['seconds']:.0f} s", file=sys.stderr)
     print("ingesting ...", file=sys.stderr)
-    ing = _sub(["--phase", "ingest", "--args", json.dumps({"workdir": str(work)})])
+    ing = _sub(["--phase", "ingest", "--args", json.dumps({"workdir": str(work),
+                                                           "other_format": not args.one_format})])
     for r in ing["ingest"]:
         print(f"  {r['file']}: {_fmt_rate(r['rows_per_s'])} rows/s", file=sys.stderr)
     view = {"date_from": "2026-08-26", "date_to": "2026-11-24", "as_of": "2026-11-24"}

@@ -122,7 +122,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> 
         _check_columns(log, cols)
         selects = "".join(f", _obj ->> $k{i} as {_q(c)}" for i, c in enumerate(cols))
         return cols, f"(select _row{selects} from raw_json) as raw", {f"k{i}": c for i, c in enumerate(cols)}
-    except FileRefused:
+    except (FileRefused, duckdb.OutOfMemoryException):
         raise
     except duckdb.Error as exc:
         raise FileRefused(f"cannot be parsed as {fmt}: {_first_line(exc)}") from exc
@@ -180,6 +180,8 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: st
         exprs.append(f"{v} as {_q(c.name)}")
     try:
         con.execute(f"create table staged as select _row, {', '.join(exprs)} from {source}", params)
+    except duckdb.OutOfMemoryException:
+        raise
     except duckdb.Error as exc:
         raise FileRefused(f"cannot be parsed as {fmt}: {_first_line(exc)}") from exc
     con.execute("drop table if exists raw_json")
@@ -327,8 +329,8 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
     digest = sha256_of(path)
     with tempfile.TemporaryDirectory(prefix="audit-ingest-") as tmp:
         # Bounded memory: past the limit DuckDB spills to the temporary folder instead of growing (docs: README).
-        con = duckdb.connect(config={"temp_directory": tmp, "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY",
-                                                                                            "600MB")})
+        limit = os.environ.get("AUDIT_INGEST_MEMORY", "600MB")
+        con = duckdb.connect(config={"temp_directory": tmp, "memory_limit": limit})
         try:
             if sys.stderr.isatty():
                 con.execute("set enable_progress_bar = true")
@@ -409,6 +411,10 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 raise
             finally:
                 con.execute("detach store")
+        except duckdb.OutOfMemoryException:
+            result.accepted = result.duplicate = 0  # rolled back: nothing of this file is stored
+            result.refused = (f"needs more memory than AUDIT_INGEST_MEMORY ({limit}) allows, so nothing was stored: "
+                              "set AUDIT_INGEST_MEMORY higher (e.g. 4GB) or split the file")
         finally:
             con.close()
     return result

@@ -215,7 +215,8 @@ def test_csv_download_has_the_rows_the_page_says(served, browser, name):
     assert len(rows) - 1 == expected > 0
     context.close()
     exports = [json.loads(line) for f in access_log_dir.glob("*.jsonl") for line in f.read_text().splitlines()]
-    exports = [e for e in exports if e["event"] == "export" and e["detail"].startswith(download.value.suggested_filename)]
+    name = download.value.suggested_filename
+    exports = [e for e in exports if e["event"] == "export" and e["detail"].startswith(name)]
     assert exports and exports[-1]["rows"] == expected and exports[-1]["user"] == "local", "the export is logged"
 
 

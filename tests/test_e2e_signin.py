@@ -1,5 +1,6 @@
-"""A real OpenID Connect sign-in, end to end: a local provider (oidc-provider-mock) started here, `streamlit run` with an
-[auth] section, and Debian's chromium signing in as each role. What each role can open, and what it cannot."""
+"""A real OpenID Connect sign-in, end to end: a local provider (oidc-provider-mock) started here, `streamlit run`
+with an [auth] section, and Debian's chromium signing in as each role. What each role can open, and what it
+cannot."""
 
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ def sign_in(browser, url: str, email: str):
 
 
 def nav(page) -> list[str]:
-    return [link.inner_text().strip().split("\n")[-1] for link in page.locator('[data-testid="stSidebarNavLink"]').all()]
+    links = page.locator('[data-testid="stSidebarNavLink"]').all()
+    return [link.inner_text().strip().split("\n")[-1] for link in links]  # the last line: the icon's name first
 
 
 def open_url(page, url: str) -> str:

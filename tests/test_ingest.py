@@ -230,3 +230,16 @@ def test_cli_exit_status_and_messages(tmp_path, db):
     assert whole.returncode == 2
     assert f"REFUSED {refused}: missing required column(s)" in whole.stderr
     assert "already ingested" in whole.stdout
+
+
+def test_a_file_too_big_for_the_memory_limit_is_refused_and_changes_nothing(copy_store, monkeypatch):
+    """Ingest works in bounded memory (AUDIT_INGEST_MEMORY) and spills to disk past it; where even that is not
+    enough, the file is refused with what to do, and the store is as it was."""
+    from tests.conftest import SAMPLE
+
+    before = snapshot(copy_store)
+    monkeypatch.setenv("AUDIT_INGEST_MEMORY", "4MB")
+    result = ingest_file(str(SAMPLE / "cookie_observations.parquet"), copy_store)
+    assert result.exit_code == 2 and "AUDIT_INGEST_MEMORY (4MB)" in result.refused, result
+    assert result.accepted == 0
+    assert snapshot(copy_store) == before
