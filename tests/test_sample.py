@@ -90,3 +90,24 @@ def test_sample_has_realistic_shapes(sample_store):
         assert len(versions) == 3 and versions[1][1] > 2 * versions[0][1], "the reject button shows an effect"
     finally:
         con.close()
+
+
+def test_the_benchmarks_replicated_logs_are_new_rows_that_all_load(tmp_path, manifest):
+    """bench --times K repeats every log K times with distinct ids and pseudonyms: nothing is a duplicate, nothing
+    is rejected, and every log has K times the rows."""
+    import shutil
+
+    from dashboard.bench import phase_replicate
+    from dashboard.ingest import ingest_file
+    from tests.conftest import SAMPLE
+
+    work = tmp_path / "logs"
+    shutil.copytree(SAMPLE, work)
+    result = phase_replicate(str(work), 2)
+    assert result["rows"] == {log: 2 * n for log, n in manifest["rows"].items()}
+    db = tmp_path / "audit.duckdb"
+    for path in sorted(work.iterdir()):
+        if path.name == "manifest.json":
+            continue
+        loaded = ingest_file(str(path), db)
+        assert loaded.exit_code == 0 and loaded.accepted == 2 * manifest["rows"][loaded.log], loaded
