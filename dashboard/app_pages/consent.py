@@ -28,9 +28,9 @@ ui.page_header(
 
 now = run_query("rpt_consent_kpis", **params).row(0, named=True)
 before = run_query("rpt_consent_kpis", **previous).row(0, named=True)
-summary = run_query("rpt_cookie_summary", **params)  # per cookie; its flagged total is the period's count
-now["cookies_before_consent"] = int(summary["before_consent"].sum())
+now["cookies_before_consent"] = consent.cookies_before_consent(run_query, params)  # the metrics' own count
 before["cookies_before_consent"] = consent.cookies_before_consent(run_query, previous)
+summary = run_query("rpt_cookie_summary", **params)
 
 
 def pct(value):
