@@ -9,6 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
+# Debian's chromium for the browser tests, with the flags this machine needs (no network, no sandbox as root).
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +55,14 @@ def copy_store(sample_store, tmp_path) -> Path:
     target = tmp_path / "audit.duckdb"
     shutil.copy(sample_store, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium per test module (Playwright driving Debian's package, never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()

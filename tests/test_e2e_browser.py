@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 VIEW = {"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-11-24"}
 
 pytestmark = pytest.mark.skipif(
@@ -71,16 +70,6 @@ def served(tmp_path_factory):
     yield f"http://127.0.0.1:{port}", db, access_log_dir
     proc.terminate()
     proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield b
-        b.close()
 
 
 def metrics_json(db, view=VIEW) -> dict:

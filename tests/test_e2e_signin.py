@@ -10,7 +10,8 @@ import urllib.request
 
 import pytest
 
-from tests.test_e2e_browser import ARTIFACTS, CHROMIUM, FLAGS, _free_port, build_store, start_streamlit
+from tests.conftest import CHROMIUM
+from tests.test_e2e_browser import ARTIFACTS, _free_port, build_store, start_streamlit
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -68,16 +69,6 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     yield f"http://localhost:{port}", log_dir
     proc.terminate()
     proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield b
-        b.close()
 
 
 def sign_in(browser, url: str, email: str):
