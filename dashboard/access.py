@@ -181,10 +181,15 @@ def log_page_view(viewer: Viewer, page: str) -> None:
     _log("page_view", viewer.email, viewer.role, page=page, detail=view[1])
 
 
-def log_export(what: str, rows: int) -> None:
-    """on_click of every download button: what was exported, how many rows, with which filters."""
+def export_logger(what: str, rows: int):
+    """What a download writes to the access log when its file is produced: who, which file, how many rows, with
+    the view's filters, all taken now (the file is produced later, on the click, outside the page's run)."""
     viewer = st.session_state.get("viewer")
-    if viewer is None:
-        return
-    page = st.session_state.get("access_last_view", ("", ""))[0]
-    _log("export", viewer.email, viewer.role, page=page, detail=f"{what}?{view_params()}", rows=rows)
+    page = st.session_state.get("access_page", "")
+    detail = f"{what}?{view_params()}"
+
+    def log() -> None:
+        if viewer is not None:
+            _log("export", viewer.email, viewer.role, page=page, detail=detail, rows=rows)
+
+    return log

@@ -62,8 +62,15 @@ def page_header(title: str, rules: str, doc: str, doc_label: str) -> None:
 
 
 def download(label: str, data, file_name: str, mime: str, rows: int, **kwargs):
-    """st.download_button that writes the export (file and row count, with the view's filters) to the access log."""
+    """st.download_button whose file is produced on the click, and logged then (file, rows, the view's filters)
+    in the dashboard's access log: a file that was never produced is never logged, and one that was always is."""
     from dashboard import access
 
-    return st.download_button(label, data, file_name, mime, on_click=access.log_export, args=(file_name, rows),
-                              **kwargs)
+    logged = access.export_logger(file_name, rows)
+
+    def produce():
+        content = data() if callable(data) else data
+        logged()
+        return content
+
+    return st.download_button(label, produce, file_name, mime, on_click="ignore", **kwargs)

@@ -202,11 +202,15 @@ def test_csv_download_has_the_rows_the_page_says(served, browser, name):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) - 1 == expected > 0
+    # The click's callback writes the access log in the rerun the click starts: wait for it (the page stays open).
+    name, exports, deadline = download.value.suggested_filename, [], time.monotonic() + 20
+    while not exports and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        lines = [json.loads(line) for f in access_log_dir.glob("*.jsonl") for line in f.read_text().splitlines()]
+        exports = [e for e in lines if e["event"] == "export" and e["detail"].startswith(name)]
     context.close()
-    exports = [json.loads(line) for f in access_log_dir.glob("*.jsonl") for line in f.read_text().splitlines()]
-    name = download.value.suggested_filename
-    exports = [e for e in exports if e["event"] == "export" and e["detail"].startswith(name)]
     assert exports and exports[-1]["rows"] == expected and exports[-1]["user"] == "local", "the export is logged"
+    assert exports[-1]["page"] == path and "from=2024-11-25" in exports[-1]["detail"], exports[-1]
 
 
 def test_data_quality_counts_equal_the_store(served, browser, manifest):
