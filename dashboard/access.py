@@ -158,11 +158,6 @@ def require(page: str) -> Viewer:
     return viewer
 
 
-def rows_allowed() -> bool:
-    viewer = st.session_state.get("viewer")
-    return bool(viewer and viewer.rows)
-
-
 def rows_hidden_note(what: str) -> None:
     """Said where management would otherwise see row-level data."""
     st.caption(f"{what} are shown to the DPO only: your role sees figures and charts, not identifiers or rows.")
