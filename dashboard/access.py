@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -55,16 +56,13 @@ def auth_configured() -> bool:
 
 @st.cache_data(show_spinner=False, ttl=60)
 def _role_map(path: str, mtime: float) -> roles.RoleMap:
-    return roles.load(roles.role_map_path())
+    """Read again when the file changes (mtime is part of the key)."""
+    return roles.load(Path(path))
 
 
 def _load_role_map() -> roles.RoleMap:
     path = roles.role_map_path()
     return _role_map(str(path), path.stat().st_mtime if path.exists() else 0.0)
-
-
-def _log(event: str, viewer_email: str, role: str | None, **fields) -> None:
-    access_log.append(event, viewer_email, role, **fields)
 
 
 def _sign_in_page() -> None:
@@ -105,7 +103,7 @@ def current() -> Viewer:
         st.stop()
     if decision.role is None:
         if st.session_state.get("access_denied_logged") != email:
-            _log("denied", email, None, detail=decision.why)
+            access_log.append("denied", email, None, detail=decision.why)
             st.session_state["access_denied_logged"] = email
         _no_access_page(email, decision.why)
         st.stop()
@@ -113,7 +111,7 @@ def current() -> Viewer:
     if st.session_state.get("access_signed_in") != viewer:
         st.session_state["access_signed_in"] = viewer
         if _first_session_of_sign_in(viewer.email, claims.get("auth_time") or claims.get("iat")):
-            _log("sign_in", viewer.email, viewer.role, detail=decision.why)
+            access_log.append("sign_in", viewer.email, viewer.role, detail=decision.why)
     return viewer
 
 
@@ -142,7 +140,7 @@ def sidebar(viewer: Viewer) -> None:
         else:
             st.caption(f"Signed in as {viewer.email} ({viewer.role})")
             if st.button("Sign out", icon=":material/logout:"):
-                _log("sign_out", viewer.email, viewer.role)
+                access_log.append("sign_out", viewer.email, viewer.role)
                 st.session_state.pop("access_signed_in", None)
                 st.logout()
 
@@ -152,7 +150,8 @@ def require(page: str) -> Viewer:
     viewer = st.session_state.get("viewer")
     if viewer is None or page not in viewer.pages:
         who = viewer.email if viewer else "unknown"
-        _log("denied", who, viewer.role if viewer else None, page=page, detail="page not allowed for the role")
+        access_log.append("denied", who, viewer.role if viewer else None, page=page,
+                          detail="page not allowed for the role")
         st.error("Your role may not open this page.")
         st.stop()
     return viewer
@@ -173,7 +172,7 @@ def log_page_view(viewer: Viewer, page: str) -> None:
     if st.session_state.get("access_last_view") == view:
         return
     st.session_state["access_last_view"] = view
-    _log("page_view", viewer.email, viewer.role, page=page, detail=view[1])
+    access_log.append("page_view", viewer.email, viewer.role, page=page, detail=view[1])
 
 
 def export_logger(what: str, rows: int):
@@ -185,6 +184,6 @@ def export_logger(what: str, rows: int):
 
     def log() -> None:
         if viewer is not None:
-            _log("export", viewer.email, viewer.role, page=page, detail=detail, rows=rows)
+            access_log.append("export", viewer.email, viewer.role, page=page, detail=detail, rows=rows)
 
     return log

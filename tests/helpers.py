@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -82,3 +83,8 @@ def snapshot(db: Path) -> dict:
         return {n: sorted(map(repr, con.sql(f"select * from {n}").fetchall())) for n in names}
     finally:
         con.close()
+
+
+# What the sample's identifiers look like: request ids, subject and visitor pseudonyms (the planted visitors too),
+# hold and transfer ids. Management must never see one.
+IDENTIFIER = re.compile(r"REQ-\d{6}|S-[0-9a-f]{12}|V-(?:\d{9}|planted-\w+)|HOLD-\d{6}|TR-\d{8}")

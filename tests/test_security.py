@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import access, access_log, roles, store
 from dashboard.filters import Period
 from tests.conftest import ROOT
+from tests.helpers import IDENTIFIER
 
 APP = str(ROOT / "dashboard" / "app.py")
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only-cookie-secret-0123456789",
@@ -36,8 +37,6 @@ ROLE_MAP = """
 "board" = "management"
 """
 VIEW = {"from": "2026-01-01", "to": "2026-10-31", "as_of": "2026-11-24"}
-# Sample identifiers: request ids, subject and visitor pseudonyms, hold and transfer ids.
-IDENTIFIER = re.compile(r"REQ-\d{6}|S-[0-9a-f]{12}|V-(?:\d{9}|planted-\w+)|HOLD-\d{6}|TR-\d{8}")
 ROW_COLUMNS = {"request_id", "subject_ref", "visitor_ref", "hold_id", "transfer_id", "ref_id", "row_json"}
 
 
@@ -470,3 +469,31 @@ def test_the_cli_lists_the_access_log_and_fails_on_an_altered_file(access_log_di
     path.write_text(path.read_text().replace("a@example.se", "c@example.se"))
     assert main(["access-log"]) == 1
     assert "ALTERED from line 2" in capsys.readouterr().out
+
+
+def test_every_page_is_in_the_menu_list_and_in_the_role_rules_once():
+    """The page keys are written in two places (titles in access.PAGES, rules in roles): they must agree with each
+    other and with the files in dashboard/app_pages/."""
+    files = {p.stem for p in (ROOT / "dashboard" / "app_pages").glob("*.py") if p.stem != "__init__"}
+    assert tuple(access.PAGES) == roles.ALL_PAGES
+    assert set(roles.ALL_PAGES) == files
+    assert all(set(pages) <= set(roles.ALL_PAGES) for pages in roles.PAGES.values())
+
+
+def test_the_page_sees_an_edit_that_keeps_the_files_size_and_time(sample_store, monkeypatch, role_map,
+                                                                  access_log_dir):
+    import os
+
+    for user in ("a@example.se", "b@example.se", "c@example.se"):
+        access_log.append("sign_in", user, "dpo")
+    view = {"from": str(date.today()), "to": str(date.today()), "as_of": str(date.today())}
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, view=view)
+    at.switch_page("app_pages/access_log.py").run()
+    assert "intact" in at.success[0].value
+    [path] = access_log.files()
+    stat = path.stat()
+    path.write_text(path.read_text().replace("b@example.se", "x@example.se"))  # same length
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    at.run()
+    assert "altered" in at.error[0].value and "from line 3" in at.error[0].value
