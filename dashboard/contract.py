@@ -17,7 +17,7 @@ BOOLEAN = "boolean"  # true | false
 ENUM = "enum"
 ENUM_LIST = "enum_list"  # semicolon-separated values from an enum
 COUNTRY = "country"  # ISO 3166-1 alpha-2, upper case
-PSEUDONYM = "pseudonym"  # text that must not be a personal identity number or an e-mail address
+PSEUDONYM = "pseudonym"  # text that must not hold a personal identifier (docs/security.md)
 ID = "id"  # text, unique within the log
 
 STORE_TYPES = {
@@ -45,6 +45,9 @@ class Column:
     # Required unless another column has one of these values.
     required_unless: tuple[str, tuple[str, ...]] | None = None
     doc: str = ""
+    # Free text keeps its row when it holds a personal identifier: the identifier is replaced by a marker such as
+    # [personnummer]. Every other text column (ids, names, pseudonyms) rejects such a row (docs/security.md).
+    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ DSR = Log(
         Column("channel", ENUM, required=False, values=CHANNELS, doc="How the request came in."),
         Column("subject_ref", PSEUDONYM, required=False, required_when=("event", ("received",)),
                doc="Pseudonym of the data subject (never a personal number or e-mail address)."),
-        Column("note", TEXT, required=False, doc="Free text."),
+        Column("note", TEXT, required=False, free_text=True, doc="Free text."),
     ),
 )
 
@@ -141,7 +144,8 @@ TRANSFERS = Log(
         Column("purpose", ENUM, values=PURPOSES, doc="Why."),
         Column("data_categories", ENUM_LIST, values=DATA_CATEGORIES, doc="Semicolon-separated categories."),
         Column("record_count", COUNT, doc="How many records (>= 1)."),
-        Column("reference", TEXT, required=False, doc="Case or contract reference (e.g. an authority's case number)."),
+        Column("reference", TEXT, required=False, free_text=True,
+               doc="Case or contract reference (e.g. an authority's case number)."),
     ),
 )
 
@@ -182,7 +186,7 @@ COOKIES = Log(
         Column("observed_at", TIMESTAMP, doc="When the cookie was seen set."),
         Column("visitor_ref", PSEUDONYM, doc="Pseudonym of the visitor (the same as in consent_events)."),
         Column("cookie_name", TEXT, doc="The cookie's name as set (e.g. _ga, has_js, SESS3f9a...)."),
-        Column("page", TEXT, required=False, doc="The page it was seen on."),
+        Column("page", TEXT, required=False, free_text=True, doc="The page it was seen on."),
     ),
 )
 

@@ -24,7 +24,7 @@ import pycountry
 
 from dashboard import privacy, store
 from dashboard.contract import (
-    BOOLEAN, COUNT, COUNTRY, DATE, ENUM, ENUM_LIST, ID, PSEUDONYM, TIMESTAMP, Log, LOGS, log_for_file,
+    BOOLEAN, COUNT, COUNTRY, DATE, ENUM, ENUM_LIST, ID, PSEUDONYM, TEXT, TIMESTAMP, Log, LOGS, log_for_file,
 )
 
 FORMATS = {".csv": "csv", ".csv.gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",
@@ -103,8 +103,10 @@ def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> 
                 "header = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
                 f"null_padding = false, auto_detect = false, columns = {columns})) as raw"), params
         if fmt == "parquet":
-            cols = [r[0] for r in con.execute("describe select * from read_parquet($path)", params).fetchall()]
+            described = con.execute("describe select * from read_parquet($path)", params).fetchall()
+            cols = [r[0] for r in described]
             _check_columns(log, cols)
+            _check_pseudonyms_are_text(log, {r[0]: r[1] for r in described})
             casts = ", ".join(f"cast({_q(c)} as varchar) as {_q(c)}" for c in cols)
             return cols, (f"(select file_row_number + 1 as _row, {casts} "
                           "from read_parquet($path, file_row_number = true)) as raw"), params
@@ -120,6 +122,16 @@ def _read_raw(con: duckdb.DuckDBPyConnection, log: Log, path: str, fmt: str) -> 
             "select k from (select unnest(json_keys(_obj)) as k, _row from raw_json) group by k order by min(_row)"
         ).fetchall()]
         _check_columns(log, cols)
+        for c in log.columns:
+            if c.kind == PSEUDONYM and c.name in cols:
+                wrong = con.execute(
+                    "select _row, json_type(_obj -> $k) from raw_json "
+                    "where json_type(_obj -> $k) not in ('VARCHAR', 'NULL') order by _row limit 1", {"k": c.name},
+                ).fetchone()
+                if wrong:
+                    raise FileRefused(f"line {wrong[0]}: {c.name} is a JSON {wrong[1].lower()}, not a string; "
+                                      "pseudonyms must be text (a number or structure can carry a personal "
+                                      "identity number)")
         selects = "".join(f", _obj ->> $k{i} as {_q(c)}" for i, c in enumerate(cols))
         return cols, f"(select _row{selects} from raw_json) as raw", {f"k{i}": c for i, c in enumerate(cols)}
     except (FileRefused, duckdb.OutOfMemoryException):
@@ -145,6 +157,16 @@ def _csv_header(path: str) -> list[str]:
     if not header:
         raise FileRefused("is empty: no header line")
     return [h.strip() for h in header]
+
+
+def _check_pseudonyms_are_text(log: Log, types: dict[str, str]) -> None:
+    """A pseudonym column stored as a number is refused: a numeric column is how personal identity numbers
+    usually arrive (pandas writes 199001011239.0 for a column with gaps), and a pseudonym is text."""
+    wrong = [f"{c.name} ({types[c.name]})" for c in log.columns
+             if c.kind == PSEUDONYM and c.name in types and types[c.name] not in ("VARCHAR", "BLOB")]
+    if wrong:
+        raise FileRefused(f"pseudonym column(s) stored as numbers: {', '.join(wrong)}; pseudonyms must be text "
+                          "(write the column as strings)")
 
 
 def _check_columns(log: Log, cols: list[str]) -> None:
@@ -177,6 +199,8 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: st
         if c.kind == BOOLEAN:
             v = (f"case lower({v}) when 'true' then 'true' when '1' then 'true' "
                  f"when 'false' then 'false' when '0' then 'false' else {v} end")
+        if c.free_text:  # the row is kept, the identifier is not
+            v = f"pa_redact({v})"
         exprs.append(f"{v} as {_q(c.name)}")
     try:
         con.execute(f"create table staged as select _row, {', '.join(exprs)} from {source}", params)
@@ -185,6 +209,41 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: st
     except duckdb.Error as exc:
         raise FileRefused(f"cannot be parsed as {fmt}: {_first_line(exc)}") from exc
     con.execute("drop table if exists raw_json")
+
+
+VALUE = "\x01value\x01"  # stands for the offending value in a reason until it is quoted, redacted
+
+
+def _guarded(log: Log) -> list:
+    """The columns where a personal identifier rejects the row: pseudonyms, ids and names (not free text)."""
+    return [c for c in log.columns if c.kind in (PSEUDONYM, ID, TEXT) and not c.free_text]
+
+
+def _find_identifiers(con: duckdb.DuckDBPyConnection, log: Log) -> None:
+    """_guard: (row, column, kind) of every personal identifier in a guarded column.
+
+    The guard's macros expand to a large expression that takes milliseconds to bind, so they are expanded once
+    here for all columns (not once per column), and only rows that pass the cheap first look are unnested."""
+    cols = _guarded(log)
+    first_look = " or ".join(f"strlen({_q(c.name)}) <> length({_q(c.name)}) "
+                             f"or regexp_matches({_q(c.name)}, $first_look)" for c in cols)
+    con.execute(
+        "create table _guard as select * from (select _row, column_name, pa_kind(value) as kind from ("
+        f"select _row, unnest($names) as column_name, unnest([{', '.join(_q(c.name) for c in cols)}]) as value "
+        f"from staged where {first_look})) where kind is not null",
+        {"names": [c.name for c in cols], "first_look": privacy.PREFILTER},
+    )
+
+
+def _quote_values(con: duckdb.DuckDBPyConnection, log: Log) -> None:
+    """Put the offending value, redacted and cut to 40 characters, into the reasons that quote it."""
+    value = "case v.column_name " + " ".join(f"when '{c.name}' then s.{_q(c.name)}" for c in log.columns) + " end"
+    con.execute(
+        "create table violations as select v._row, v.column_name, "
+        f"case when contains(v.reason, $mark) then replace(v.reason, $mark, chr(39) || left(pa_redact({value}), 40) "
+        "|| chr(39)) else v.reason end as reason "
+        "from _violations v join staged s using (_row)", {"mark": VALUE})
+    con.execute("drop table _violations")
 
 
 def _checks(log: Log) -> tuple[list[str], dict]:
@@ -212,7 +271,7 @@ def _checks(log: Log) -> tuple[list[str], dict]:
             other, values = c.required_unless
             add(f"{v} is null and {_q(other)} is not null and {_q(other)} not in ({', '.join(map(lit, values))})",
                 c.name, lit(f"required unless {other} is {' or '.join(values)}, but empty"))
-        shown = f"'''' || left({v}, 40) || ''''"
+        shown = f"'{VALUE}'"  # the value, redacted, is put in once the violations are known (_quote_values)
         if c.kind == TIMESTAMP:
             add(f"{v} is not null and not regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
                 f"and regexp_full_match({v}, '{ISO_TIMESTAMP}')", c.name,
@@ -254,12 +313,11 @@ def _checks(log: Log) -> tuple[list[str], dict]:
                 c.name, f"{shown} || ' must be upper case (' || upper({v}) || ')'")
             add(f"{v} is not null and upper({v}) not in (select code from _countries)", c.name,
                 f"{shown} || ' is not an ISO 3166-1 alpha-2 country code'")
-        elif c.kind == PSEUDONYM:
+        if c in _guarded(log):
             # The value itself never appears in a reason: it may be the very identifier we must not keep.
-            add(f"pa_is_personal_number({v})", c.name,
-                lit("looks like a personal identity number; give a pseudonym (value not stored)"))
-            add(f"pa_is_email({v})", c.name,
-                lit("looks like an e-mail address; give a pseudonym (value not stored)"))
+            advice = "give a pseudonym" if c.kind == PSEUDONYM else f"no personal identifier belongs in {c.name}"
+            selects.append(f"select _row, '{c.name}' as column_name, 'holds what looks like a ' || kind || "
+                           f"'; {advice} (value not stored)' as reason from _guard where column_name = '{c.name}'")
         if c.kind == ID:  # ids seen twice are found by counting; only their rows are then ranked
             selects.append(
                 f"select _row, '{c.name}' as column_name, "
@@ -293,13 +351,14 @@ def _typed_select(log: Log) -> str:
 
 
 def _masked_row_json(log: Log) -> str:
+    """The rejected row as JSON: pseudonyms masked, and any personal identifier elsewhere replaced by a marker."""
     parts = []
     for c in log.columns:
-        value = f"'{MASK}'" if c.kind == PSEUDONYM else f"s.{_q(c.name)}"
+        value = f"s.{_q(c.name)}"
         if c.kind == PSEUDONYM:
-            value = f"case when s.{_q(c.name)} is null then null else {value} end"
+            value = f"case when {value} is null then null else '{MASK}' end"
         parts.append(f"'{c.name}': {value}")
-    return "to_json({" + ", ".join(parts) + "})::varchar"
+    return "pa_redact(to_json({" + ", ".join(parts) + "})::varchar)"
 
 
 def ingest_file(path: str, db: str | Path, log_name: str | None = None,
@@ -340,13 +399,15 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 cols, source, source_params = _read_raw(con, log, path, fmt)
                 _stage(con, log, cols, source, source_params, fmt)
             except FileRefused as exc:
-                result.refused = str(exc)
+                result.refused = privacy.redact(str(exc))  # a headerless file's "columns" are its first row
                 return result
             say("validating")
             con.execute("create table _countries as select unnest($codes) as code", {"codes": COUNTRY_CODES})
+            _find_identifiers(con, log)
             selects, params = _checks(log)
-            sql = "create table violations as " + " union all ".join(selects)
+            sql = "create table _violations as " + " union all ".join(selects)
             con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
+            _quote_values(con, log)
             result.rows_read = con.execute("select count(*) from staged").fetchall()[0][0]
             result.rejected = con.execute("select count(distinct _row) from violations").fetchall()[0][0]
             result.rejections = [

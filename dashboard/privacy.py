@@ -1,49 +1,173 @@
-"""The privacy guard: values that look like a raw personal identifier where a pseudonym belongs.
+"""The privacy guard: raw personal identifiers (personal identity numbers, e-mail addresses, phone numbers) in the
+logs.
 
-A Swedish personal identity number (personnummer) or co-ordination number (samordningsnummer) is 10 or 12 digits,
-optionally with a '-' or '+' before the last four, whose last digit is a Luhn check digit over the ten-digit form.
-An e-mail address is anything of the shape local@domain.tld.
+What it catches (docs/security.md, "The privacy guard", says the same for users):
+- a Swedish personal identity number (personnummer) or co-ordination number (samordningsnummer): 10 or 12 digits
+  whose month is 01-12, whose day is 01-31 (61-91 for a co-ordination number), whose century (12 digits) is 18, 19
+  or 20, and whose last digit is the Luhn check digit over the ten-digit form; written with any separators (spaces,
+  '-', '+', '.', '/') between its digits, in digits of any script (full-width, Arabic-Indic, ...), alone or inside
+  longer text, also when a float column wrote it as 199001011239.0;
+- an e-mail address, also written `name (at) example.se`, `name [at] example [dot] se`, `name at example dot se`
+  or with a full-width at sign;
+- a phone number: international (`+46 70 123 45 67`, `0046 ...`, any `+<country>` number of 7-13 digits), a
+  Swedish mobile number (`070-123 45 67`) or a Swedish number written with its area code and a dash
+  (`08-123 45 67`).
+Before checking, digits of every script become ASCII digits and invisible format characters are dropped, so look-alike
+writing does not slip through.
 
 The rule is written once, as DuckDB macros: ingest applies it to millions of rows inside DuckDB, and
-identifier_kind() applies the very same rule to a single value (the tests use it to probe the rule; a future
-filter on pseudonyms would use it to refuse a raw identifier).
+identifier_kind() and redact() apply the very same rule to a single value (messages, tests).
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import unicodedata
 
 import duckdb
 
-MACROS_SQL = r"""
+MARKERS = {"personal number": "[personnummer]", "e-mail address": "[e-post]", "phone number": "[telefonnummer]"}
+
+
+@functools.cache
+def _ascii_map() -> tuple[str, str]:
+    """Characters that stand in for ASCII ones, and those ASCII ones, for translate(): every decimal digit of
+    another script (Unicode category Nd), look-alike at and plus signs, spaces (Zs) and dashes."""
+    src, dst = [], []
+    for code in range(0x80, 0x110000):
+        ch = chr(code)
+        category = unicodedata.category(ch)
+        if category == "Nd":
+            src.append(ch), dst.append(str(unicodedata.decimal(ch)))
+        elif category == "Zs":
+            src.append(ch), dst.append(" ")
+        elif category == "Pd" or ch == "\u2212":
+            src.append(ch), dst.append("-")
+    for ch, ascii_ch in (("＠", "@"), ("﹫", "@"), ("＋", "+"), ("﹢", "+"), ("．", "."), ("。", ".")):
+        src.append(ch), dst.append(ascii_ch)
+    return "".join(src), "".join(dst)
+
+
+# After translation every pattern below is ASCII (cheap to compile and to run).
+RUN = r"\d(?:[\s.\-+/]{0,3}\d)+"  # digits with up to three separators between them: may be one number
+WORD = r"[^\s@<>()\[\]{},;:\"'/\\]"  # a character of an e-mail address (letters of any script included)
+EMAIL = rf"{WORD}+@{WORD}+\.[^\s@<>()\[\]{{}},;:\"'/\\.0-9]{{2,}}"
+PHONE = "|".join((
+    r"(?:\+|\b0046)\s*[1-9]\d{0,2}(?:[\s\-().]{0,2}\d){6,12}\b",  # international
+    r"\b07[02369](?:[\s\-]{0,2}\d){7}\b",  # Swedish mobile
+    r"\b0[1-9]\d{0,2}\s*-\s*\d{2,3}(?:\s{0,2}\d){3,6}\b",  # Swedish, area code and dash
+))
+# Cheap first look: only values with ten digits, a '+' or a leading 0 before digits, or something like an at sign
+# get the full check.
+PREFILTER = r"\d(?:\D{0,3}\d){9}|\+\s*\d|(?:^|\D)0\s*[1-9]|@|(?i:\bat\b|snabel)"
+
+
+def q(text: str) -> str:
+    """Text for a SQL string literal."""
+    return text.replace("'", "''")
+
+
+def macros_sql() -> str:
+    src, dst = _ascii_map()
+    return rf"""
+-- The Luhn check over ten ASCII digits (written out: a list comprehension costs ten times as much).
 create or replace temp macro pa_luhn10(d) as (
-    list_sum([
-        case when i % 2 = 0
-             then ((ascii(d[i + 1]) - 48) * 2) // 10 + ((ascii(d[i + 1]) - 48) * 2) % 10
-             else ascii(d[i + 1]) - 48
-        end
-        for i in range(10)
-    ]) % 10 = 0
+    ((2 * (ascii(d[1]) - 48) - 9 * ((ascii(d[1]) - 48) >= 5)::int)
+     + (ascii(d[2]) - 48)
+     + (2 * (ascii(d[3]) - 48) - 9 * ((ascii(d[3]) - 48) >= 5)::int)
+     + (ascii(d[4]) - 48)
+     + (2 * (ascii(d[5]) - 48) - 9 * ((ascii(d[5]) - 48) >= 5)::int)
+     + (ascii(d[6]) - 48)
+     + (2 * (ascii(d[7]) - 48) - 9 * ((ascii(d[7]) - 48) >= 5)::int)
+     + (ascii(d[8]) - 48)
+     + (2 * (ascii(d[9]) - 48) - 9 * ((ascii(d[9]) - 48) >= 5)::int)
+     + (ascii(d[10]) - 48)) % 10 = 0
 );
-create or replace temp macro pa_is_personal_number(v) as (
-    -- CASE, not AND: the check digit is computed only for values shaped like a personal number (a vectorised AND
-    -- would compute it for every row).
+-- d: ASCII digits. A personal number when 10 or 12 of them have a plausible date and a valid check digit.
+create or replace temp macro pa_pnr_digits(d) as (
     case
-        when regexp_full_match(trim(v), '(\d{2})?\d{6}[-+]?\d{4}')
-            then pa_luhn10(right(regexp_replace(trim(v), '[-+]', '', 'g'), 10))
-        else false
+        when length(d) not in (10, 12) then false
+        when length(d) = 12 and left(d, 2) not in ('18', '19', '20') then false
+        when not substr(right(d, 10), 3, 2) between '01' and '12' then false
+        when not (substr(right(d, 10), 5, 2) between '01' and '31'
+                  or substr(right(d, 10), 5, 2) between '61' and '91') then false
+        else pa_luhn10(right(d, 10))
     end
 );
-create or replace temp macro pa_is_email(v) as (
-    coalesce(regexp_matches(v, '[^@\s]+@[^@\s]+\.[^@\s]+'), false)
+-- A run of digits (its digit groups g, split where separators stood) holds a personal number when the digits of
+-- some consecutive groups are one, written as people write them: one group of 10 or 12 digits, or groups of 2, 4,
+-- 6 or 8 digits ending in the four last digits ("900101-1239", "19900101 1239", "90 01 01 - 12 39"). So
+-- "2026-01-31 199001011239" and "199001011239.0" hold one, while "S-d28207166656" (eleven digits) and
+-- "V-123456789-1" (nine and one) are numbers of other shapes and do not.
+create or replace temp macro pa_pnr_shape(g) as (
+    len(g) = 1 or (
+        list_bool_and(list_transform(g, lambda x: length(x) in (2, 4, 6, 8)))
+        and (length(g[-1]) = 4 or (length(g[-1]) = 2 and length(g[-2]) = 2)))
+);
+create or replace temp macro pa_run_has_pnr(g) as (
+    list_bool_or(list_transform(
+        flatten(list_transform(range(1, len(g) + 1),
+                               lambda i: list_transform(range(i, len(g) + 1), lambda j: g[i:j]))),
+        lambda c: pa_pnr_shape(c) and pa_pnr_digits(array_to_string(c, ''))))
+);
+-- The runs of digits in n that hold a personal number, as written (separators included).
+create or replace temp macro pa_pnr_runs(n) as (
+    list_transform(
+        list_filter(
+            list_transform(regexp_extract_all(n, '{q(RUN)}'), lambda r: {{'raw': r, 'groups': regexp_extract_all(r, '\d+')}}),
+            lambda x: pa_run_has_pnr(x.groups)),
+        lambda x: x.raw)
+);
+-- ASCII: digits of any script, look-alike signs, spaces and dashes as their ASCII forms, invisible format
+-- characters dropped (only for values that are not ASCII already: strlen counts bytes, length characters).
+create or replace temp macro pa_ascii(v) as (
+    case when strlen(v) <> length(v)
+         then regexp_replace(translate(v, '{q(src)}', '{q(dst)}'), '\p{{Cf}}', '', 'g')
+         else v
+    end
+);
+-- E-mail addresses written out in words ("name (at) example (dot) se", "name at example dot se") as addresses.
+create or replace temp macro pa_mail_words(a) as (
+    case when not regexp_matches(a, '(?i)at|snabel') then a else regexp_replace(regexp_replace(regexp_replace(a,
+        '\s*[(\[{{<]\s*(?i:at|snabel-?a)\s*[)\]}}>]\s*', '@', 'g'),
+        '\s*[(\[{{<]\s*(?i:dot|punkt)\s*[)\]}}>]\s*', '.', 'g'),
+        '(?i)\s+(?:at|snabel-?a)\s+({q(WORD)}+)\s+(?:dot|punkt)\s+', '@\1.', 'g') end
+);
+-- The normalised text the rules read. (A macro repeats its argument wherever it is used: a one-element list and a
+-- lambda compute an argument once, which keeps the expanded SQL small and quick to bind.)
+create or replace temp macro pa_norm(v) as (list_transform([pa_ascii(v)], lambda a: pa_mail_words(a))[1]);
+create or replace temp macro pa_kind_of(n) as (
+    case
+        when regexp_matches(n, '{q(EMAIL)}') then 'e-mail address'
+        when len(pa_pnr_runs(n)) > 0 then 'personal number'
+        when regexp_matches(n, '{q(PHONE)}') then 'phone number'
+    end
+);
+-- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL. Only values
+-- that are not ASCII or pass the cheap first look get the full check.
+create or replace temp macro pa_kind(v) as (
+    case when strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')
+         then list_transform([pa_norm(v)], lambda n: pa_kind_of(n))[1]
+    end
+);
+-- v with every personal identifier replaced by a marker; v itself when it holds none.
+create or replace temp macro pa_redact(v) as (
+    case
+        when pa_kind(v) is null then v
+        else list_transform([pa_norm(v)], lambda n: list_transform(
+            [regexp_replace(n, '{q(EMAIL)}', '{MARKERS["e-mail address"]}', 'g')],
+            lambda m: regexp_replace(
+                list_reduce(pa_pnr_runs(m), lambda acc, r: replace(acc, r, '{MARKERS["personal number"]}'), m),
+                '{q(PHONE)}', '{MARKERS["phone number"]}', 'g'))[1])[1]
+    end
 );
 """
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define the guard's macros on a connection (temporary: nothing is written to a store)."""
-    con.execute(MACROS_SQL)
+    con.execute(macros_sql())
 
 
 _lock = threading.Lock()
@@ -57,16 +181,33 @@ def _checker() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def identifier_kind(value: str | None) -> str | None:
-    """'personal number' or 'e-mail address' when value looks like one, else None."""
+def _apply(macro: str, values: list[str]) -> list:
+    """One query for many values (binding the guard's macros costs tens of milliseconds a query)."""
+    with _lock:
+        rows = _checker().sql(f"select {macro}(v) from unnest($vs) with ordinality as t(v, i) order by i",
+                              params={"vs": [str(v) for v in values]}).fetchall()
+    return [r[0] for r in rows]
+
+
+def identifier_kinds(values: list) -> list[str | None]:
+    """identifier_kind() of each value, in one query."""
+    return _apply("pa_kind", values) if values else []
+
+
+def redact_all(values: list) -> list[str]:
+    """redact() of each value, in one query."""
+    return _apply("pa_redact", values) if values else []
+
+
+def identifier_kind(value) -> str | None:
+    """'personal number', 'e-mail address' or 'phone number' when value holds one, else None."""
     if value is None or value == "":
         return None
-    with _lock:
-        pnr, email = _checker().sql(
-            "select pa_is_personal_number($v), pa_is_email($v)", params={"v": str(value)}
-        ).fetchall()[0]
-    if pnr:
-        return "personal number"
-    if email:
-        return "e-mail address"
-    return None
+    return identifier_kinds([value])[0]
+
+
+def redact(text) -> str:
+    """text with every personal identifier replaced by its marker (for messages that quote input)."""
+    if text is None or text == "":
+        return "" if text is None else text
+    return redact_all([text])[0]
