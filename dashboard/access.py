@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import access_log, roles
+from dashboard import access_log, roles, ui
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Every page: its key (the file in app_pages/, the key roles.PAGES uses), title and icon, in menu order.
@@ -33,9 +33,16 @@ LOCAL_USER = "local"
 
 @dataclass(frozen=True)
 class Viewer:
-    email: str
+    email: str  # the verified e-mail address, else "subject <sub>" (roles.Identity.label)
     role: str
     local: bool = False
+    issuer: str = ""
+    subject: str = ""
+
+    @property
+    def identity(self) -> dict:
+        """The provider's issuer and subject, for the access log."""
+        return {"issuer": self.issuer, "subject": self.subject}
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -72,12 +79,13 @@ def _sign_in_page() -> None:
     st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
 
 
-def _no_access_page(email: str, why: str) -> None:
+def _no_access_page(who: str, why: str) -> None:
     st.title("No access")
-    st.write(f"You are signed in as **{email}**, but you have not been given a role in the Privacy Audit "
-             "Dashboard, so there is nothing here for you to see.")
+    # Claims are whatever the token says: shown as text, never as Markdown.
+    st.write(f"You are signed in as **{ui.md_escape(who)}**, but you have not been given a role in the Privacy "
+             "Audit Dashboard, so there is nothing here for you to see.")
     st.write("If you need access, ask the data protection officer to add you to the role map.")
-    st.caption(f"Reason: {why}.")
+    st.caption(f"Reason: {ui.md_escape(why)}.")
     st.button("Sign out", icon=":material/logout:", on_click=st.logout)
 
 
@@ -95,23 +103,25 @@ def current() -> Viewer:
         _sign_in_page()
         st.stop()
     claims = st.user.to_dict()
-    email = str(claims.get("email") or claims.get("sub") or "unknown")
+    who = roles.identity(claims)
     try:
         decision = roles.decide(claims, _load_role_map())
     except roles.RoleMapError as exc:
-        st.error(f"The role map cannot be read, so nobody can be let in: {exc}")
+        st.error(f"The role map cannot be read, so nobody can be let in: {ui.md_escape(str(exc))}")
         st.stop()
     if decision.role is None:
-        if st.session_state.get("access_denied_logged") != email:
-            access_log.append("denied", email, None, detail=decision.why)
-            st.session_state["access_denied_logged"] = email
-        _no_access_page(email, decision.why)
+        if st.session_state.get("access_denied_logged") != who.key:
+            access_log.append("denied", who.label, None, detail=decision.why, issuer=who.issuer,
+                              subject=who.subject)
+            st.session_state["access_denied_logged"] = who.key
+        _no_access_page(who.label, decision.why)
         st.stop()
-    viewer = Viewer(email.lower(), decision.role)
+    viewer = Viewer(who.label, decision.role, issuer=who.issuer, subject=who.subject)
     if st.session_state.get("access_signed_in") != viewer:
         st.session_state["access_signed_in"] = viewer
-        if _first_session_of_sign_in(viewer.email, claims.get("auth_time") or claims.get("iat")):
-            access_log.append("sign_in", viewer.email, viewer.role, detail=decision.why)
+        if _first_session_of_sign_in(who.key, claims.get("auth_time") or claims.get("iat")):
+            access_log.append("sign_in", viewer.email, viewer.role, detail=decision.why, issuer=who.issuer,
+                              subject=who.subject)
     return viewer
 
 
@@ -138,9 +148,9 @@ def sidebar(viewer: Viewer) -> None:
                     "(127.0.0.1) and you act as DPO. docs/security.md says how to turn on sign-in.",
                     icon=":material/computer:")
         else:
-            st.caption(f"Signed in as {viewer.email} ({viewer.role})")
+            st.caption(f"Signed in as {ui.md_escape(viewer.email)} ({viewer.role})")
             if st.button("Sign out", icon=":material/logout:"):
-                access_log.append("sign_out", viewer.email, viewer.role)
+                access_log.append("sign_out", viewer.email, viewer.role, **viewer.identity)
                 st.session_state.pop("access_signed_in", None)
                 st.logout()
 
@@ -151,7 +161,7 @@ def require(page: str) -> Viewer:
     if viewer is None or page not in viewer.pages:
         who = viewer.email if viewer else "unknown"
         access_log.append("denied", who, viewer.role if viewer else None, page=page,
-                          detail="page not allowed for the role")
+                          detail="page not allowed for the role", **(viewer.identity if viewer else {}))
         st.error("Your role may not open this page.")
         st.stop()
     return viewer
@@ -172,7 +182,7 @@ def log_page_view(viewer: Viewer, page: str) -> None:
     if st.session_state.get("access_last_view") == view:
         return
     st.session_state["access_last_view"] = view
-    access_log.append("page_view", viewer.email, viewer.role, page=page, detail=view[1])
+    access_log.append("page_view", viewer.email, viewer.role, page=page, detail=view[1], **viewer.identity)
 
 
 def export_logger(what: str, rows: int):
@@ -184,6 +194,7 @@ def export_logger(what: str, rows: int):
 
     def log() -> None:
         if viewer is not None:
-            access_log.append("export", viewer.email, viewer.role, page=page, detail=detail, rows=rows)
+            access_log.append("export", viewer.email, viewer.role, page=page, detail=detail, rows=rows,
+                              **viewer.identity)
 
     return log

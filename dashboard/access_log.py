@@ -71,7 +71,7 @@ def _clip(value):
 
 
 def append(event: str, user: str, role: str | None, page: str = "", detail: str = "", rows: int | None = None,
-           now: datetime | None = None, folder: Path | None = None) -> None:
+           now: datetime | None = None, folder: Path | None = None, issuer: str = "", subject: str = "") -> None:
     """Add one line. Safe across the server's threads and across processes (a file lock around read-and-append)."""
     if event not in EVENTS:
         raise ValueError(f"unknown access-log event {event!r}")
@@ -81,7 +81,8 @@ def append(event: str, user: str, role: str | None, page: str = "", detail: str 
     purge(now.date(), folder)
     path = _month_file(folder, now.date())
     record = {"at": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"), "event": event,
-              "user": _clip(user), "role": role, "page": _clip(page), "detail": _clip(detail), "rows": rows}
+              "user": _clip(user), "role": role, "page": _clip(page), "detail": _clip(detail), "rows": rows,
+              "iss": _clip(issuer), "sub": _clip(subject)}
     with _lock:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:

@@ -17,6 +17,15 @@ STATE_COLOURS = {
 }
 
 
+_MARKDOWN_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]()<>#+-.!|~$:=^"})
+
+
+def md_escape(text) -> str:
+    """Text from a log, a link or a token, safe to put inside Markdown: every character Markdown or Streamlit's
+    directives (:material/..:, :red[..], $..$) could read is escaped, so it shows as typed."""
+    return "" if text is None else str(text).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
+
+
 def _label(name: str) -> str:
     text = name.replace("_", " ")
     for prefix in ("is ", "has "):

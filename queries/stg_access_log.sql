@@ -9,11 +9,14 @@ select
     coalesce(page, '') as page,
     coalesce(detail, '') as detail,
     "rows" as row_count,
+    coalesce(iss, '') as issuer,
+    coalesce(sub, '') as subject,
 from read_json(
     $files,
     format = 'newline_delimited',
     columns = {
         'at': 'varchar', 'event': 'varchar', 'user': 'varchar', 'role': 'varchar', 'page': 'varchar',
-        'detail': 'varchar', 'rows': 'bigint', 'prev': 'varchar'
+        'detail': 'varchar', 'rows': 'bigint', 'iss': 'varchar', 'sub': 'varchar',
+        'prev': 'varchar'
     }
 )

@@ -72,6 +72,30 @@ def served(tmp_path_factory):
     proc.wait(10)
 
 
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-stale="true"]') === null
+        && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
+            (grid) => grid.querySelector('[role="columnheader"]') !== null);
+    // Idle on three polls in a row: a run that ends and another the first one asked for are not taken for rest.
+    window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
+    return window.__idlePolls >= 3;
+}"""
+
+
+def wait_idle(page, selector: str | None = None, timeout: int = 90000) -> None:
+    """Until the app has finished its runs (Streamlit's script state is notRunning, no element is stale, every
+    table has drawn its header, on three polls in a row) and, when given, the element is there: never a fixed
+    time, so a loaded machine only makes it slower."""
+    if selector:
+        page.wait_for_selector(selector, timeout=timeout, state="attached")
+    page.evaluate("() => { window.__idlePolls = 0; }")
+    page.wait_for_function(IDLE, timeout=timeout, polling=100)
+    if selector:
+        page.wait_for_selector(selector, timeout=timeout, state="attached")
+
+
 def metrics_json(db, view=VIEW) -> dict:
     out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", view["from"], "--to", view["to"],
                           "--as-of", view["as_of"], "--db", str(db), "--json"],
@@ -83,9 +107,7 @@ def open_page(browser, url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
+    wait_idle(page, '[data-testid="stMetric"]')
     assert page.locator('[data-testid="stException"]').count() == 0, "an error element on the page"
     return context, page
 
@@ -163,7 +185,7 @@ def test_page_numbers_filters_links(served, browser, name):
     move_a_year_back(page, label)
     changed_view = dict(VIEW, **{param: str(int(VIEW[param][:4]) - 1) + VIEW[param][4:]})
     page.wait_for_url(re.compile(rf"[?&]{param}={changed_view[param]}"), timeout=20000)
-    page.wait_for_timeout(1500)
+    wait_idle(page, '[data-testid="stMetric"]')
     changed = {k: num(v) for k, v in read_metrics(page).items()}
     assert changed != shown, "changing the sidebar date changed the numbers"
     assert {k: changed.get(k) for k in expected} == {
@@ -205,7 +227,7 @@ def test_csv_download_has_the_rows_the_page_says(served, browser, name):
     # The click's callback writes the access log in the rerun the click starts: wait for it (the page stays open).
     name, exports, deadline = download.value.suggested_filename, [], time.monotonic() + 20
     while not exports and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
+        time.sleep(0.25)  # polling a file the server writes, not waiting for the page
         lines = [json.loads(line) for f in access_log_dir.glob("*.jsonl") for line in f.read_text().splitlines()]
         exports = [e for e in lines if e["event"] == "export" and e["detail"].startswith(name)]
     context.close()

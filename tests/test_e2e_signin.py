@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CHROMIUM
 from tests.helpers import IDENTIFIER
-from tests.test_e2e_browser import ARTIFACTS, _free_port, build_store, start_streamlit
+from tests.test_e2e_browser import ARTIFACTS, _free_port, build_store, start_streamlit, wait_idle
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -42,11 +42,19 @@ def provider():
 
     with oidc_provider_mock.run_server_in_thread(port=_free_port()) as server:
         base = f"http://localhost:{server.server_port}"
-        # The manager is not listed by e-mail: the provider's groups claim gives the role.
-        request = urllib.request.Request(f"{base}/users/manager@example.se", method="PUT",
-                                         data=json.dumps({"email": "manager@example.se", "groups": ["board"]}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        urllib.request.urlopen(request, timeout=5)
+        users = {
+            # listed by e-mail, which the provider has verified
+            "dpo@example.se": {"email": "dpo@example.se", "email_verified": True},
+            "staff@example.se": {"email": "staff@example.se", "email_verified": True},
+            # not listed by e-mail: the provider's groups claim gives the role
+            "manager@example.se": {"email": "manager@example.se", "groups": ["board"]},
+            # someone who typed the DPO's address into their own account; the provider never verified it
+            "impostor": {"email": "dpo@example.se", "email_verified": False},
+        }
+        for sub, claims in users.items():
+            request = urllib.request.Request(f"{base}/users/{sub}", method="PUT", data=json.dumps(claims).encode(),
+                                             headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=5)
         yield base
 
 
@@ -82,9 +90,7 @@ def sign_in(browser, url: str, email: str):
     page.fill("input[name=sub]", email)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(re.compile(rf"^{re.escape(url)}"), timeout=30000)
-    page.wait_for_selector('[data-testid="stSidebar"], h1', timeout=60000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(800)
+    wait_idle(page, '[data-testid="stSidebar"], h1')
     return context, page
 
 
@@ -93,12 +99,14 @@ def nav(page) -> list[str]:
     return [link.inner_text().strip().split("\n")[-1] for link in links]  # the last line: the icon's name first
 
 
-def open_url(page, url: str) -> str:
+GRID_CELL = '[data-testid="stDataFrame"] [role="gridcell"]'
+
+
+def open_url(page, url: str, wait_for: str = "h1") -> str:
     """Everything the page shows: its text, and the headers and cells of its tables (drawn on a canvas, but
     also kept in the grid's accessible cells)."""
     page.goto(url)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)
+    wait_idle(page, wait_for)
     assert page.locator('[data-testid="stException"]').count() == 0
     grid = page.locator('[data-testid="stDataFrame"] [role="columnheader"], '
                         '[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
@@ -124,7 +132,7 @@ def test_the_dpo_opens_everything_and_sees_the_access_log(app, browser):
     url, log_dir = app
     context, page = sign_in(browser, url, "dpo@example.se")
     assert nav(page) == NAV["dpo@example.se"]
-    text = open_url(page, f"{url}/requests?{VIEW}")
+    text = open_url(page, f"{url}/requests?{VIEW}", wait_for=GRID_CELL)
     assert "Queue: open requests" in text and re.search(r"REQ-\d{6}", text)
     text = open_url(page, f"{url}/access_log?{VIEW.split('&')[0]}&to=2099-12-31")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -148,7 +156,7 @@ def test_management_sees_figures_but_no_rows_or_identifiers(app, browser):
     assert nav(page) == NAV["manager@example.se"]
     page.screenshot(path=str(ARTIFACTS / "e2e-management-overview.png"), full_page=True)
     for path in ("", "requests", "holds", "transfers", "consent", "data_quality"):
-        text = open_url(page, f"{url}/{path}?{VIEW}")
+        text = open_url(page, f"{url}/{path}?{VIEW}", wait_for='[data-testid="stMetric"]')
         assert page.locator('[data-testid="stMetric"]').count() > 0, path
         assert not IDENTIFIER.search(text), path
     assert "shown to the DPO only" in open_url(page, f"{url}/requests?{VIEW}")
@@ -161,7 +169,7 @@ def test_staff_see_transfers_and_data_quality_only(app, browser):
     url, log_dir = app
     context, page = sign_in(browser, url, "staff@example.se")
     assert nav(page) == NAV["staff@example.se"]
-    text = open_url(page, f"{url}/transfers?{VIEW}")
+    text = open_url(page, f"{url}/transfers?{VIEW}", wait_for=GRID_CELL)
     assert "Transfer log" in text and re.search(r"TR-\d{8}", text)
     for path in ("requests", "holds", "consent", "access_log"):
         text = open_url(page, f"{url}/{path}?{VIEW}")
@@ -179,5 +187,18 @@ def test_an_unknown_user_gets_a_polite_no_access_page(app, browser):
     assert "No access" in text and "ask the data protection officer" in text
     assert nav(page) == [] and page.locator('[data-testid="stMetric"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / "e2e-no-access.png"), full_page=True)
-    assert ("denied", "stranger@example.se") in [(e["event"], e["user"]) for e in log(log_dir)]
+    # The provider's default account has an e-mail claim it never verified: logged by its subject
+    assert ("denied", "subject stranger@example.se") in [(e["event"], e["user"]) for e in log(log_dir)]
+    context.close()
+
+
+def test_an_unverified_copy_of_the_dpos_address_gets_no_access(app, browser, provider):
+    url, log_dir = app
+    context, page = sign_in(browser, url, "impostor")
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "No access" in text and "not verified" in text
+    assert nav(page) == [] and page.locator('[data-testid="stMetric"]').count() == 0
+    [line] = [e for e in log(log_dir) if e.get("sub") == "impostor"]
+    assert (line["event"], line["user"], line["iss"]) == ("denied", "subject impostor", provider)
+    assert not [e for e in log(log_dir) if e["user"] == "dpo@example.se" and e.get("sub") == "impostor"]
     context.close()

@@ -58,7 +58,9 @@ def signed_in(sample_store, monkeypatch, user: dict | None, view=VIEW) -> AppTes
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": False} if user is None else {"is_logged_in": True, **user}
+    # A provider that verified the address, unless the test says otherwise.
+    at.user = ({"is_logged_in": False} if user is None else
+               {"is_logged_in": True, "iss": ISS, "sub": f"sub-{user.get('email')}", "email_verified": True, **user})
     for key, value in view.items():
         at.query_params[key] = value
     return at.run()
@@ -85,20 +87,24 @@ def page_text(at: AppTest) -> str:
 # --- the role map ---------------------------------------------------------------------------------------------
 
 
+V = {"email_verified": True}
+
+
 def test_email_decides_case_insensitively_and_groups_otherwise():
     rm = roles.parse(ROLE_MAP)
-    assert roles.decide({"email": "manager@example.SE"}, rm).role == "management"
-    assert roles.decide({"email": "x@example.se", "groups": ["privacy-team", "other"]}, rm).role == "dpo"
-    assert roles.decide({"email": "x@example.se", "groups": "board"}, rm).role == "management"
+    assert roles.decide({**V, "email": "manager@example.SE"}, rm).role == "management"
+    assert roles.decide({**V, "email": "x@example.se", "groups": ["privacy-team", "other"]}, rm).role == "dpo"
+    assert roles.decide({**V, "email": "x@example.se", "groups": "board"}, rm).role == "management"
     # The e-mail wins over a group.
-    assert roles.decide({"email": "staff@example.se", "groups": ["privacy-team"]}, rm).role == "staff"
+    assert roles.decide({**V, "email": "staff@example.se", "groups": ["privacy-team"]}, rm).role == "staff"
 
 
 @pytest.mark.parametrize("claims, why", [
-    ({"email": "nobody@example.se"}, "not in the role map"),
-    ({"email": "x@example.se", "groups": ["privacy-team", "board"]}, "several roles"),
+    ({**V, "email": "nobody@example.se"}, "not in the role map"),
+    ({**V, "email": "x@example.se", "groups": ["privacy-team", "board"]}, "several roles"),
     ({"email": "dpo@example.se", "email_verified": False}, "not verified"),
-    ({"sub": "abc"}, "no e-mail"),
+    ({"sub": "abc"}, "subject abc is not in the role map"),
+    ({}, "no subject and no e-mail"),
 ])
 def test_unknown_ambiguous_or_unverified_users_get_no_role(claims, why):
     decision = roles.decide(claims, roles.parse(ROLE_MAP))
@@ -115,8 +121,45 @@ def test_a_bad_role_map_is_refused_with_the_reason(text, message):
         roles.parse(text)
 
 
+ISS = "https://login.example.se/tenant/v2.0"
+
+
+@pytest.mark.parametrize("claims", [
+    {"email": "dpo@example.se"},  # a provider that never sends email_verified (Entra ID does not)
+    {"email": "dpo@example.se", "email_verified": None},
+    {"email": "dpo@example.se", "email_verified": False},
+    {"email": "dpo@example.se", "email_verified": "false"},
+    {"email": "dpo@example.se", "email_verified": "true"},  # a string is not the JSON value true
+    {"email": "dpo@example.se", "email_verified": 0},
+    {"email": "dpo@example.se", "email_verified": 1},
+    {"email": "DPO@example.se ", "email_verified": "yes"},
+    {"email": "dpo@example.se", "email_verified": [True]},
+])
+def test_an_address_the_provider_has_not_verified_gives_no_role(claims):
+    decision = roles.decide({"iss": ISS, "sub": "impostor-1", **claims}, roles.parse(ROLE_MAP))
+    assert decision.role is None and "not verified" in decision.why
+    who = roles.identity({"iss": ISS, "sub": "impostor-1", **claims})
+    assert who.label == "subject impostor-1" and "dpo@" not in who.label
+
+
+def test_the_stable_subject_decides_first_and_needs_no_email():
+    rm = roles.parse(ROLE_MAP + f'\n[subjects]\n"{ISS}|00aa-11bb" = "staff"\n')
+    assert roles.decide({"iss": ISS, "sub": "00aa-11bb"}, rm).role == "staff"
+    # the same subject from another issuer is someone else
+    assert roles.decide({"iss": "https://evil.example/v2.0", "sub": "00aa-11bb"}, rm).role is None
+    # a verified e-mail listed as dpo does not override the subject's own line
+    assert roles.decide({"iss": ISS, "sub": "00aa-11bb", **V, "email": "dpo@example.se"}, rm).role == "staff"
+    with pytest.raises(roles.RoleMapError, match="issuer"):
+        roles.parse('[subjects]\n"no-separator" = "dpo"\n')
+
+
+def test_groups_still_count_when_the_address_is_unverified():
+    claims = {"iss": ISS, "sub": "u-9", "email": "someone@example.se", "groups": ["board"]}
+    assert roles.decide(claims, roles.parse(ROLE_MAP)).role == "management"
+
+
 def test_without_a_role_map_file_nobody_gets_in(tmp_path):
-    assert roles.decide({"email": "dpo@example.se"}, roles.load(tmp_path / "absent.toml")).role is None
+    assert roles.decide({**V, "email": "dpo@example.se"}, roles.load(tmp_path / "absent.toml")).role is None
 
 
 # --- sign-in and roles in the app ----------------------------------------------------------------------------
@@ -136,6 +179,18 @@ def test_an_unknown_user_sees_no_access_and_is_logged(sample_store, monkeypatch,
     assert [(e["event"], e["user"]) for e in log_lines(access_log_dir)] == [("denied", "stranger@example.se")]
 
 
+@pytest.mark.parametrize("verified", [False, None, "false", 0, "true"])
+def test_an_impostor_with_an_unverified_dpo_address_is_refused_and_logged_by_subject(
+        sample_store, monkeypatch, role_map, access_log_dir, verified):
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se", "email_verified": verified,
+                                               "sub": "impostor-7"})
+    assert [t.value for t in at.title] == ["No access"]
+    assert not at.metric and not at.dataframe
+    [line] = log_lines(access_log_dir)
+    assert (line["event"], line["user"], line["iss"], line["sub"]) == ("denied", "subject impostor-7", ISS,
+                                                                      "impostor-7")
+
+
 @pytest.mark.parametrize("email, pages", [
     ("dpo@example.se", roles.ALL_PAGES),
     ("manager@example.se", ("overview", "requests", "holds", "transfers", "consent", "data_quality")),
@@ -147,8 +202,10 @@ def test_each_role_gets_its_pages_and_its_sign_in_is_logged(sample_store, monkey
     assert not at.exception
     assert at.session_state["viewer"].pages == pages
     assert not any("Local mode" in i.value for i in at.sidebar.info)
-    events = [(e["event"], e["user"]) for e in log_lines(access_log_dir)]
+    lines = log_lines(access_log_dir)
+    events = [(e["event"], e["user"]) for e in lines]
     assert events[0] == ("sign_in", email) and events[1][0] == "page_view"
+    assert {(e["iss"], e["sub"]) for e in lines} == {(ISS, f"sub-{email}")}
 
 
 @pytest.mark.parametrize("page", ["requests", "holds", "consent", "overview", "access_log"])
