@@ -14,28 +14,41 @@ def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=f"the audit store (default: $AUDIT_DB or {config.DEFAULT_DB})")
 
 
-def _expand(patterns: list[str]) -> list[str]:
+def _expand(patterns: list[str]) -> tuple[list[str], list[str]]:
+    """The files to load, and a note for each folder or pattern that held none (a folder's own files only: not
+    its subfolders, not .json, not links that lead nowhere)."""
+    from dashboard.ingest import file_format
+
     files: list[str] = []
+    empty: list[str] = []
     for pattern in patterns:
         if os.path.isdir(pattern):
-            files.extend(sorted(
+            found = sorted(
                 os.path.join(pattern, f) for f in os.listdir(pattern)
-                if os.path.isfile(os.path.join(pattern, f)) and not f.endswith(".json")
-            ))
+                if os.path.isfile(os.path.join(pattern, f)) and file_format(f) is not None
+            )
+            if not found:
+                empty.append(f"{pattern}: no log files in this folder (.csv, .csv.gz, .jsonl, .ndjson, .parquet; "
+                             "subfolders are not searched)")
+            files.extend(found)
         else:
             matches = sorted(glob.glob(pattern))
             files.extend(matches or [pattern])
-    return files
+    return files, empty
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from dashboard.ingest import ingest_file
+    from dashboard.ingest import StoreUnavailable, ingest_file
 
     db = config.db_path(args.db)
-    files = _expand(args.files)
-    worst = 0
+    files, empty = _expand(args.files)
+    for note in empty:
+        print(f"NOTHING TO LOAD {note}", file=sys.stderr)
+    if not files:
+        return 2
+    worst = 2 if empty else 0
     show_bar = sys.stderr.isatty() and not args.quiet
     bar = tqdm(total=len(files) * 4, unit="step", disable=not show_bar, leave=False)
     for path in files:
@@ -48,15 +61,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(phase)
             bar.update(1)
 
-        result = ingest_file(path, db, log_name=args.log, progress=progress)
+        try:
+            result = ingest_file(path, db, log_name=args.log, progress=progress)
+        except StoreUnavailable as exc:
+            bar.close()
+            rest = files[files.index(path):]
+            print(f"STORE UNAVAILABLE: {exc}. Not loaded: {', '.join(rest)}", file=sys.stderr)
+            return 2
         bar.update(4 - steps_done)
         worst = max(worst, result.exit_code)
         if result.refused:
             tqdm.write(f"REFUSED {path}: {result.refused}. Nothing from this file was stored.", file=sys.stderr)
             continue
-        summary = (f"{path} -> {result.log}: {result.rows_read} rows read, {result.accepted} stored, "
-                   f"{result.rejected} rejected, {result.duplicate} already in the store")
-        if result.rows_read and result.duplicate == result.rows_read - result.rejected and result.accepted == 0:
+        summary = (f"{path} -> {result.log} (run {result.run_id}): {result.rows_read} rows read, "
+                   f"{result.accepted} stored, {result.rejected} rejected, {result.duplicate} already in the store")
+        if result.conflicting:
+            summary += f"; {result.conflicting} conflict with stored rows of the same id"
+        if result.seen_before and result.accepted == 0 and not result.conflicting:
             summary += " (nothing new: this file was already ingested)"
         tqdm.write(summary)
         for r in result.rejections:
@@ -167,6 +188,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unload(args: argparse.Namespace) -> int:
+    from dashboard.ingest import unload
+
+    try:
+        done = unload(args.run_id, config.db_path(args.db))
+    except ValueError as exc:
+        print(f"Nothing unloaded: {exc}.", file=sys.stderr)
+        return 2
+    print(f"Unloaded run {done.run_id} ({done.file} -> {done.log}): {done.rows} rows and {done.rejected_rows} "
+          "rejected rows removed; the run stays in ingest_runs, marked unloaded.")
+    return 0
+
+
 def cmd_access_log(args: argparse.Namespace) -> int:
     """The dashboard's own access log: the integrity of every month file, then the entries (the page's queries)."""
     import json
@@ -213,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_db(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("unload", help="take one loaded file back out of the store (its rows, its rejected rows); "
+                                      "the run ids are on the Data quality page")
+    p.add_argument("run_id", type=int, help="the run that loaded the file (ingest prints it)")
+    _add_db(p)
+    p.set_defaults(func=cmd_unload)
 
     p = sub.add_parser("sample", help="generate deterministic sample logs with planted problems")
     p.add_argument("--out", required=True)
@@ -262,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dashboard.store import StoreMissing
+    from dashboard.store import NotAStore, StoreMissing
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # the benchmark has its own options (python -m dashboard bench --help)
@@ -270,8 +310,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
+    import duckdb
+
+    from dashboard.ingest import StoreUnavailable, _store_problem
+
     try:
         return args.func(args)
-    except StoreMissing as exc:
+    except (StoreMissing, StoreUnavailable, NotAStore) as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:  # a reader that cannot open the store: say why, no traceback
+        problem = _store_problem(exc, config.db_path(getattr(args, "db", None)))
+        if problem is None:
+            raise
+        print(f"Cannot read the store: {problem}.", file=sys.stderr)
         return 2

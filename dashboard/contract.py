@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 TIMESTAMP = "timestamp"  # ISO 8601 with a UTC offset
 DATE = "date"  # YYYY-MM-DD
 TEXT = "text"
-COUNT = "count"  # integer >= 1
+COUNT = "count"  # integer from 1 to MAX_COUNT
 BOOLEAN = "boolean"  # true | false
 ENUM = "enum"
 ENUM_LIST = "enum_list"  # semicolon-separated values from an enum
 COUNTRY = "country"  # ISO 3166-1 alpha-2, upper case
 PSEUDONYM = "pseudonym"  # text that must not hold a personal identifier (docs/security.md)
 ID = "id"  # text, unique within the log
+
+# Bounds of plausible values (docs/data-contract.md). A count above MAX_COUNT is a typo or an attack, and with it
+# no sum of a log can overflow a 64-bit integer (that would take over nine billion rows).
+MAX_COUNT = 1_000_000_000
+EARLIEST_YEAR = 1990  # events and dates before it are not plausible for these logs
+MAX_UTC_OFFSET_MINUTES = 14 * 60  # UTC-12:00 .. UTC+14:00 are the offsets in use; beyond +-14:00 none exists
 
 STORE_TYPES = {
     TIMESTAMP: "timestamptz",
@@ -124,7 +130,13 @@ HOLDS = Log(
         Column("record_count", COUNT, required=False, required_when=("event", ("placed",)),
                doc="How many records are blocked (>= 1)."),
         Column("retain_until", DATE, required=False, required_when=("event", ("placed",)),
-               doc="The day the obligation ends."),
+               doc="The day the obligation ends (on or after placement, within a century)."),
+    ),
+    row_rules=(
+        ("try_cast(retain_until as date) < cast(try_cast(occurred_at as timestamptz) as date)",
+         "retain_until", "is before the hold was placed"),
+        ("try_cast(retain_until as date) > cast(try_cast(occurred_at as timestamptz) as date) + interval 100 years",
+         "retain_until", "is more than a century after the hold was placed"),
     ),
 )
 
@@ -194,10 +206,10 @@ LOGS: dict[str, Log] = {log.name: log for log in (DSR, HOLDS, TRANSFERS, CONSENT
 
 
 def log_for_file(path: str) -> Log | None:
-    """The log a file belongs to by its name's prefix (e.g. transfers_2026-01.csv -> transfers)."""
+    """The log a file belongs to by its name's prefix, in any case (transfers_2026-01.csv, Transfers_2026.csv)."""
     import os
 
-    base = os.path.basename(path)
+    base = os.path.basename(path).lower()
     # Longest name first, so a future log named like a prefix of another still matches correctly.
     for name in sorted(LOGS, key=len, reverse=True):
         if base.startswith(name):

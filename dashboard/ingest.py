@@ -24,7 +24,8 @@ import pycountry
 
 from dashboard import privacy, store
 from dashboard.contract import (
-    BOOLEAN, COUNT, COUNTRY, DATE, ENUM, ENUM_LIST, ID, PSEUDONYM, TEXT, TIMESTAMP, Log, LOGS, log_for_file,
+    BOOLEAN, COUNT, COUNTRY, DATE, EARLIEST_YEAR, ENUM, ENUM_LIST, ID, MAX_COUNT, MAX_UTC_OFFSET_MINUTES, PSEUDONYM,
+    TEXT, TIMESTAMP, Log, LOGS, log_for_file,
 )
 
 FORMATS = {".csv": "csv", ".csv.gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",
@@ -55,6 +56,9 @@ class FileResult:
     accepted: int = 0
     rejected: int = 0
     duplicate: int = 0
+    conflicting: int = 0  # rows whose id is stored with other content (counted among the rejected)
+    seen_before: bool = False  # a file with the same bytes was loaded before (and not unloaded)
+    run_id: int | None = None
     refused: str | None = None
     rejections: list[Rejection] = field(default_factory=list)  # the first few, for the message
 
@@ -152,11 +156,35 @@ def _csv_header(path: str) -> list[str]:
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             header = next(csv.reader(fh), None)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise FileRefused(_not_utf8(path)) from exc
+    except (OSError, csv.Error) as exc:
         raise FileRefused(f"cannot be parsed as csv: {exc}") from exc
     if not header:
         raise FileRefused("is empty: no header line")
+    if len(header) == 1:
+        for sep, name in ((";", "semicolons (;)"), ("\t", "tabs"), ("|", "bars (|)")):
+            if sep in header[0]:
+                raise FileRefused(f"separates its columns with {name}: the contract's CSV uses commas; export it "
+                                  "again with ',' as the separator (in Excel: 'CSV UTF-8 (comma delimited)')")
     return [h.strip() for h in header]
+
+
+def _not_utf8(path: str) -> str:
+    """Where a file stops being UTF-8, for the refusal message."""
+    import gzip
+
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        data = fh.read(16 << 20)
+    try:
+        data.decode("utf-8")
+        where = ""
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        where = f" (line {line}, byte 0x{data[exc.start]:02x})"
+    return (f"is not UTF-8 text{where}: save it as UTF-8 (in Excel: 'CSV UTF-8'; Latin-1 or Windows-1252 files "
+            "must be converted first)")
 
 
 def _check_pseudonyms_are_text(log: Log, types: dict[str, str]) -> None:
@@ -207,6 +235,8 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: st
     except duckdb.OutOfMemoryException:
         raise
     except duckdb.Error as exc:
+        if "path" in params and ("unicode" in str(exc).lower() or "utf" in str(exc).lower()):
+            raise FileRefused(_not_utf8(params["path"])) from exc
         raise FileRefused(f"cannot be parsed as {fmt}: {_first_line(exc)}") from exc
     con.execute("drop table if exists raw_json")
 
@@ -284,15 +314,29 @@ def _checks(log: Log) -> tuple[list[str], dict]:
                 f"{shown} || ' is not a valid date and time'")
             add(f"try_cast({v} as timestamptz) > now() + interval 1 day", c.name,
                 f"{shown} || ' is more than a day in the future'")
+            add(f"year(try_cast({v} as timestamptz)) < {EARLIEST_YEAR}", c.name,
+                f"{shown} || ' is before {EARLIEST_YEAR}: not a plausible time for this log'")
+            offset = f"regexp_extract({v}, '([+-])(\\d{{2}}):?(\\d{{2}})?$', ['sign', 'h', 'm'])"
+            add(f"regexp_full_match({v}, '{ISO_TIMESTAMP}{UTC_OFFSET}') and ("
+                f"try_cast({offset}.h as int) * 60 + coalesce(try_cast(nullif({offset}.m, '') as int), 0) "
+                f"> {MAX_UTC_OFFSET_MINUTES} or coalesce(try_cast(nullif({offset}.m, '') as int), 0) > 59)",
+                c.name, f"{shown} || ' has a UTC offset beyond +-14:00'")
         elif c.kind == DATE:
             add(f"{v} is not null and (not regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
                 f"or try_cast({v} as date) is null)", c.name,
                 f"{shown} || ' is not a date (YYYY-MM-DD)'")
+            add(f"year(try_cast({v} as date)) < {EARLIEST_YEAR}", c.name,
+                f"{shown} || ' is before {EARLIEST_YEAR}: not a plausible date for this log'")
         elif c.kind == COUNT:
-            add(f"{v} is not null and not regexp_full_match({v}, '[+-]?\\d{{1,18}}')", c.name,
+            add(f"{v} is not null and not regexp_full_match({v}, '[+-]?\\d+')", c.name,
                 f"{shown} || ' is not a whole number'")
             add(f"regexp_full_match({v}, '[+-]?\\d{{1,18}}') and cast({v} as bigint) < 1", c.name,
                 f"{shown} || ' is less than 1'")
+            add(f"regexp_full_match({v}, '[+-]?\\d{{1,18}}') and cast({v} as bigint) > {MAX_COUNT}", c.name,
+                f"{shown} || ' is more than {MAX_COUNT:,} (not plausible for one event)'")
+            add(f"regexp_full_match({v}, '\\+?\\d{{19,}}')", c.name,
+                f"{shown} || ' is more than {MAX_COUNT:,} (not plausible for one event)'")
+            add(f"regexp_full_match({v}, '-\\d{{19,}}')", c.name, f"{shown} || ' is less than 1'")
         elif c.kind == BOOLEAN:
             add(f"{v} is not null and {v} not in ('true', 'false')", c.name,
                 f"{shown} || ' is not a boolean (true or false)'")
@@ -350,6 +394,54 @@ def _typed_select(log: Log) -> str:
     return ", ".join(exprs)
 
 
+def _find_conflicts(con: duckdb.DuckDBPyConnection, log: Log) -> None:
+    """conflicts: good rows whose id is already stored with other content (a correction, or a clash of ids). They
+    are rejected with the columns that differ, never silently dropped as if already loaded."""
+    idc = _q(log.id_column)
+    differs = ", ".join(f"case when g.{_q(c.name)} is distinct from t.{_q(c.name)} then '{c.name}' end"
+                        for c in log.columns if c.name != log.id_column)
+    con.execute(
+        f"create temp table conflicts as select g._row, '{log.id_column}' as column_name, "
+        f"'conflicts with the stored row of the same {log.id_column} (loaded in run ' || t.ingest_run_id || '): "
+        f"' || array_to_string(list_filter([{differs}], lambda x: x is not null), ', ') || ' differ; "
+        f"to correct it, unload that run (python -m dashboard unload RUN) and load the corrected file' as reason "
+        f"from good g join store.{log.name} t on t.{idc} = g.{idc} "
+        f"where len(list_filter([{differs}], lambda x: x is not null)) > 0")
+
+
+def _record_run(con, run_id: int, path: str, log: str | None, fmt: str | None, digest: str | None,
+                result: FileResult, started: datetime, alias: str = "store") -> None:
+    con.execute(
+        f"insert into {alias}.ingest_runs (run_id, file, log, format, sha256, rows_read, rows_accepted, "
+        "rows_rejected, rows_duplicate, started_at, finished_at, refused) "
+        "values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, $dup, $started, now(), $refused)",
+        {"run": run_id, "file": path, "log": log, "fmt": fmt, "sha": digest, "read": result.rows_read,
+         "acc": result.accepted, "rej": result.rejected, "dup": result.duplicate, "started": started,
+         "refused": result.refused},
+    )
+
+
+def record_refusal(db: str | Path, result: FileResult) -> None:
+    """A refused file leaves one line in ingest_runs (no rows), so Data quality shows it. When the store itself is
+    the problem (locked, not a store) nothing can be written, and the message already says why."""
+    try:
+        con = duckdb.connect()
+        try:
+            store.attach_for_writing(con, db, timeout=5)
+            con.execute("begin transaction")
+            store.ensure_schema(con)
+            run_id = con.execute("select coalesce(max(run_id), 0) + 1 from store.ingest_runs").fetchall()[0][0]
+            digest = sha256_of(result.file) if os.path.isfile(result.file) else None
+            _record_run(con, run_id, result.file, result.log, result.format, digest, result,
+                        datetime.now(timezone.utc))
+            con.execute("commit")
+            result.run_id = run_id
+        finally:
+            con.close()
+    except (duckdb.Error, OSError, store.NotAStore):
+        pass
+
+
 def _masked_row_json(log: Log) -> str:
     """The rejected row as JSON: pseudonyms masked, and any personal identifier elsewhere replaced by a marker."""
     parts = []
@@ -361,9 +453,42 @@ def _masked_row_json(log: Log) -> str:
     return "pa_redact(to_json({" + ", ".join(parts) + "})::varchar)"
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be written at all (held by another process past the wait, or not a DuckDB store); the
+    message says what to do. Nothing was stored, and no other file can be either."""
+
+
+def _store_problem(exc: Exception, db: str | Path) -> str | None:
+    text = str(exc)
+    if store.is_lock_error(exc):
+        return (f"the store {db} is in use by another process (waited {store.LOCK_WAIT_SECONDS:.0f} s, "
+                "AUDIT_LOCK_WAIT): try again when it has finished")
+    if "not a valid DuckDB database file" in text:
+        return f"{db} is not a DuckDB audit store: point --db at the store (or at a new file to create one)"
+    return None
+
+
 def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 progress: Callable[[str], None] | None = None, keep_rejections: int = 20) -> FileResult:
-    """Ingest one file into the store at db. Never raises for bad input: the result says what happened."""
+    """Ingest one file into the store at db. Never raises for bad input: the result says what happened; a
+    refused file leaves one line in ingest_runs and nothing else. Raises StoreUnavailable when the store itself
+    cannot be written."""
+    try:
+        result = _ingest(path, db, log_name, progress, keep_rejections)
+    except store.NotAStore as exc:
+        raise StoreUnavailable(str(exc)) from exc
+    except duckdb.Error as exc:
+        problem = _store_problem(exc, db)
+        if problem is None:
+            raise
+        raise StoreUnavailable(problem) from exc
+    if result.refused:
+        record_refusal(db, result)
+    return result
+
+
+def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[[str], None] | None,
+            keep_rejections: int) -> FileResult:
     result = FileResult(file=path)
     say = progress or (lambda _msg: None)
     log = LOGS.get(log_name) if log_name else log_for_file(path)
@@ -417,7 +542,7 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
                 ).fetchall()
             ]
             con.execute(
-                f"create table good as select {_typed_select(log)} from staged "
+                f"create table good as select _row, {_typed_select(log)} from staged "
                 f"anti join (select distinct _row from violations) using (_row) order by {_q(log.time_column)}, _row"
             )
             say("storing")
@@ -425,47 +550,41 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
             try:
                 con.execute("begin transaction")
                 store.ensure_schema(con)
-                run_id = con.execute(
-                    "select coalesce(max(run_id), 0) + 1 from store.ingest_runs"
-                ).fetchall()[0][0]
-                idc = _q(log.id_column)
+                run_id = result.run_id = con.execute(
+                    "select coalesce(max(run_id), 0) + 1 from store.ingest_runs").fetchall()[0][0]
+                result.seen_before = con.execute(
+                    "select count(*) > 0 from store.ingest_runs where sha256 = $sha and refused is null "
+                    "and unloaded_at is null", {"sha": digest}).fetchall()[0][0]
+                _find_conflicts(con, log)
+                columns = ", ".join(_q(c.name) for c in log.columns)
                 con.execute(
-                    f"insert into store.{log.name} select g.*, $run from good g "
-                    f"where not exists (select 1 from store.{log.name} t where t.{idc} = g.{idc})",
+                    f"insert into store.{log.name} select {columns}, $run from good g "
+                    f"where not exists (select 1 from store.{log.name} t where t.{_q(log.id_column)} = g.{_q(log.id_column)})",
                     {"run": run_id},
                 )
                 result.accepted = con.execute(
                     f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
                 ).fetchall()[0][0]
-                if log.name == "cookie_observations":
-                    store.refresh(con, "cookie_consent", "select visitor_ref from store.cookie_observations "
-                                                         f"where ingest_run_id = {int(run_id)}")
-                elif log.name == "consent_events":  # only visitors with observations have anything to recompute
-                    store.refresh(con, "cookie_consent",
-                                  f"select visitor_ref from store.consent_events where ingest_run_id = {int(run_id)} "
-                                  "intersect select visitor_ref from store.cookie_observations")
-                elif log.name == "dsr_events":
-                    store.refresh(con, "request_rollup", "select request_id from store.dsr_events "
-                                                         f"where ingest_run_id = {int(run_id)}")
+                store.refresh_for_run(con, log.name, run_id)
                 say("recording")  # the rows are in, not yet committed: an interruption here must undo them
                 good = con.execute("select count(*) from good").fetchall()[0][0]
-                result.duplicate = good - result.accepted
+                result.conflicting = con.execute("select count(distinct _row) from conflicts").fetchall()[0][0]
+                result.duplicate = good - result.accepted - result.conflicting
+                result.rejected += result.conflicting
+                if result.conflicting:
+                    result.rejections = (result.rejections + [Rejection(*r) for r in con.execute(
+                        "select _row, column_name, reason from conflicts order by _row limit $n",
+                        {"n": keep_rejections}).fetchall()])[:keep_rejections]
                 # A rejected row is recorded once per file content: re-ingesting the same file adds nothing.
                 con.execute(
                     f"insert into store.rejected_rows "
                     f"select $run, $file, $sha, $log, v._row, v.column_name, v.reason, {_masked_row_json(log)} "
-                    f"from violations v join staged s using (_row) "
+                    f"from (select * from violations union all select * from conflicts) v join staged s using (_row) "
                     f"where not exists (select 1 from store.rejected_rows r "
                     f"where r.sha256 = $sha and r.row_number = v._row and r.column_name = v.column_name)",
                     {"run": run_id, "file": path, "sha": digest, "log": log.name},
                 )
-                con.execute(
-                    "insert into store.ingest_runs values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, "
-                    "$dup, $started, now())",
-                    {"run": run_id, "file": path, "log": log.name, "fmt": fmt, "sha": digest,
-                     "read": result.rows_read, "acc": result.accepted, "rej": result.rejected,
-                     "dup": result.duplicate, "started": started},
-                )
+                _record_run(con, run_id, path, log.name, fmt, digest, result, started)
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
@@ -479,3 +598,62 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
         finally:
             con.close()
     return result
+
+
+@dataclass
+class Unloaded:
+    run_id: int
+    file: str
+    log: str
+    rows: int
+    rejected_rows: int
+
+
+def unload(run_id: int, db: str | Path) -> Unloaded:
+    """Take one loaded file back out: its rows, the rejected rows recorded for it, and the derived rows they fed;
+    the run stays in ingest_runs, marked unloaded (so the same file can be loaded again). Nothing else is touched.
+    Raises ValueError when there is no such run or it holds nothing to unload."""
+    if not Path(db).exists():
+        raise store.StoreMissing(f"No audit store at {db}.")
+    con = duckdb.connect()
+    try:
+        try:
+            store.attach_for_writing(con, db)
+        except store.NotAStore as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        except duckdb.Error as exc:
+            raise StoreUnavailable(_store_problem(exc, db) or str(exc)) from exc
+        con.execute("begin transaction")
+        try:
+            store.ensure_schema(con)
+            found = con.execute("select file, log, refused, unloaded_at from store.ingest_runs where run_id = $r",
+                                {"r": run_id}).fetchall()
+            if not found:
+                raise ValueError(f"there is no run {run_id} (Data quality lists the runs: 'Last ingests')")
+            file, log, refused, unloaded_at = found[0]
+            if refused is not None:
+                raise ValueError(f"run {run_id} was refused, so it stored nothing to unload")
+            if unloaded_at is not None:
+                raise ValueError(f"run {run_id} was already unloaded on {unloaded_at:%Y-%m-%d %H:%M}")
+            # The derived rows of the keys this run touched are recomputed without its rows.
+            table = store.FEEDS.get(log)
+            if table:
+                key = store.KEY[table]
+                con.execute(f"create temp table _unload_keys as select distinct {key} from store.{log} "
+                            "where ingest_run_id = $r", {"r": run_id})
+            rows = con.execute(f"select count(*) from store.{log} where ingest_run_id = $r",
+                               {"r": run_id}).fetchall()[0][0]
+            con.execute(f"delete from store.{log} where ingest_run_id = $r", {"r": run_id})
+            rejected = con.execute("select count(*) from store.rejected_rows where run_id = $r",
+                                   {"r": run_id}).fetchall()[0][0]
+            con.execute("delete from store.rejected_rows where run_id = $r", {"r": run_id})
+            if table:
+                store.refresh(con, table, f"select {store.KEY[table]} from _unload_keys")
+            con.execute("update store.ingest_runs set unloaded_at = now() where run_id = $r", {"r": run_id})
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    finally:
+        con.close()
+    return Unloaded(run_id, file, log, rows, rejected)

@@ -24,7 +24,22 @@ class StoreMissing(FileNotFoundError):
     pass
 
 
-def _is_lock_error(exc: Exception) -> bool:
+class NotAStore(ValueError):
+    """The path holds a file that is not a DuckDB database (DuckDB would try to read a SQLite file with an
+    extension it downloads: the file is checked before DuckDB sees it)."""
+
+
+def check_is_store(path: str | Path) -> None:
+    p = Path(path)
+    if p.is_file() and p.stat().st_size > 0:
+        with p.open("rb") as fh:
+            head = fh.read(12)
+        if head[8:12] != b"DUCK":
+            raise NotAStore(f"{p} is not a DuckDB audit store: point --db at the store (or at a new file to "
+                            "create one)")
+
+
+def is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
@@ -36,7 +51,7 @@ def _with_retry(open_fn, timeout: float):
         try:
             return open_fn()
         except duckdb.IOException as exc:
-            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+            if not is_lock_error(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
@@ -57,6 +72,7 @@ def open_read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> duck
     path = Path(path)
     if not path.exists():
         raise StoreMissing(f"No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}")
+    check_is_store(path)
     return _with_retry(lambda: duckdb.connect(str(path), read_only=True), timeout)
 
 
@@ -64,7 +80,9 @@ def attach_for_writing(con: duckdb.DuckDBPyConnection, path: str | Path, alias: 
                        timeout: float = LOCK_WAIT_SECONDS) -> None:
     """Attach the store read-write to a (staging) connection, waiting while readers hold it."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    _with_retry(lambda: con.execute("attach $p as " + alias, {"p": str(path)}), timeout)
+    check_is_store(path)
+    # (type duckdb): never taken for a SQLite or other file, whose reader DuckDB would try to download
+    _with_retry(lambda: con.execute("attach $p as " + alias + " (type duckdb)", {"p": str(path)}), timeout)
 
 
 def table_ddl(alias: str = "store") -> list[str]:
@@ -81,7 +99,7 @@ def table_ddl(alias: str = "store") -> list[str]:
         f"""create table if not exists {alias}.ingest_runs (
             run_id bigint, file varchar, log varchar, format varchar, sha256 varchar,
             rows_read bigint, rows_accepted bigint, rows_rejected bigint, rows_duplicate bigint,
-            started_at timestamptz, finished_at timestamptz)"""
+            started_at timestamptz, finished_at timestamptz, refused varchar, unloaded_at timestamptz)"""
     )
     ddl.append(
         f"""create table if not exists {alias}.rejected_rows (
@@ -142,12 +160,30 @@ KEY = {"cookie_consent": "visitor_ref", "request_rollup": "request_id"}
 def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     for statement in table_ddl(alias):
         con.execute(statement)
+    # Columns added since the first version (a store built before them gets them, empty).
+    for column, sql_type in (("refused", "varchar"), ("unloaded_at", "timestamptz")):
+        con.execute(f"alter table {alias}.ingest_runs add column if not exists {column} {sql_type}")
     present = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_catalog = $a", {"a": alias}).fetchall()}
     for name, ddl in DERIVED.items():
         if name not in present:  # a store from before this table: build it from what is stored
             con.execute(ddl.format(alias=alias))
             con.execute(REFRESH[name].format(alias=alias, scope="true"))
+
+
+# Which derived table each log feeds, and the key of its rows there.
+FEEDS = {"cookie_observations": "cookie_consent", "consent_events": "cookie_consent", "dsr_events": "request_rollup"}
+
+
+def refresh_for_run(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: str = "store") -> None:
+    """Recompute the derived rows a load (or an unload) of run_id touched."""
+    table = FEEDS.get(log)
+    if table is None:
+        return
+    keys = f"select {KEY[table]} from {alias}.{log} where ingest_run_id = {int(run_id)}"
+    if log == "consent_events":  # only visitors with observations have anything to recompute
+        keys += f" intersect select visitor_ref from {alias}.cookie_observations"
+    refresh(con, table, keys, alias)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, table: str, keys_sql: str, alias: str = "store") -> None:
@@ -172,6 +208,8 @@ def version(path: str | Path) -> tuple[int, int, int]:
 
 def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
-    expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED]
+    expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED, "ingest_runs.refused", "ingest_runs.unloaded_at"]
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    present |= {f"{t}.{c}" for t, c in con.execute(
+        "select table_name, column_name from information_schema.columns where table_name = 'ingest_runs'").fetchall()}
     return [t for t in expected if t not in present]

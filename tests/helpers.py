@@ -74,13 +74,24 @@ def table(db: Path, name: str) -> list[tuple]:
 
 
 def snapshot(db: Path) -> dict:
-    """Every table's rows, to prove a store unchanged."""
+    """Every table's rows, to prove a store unchanged (the one line a refused file leaves in ingest_runs aside:
+    refusals() reads those)."""
     if not db.exists():
         return {}
     con = duckdb.connect(str(db), read_only=True)
     try:
         names = [r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()]
-        return {n: sorted(map(repr, con.sql(f"select * from {n}").fetchall())) for n in names}
+        return {n: sorted(map(repr, con.sql(f"select * from {n}" + (" where refused is null" if n == "ingest_runs"
+                                                                         else "")).fetchall())) for n in names}
+    finally:
+        con.close()
+
+
+def refusals(db: Path) -> list[tuple]:
+    """(file, reason) of every refused file recorded in ingest_runs."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.sql("select file, refused from ingest_runs where refused is not null order by run_id").fetchall()
     finally:
         con.close()
 

@@ -1,0 +1,218 @@
+"""Hostile and absurd input at ingest (issue 16): plausible bounds, taking a file back out, corrections reported as
+conflicts, and errors that say what they are. Each class with several inputs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from dashboard.ingest import ingest_file
+from tests.conftest import ROOT
+from tests.helpers import refusals, rows, snapshot, table, write
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+# --- 3. absurd values -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("log", ["transfers", "hold_events"])
+@pytest.mark.parametrize("value, reason", [
+    ("1000000001", "is more than 1,000,000,000"),
+    ("999999999999999999", "is more than 1,000,000,000"),
+    ("9223372036854775808", "is more than 1,000,000,000"),
+    ("1" + "0" * 40, "is more than 1,000,000,000"),
+    ("-99999999999999999999", "is less than 1"),
+    ("0", "is less than 1"),
+    ("1e9", "is not a whole number"),
+])
+def test_implausible_counts_are_rejected(tmp_path, db, log, value, reason):
+    result = ingest_file(str(write(tmp_path / f"{log}.csv", rows(log, {}, {"record_count": value}))), db)
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert result.rejections[0].column == "record_count" and reason in result.rejections[0].reason
+
+
+def test_the_largest_plausible_counts_load_and_their_sums_work(tmp_path, db):
+    big = [{"record_count": "1000000000", "country": "US", "mechanism": "scc"} for _ in range(12)]
+    assert ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", *big))), db).accepted == 12
+    done = cli("metrics", "--from", "2026-01-01", "--to", "2026-12-31", "--as-of", "2026-11-24", "--db", str(db),
+               "--json")
+    assert done.returncode == 0, done.stderr
+    assert '"records": 12000000000' in done.stdout
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("2026-02-01T10:00:00+15:00", "UTC offset beyond"),
+    ("2026-02-01T10:00:00-14:30", "UTC offset beyond"),
+    ("2026-02-01T10:00:00+05:75", "UTC offset beyond"),
+    ("2026-02-01T10:00:00+9900", "UTC offset beyond"),
+    ("0001-01-01T00:00:00Z", "before 1990"),
+    ("1989-12-31T23:59:59Z", "before 1990"),
+    ("9999-12-31T00:00:00Z", "in the future"),
+])
+def test_implausible_times_are_rejected(tmp_path, db, value, reason):
+    result = ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {}, {"occurred_at": value}))), db)
+    assert (result.accepted, result.rejected) == (1, 1), result.rejections
+    assert reason in result.rejections[0].reason
+
+
+@pytest.mark.parametrize("value", ["2026-02-01T10:00:00+14:00", "2026-02-01T10:00:00-12:00", "1990-01-01T12:00:00Z",
+                                   "2026-02-01T10:00:00+0530"])
+def test_the_edges_of_plausible_times_load(tmp_path, db, value):
+    assert ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {"occurred_at": value}))),
+                       db).accepted == 1
+
+
+@pytest.mark.parametrize("retain_until, ok", [
+    ("2026-01-31", False),  # before the placement on 2026-02-01
+    ("2026-02-01", True),
+    ("2126-02-01", True),  # a century exactly
+    ("2126-02-02", False),
+    ("9999-12-31", False),
+    ("1900-01-01", False),
+])
+def test_retain_until_lies_after_placement_and_within_a_century(tmp_path, db, retain_until, ok):
+    result = ingest_file(str(write(tmp_path / "hold_events.csv",
+                                   rows("hold_events", {"retain_until": retain_until}))), db)
+    assert result.accepted == (1 if ok else 0), result.rejections
+    if not ok:
+        assert result.rejections[0].column == "retain_until"
+
+
+def test_unload_takes_one_file_back_out_and_nothing_else(tmp_path, db):
+    first = ingest_file(str(write(tmp_path / "dsr_events_a.csv", rows("dsr_events", {}, {"request_id": "r2"}))), db)
+    before = snapshot(db)
+    second = ingest_file(str(write(tmp_path / "dsr_events_b.csv", rows("dsr_events", {"request_id": "r9", "event_id": "x1"}, {
+        "request_id": "r9", "event_id": "x2", "event": "completed", "occurred_at": "2026-02-10T10:00:00+01:00"}, {
+        "event": "bogus", "event_id": "x3"}))), db)
+    assert (first.accepted, second.accepted, second.rejected) == (2, 2, 1)
+    done = cli("unload", str(second.run_id), "--db", str(db))
+    assert done.returncode == 0 and "2 rows and 1 rejected rows removed" in done.stdout, done.stderr
+    after = snapshot(db)
+    runs = after.pop("ingest_runs"), before.pop("ingest_runs")
+    assert after == before, "every table as before the second load (request_rollup included)"
+    assert len(runs[0]) == 2 and "None" not in runs[0][1].split(", ")[-1]  # marked unloaded, kept
+    again = ingest_file(str(tmp_path / "dsr_events_b.csv"), db)
+    assert (again.accepted, again.seen_before) == (2, False), "the same file loads again after an unload"
+    assert cli("unload", str(second.run_id), "--db", str(db)).returncode == 2  # already unloaded
+    for bad in ("999", "0", "-1"):
+        done = cli("unload", bad, "--db", str(db))
+        assert done.returncode == 2 and "Traceback" not in done.stderr and "no run" in done.stderr
+
+
+def test_unloading_a_cookie_file_recomputes_consent_in_force(tmp_path, db):
+    ingest_file(str(write(tmp_path / "consent_events.csv", rows("consent_events", {}))), db)
+    obs = ingest_file(str(write(tmp_path / "cookie_observations.csv", rows("cookie_observations", {}, {}))), db)
+    assert len(table(db, "cookie_consent")) == 2
+    assert cli("unload", str(obs.run_id), "--db", str(db)).returncode == 0
+    assert table(db, "cookie_consent") == [] and table(db, "cookie_observations") == []
+
+
+# --- 4. corrections are conflicts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("change", [{"note": "corrected"}, {"event": "completed"}, {"occurred_at":
+                                    "2026-01-31T11:00:00+01:00"}, {"subject_ref": "S-999"}])
+def test_a_row_whose_id_is_stored_with_other_content_is_a_conflict(tmp_path, db, change):
+    ingest_file(str(write(tmp_path / "dsr_events.csv", rows("dsr_events", {}, {}))), db)
+    stored = table(db, "dsr_events")
+    corrected = rows("dsr_events", change, {})
+    result = ingest_file(str(write(tmp_path / "dsr_events_fix.csv", corrected)), db)
+    assert (result.exit_code, result.accepted, result.conflicting, result.rejected, result.duplicate) == (1, 0, 1, 1, 1)
+    assert not result.seen_before
+    reason = result.rejections[0].reason
+    assert "conflicts with the stored row" in reason and next(iter(change)) in reason and "run 1" in reason
+    assert table(db, "dsr_events") == stored, "the stored row is not replaced"
+    assert any("conflicts" in r[6] for r in table(db, "rejected_rows"))
+
+
+def test_already_ingested_is_said_only_of_the_same_bytes(tmp_path, db):
+    path = write(tmp_path / "dsr_events.csv", rows("dsr_events", {}, {}))
+    assert cli("ingest", str(path), "--db", str(db)).returncode == 0
+    again = cli("ingest", str(path), "--db", str(db))
+    assert again.returncode == 0 and "already ingested" in again.stdout
+    subset = write(tmp_path / "dsr_events_subset.csv", rows("dsr_events", {}))  # other bytes, rows already stored
+    done = cli("ingest", str(subset), "--db", str(db))
+    assert done.returncode == 0 and "already ingested" not in done.stdout and "1 already in the store" in done.stdout
+    fixed = write(tmp_path / "dsr_events_fixed.csv", rows("dsr_events", {"note": "fixed"}))
+    done = cli("ingest", str(fixed), "--db", str(db))
+    assert done.returncode == 1 and "already ingested" not in done.stdout and "conflict" in done.stdout
+
+
+# --- 9. errors that say what they are ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    ["ingest", str(ROOT / "sample_data" / "hold_events.jsonl")],
+    ["metrics", "--from", "2026-01-01", "--to", "2026-01-31"],
+    ["alerts"],
+    ["report", "--month", "2026-01"],
+    ["unload", "1"],
+])
+@pytest.mark.parametrize("content", [b"not a database", b"\x00" * 5000, b"SQLite format 3\x00" + b"\x01" * 100])
+def test_a_db_that_is_not_a_store_gives_a_clear_error(tmp_path, command, content):
+    bad = tmp_path / "audit.duckdb"
+    bad.write_bytes(content)
+    done = cli(*command, "--db", str(bad))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "not a DuckDB audit store" in done.stderr
+    assert bad.read_bytes() == content
+
+
+def test_a_locked_store_gives_a_clear_error_and_names_the_files_not_loaded(tmp_path, copy_store):
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(copy_store)!r})
+        print("holding", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        files = [write(tmp_path / f"transfers_{i}.csv", rows("transfers", {"transfer_id": f"L{i}"})) for i in (1, 2)]
+        done = cli("ingest", *map(str, files), "--db", str(copy_store), env={"AUDIT_LOCK_WAIT": "1"})
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert "in use by another process" in done.stderr and "transfers_2.csv" in done.stderr
+        done = cli("metrics", "--from", "2026-01-01", "--to", "2026-01-31", "--db", str(copy_store),
+                   env={"AUDIT_LOCK_WAIT": "1"})
+        assert done.returncode == 2 and "in use by another process" in done.stderr and "Traceback" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_folder_without_log_files_says_so(tmp_path, db):
+    folder = tmp_path / "exports"
+    (folder / "sub").mkdir(parents=True)
+    write(folder / "sub" / "transfers.csv", rows("transfers", {}))
+    (folder / "manifest.json").write_text("{}")
+    (folder / "loop").symlink_to(folder / "loop")
+    done = cli("ingest", str(folder), "--db", str(db))
+    assert done.returncode == 2 and "no log files in this folder" in done.stderr and "Traceback" not in done.stderr
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("dsr_events.csv", "event_id,request_id,occurred_at,event,request_type,channel,subject_ref,note\n"
+                       "e1,r1,2026-01-31T10:00:00+01:00,received,access,email,S-1,K\xf6p\n", "not UTF-8 text (line 2"),
+    ("dsr_events.csv", "\xef\xbb\xbfevent_id,request_id\n\xff\xfe,x\n", "not UTF-8 text"),
+    ("transfers.csv", "transfer_id;occurred_at;recipient\nt1;2026-01-01T00:00:00Z;X\n", "semicolons"),
+    ("transfers.csv", "transfer_id\toccurred_at\trecipient\nt1\t2026-01-01T00:00:00Z\tX\n", "tabs"),
+])
+def test_refusals_say_what_is_wrong_and_what_to_do_and_are_recorded(tmp_path, db, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content.encode("latin-1"))
+    result = ingest_file(str(path), db)
+    assert result.exit_code == 2 and message in result.refused, result.refused
+    assert refusals(db) == [(str(path), result.refused)]
+    assert table(db, name.split(".")[0]) == []
+
+
+@pytest.mark.parametrize("name", ["Transfers_2026.csv", "TRANSFERS.csv", "transfers_Q1.CSV"])
+def test_file_names_are_recognised_in_any_case(tmp_path, db, name):
+    path = write(tmp_path / "x.csv", rows("transfers", {})).rename(tmp_path / name)
+    assert ingest_file(str(path), db).accepted == 1
