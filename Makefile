@@ -28,7 +28,7 @@ $(DB): | $(STAMP)
 data: $(DB)
 
 run: $(STAMP) $(DB)
-	AUDIT_DB=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT)
+	AUDIT_DB=$(DB) $(PY) -m dashboard serve --server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -16,7 +16,8 @@ with db.connection_per_run():
     if not db.store_ready():
         st.stop()
     span = db.run_query("store_span")
-    st.session_state["period"] = filters.sidebar(span["last_day"][0] if span.height else None)
+    st.session_state["period"] = filters.sidebar(span["first_day"][0] if span.height else None,
+                                                 span["last_day"][0] if span.height else None)
     st.session_state["access_page"] = page.url_path or allowed[0]  # the page an export is logged under
     try:
         page.run()

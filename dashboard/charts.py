@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.express as px
 import polars as pl
 
 
+def plain(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text from the logs as plotly shows it literally: plotly reads <a href>, <b> and entities in labels, so
+    every text column is HTML-escaped (plotly decodes the entities back for display)."""
+    return frame.with_columns(pl.col(pl.String).map_elements(html.escape, return_dtype=pl.String))
+
+
 def rejections_by_reason(reasons: pl.DataFrame):
-    frame = reasons.with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field"))
+    frame = plain(reasons).with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field"))
     fig = px.bar(frame, x="rejections", y="field", color="reason_kind", orientation="h",
                  labels={"rejections": "Rejected values", "field": "Log.column", "reason_kind": "Reason"},
                  title="Which fields are rejected, and why")
@@ -112,13 +120,13 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     for row in changes.iter_rows(named=True):
         fig.add_vline(x=row["first_day"], line_dash="dash", line_color="#6c757d")
-        fig.add_annotation(x=row["first_day"], y=1, yref="y", text=row["banner_version"], showarrow=False,
+        fig.add_annotation(x=row["first_day"], y=1, yref="y", text=html.escape(str(row["banner_version"])), showarrow=False,
                            xanchor="left", font={"size": 10})
     return fig
 
 
 def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
-    long = breakdown.unpivot(index="value", on=["analytics_rate", "functional_rate", "reject_all_rate"],
+    long = plain(breakdown).unpivot(index="value", on=["analytics_rate", "functional_rate", "reject_all_rate"],
                              variable_name="rate", value_name="share").with_columns(
         pl.col("rate").replace_strict(RATE_LABELS))
     fig = px.bar(long, x="value", y="share", color="rate", barmode="group",

@@ -98,13 +98,20 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+EARLIEST, LATEST_YEARS_AHEAD = 1990, 5
+
+
 def _date(text: str):
+    """A date within 1990 .. five years from now: anything else is a typo, and a far date costs every query."""
     from datetime import date
 
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+    if not EARLIEST <= day.year <= date.today().year + LATEST_YEARS_AHEAD:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside {EARLIEST} .. {date.today().year + LATEST_YEARS_AHEAD}")
+    return day
 
 
 def _run(db_arg: str | None, name: str, **params):
@@ -175,8 +182,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from dashboard import report, sql, store
 
+    from datetime import date
+
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         print(f"--month {args.month!r} is not YYYY-MM", file=sys.stderr)
+        return 2
+    if not EARLIEST <= int(args.month[:4]) <= date.today().year + LATEST_YEARS_AHEAD:
+        print(f"--month {args.month!r} is outside {EARLIEST} .. {date.today().year + LATEST_YEARS_AHEAD}",
+              file=sys.stderr)
         return 2
     out = args.out or f"privacy-report-{args.month}.html"
     with store.read_only(config.db_path(args.db)) as con:
@@ -298,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_access_log)
 
     sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")
+    sub.add_parser("serve", help="serve the dashboard (streamlit run with the DNS-rebinding guard; streamlit's "
+                                 "options follow)")
     return parser
 
 
@@ -309,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import bench
 
         return bench.main(argv[1:])
+    if argv[:1] == ["serve"]:  # streamlit's own options follow (python -m dashboard serve --server.port 8502)
+        from dashboard import serve
+
+        return serve.main(argv[1:])
     args = build_parser().parse_args(argv)
     import duckdb
 

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import config
 
 DEFAULT_DAYS = 90
+MARGIN_DAYS = 366  # how far outside the store's span a date may be set (a link's date beyond is moved to the edge)
 
 
 @dataclass(frozen=True)
@@ -79,29 +80,47 @@ def default_period(last_day: date | None, today: date | None = None) -> Period:
     return Period(end - timedelta(days=DEFAULT_DAYS - 1), end, today)
 
 
-def sidebar(last_day: date | None) -> Period:
+def bounds(first_day: date | None, last_day: date | None, today: date | None = None) -> tuple[date, date]:
+    """The dates a view may use: the store's span (and today) plus a margin. A date far outside costs every query
+    (a deadline calendar up to year 9999) and shows nothing."""
+    today = today or date.today()
+    low = min(first_day or today, today) - timedelta(days=MARGIN_DAYS)
+    high = max(last_day or today, today) + timedelta(days=MARGIN_DAYS)
+    return low, high
+
+
+def sidebar(first_day: date | None, last_day: date | None) -> Period:
     """Period (from, to) and as-of date in the sidebar, read from and written to the URL."""
     defaults = default_period(last_day)
+    low, high = bounds(first_day, last_day)
     if "f_from" not in st.session_state:
-        problems = []
+        problems, moved = [], []
         for key, param, fallback in (("f_from", "from", defaults.start), ("f_to", "to", defaults.end),
                                      ("f_as_of", "as_of", defaults.as_of)):
             raw = st.query_params.get(param)
             parsed = _parse_date(raw)
             if raw is not None and parsed is None:
                 problems.append(param)
+            if parsed is not None and not low <= parsed <= high:
+                moved.append(param)
+                parsed = min(max(parsed, low), high)
             st.session_state[key] = parsed or fallback
         if problems:
             st.session_state["f_url_problems"] = problems
+        if moved:
+            st.session_state["f_url_moved"] = moved
     with st.sidebar:
         st.subheader("Period")
-        st.date_input("From", key="f_from", format="YYYY-MM-DD")
-        st.date_input("To", key="f_to", format="YYYY-MM-DD")
-        st.date_input("As of", key="f_as_of", format="YYYY-MM-DD",
+        st.date_input("From", key="f_from", format="YYYY-MM-DD", min_value=low, max_value=high)
+        st.date_input("To", key="f_to", format="YYYY-MM-DD", min_value=low, max_value=high)
+        st.date_input("As of", key="f_as_of", format="YYYY-MM-DD", min_value=low, max_value=high,
                       help="States (open, overdue, active holds) are computed as of this day; later events are "
                            "ignored.")
         if st.session_state.pop("f_url_problems", None):
             st.caption("Some dates in the link were not valid (YYYY-MM-DD) and were replaced by defaults.")
+        if moved_params := st.session_state.pop("f_url_moved", None):
+            st.caption(f"The link's {', '.join(moved_params)} lay far outside the logs ({low} – {high} is the "
+                       "range a view may use) and was moved to its edge.")
     start, end, as_of = st.session_state["f_from"], st.session_state["f_to"], st.session_state["f_as_of"]
     if start > end:
         st.sidebar.error("From is after To: the two were swapped.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import polars as pl
@@ -20,10 +21,18 @@ STATE_COLOURS = {
 _MARKDOWN_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_{}[]()<>#+-.!|~$:=^"})
 
 
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+
+
 def md_escape(text) -> str:
     """Text from a log, a link or a token, safe to put inside Markdown: every character Markdown or Streamlit's
-    directives (:material/..:, :red[..], $..$) could read is escaped, so it shows as typed."""
-    return "" if text is None else str(text).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
+    directives (:material/..:, :red[..], $..$) could read is escaped, so it shows as typed; and an invisible word
+    joiner after '://', 'www.' and '@' keeps the Markdown renderer from turning a bare address into a link (it
+    finds those in the text after escapes are undone)."""
+    if text is None:
+        return ""
+    joined = _AUTOLINK.sub(lambda m: m.group(1)[:1] + "\u2060" + m.group(1)[1:], str(text))
+    return joined.translate(_MARKDOWN_SPECIAL).replace("\n", " ")
 
 
 def _label(name: str) -> str:

@@ -3,7 +3,10 @@ conflicts, and errors that say what they are. Each class with several inputs."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -216,3 +219,28 @@ def test_refusals_say_what_is_wrong_and_what_to_do_and_are_recorded(tmp_path, db
 def test_file_names_are_recognised_in_any_case(tmp_path, db, name):
     path = write(tmp_path / "x.csv", rows("transfers", {})).rename(tmp_path / name)
     assert ingest_file(str(path), db).accepted == 1
+
+
+# --- 7. formulas in CSV exports -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+                                  "\t=1+1", "\r=1", "=1"])
+def test_csv_export_neutralises_formula_cells_and_keeps_numbers(cell):
+    import polars as pl
+
+    from dashboard.exports import csv_bytes
+
+    frame = pl.DataFrame({"text": [cell, "plain", None], "number": [-2, 3, None]})
+    got = list(csv.reader(io.StringIO(csv_bytes(frame).decode())))
+    assert got[1][0] == "'" + cell and got[2][0] == "plain" and got[3][0] == ""
+    assert got[1][1] == "-2", "numbers stay numbers"
+
+
+@pytest.mark.parametrize("text", ["![x](http://a.se/p.png)", "[y](javascript:alert(1))", "<b>x</b>",
+                                  ":red[x] :material/home:", "$x$", "**b** _i_ `c`", "# h", "www.example.se"])
+def test_markdown_escape_keeps_the_text_and_removes_the_syntax(text):
+    from dashboard.ui import md_escape
+
+    escaped = md_escape(text)
+    assert escaped.replace("\\", "").replace("\u2060", "") == text
+    assert not re.search(r"(?<!\\)[\[\]()*_`<>$:#]", escaped)

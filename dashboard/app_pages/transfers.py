@@ -98,7 +98,7 @@ else:
             records = f"{row['records']:,}".replace(",", " ")
             a.markdown(f"**{r.title}** · severity {r.severity}  \n{r.explanation}  \n"
                        f"{row['transfers']} transfer(s), {records} records, {row['first_day']} – "
-                       f"{row['last_day']}; recipients: {row['recipients']}")
+                       f"{row['last_day']}; recipients: {ui.md_escape(row['recipients'])}")
             if viewer.rows and b.button("Show the rows", key=f"rule_{r.rule_id}"):
                 st.query_params["rule"] = r.rule_id
                 st.rerun()
