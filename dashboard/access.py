@@ -49,6 +49,11 @@ class Viewer:
         return roles.PAGES[self.role]
 
     @property
+    def row_logs(self) -> list[str]:
+        """The logs whose rows (rejected rows, orphan events) this viewer may see."""
+        return roles.logs_with_rows(self.role)
+
+    @property
     def rows(self) -> bool:
         """May see request ids, pseudonyms and row-level tables."""
         return self.role in roles.ROW_LEVEL

@@ -24,6 +24,16 @@ PAGES = {
 # Management sees figures and charts only: no request ids, subject or visitor pseudonyms, or row-level tables.
 ROW_LEVEL = {"dpo", "staff"}
 ROLES = tuple(PAGES)
+# The page each log belongs to: its rows (rejected rows, orphan events) are shown to those who may open that page.
+LOG_PAGES = {"dsr_events": "requests", "hold_events": "holds", "transfers": "transfers",
+             "consent_events": "consent", "cookie_observations": "consent"}
+
+
+def logs_with_rows(role: str) -> list[str]:
+    """The logs whose rows a role may see: row-level roles, for the logs of the pages they may open."""
+    if role not in ROW_LEVEL:
+        return []
+    return [log for log, page in LOG_PAGES.items() if page in PAGES[role]]
 
 
 class RoleMapError(ValueError):

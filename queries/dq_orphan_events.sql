@@ -39,5 +39,6 @@ final as (
 )
 
 select * from final
+where list_contains($logs, log_name)  -- the logs the viewer may see
 order by occurred_at desc
 limit $limit

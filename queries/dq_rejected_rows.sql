@@ -1,4 +1,5 @@
--- One page of rejected rows, filtered; pseudonyms in row_json were masked at ingest.
+-- One page of rejected rows, filtered, of the logs the viewer may see ($logs); pseudonyms in row_json were masked
+-- and other identifiers replaced by markers at ingest.
 select
     file,
     log as log_name,
@@ -8,7 +9,8 @@ select
     row_json,
     count(*) over () as total_rows,
 from rejected_rows
-where ($log_name = '' or log = $log_name)
+where list_contains($logs, log)
+    and ($log_name = '' or log = $log_name)
     and ($column_name = '' or column_name = $column_name)
     and ($search = '' or contains(lower(reason), lower($search)) or contains(lower(file), lower($search)))
 order by run_id desc, file, row_number, column_name

@@ -554,3 +554,37 @@ def test_the_page_sees_an_edit_that_keeps_the_files_size_and_time(sample_store, 
     assert path.stat().st_size == stat.st_size
     at.run()
     assert "altered" in at.error[0].value and "from line 3" in at.error[0].value
+
+
+@pytest.fixture
+def store_with_rejections(copy_store, tmp_path) -> Path:
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    ingest_file(str(write(tmp_path / "dsr_events_bad.csv", rows("dsr_events", {
+        "event_id": "BAD-1", "request_id": "REQ-999001", "event": "opened", "note": "kunden ringde om fakturan"}))),
+        copy_store)
+    ingest_file(str(write(tmp_path / "hold_events_bad.csv", rows("hold_events", {
+        "event_id": "BAD-2", "hold_id": "HOLD-999002", "record_count": "0"}))), copy_store)
+    ingest_file(str(write(tmp_path / "transfers_bad.csv", rows("transfers", {
+        "transfer_id": "TR-99900003", "country": "XX"}))), copy_store)
+    return copy_store
+
+
+@pytest.mark.parametrize("role, email, sees, never", [
+    ("staff", "staff@example.se", ["TR-99900003"], ["REQ-999001", "HOLD-999002", "kunden ringde", "'opened'"]),
+    ("dpo", "dpo@example.se", ["TR-99900003", "REQ-999001", "HOLD-999002", "kunden ringde"], []),
+    ("management", "manager@example.se", [], ["TR-99900003", "REQ-999001", "HOLD-999002", "kunden ringde"]),
+])
+def test_rejected_rows_and_orphans_are_shown_per_role_like_their_pages(store_with_rejections, monkeypatch, role_map,
+                                                                       role, email, sees, never):
+    at = signed_in(store_with_rejections, monkeypatch, {"email": email})
+    at.switch_page("app_pages/data_quality.py").run()
+    assert not at.exception
+    text = page_text(at)
+    for shown in sees:
+        assert shown in text, (role, shown)
+    for hidden in never:
+        assert hidden not in text, (role, hidden)
+    if role == "staff":
+        assert not [m for m in IDENTIFIER.findall(text) if not m.startswith("TR-")]

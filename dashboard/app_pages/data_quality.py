@@ -47,12 +47,16 @@ else:
     with right:
         st.plotly_chart(charts.rejections_by_reason(reasons), width="stretch")
     filters.keep_in_url(dq_log=log_choice, dq_column=column_choice, dq_search=search)
-    if not viewer.rows:
+    hidden = [log for log in LOGS if log not in viewer.row_logs]
+    if not viewer.row_logs:
         access.rows_hidden_note("The rejected rows themselves")
     else:
+        if hidden:
+            st.caption(f"Rejected rows of {', '.join(hidden)} belong to pages your role does not open and are not "
+                       "listed; the chart counts them.")
         page = st.number_input("Page", min_value=1, value=1, step=1, key="dq_page")
         rejected = run_query("dq_rejected_rows", log_name=log_choice, column_name=column_choice, search=search,
-                             limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+                             logs=viewer.row_logs, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         total = int(rejected["total_rows"][0]) if rejected.height else 0
         st.caption(f"{total} rejection(s) match; showing {rejected.height} from number {(page - 1) * PAGE_SIZE + 1}. "
                    "Personal pseudonyms in the rows are masked.")
@@ -61,10 +65,10 @@ else:
 
 
 st.subheader("Orphan events")
-if not viewer.rows:
+if not {"dsr_events", "hold_events"} & set(viewer.row_logs):
     access.rows_hidden_note("Orphan events (request and hold ids)")
     st.stop()
-orphans = run_query("dq_orphan_events", limit=500)
+orphans = run_query("dq_orphan_events", logs=viewer.row_logs, limit=500)
 if orphans.is_empty():
     st.success("Every event belongs to a request or hold that the logs start.")
 else:
