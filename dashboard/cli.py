@@ -223,13 +223,14 @@ def cmd_access_log(args: argparse.Namespace) -> int:
 
     from dashboard import access_log
 
-    months = access_log.files()
-    if not months:
+    checks = access_log.verify_all()
+    if not checks:
         print(f"No access log in {access_log.log_dir()} yet (AUDIT_ACCESS_LOG_DIR).")
         return 0
-    checks = [access_log.verify(path) for path in months]
     for c in checks:
-        state = "intact" if c.intact else f"ALTERED from line {c.broken_at}"
+        state = "intact" if c.intact else f"ALTERED from line {c.broken_at}: {c.problem}"
+        if c.partial:
+            state += f" (line(s) {', '.join(map(str, c.partial))} cut short by a crash or a full disk)"
         print(f"{c.path.name}: {c.lines} lines, {state}", file=sys.stderr if args.json else sys.stdout)
     date_to = args.date_to or date.today()
     params = {"date_from": args.date_from or date_to - timedelta(days=29), "date_to": date_to,

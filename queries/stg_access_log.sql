@@ -14,6 +14,7 @@ select
 from read_json(
     $files,
     format = 'newline_delimited',
+    ignore_errors = true,  -- a line cut short by a crash is reported by the integrity check, not read
     columns = {
         'at': 'varchar', 'event': 'varchar', 'user': 'varchar', 'role': 'varchar', 'page': 'varchar',
         'detail': 'varchar', 'rows': 'bigint', 'iss': 'varchar', 'sub': 'varchar',

@@ -343,10 +343,14 @@ def test_the_dpo_sees_the_log_and_its_integrity(sample_store, monkeypatch, role_
 
 
 def test_the_app_only_ever_appends_to_the_access_log():
+    """Month files are opened to append or to read; the only other writes are the key (created once, never
+    overwritten: O_EXCL) and a head's temporary file, which replaces the head whole."""
     source = (ROOT / "dashboard" / "access_log.py").read_text()
     opens = re.findall(r"os\.open\([^)]*\)|\.open\([^)]*\)|open\([^)]*\)", source)
-    assert opens and all("O_APPEND" in o or '"rb"' in o for o in opens), opens
+    allowed = ("O_APPEND", '"rb"', "O_EXCL", "os.open(tmp,", 'fdopen(fd, "w")', 'open(fd, "w")')
+    assert opens and all(any(a in o for a in allowed) for o in opens), opens
     assert "truncate" not in source and "write_text" not in source
+    assert source.count("O_TRUNC") == 1 and "os.replace(tmp, target)" in source
 
 
 # --- hostile input ------------------------------------------------------------------------------------------------
@@ -588,3 +592,89 @@ def test_rejected_rows_and_orphans_are_shown_per_role_like_their_pages(store_wit
         assert hidden not in text, (role, hidden)
     if role == "staff":
         assert not [m for m in IDENTIFIER.findall(text) if not m.startswith("TR-")]
+
+
+# --- 11. the access log resists tampering ---------------------------------------------------------------------------
+
+def _five_lines(folder: Path) -> Path:
+    for i in range(5):
+        access_log.append("page_view", f"u{i}@example.se", "dpo", page="overview", folder=folder)
+    [path] = access_log.files(folder)
+    return path
+
+
+def _rechain(path: Path, mac) -> None:
+    """What someone who can edit the file does: change line 3, then recompute every link after it."""
+    lines = path.read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    records[2]["user"] = "someone-else@example.se"
+    out, prev = [], None
+    for i, record in enumerate(records):
+        if i > 0:
+            record["prev"] = mac(prev.encode())
+        prev = json.dumps(record, ensure_ascii=False)
+        out.append(prev)
+    path.write_text("\n".join(out) + "\n")
+
+
+@pytest.mark.parametrize("mac", [
+    lambda data: hashlib.sha256(data).hexdigest(),  # the unkeyed chain of before
+    lambda data: __import__("hmac").new(b"guessed key", data, hashlib.sha256).hexdigest(),
+    lambda data: __import__("hmac").new(b"", data, hashlib.sha256).hexdigest(),
+])
+def test_an_edit_with_the_chain_recomputed_without_the_key_is_detected(access_log_dir, mac):
+    path = _five_lines(access_log_dir)
+    _rechain(path, mac)
+    check = access_log.verify(path)
+    assert not check.intact and check.broken_at is not None
+
+
+@pytest.mark.parametrize("cut", ["last line", "last two lines", "all but one", "emptied", "deleted", "line added"])
+def test_truncation_emptying_and_deletion_show_against_the_signed_head(access_log_dir, cut):
+    path = _five_lines(access_log_dir)
+    lines = path.read_text().splitlines(keepends=True)
+    if cut == "deleted":
+        path.unlink()
+    elif cut == "line added":
+        path.write_text("".join(lines) + lines[-1])
+    else:
+        keep = {"last line": 4, "last two lines": 3, "all but one": 1, "emptied": 0}[cut]
+        path.write_text("".join(lines[:keep]))
+    checks = access_log.verify_all(access_log_dir)
+    assert len(checks) == 1 and not checks[0].intact, checks
+    assert checks[0].problem
+
+
+def test_a_forged_or_missing_head_is_detected(access_log_dir):
+    path = _five_lines(access_log_dir)
+    [head] = access_log.heads_dir().glob("*.head")
+    data = json.loads(head.read_text())
+    head.write_text(json.dumps({**data, "lines": 4}))
+    assert "signature" in access_log.verify(path).problem
+    head.unlink()
+    assert "head" in access_log.verify(path).problem
+
+
+def test_the_key_and_heads_live_outside_the_log_folder(access_log_dir):
+    _five_lines(access_log_dir)
+    key = access_log.key_path()
+    assert key.exists() and access_log_dir not in key.parents and oct(key.stat().st_mode & 0o777) == "0o600"
+    assert access_log_dir not in access_log.heads_dir().parents and access_log.heads_dir() != access_log_dir
+
+
+@pytest.mark.parametrize("fragment", [b'{"v": 2, "at": "2026-11-', b'{', b'\x00\x00\x00', b'{"v": 2, "event": "exp'])
+def test_a_line_cut_short_is_reported_and_the_next_entry_starts_afresh(access_log_dir, capsys, fragment):
+    from dashboard.cli import main
+
+    path = _five_lines(access_log_dir)
+    with path.open("ab") as fh:
+        fh.write(fragment)  # a crash or a full disk in the middle of a write
+    check = access_log.verify(path)
+    assert check.intact and check.partial == (6,)
+    assert main(["access-log"]) == 0 and "cut short" in capsys.readouterr().out
+    access_log.append("export", "dpo@example.se", "dpo", detail="x.csv", rows=1, folder=access_log_dir)
+    last = json.loads(path.read_text().splitlines()[-1])
+    assert last["event"] == "export" and "line 6 was cut short" in last["recovered"]
+    check = access_log.verify(path)
+    assert check.intact and check.partial == (6,) and check.lines == 7
+    assert main(["access-log"]) == 0

@@ -19,28 +19,40 @@ st.caption(f"Who opened what in this dashboard, with which filters, and what the
            f"{access_log.retention_days()} days (AUDIT_ACCESS_LOG_DAYS) in {access_log.log_dir()}, one file per "
            "month, apart from the audit store; the dashboard only appends to it. docs/security.md.")
 
-months = access_log.files()
-if not months:
-    st.info("Nothing has been logged yet. Every sign-in, page view and export is written here as it happens.")
-    st.stop()
+def _stat(path: Path) -> tuple:
+    try:
+        s = path.stat()
+        return (s.st_size, s.st_mtime_ns, s.st_ctime_ns)
+    except FileNotFoundError:
+        return ()
+
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def verified(path: str, stat: tuple) -> access_log.Check:
-    """A month file's chain, checked again only when the file changed (not on every rerun). The key holds the
-    inode change time, which nobody can set back, so an edit that restores size and modification time is still
-    seen."""
+    """A month file's chain, checked again only when the file or its head changed (not on every rerun). The key
+    holds the inode change times, which nobody can set back, so an edit that restores size and modification time is
+    still seen."""
     return access_log.verify(Path(path))
 
 
-checks = [verified(str(p), (p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ctime_ns)) for p in months]
+heads = sorted(access_log.heads_dir().glob("access-*.head")) if access_log.heads_dir().exists() else []
+months = sorted({*access_log.files(), *(access_log.log_dir() / f"{h.stem}.jsonl" for h in heads)})
+if not months:
+    st.info("Nothing has been logged yet. Every sign-in, page view and export is written here as it happens.")
+    st.stop()
+checks = [verified(str(p), (_stat(p), _stat(access_log.heads_dir() / f"{p.stem}.head"))) for p in months]
 broken = [c for c in checks if not c.intact]
 if broken:
     st.error("The access log has been altered outside the dashboard: "
-             + "; ".join(f"{c.path.name} from line {c.broken_at}" for c in broken)
+             + "; ".join(f"{c.path.name} from line {c.broken_at} ({c.problem})" for c in broken)
              + ". Lines from there on cannot be trusted; keep a copy of the files for the investigation.")
 else:
     st.success(f"Integrity check: all {sum(c.lines for c in checks):,} lines in {len(checks)} month file(s) are "
-               "intact (each line carries the hash of the one before).".replace(",", " "), icon=":material/verified:")
+               "intact (each line carries a keyed hash of the one before, and each month's end matches its signed "
+               "head).".replace(",", " "), icon=":material/verified:")
+cut = [f"{c.path.name} line {n}" for c in checks for n in c.partial]
+if cut:
+    st.warning(f"Lines cut short by a crash or a full disk: {', '.join(cut)}. The entries after them are intact.")
 
 with st.container(border=True):
     c1, c2, c3 = st.columns([2, 2, 2])
