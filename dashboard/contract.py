@@ -79,7 +79,9 @@ HOLD_EVENTS = ("placed", "released")
 HOLD_CATEGORIES = ("bookkeeping", "payment", "credit", "contract", "aml_kyc", "other")
 HOLD_BASES = ("bookkeeping_act", "tax_procedure_act", "aml_act", "consumer_law", "other")
 RECIPIENT_TYPES = ("processor", "sub_processor", "authority", "acquirer", "controller")
-MECHANISMS = ("eea", "adequacy", "scc", "bcr", "derogation", "none")
+# safe_harbour and privacy_shield: what older exports say for US transfers; judged by the date (docs/transfers.md).
+MECHANISMS = ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour", "privacy_shield")
+HISTORIC_SCHEMES = ("safe_harbour", "privacy_shield")
 TRANSFER_BASES = ("contract", "legal_obligation", "consent", "legitimate_interest")
 PURPOSES = (
     "service_delivery", "credit_check", "invoicing", "payment", "support", "hosting", "analytics", "marketing",

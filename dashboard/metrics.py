@@ -38,6 +38,8 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
     c = _row(run("rpt_consent_kpis", **cparams))
     cookie_findings = consent.cookies_before_consent(run, cparams)
     transfer_findings = dict(run("rpt_transfer_findings", **tparams).select("rule_id", "transfers").iter_rows())
+    rejected = dict(run("rpt_rejected_rows_by_log", date_from=date_from, date_to=date_to, tz=tz)
+                    .select("log_name", "rejected_rows").iter_rows())
     result = {
         "from": date_from.isoformat(), "to": date_to.isoformat(), "as_of": as_of.isoformat(),
         "requests": {
@@ -64,6 +66,8 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "withdrawals": c["withdrawals"], "cookies_before_consent": cookie_findings,
         },
     }
+    for area, logs in findings.AREA_LOGS.items():
+        result[area]["rejected_rows"] = sum(rejected.get(log, 0) for log in logs)
     rule_counts = findings.counts(result, transfer_findings, hold_kept_too_long=h["kept_too_long"])
     result["findings"] = findings.listing(rule_counts)
     return result

@@ -33,6 +33,10 @@ RULES = {r.rule_id: r for r in (
          "Mechanism 'eea' but the country is not one of the 27 EU states, Iceland, Liechtenstein or Norway."),
     Rule("sale_without_consent", "high", "Personal data sold without consent",
          "Purpose 'sale' with a legal basis other than consent: the policy promises no sale without consent."),
+    Rule("scheme_not_in_force", "high", "Safe Harbour or Privacy Shield relied on outside its validity",
+         "Mechanism 'safe_harbour' or 'privacy_shield' for a transfer made when that scheme was not in force for "
+         "the country (Safe Harbour ended 2015-10-05, Privacy Shield 2020-07-15: GDPR Art. 45, CJEU C-362/14 and "
+         "C-311/18)."),
     Rule("derogation_review", "medium", "Derogation: review that it was occasional and justified",
          "Mechanism 'derogation' (GDPR Art. 49) is allowed only for specific, occasional situations."),
 )}
@@ -48,7 +52,7 @@ def eea_countries() -> tuple[str, ...]:
 def adequacy_decisions() -> tuple[dict, ...]:
     with open(DATA / "adequacy_decisions.csv", encoding="utf-8") as fh:
         return tuple(
-            {"country": r["country"], "in_force_from": date.fromisoformat(r["in_force_from"]),
+            {"country": r["country"], "scheme": r["scheme"], "in_force_from": date.fromisoformat(r["in_force_from"]),
              "in_force_until": date.fromisoformat(r["in_force_until"]) if r["in_force_until"] else None}
             for r in csv.DictReader(fh)
         )

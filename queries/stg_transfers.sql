@@ -24,6 +24,13 @@ classified as (
                 and t.local_day >= a.in_force_from
                 and (a.in_force_until is null or t.local_day <= a.in_force_until)
         ) as has_adequacy_in_force,
+        -- Safe Harbour and Privacy Shield (older exports name them) count only for their country and their dates.
+        exists (
+            select 1 from adequacy as a
+            where a.country = t.country and a.scheme = t.mechanism
+                and t.local_day >= a.in_force_from
+                and (a.in_force_until is null or t.local_day <= a.in_force_until)
+        ) as has_scheme_in_force,
     from in_period as t
 ),
 
@@ -33,12 +40,15 @@ final as (
         -- Outside the EU/EEA with no safeguard that counts: none, 'eea', or adequacy without a decision that day.
         not is_eea and (
             mechanism in ('none', 'eea') or (mechanism = 'adequacy' and not has_adequacy_in_force)
+            or (mechanism in ('safe_harbour', 'privacy_shield') and not has_scheme_in_force)
         ) as lacks_valid_safeguard,
         list_filter([
             case when not is_eea and mechanism = 'none' then 'non_eea_without_mechanism' end,
             case when not is_eea and mechanism = 'adequacy' and not has_adequacy_in_force
                 then 'adequacy_not_in_force' end,
             case when not is_eea and mechanism = 'eea' then 'eea_mechanism_outside_eea' end,
+            case when not is_eea and mechanism in ('safe_harbour', 'privacy_shield') and not has_scheme_in_force
+                then 'scheme_not_in_force' end,
             case when purpose = 'sale' and legal_basis <> 'consent' then 'sale_without_consent' end,
             case when not is_eea and mechanism = 'derogation' then 'derogation_review' end,
         ], lambda x: x is not null) as findings,

@@ -136,25 +136,29 @@ def test_every_field_on_hand_made_logs(hand_store):
         "withdrawn": 1, "extended": 1, "invalid_extensions": 1,
         "on_time_rate": 0.6,
         "median_days_to_close": 36.0,  # 3, 8, 36, 36, 38
+        "rejected_rows": 0,
     }
     # H1, H2, H3 active (H4 released, H5 placed after the as-of day); H2 past retain-until; H3 due 30 Jun.
-    assert m["holds"] == {"active": 3, "blocked_records": 14, "overdue": 1, "release_due_90d": 1}
+    assert m["holds"] == {"active": 3, "blocked_records": 14, "overdue": 1, "release_due_90d": 1, "rejected_rows": 0}
     assert m["transfers"] == {
         "total": 7, "records": 1168, "non_eea": 3,  # T2 US, T3 IN, T4 SG
         "non_eea_without_valid_mechanism": 2,  # T3 none, T4 adequacy without a decision
         "sale_without_consent": 1,  # T5
         "by_recipient_type": {"processor": 2, "sub_processor": 1, "authority": 1, "acquirer": 1, "controller": 2},
+        "rejected_rows": 0,
     }
     assert m["consent"] == pytest.approx({
         "shown": 4, "decisions": 3, "interaction_rate": 0.75, "analytics_rate": 1 / 3, "functional_rate": 2 / 3,
         "accept_all_rate": 1 / 3, "reject_all_rate": 1 / 3, "withdrawals": 1,
         "cookies_before_consent": 2,  # V4's _ga with no decision, V2's has_js after reject all
+        "rejected_rows": 0,
     }, abs=1e-6)
     assert {f["rule"]: f["count"] for f in m["findings"]} == {
         "request_overdue": 1, "request_late": 2, "invalid_extension": 1, "request_at_risk": 1, "hold_overdue": 1,
         "hold_kept_too_long": 0, "non_eea_without_mechanism": 1, "adequacy_not_in_force": 1,
         "eea_mechanism_outside_eea": 0, "sale_without_consent": 1, "derogation_review": 0,
-        "cookie_before_consent": 2,
+        "cookie_before_consent": 2, "scheme_not_in_force": 0, "requests_rows_rejected": 0, "holds_rows_rejected": 0,
+        "transfers_rows_rejected": 0, "consent_rows_rejected": 0,
     }
     assert all(f["severity"] in ("high", "medium", "low") for f in m["findings"])
 
@@ -236,3 +240,42 @@ def test_report_formats_a_figure_by_what_it_is_not_by_its_size():
     assert _fmt("on_time_rate", 1.0) == "100.0%"
     assert _fmt("received", 12345) == "12 345"
     assert _fmt("on_time_rate", None) == "–"
+
+
+@pytest.mark.parametrize("bad_rows, in_period", [
+    ([{"mechanism": "bogus", "occurred_at": "2026-03-10T10:00:00+01:00"}], 1),  # dated in the period
+    ([{"country": "XX", "occurred_at": "2026-05-10T10:00:00+01:00"}], 0),  # dated outside it
+    ([{"occurred_at": "not a time"}, {"occurred_at": "10/03/2026"}], 2),  # undated: counted in every period
+])
+def test_a_rejected_row_never_leaves_its_area_on_track(tmp_path, db, bad_rows, in_period):
+    """Only safe transfers load; the rejected ones must keep the area from reading 'on track'."""
+    from dashboard import findings, metrics, sql, store
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    good = [{"occurred_at": "2026-03-05T10:00:00+01:00"}]
+    ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", *good, *bad_rows))), db)
+    with store.read_only(db) as con:
+        m = metrics.compute(lambda name, **p: sql.run(con, name, **p), date(2026, 3, 1), date(2026, 3, 31),
+                            date(2026, 4, 15))
+    assert m["transfers"]["rejected_rows"] == in_period
+    status, why = findings.area_status("transfers", metrics.rule_counts(m))
+    assert status == ("attention" if in_period else "on track"), why
+
+
+@pytest.mark.parametrize("mechanism, day, unsafe", [("privacy_shield", "2021-03-01", 1),
+                                                    ("privacy_shield", "2019-03-01", 0),
+                                                    ("safe_harbour", "2016-03-01", 1)])
+def test_historic_mechanisms_load_and_count_by_date(tmp_path, db, mechanism, day, unsafe):
+    from dashboard import metrics, sql, store
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    result = ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {
+        "country": "US", "mechanism": mechanism, "occurred_at": f"{day}T10:00:00+01:00"}))), db)
+    assert result.accepted == 1
+    start = date.fromisoformat(day)
+    with store.read_only(db) as con:
+        m = metrics.compute(lambda name, **p: sql.run(con, name, **p), start, start, start)
+    assert m["transfers"]["non_eea_without_valid_mechanism"] == unsafe
+    assert {f["rule"]: f["count"] for f in m["findings"]}["scheme_not_in_force"] == unsafe

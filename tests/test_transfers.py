@@ -63,6 +63,16 @@ CASES = [
     (t("2026-06-01", "US", "none", "sale", "contract"), ["non_eea_without_mechanism", "sale_without_consent"],
      "two rules at once"),
     (t("2026-06-01", "CH", "adequacy"), [], "Switzerland"),
+    # Historic mechanisms, as older exports name them, judged by their dates (issue 16, item 6)
+    (t("2015-10-05", "US", "safe_harbour"), [], "Safe Harbour, last day"),
+    (t("2015-10-06", "US", "safe_harbour"), ["scheme_not_in_force"], "Schrems"),
+    (t("2020-07-15", "US", "privacy_shield"), [], "Privacy Shield, last day"),
+    (t("2020-07-16", "US", "privacy_shield"), ["scheme_not_in_force"], "Schrems II, first day after"),
+    (t("2026-06-01", "US", "privacy_shield"), ["scheme_not_in_force"], "Privacy Shield in 2026"),
+    (t("2016-07-11", "US", "privacy_shield"), ["scheme_not_in_force"], "before Privacy Shield"),
+    (t("2018-06-01", "IN", "privacy_shield"), ["scheme_not_in_force"], "Privacy Shield was for the US only"),
+    (t("2018-06-01", "US", "safe_harbour"), ["scheme_not_in_force"], "Safe Harbour after its end"),
+    (t("2018-06-01", "DE", "privacy_shield"), [], "inside the EEA no safeguard is needed"),
 ]
 
 

@@ -88,6 +88,9 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
         st.caption(why if status != "on track" else "No rule of this area is broken in the period.")
         for label, value, delta, colour, trend in cells:
             st.metric(label, value, delta, delta_color=colour, chart_data=trend or None, chart_type="area")
+        if now[area]["rejected_rows"]:
+            st.caption(f"{now[area]['rejected_rows']} row(s) of this area were rejected at ingest and are counted "
+                       "nowhere above: see Data quality.")
         st.page_link(page, label="Open the page", icon=":material/arrow_forward:",
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
 
