@@ -47,6 +47,15 @@ REJECTED_RULES = tuple(
             "app_pages/data_quality.py", {"dq_log": logs[0]})
     for area, logs in AREA_LOGS.items()
 )
+# Events out of order are data errors: never counted as compliant, always shown (docs/sla.md, docs/holds.md).
+ORDER_RULES = (
+    Finding("requests_out_of_order", "medium", "requests", "Requests with events before their receipt (data error)",
+            "app_pages/data_quality.py", {}),
+    Finding("holds_out_of_order", "medium", "holds", "Holds released before they were placed (data error)",
+            "app_pages/data_quality.py", {}),
+    Finding("decisions_without_shown", "low", "consent", "Consent decisions with no banner shown (data error)",
+            "app_pages/data_quality.py", {}),
+)
 RULES: tuple[Finding, ...] = (
     *REQUEST_RULES,
     *HOLD_RULES,
@@ -54,6 +63,7 @@ RULES: tuple[Finding, ...] = (
       for r in TRANSFER_RULES.values()),
     *CONSENT_RULES,
     *REJECTED_RULES,
+    *ORDER_RULES,
 )
 BY_RULE = {f.rule: f for f in RULES}
 
@@ -71,6 +81,9 @@ def counts(metrics: dict, transfer_findings: dict[str, int], hold_kept_too_long:
         out[rule] = transfer_findings.get(rule, 0)
     for area in AREA_LOGS:
         out[f"{area}_rows_rejected"] = metrics[area]["rejected_rows"]
+    out["requests_out_of_order"] = r["out_of_order"]
+    out["holds_out_of_order"] = h["out_of_order"]
+    out["decisions_without_shown"] = c["decisions_without_shown"]
     return out
 
 

@@ -48,11 +48,12 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "closed": r["closed"], "on_time": r["on_time"], "late": r["late"], "open": r["open"],
             "overdue": r["overdue"], "at_risk": r["at_risk"], "withdrawn": r["withdrawn"],
             "extended": r["extended"], "invalid_extensions": r["invalid_extensions"],
+            "out_of_order": r["out_of_order"],
             "on_time_rate": _rate(r["on_time_rate"]),
             "median_days_to_close": _rate(r["median_days_to_close"]),
         },
         "holds": {"active": h["active"], "blocked_records": h["blocked_records"], "overdue": h["overdue"],
-                  "release_due_90d": h["release_due_90d"]},
+                  "release_due_90d": h["release_due_90d"], "out_of_order": h["out_of_order"]},
         "transfers": {
             "total": t["transfers"], "records": t["records"], "non_eea": t["non_eea"],
             "non_eea_without_valid_mechanism": t["non_eea_without_valid_mechanism"],
@@ -64,6 +65,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "analytics_rate": _rate(c["analytics_rate"]), "functional_rate": _rate(c["functional_rate"]),
             "accept_all_rate": _rate(c["accept_all_rate"]), "reject_all_rate": _rate(c["reject_all_rate"]),
             "withdrawals": c["withdrawals"], "cookies_before_consent": cookie_findings,
+            "decisions_without_shown": c["decisions_without_shown"],
         },
     }
     for area, logs in findings.AREA_LOGS.items():

@@ -9,5 +9,6 @@ select
     r.reject_all_rate,
     r.custom_rate,
     coalesce(r.withdrawals, 0) as withdrawals,
+    coalesce(r.decisions_without_shown, 0) as decisions_without_shown,
 from (select 1) as one
 left join {{ ref('rpt_consent_rates') }} as r on true

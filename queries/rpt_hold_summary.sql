@@ -6,4 +6,5 @@ select
     count(*) filter (where is_active and retain_until between $as_of and $as_of + 89) as release_due_90d,
     count(*) filter (where is_active and is_kept_too_long) as kept_too_long,
     count(*) filter (where not is_active) as released,
+    count(*) filter (where released_before_placed) as out_of_order,
 from {{ ref('stg_hold_states') }}

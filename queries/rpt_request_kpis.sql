@@ -22,6 +22,7 @@ final as (
         count(*) filter (where state = 'withdrawn') as withdrawn,
         count(*) filter (where is_extended) as extended,
         count(*) filter (where has_invalid_extension) as invalid_extensions,
+        count(*) filter (where out_of_order is not null) as out_of_order,
         count(*) filter (where sla_status = 'on_time')
             / nullif(count(*) filter (where state in ('completed', 'rejected')), 0) as on_time_rate,
         median(days_to_close) filter (where state in ('completed', 'rejected')) as median_days_to_close,

@@ -23,8 +23,12 @@ holds as (
         arg_min(legal_basis, occurred_at) filter (where event = 'placed') as legal_basis,
         arg_min(record_count, occurred_at) filter (where event = 'placed') as record_count,
         arg_min(retain_until, occurred_at) filter (where event = 'placed') as retain_until,
-        min(local_day) filter (where event = 'released') as released_day,
-    from events
+        -- A release before the placement is a data error (docs/holds.md): ignored, so the hold stays active.
+        min(local_day) filter (where event = 'released' and occurred_at >= placed_at) as released_day,
+        min(occurred_at) filter (where event = 'released' and occurred_at < placed_at) is not null
+            as released_before_placed,
+    from (select *, min(occurred_at) filter (where event = 'placed') over (partition by hold_id) as placed_at
+          from events)
     group by hold_id
     having min(local_day) filter (where event = 'placed') is not null
 ),

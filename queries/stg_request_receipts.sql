@@ -14,19 +14,28 @@ in_scope as (
     where r.received_at < b.before_end_of_as_of
         and ($scope_from is null or r.received_at >= timezone($tz, cast($scope_from as timestamp)))
         and ($scope_to is null or r.received_at < timezone($tz, cast($scope_to as timestamp) + interval 1 day))
-        and (not $only_open or r.closed_at is null or r.closed_at >= b.before_end_of_as_of)
+        and (not $only_open or r.closed_at is null or r.closed_at >= b.before_end_of_as_of
+             or r.closed_at < r.received_at)
 )
 
+-- An event before the request was received is a data error (docs/sla.md): it is ignored for the request's state, so
+-- a request "closed" before it arrived stays open (and may be overdue), never on time; one "verified" before it
+-- arrived is clocked from receipt. out_of_order names such events; Data quality lists them.
 select
     r.request_id,
     cast(timezone($tz, r.received_at) as date) as received_day,
     r.request_type,
     r.channel,
     r.subject_ref,
-    case when r.verified_at < b.before_end_of_as_of then cast(timezone($tz, r.verified_at) as date) end
-        as verified_day,
-    case when r.extended_at < b.before_end_of_as_of then cast(timezone($tz, r.extended_at) as date) end
-        as extended_day,
-    case when r.closed_at < b.before_end_of_as_of then cast(timezone($tz, r.closed_at) as date) end as closed_day,
-    case when r.closed_at < b.before_end_of_as_of then r.outcome end as outcome,
+    case when r.verified_at < b.before_end_of_as_of and r.verified_at >= r.received_at
+        then cast(timezone($tz, r.verified_at) as date) end as verified_day,
+    case when r.extended_at < b.before_end_of_as_of and r.extended_at >= r.received_at
+        then cast(timezone($tz, r.extended_at) as date) end as extended_day,
+    case when r.closed_at < b.before_end_of_as_of and r.closed_at >= r.received_at
+        then cast(timezone($tz, r.closed_at) as date) end as closed_day,
+    case when r.closed_at < b.before_end_of_as_of and r.closed_at >= r.received_at then r.outcome end as outcome,
+    nullif(concat_ws(', ',
+        case when r.verified_at < r.received_at then 'identity_verified' end,
+        case when r.extended_at < r.received_at then 'extended' end,
+        case when r.closed_at < r.received_at then r.outcome end), '') as out_of_order,
 from in_scope as r, bounds as b

@@ -83,6 +83,7 @@ final as (
         s.deadline,
         s.closed_day,
         s.state,
+        s.out_of_order,
         case
             when s.state = 'withdrawn' then 'outside_sla'
             when s.state in ('completed', 'rejected') and s.closed_day <= s.deadline then 'on_time'

@@ -244,3 +244,69 @@ def test_markdown_escape_keeps_the_text_and_removes_the_syntax(text):
     escaped = md_escape(text)
     assert escaped.replace("\\", "").replace("\u2060", "") == text
     assert not re.search(r"(?<!\\)[\[\]()*_`<>$:#]", escaped)
+
+
+# --- 5. events out of order -----------------------------------------------------------------------------------------
+
+def _metrics(db, date_from, date_to, as_of, env=None):
+    args = ["metrics", "--from", str(date_from), "--to", str(date_to), "--as-of", str(as_of), "--db", str(db),
+            "--json"]
+    done = cli(*args, env=env)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("closing, when", [
+    ("completed", "2026-01-30T10:00:00+01:00"),  # the day before receipt
+    ("completed", "2026-01-31T09:00:00+01:00"),  # an hour before, the same day
+    ("rejected", "2025-01-31T10:00:00+01:00"),  # a year before
+])
+def test_a_request_closed_before_it_was_received_is_never_on_time(tmp_path, db, closing, when):
+    events = rows("dsr_events", {"request_id": "R1"}, {"request_id": "R1", "event": closing, "occurred_at": when,
+                                                        "request_type": "", "subject_ref": ""})
+    assert ingest_file(str(write(tmp_path / "dsr_events.csv", events)), db).accepted == 2
+    m = _metrics(db, "2026-01-01", "2026-01-31", "2026-04-01")
+    r = m["requests"]
+    assert (r["received"], r["closed"], r["on_time"], r["open"], r["overdue"], r["out_of_order"]) == (1, 0, 0, 1, 1, 1)
+    assert {f["rule"]: f["count"] for f in m["findings"]}["requests_out_of_order"] == 1
+    alerts = cli("alerts", "--as-of", "2026-04-01", "--db", str(db))
+    assert alerts.returncode == 1 and "R1" in alerts.stdout, "the overdue request reaches the alerts"
+
+
+@pytest.mark.parametrize("clock", ["received", "identity_verified"])
+@pytest.mark.parametrize("event", ["identity_verified", "extended"])
+def test_a_verification_or_extension_before_receipt_is_ignored_and_the_request_stays_counted(tmp_path, db, clock,
+                                                                                            event):
+    events = rows("dsr_events", {"request_id": "R1", "occurred_at": "2026-03-02T10:00:00+01:00"},
+                  {"request_id": "R1", "event": event, "occurred_at": "2026-02-10T10:00:00+01:00",
+                   "request_type": "", "subject_ref": ""})
+    ingest_file(str(write(tmp_path / "dsr_events.csv", events)), db)
+    m = _metrics(db, "2026-03-01", "2026-03-31", "2026-04-10", env={"AUDIT_CLOCK_START": clock})
+    r = m["requests"]
+    # clocked from receipt 2 March: due 2 April, overdue on 10 April; the early event changes nothing
+    assert (r["received"], r["open"], r["overdue"], r["extended"], r["out_of_order"]) == (1, 1, 1, 0, 1)
+    alerts = cli("alerts", "--as-of", "2026-04-10", "--db", str(db), env={"AUDIT_CLOCK_START": clock})
+    assert alerts.returncode == 1 and "R1" in alerts.stdout
+
+
+@pytest.mark.parametrize("released", ["2026-01-31T10:00:00+01:00", "2026-02-01T09:59:00+01:00"])
+def test_a_hold_released_before_it_was_placed_stays_active(tmp_path, db, released):
+    events = rows("hold_events", {"hold_id": "H1"}, {"hold_id": "H1", "event": "released", "occurred_at": released,
+                                                      "subject_ref": "", "data_category": "", "legal_basis": "",
+                                                      "record_count": "", "retain_until": "", "request_id": ""})
+    ingest_file(str(write(tmp_path / "hold_events.csv", events)), db)
+    h = _metrics(db, "2026-02-01", "2026-02-28", "2026-03-01")["holds"]
+    assert (h["active"], h["out_of_order"]) == (1, 1)
+
+
+@pytest.mark.parametrize("shown, decisions, rate", [(1, 6, 1.0), (0, 3, None), (4, 2, 0.25)])
+def test_the_interaction_rate_is_at_most_100_percent(tmp_path, db, shown, decisions, rate):
+    events = rows("consent_events",
+                  *[{"visitor_ref": f"V-{i}", "action": "shown", "functional": "", "analytics": ""} for i in range(shown)],
+                  *[{"visitor_ref": "V-0", "occurred_at": f"2026-02-01T10:0{i}:00+01:00"} for i in range(decisions)])
+    ingest_file(str(write(tmp_path / "consent_events.csv", events)), db)
+    c = _metrics(db, "2026-02-01", "2026-02-28", "2026-03-01")["consent"]
+    assert c["interaction_rate"] == rate
+    assert c["decisions_without_shown"] == (decisions if shown == 0 else 0)

@@ -47,7 +47,7 @@ def test_states_overdue_and_the_ninety_day_window(tmp_path, db):
     assert ingest_file(str(write(tmp_path / "hold_events.csv", events)), db).exit_code == 0
     summary = run(db, "rpt_hold_summary", date(2026, 3, 1)).row(0, named=True)
     assert summary == {"active": 6, "blocked_records": 4 + 7 + 5 + 2 + 3 + 1, "overdue": 2,
-                       "release_due_90d": 2, "kept_too_long": 0, "released": 0}
+                       "release_due_90d": 2, "kept_too_long": 0, "released": 0, "out_of_order": 0}
     overdue = run(db, "rpt_hold_overdue", date(2026, 3, 1))
     assert overdue["hold_id"].to_list() == ["released-late", "overdue"], "oldest first, as of 1 March"
     assert overdue["days_overdue"].to_list() == [28, 1]

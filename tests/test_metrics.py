@@ -136,10 +136,11 @@ def test_every_field_on_hand_made_logs(hand_store):
         "withdrawn": 1, "extended": 1, "invalid_extensions": 1,
         "on_time_rate": 0.6,
         "median_days_to_close": 36.0,  # 3, 8, 36, 36, 38
-        "rejected_rows": 0,
+        "out_of_order": 0, "rejected_rows": 0,
     }
     # H1, H2, H3 active (H4 released, H5 placed after the as-of day); H2 past retain-until; H3 due 30 Jun.
-    assert m["holds"] == {"active": 3, "blocked_records": 14, "overdue": 1, "release_due_90d": 1, "rejected_rows": 0}
+    assert m["holds"] == {"active": 3, "blocked_records": 14, "overdue": 1, "release_due_90d": 1, "out_of_order": 0,
+                          "rejected_rows": 0}
     assert m["transfers"] == {
         "total": 7, "records": 1168, "non_eea": 3,  # T2 US, T3 IN, T4 SG
         "non_eea_without_valid_mechanism": 2,  # T3 none, T4 adequacy without a decision
@@ -151,14 +152,15 @@ def test_every_field_on_hand_made_logs(hand_store):
         "shown": 4, "decisions": 3, "interaction_rate": 0.75, "analytics_rate": 1 / 3, "functional_rate": 2 / 3,
         "accept_all_rate": 1 / 3, "reject_all_rate": 1 / 3, "withdrawals": 1,
         "cookies_before_consent": 2,  # V4's _ga with no decision, V2's has_js after reject all
-        "rejected_rows": 0,
+        "decisions_without_shown": 0, "rejected_rows": 0,
     }, abs=1e-6)
     assert {f["rule"]: f["count"] for f in m["findings"]} == {
         "request_overdue": 1, "request_late": 2, "invalid_extension": 1, "request_at_risk": 1, "hold_overdue": 1,
         "hold_kept_too_long": 0, "non_eea_without_mechanism": 1, "adequacy_not_in_force": 1,
         "eea_mechanism_outside_eea": 0, "sale_without_consent": 1, "derogation_review": 0,
         "cookie_before_consent": 2, "scheme_not_in_force": 0, "requests_rows_rejected": 0, "holds_rows_rejected": 0,
-        "transfers_rows_rejected": 0, "consent_rows_rejected": 0,
+        "transfers_rows_rejected": 0, "consent_rows_rejected": 0, "requests_out_of_order": 0,
+        "holds_out_of_order": 0, "decisions_without_shown": 0,
     }
     assert all(f["severity"] in ("high", "medium", "low") for f in m["findings"])
 

@@ -64,6 +64,19 @@ else:
                                                "row_json": "Row as read (pseudonyms masked)"})
 
 
+st.subheader("Events out of order")
+if not {"dsr_events", "hold_events"} & set(viewer.row_logs):
+    access.rows_hidden_note("Events out of order (request and hold ids)")
+else:
+    disorder = run_query("dq_out_of_order", logs=viewer.row_logs, limit=500)
+    if disorder.is_empty():
+        st.success("No request has an event before its receipt, and no hold was released before it was placed.")
+    else:
+        st.caption("Data errors: an event dated before the request's receipt (or a release before the placement) "
+                   "is ignored, so the request stays open and may be overdue, the hold stays active; never counted "
+                   "as compliant. Correct the source and load it again (unload the run first).")
+        ui.table(disorder, {"log_name": "Log", "ref_id": "Request or hold", "started_at": "Received or placed"})
+
 st.subheader("Orphan events")
 if not {"dsr_events", "hold_events"} & set(viewer.row_logs):
     access.rows_hidden_note("Orphan events (request and hold ids)")
