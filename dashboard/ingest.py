@@ -458,6 +458,30 @@ class StoreUnavailable(Exception):
     message says what to do. Nothing was stored, and no other file can be either."""
 
 
+def clean_stale_temp() -> list[str]:
+    """Remove the spill folders of ingests that were killed (kill -9 leaves them, with raw rows in them): those
+    whose process (the pid in the name) is gone."""
+    import shutil
+
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob("audit-ingest-*"):
+        pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
+        if not pid.isdigit():
+            alive = False  # a folder from before the pid was in its name
+        else:
+            try:
+                os.kill(int(pid), 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            except PermissionError:
+                alive = True
+        if not alive and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return removed
+
+
 def _store_problem(exc: Exception, db: str | Path) -> str | None:
     text = str(exc)
     if store.is_lock_error(exc):
@@ -511,7 +535,8 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
 
     started = datetime.now(timezone.utc)
     digest = sha256_of(path)
-    with tempfile.TemporaryDirectory(prefix="audit-ingest-") as tmp:
+    clean_stale_temp()
+    with tempfile.TemporaryDirectory(prefix=f"audit-ingest-{os.getpid()}-") as tmp:
         # Bounded memory: past the limit DuckDB spills to the temporary folder instead of growing (docs: README).
         limit = os.environ.get("AUDIT_INGEST_MEMORY", "600MB")
         con = duckdb.connect(config={"temp_directory": tmp, "memory_limit": limit})

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -310,3 +311,58 @@ def test_the_interaction_rate_is_at_most_100_percent(tmp_path, db, shown, decisi
     c = _metrics(db, "2026-02-01", "2026-02-28", "2026-03-01")["consent"]
     assert c["interaction_rate"] == rate
     assert c["decisions_without_shown"] == (decisions if shown == 0 else 0)
+
+
+# --- low: exports, regions, leftovers ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("length", [32_768, 70_000, 100_001])
+def test_excel_keeps_a_text_longer_than_a_cell_on_a_sheet_of_its_own(length):
+    import zipfile
+
+    import polars as pl
+
+    from dashboard.exports import CUT_NOTE, EXCEL_MAX_CELL, excel_bytes
+
+    text = "".join(chr(65 + i % 26) for i in range(length))
+    book = zipfile.ZipFile(io.BytesIO(excel_bytes(pl.DataFrame({"note": ["short", text]}))))
+    strings = book.read("xl/sharedStrings.xml").decode()
+    assert "long_text" in book.read("xl/workbook.xml").decode()
+    assert CUT_NOTE.strip() in strings
+    parts = -(-length // EXCEL_MAX_CELL)
+    assert all(text[i * EXCEL_MAX_CELL:(i + 1) * EXCEL_MAX_CELL] in strings for i in range(parts))
+
+
+@pytest.mark.parametrize("local, expected", [
+    ("2026-07-01 12:00:00", "2026-07-01T12:00:00+02:00"),
+    ("2026-01-15 08:30:00", "2026-01-15T08:30:00+01:00"),
+    ("2026-10-25 01:59:00", "2026-10-25T01:59:00+02:00"),
+])
+def test_csv_times_carry_their_utc_offset(local, expected):
+    from datetime import datetime
+
+    import polars as pl
+
+    from dashboard.exports import csv_bytes
+
+    frame = pl.DataFrame({"occurred_at": [datetime.fromisoformat(local)]})
+    assert csv_bytes(frame).decode().splitlines()[1] == expected
+
+
+def test_spill_folders_of_killed_ingests_are_removed_and_live_ones_kept(tmp_path):
+    import tempfile
+
+    from dashboard.ingest import clean_stale_temp
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    base = Path(tempfile.gettempdir())
+    folders = {"dead": base / f"audit-ingest-{dead}-abc", "old": base / "audit-ingest-xyz123",
+               "live": base / f"audit-ingest-{os.getpid()}-def"}
+    for folder in folders.values():
+        folder.mkdir(exist_ok=True)
+        (folder / "raw.tmp").write_text("raw rows")
+    removed = clean_stale_temp()
+    assert str(folders["dead"]) in removed and str(folders["old"]) in removed
+    assert folders["live"].exists() and not folders["dead"].exists()
+    folders["live"].joinpath("raw.tmp").unlink()
+    folders["live"].rmdir()

@@ -678,3 +678,14 @@ def test_a_line_cut_short_is_reported_and_the_next_entry_starts_afresh(access_lo
     check = access_log.verify(path)
     assert check.intact and check.partial == (6,) and check.lines == 7
     assert main(["access-log"]) == 0
+
+
+@pytest.mark.parametrize("typed", ["REQ-000123", "REQ-000042", "no-such-request"])
+def test_the_access_log_records_which_requests_timeline_was_opened(sample_store, monkeypatch, role_map,
+                                                                   access_log_dir, typed):
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"})
+    at.switch_page("app_pages/requests.py").run()
+    at.text_input(key="req_timeline").input(typed).run()
+    assert not at.exception
+    views = [e for e in log_lines(access_log_dir) if e["event"] == "page_view" and e["page"] == "requests"]
+    assert any(f"req={typed}" in v["detail"] for v in views), views

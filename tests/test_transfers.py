@@ -84,13 +84,15 @@ def test_every_rule_with_its_edges(tmp_path, db):
         assert got[row["transfer_id"]] == sorted(expected), why
 
 
-def test_the_thirty_eea_countries_need_no_safeguard(tmp_path, db):
-    assert len(eea_countries()) == 30 and "GR" in eea_countries() and "EL" not in eea_countries()
+def test_the_thirty_eea_countries_and_the_eu_regions_with_their_own_codes_need_no_safeguard(tmp_path, db):
+    # 27 EU states, Iceland, Liechtenstein, Norway; Åland and France's outermost regions have ISO codes of their own
+    assert len(eea_countries()) == 37 and "GR" in eea_countries() and "EL" not in eea_countries()
+    assert {"AX", "RE", "GP", "MQ", "GF", "YT", "MF"} <= set(eea_countries())
     data = rows("transfers", *[t("2026-06-01", c, "eea") for c in eea_countries()], t("2026-06-01", "CH", "scc"))
     ingest_file(str(write(tmp_path / "transfers.csv", data)), db)
     assert all(f == [] for f in findings_of(db).values())
     summary = run(db, "rpt_transfer_summary").row(0, named=True)
-    assert (summary["transfers"], summary["non_eea"]) == (31, 1)
+    assert (summary["transfers"], summary["non_eea"]) == (38, 1)
 
 
 def test_the_planted_transfer_problems_are_found(sample_store, manifest):

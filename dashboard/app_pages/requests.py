@@ -126,12 +126,16 @@ else:
     ui.download("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv", rows=late.height)
 
 st.subheader("A request's timeline")
+if "req_timeline" not in st.session_state:  # from the link
+    st.session_state["req_timeline"] = filters.url_value("req", "")[:100]
 request_id = st.text_input("Request id", key="req_timeline", max_chars=100,
                            placeholder="e.g. REQ-000123, or select a row in the queue")
+# In the link, so the view can be shared and the access log records which request's timeline was opened.
+filters.keep_in_url(req=request_id.strip())
 if request_id:
     timeline = run_query("rpt_request_timeline", request_id=request_id.strip(), as_of=period.as_of, tz=sla["tz"])
     if timeline.is_empty():
-        st.warning(f"No events for request {request_id!r} up to {period.as_of}.")
+        st.warning(f"No events for request {ui.md_escape(request_id)} up to {period.as_of}.")
     else:
         ui.table(timeline, {"occurred_at": "When"})
 
