@@ -211,13 +211,16 @@ def verify(path: Path) -> Check:
     """Walk a month's chain (every line must carry the keyed hash of the line before it) and compare its end with
     the signed head. Never raises: a missing file, an unreadable line or a forged head is a finding."""
     key = _key()
-    head = _read_head(path, key)
     if not path.exists():
         return Check(path, 0, 1, "the month file is missing but its head says it existed (deleted)")
     keyed = False
     count, partial, last_raw = 0, [], None
     with path.open("rb") as fh:
+        # The writer holds the file's lock while it appends a line and rewrites the head: read both under it, so a
+        # check never sees a line without its head (or the reverse).
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH)
         data = fh.read()
+        head = _read_head(path, key)
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines = lines[:-1]

@@ -59,7 +59,7 @@ BAD_ROWS = [
     ("transfers", {"country": "EL"}, "country", "not an ISO 3166-1 alpha-2"),
     ("transfers", {"data_categories": "contact;health"}, "data_categories", "has a value that is not one of"),
     ("transfers", {"record_count": "-4"}, "record_count", "is less than 1"),
-    ("transfers", {"mechanism": "privacy_shield"}, "mechanism", "is not one of"),
+    ("transfers", {"mechanism": "shield"}, "mechanism", "is not one of"),
     ("consent_events", {"analytics": "false"}, "action", "accept_all needs functional and analytics both true"),
     ("consent_events", {"action": "reject_all"}, "action", "reject_all needs functional and analytics both false"),
     ("consent_events", {"action": "custom", "functional": ""}, "functional", "required unless action is shown"),

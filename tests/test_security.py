@@ -689,3 +689,25 @@ def test_the_access_log_records_which_requests_timeline_was_opened(sample_store,
     assert not at.exception
     views = [e for e in log_lines(access_log_dir) if e["event"] == "page_view" and e["page"] == "requests"]
     assert any(f"req={typed}" in v["detail"] for v in views), views
+
+
+def test_checks_while_entries_are_written_never_see_an_alteration(access_log_dir):
+    """The page checks the log while the server appends to it: a line and its head are written under one lock."""
+    stop = threading.Event()
+
+    def writer():
+        i = 0
+        while not stop.is_set() and i < 400:
+            access_log.append("page_view", f"u{i}@example.se", "dpo", page="overview")
+            i += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        results = []
+        while thread.is_alive() and len(results) < 300:
+            results.extend(access_log.verify_all())
+    finally:
+        stop.set()
+        thread.join()
+    assert results and all(c.intact for c in results), [c.problem for c in results if not c.intact][:3]
