@@ -23,10 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 VIEW = {"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-11-24"}
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed: run `apt-get install chromium chromium-driver` (.ci/run does)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed: run `apt-get install chromium chromium-driver` (.ci/run does)",
+    ),
+    # one server and browser per file: its tests stay together on one test worker (any --dist mode of xdist)
+    pytest.mark.xdist_group("test_e2e_browser"),
+]
 
 
 def _free_port() -> int:
@@ -194,6 +198,9 @@ def test_page_numbers_filters_links(served, browser, name):
     shared_url = page.url
     context.close()
     context, again = open_page(browser, shared_url)
+    # every figure the first view showed is drawn (the element present, not a fixed wait)
+    again.wait_for_function(f"document.querySelectorAll('[data-testid=\"stMetric\"]').length >= {len(changed)}",
+                            timeout=90000)
     assert {k: num(v) for k, v in read_metrics(again).items()} == changed, "a shared link restores the view"
     context.close()
 

@@ -18,7 +18,11 @@ from tests.conftest import CHROMIUM, FLAGS
 from tests.helpers import rows, write
 from tests.test_e2e_browser import ARTIFACTS, ROOT, _free_port, build_store, start_streamlit, wait_idle
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)"),
+    # one server and browser per file: its tests stay together on one test worker (any --dist mode of xdist)
+    pytest.mark.xdist_group("test_e2e_hostile"),
+]
 
 EVIL = "evil.example"
 RECIPIENTS = [

@@ -14,10 +14,14 @@ from tests.conftest import CHROMIUM
 from tests.helpers import IDENTIFIER
 from tests.test_e2e_browser import ARTIFACTS, _free_port, build_store, start_streamlit, wait_idle
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed: run `apt-get install chromium chromium-driver` (.ci/run does)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed: run `apt-get install chromium chromium-driver` (.ci/run does)",
+    ),
+    # one server and browser per file: its tests stay together on one test worker (any --dist mode of xdist)
+    pytest.mark.xdist_group("test_e2e_signin"),
+]
 
 ROLE_MAP = """
 [emails]
