@@ -265,16 +265,20 @@ def verify(path: Path) -> Check:
     return Check(path, count, None, None, tuple(partial))
 
 
-def verify_all(folder: Path | None = None) -> list[Check]:
-    """Every month file, and every signed head whose file is gone."""
+def months(folder: Path | None = None) -> list[Path]:
+    """Every month file, and the path of every month whose signed head remains but whose file is gone."""
     folder = folder or log_dir()
-    checks = [verify(p) for p in files(folder)]
-    present = {p.stem for p in files(folder)}
-    if heads_dir().exists():
-        for head in sorted(heads_dir().glob("access-*.head")):
-            if head.stem not in present:
-                checks.append(verify(folder / f"{head.stem}.jsonl"))
-    return checks
+    heads = sorted(heads_dir().glob("access-*.head")) if heads_dir().exists() else []
+    return sorted({*files(folder), *(folder / f"{h.stem}.jsonl" for h in heads)})
+
+
+def head_path(path: Path) -> Path:
+    return _head_path(path)
+
+
+def verify_all(folder: Path | None = None) -> list[Check]:
+    """verify() of every month (a deleted month file with its head left is a finding)."""
+    return [verify(p) for p in months(folder)]
 
 
 def run(name: str, **params) -> pl.DataFrame | None:

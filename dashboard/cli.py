@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     import duckdb
 
-    from dashboard.ingest import StoreUnavailable, _store_problem
+    from dashboard.ingest import StoreUnavailable, store_problem
 
     try:
         return args.func(args)
@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # a reader that cannot open the store: say why, no traceback
-        problem = _store_problem(exc, config.db_path(getattr(args, "db", None)))
+        problem = store_problem(exc, config.db_path(getattr(args, "db", None)))
         if problem is None:
             raise
         print(f"Cannot read the store: {problem}.", file=sys.stderr)

@@ -482,7 +482,7 @@ def clean_stale_temp() -> list[str]:
     return removed
 
 
-def _store_problem(exc: Exception, db: str | Path) -> str | None:
+def store_problem(exc: Exception, db: str | Path) -> str | None:
     text = str(exc)
     if store.is_lock_error(exc):
         return (f"the store {db} is in use by another process (waited {store.LOCK_WAIT_SECONDS:.0f} s, "
@@ -502,7 +502,7 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
     except store.NotAStore as exc:
         raise StoreUnavailable(str(exc)) from exc
     except duckdb.Error as exc:
-        problem = _store_problem(exc, db)
+        problem = store_problem(exc, db)
         if problem is None:
             raise
         raise StoreUnavailable(problem) from exc
@@ -647,7 +647,7 @@ def unload(run_id: int, db: str | Path) -> Unloaded:
         except store.NotAStore as exc:
             raise StoreUnavailable(str(exc)) from exc
         except duckdb.Error as exc:
-            raise StoreUnavailable(_store_problem(exc, db) or str(exc)) from exc
+            raise StoreUnavailable(store_problem(exc, db) or str(exc)) from exc
         con.execute("begin transaction")
         try:
             store.ensure_schema(con)

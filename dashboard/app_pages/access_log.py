@@ -35,12 +35,11 @@ def verified(path: str, stat: tuple) -> access_log.Check:
     return access_log.verify(Path(path))
 
 
-heads = sorted(access_log.heads_dir().glob("access-*.head")) if access_log.heads_dir().exists() else []
-months = sorted({*access_log.files(), *(access_log.log_dir() / f"{h.stem}.jsonl" for h in heads)})
+months = access_log.months()
 if not months:
     st.info("Nothing has been logged yet. Every sign-in, page view and export is written here as it happens.")
     st.stop()
-checks = [verified(str(p), (_stat(p), _stat(access_log.heads_dir() / f"{p.stem}.head"))) for p in months]
+checks = [verified(str(p), (_stat(p), _stat(access_log.head_path(p)))) for p in months]
 broken = [c for c in checks if not c.intact]
 if broken:
     st.error("The access log has been altered outside the dashboard: "
