@@ -4,8 +4,8 @@ Append-only JSON Lines, one file per month, kept apart from the audit store. The
 appending and never edits a line. Every line carries an HMAC-SHA256 of the line before it, keyed with a secret kept
 outside the log folder, so nobody who can edit the files but not read the key can recompute the chain after an edit.
 Beside the folder, a signed head per month file records its line count and the HMAC of its last line, so a file
-that was cut at its end, emptied or deleted shows too. A line cut short by a crash or a full disk is reported, and the next
-entry starts on a fresh line. Retention removes whole months (file and head) once they are older than the configured
+that was cut at its end, emptied or deleted shows too. A line cut short by a crash or a full disk is reported, and the
+next entry starts on a fresh line. Retention removes whole months (file and head) once they are older than the configured
 number of days, never single lines. No streamlit import: the CLI and the tests use it too. docs/security.md.
 """
 
@@ -91,14 +91,14 @@ def _genesis(path: Path, key: bytes | None = None) -> str:
     return _mac(key, seed) if key is not None else hashlib.sha256(seed).hexdigest()
 
 
-def _head_path(path: Path) -> Path:
+def head_path(path: Path) -> Path:
     return heads_dir() / (path.stem + ".head")
 
 
 def _write_head(path: Path, lines: int, last: str, key: bytes) -> None:
     head = {"file": path.name, "lines": lines, "last": last}
     head["sig"] = _mac(key, f"{path.name}|{lines}|{last}".encode())
-    target = _head_path(path)
+    target = head_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -110,7 +110,7 @@ def _write_head(path: Path, lines: int, last: str, key: bytes) -> None:
 def _read_head(path: Path, key: bytes) -> dict | None:
     """The month file's head when present and genuinely signed; {"forged": True} when the signature is wrong."""
     try:
-        head = json.loads(_head_path(path).read_text())
+        head = json.loads(head_path(path).read_text())
         good = hmac.compare_digest(head["sig"], _mac(key, f"{head['file']}|{head['lines']}|{head['last']}".encode()))
     except FileNotFoundError:
         return None
@@ -188,7 +188,7 @@ def purge(today: date, folder: Path | None = None, days: int | None = None) -> l
         last_day = add_months(first, 1) - timedelta(days=1)
         if (today - last_day).days > days:
             path.unlink()
-            _head_path(path).unlink(missing_ok=True)
+            head_path(path).unlink(missing_ok=True)
             removed.append(path)
     _purged_for.add(key)
     return removed
@@ -270,10 +270,6 @@ def months(folder: Path | None = None) -> list[Path]:
     folder = folder or log_dir()
     heads = sorted(heads_dir().glob("access-*.head")) if heads_dir().exists() else []
     return sorted({*files(folder), *(folder / f"{h.stem}.jsonl" for h in heads)})
-
-
-def head_path(path: Path) -> Path:
-    return _head_path(path)
 
 
 def verify_all(folder: Path | None = None) -> list[Check]:

@@ -120,8 +120,8 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     for row in changes.iter_rows(named=True):
         fig.add_vline(x=row["first_day"], line_dash="dash", line_color="#6c757d")
-        fig.add_annotation(x=row["first_day"], y=1, yref="y", text=html.escape(str(row["banner_version"])), showarrow=False,
-                           xanchor="left", font={"size": 10})
+        fig.add_annotation(x=row["first_day"], y=1, yref="y", text=html.escape(str(row["banner_version"])),
+                           showarrow=False, xanchor="left", font={"size": 10})
     return fig
 
 

@@ -255,13 +255,12 @@ def _find_identifiers(con: duckdb.DuckDBPyConnection, log: Log) -> None:
     The guard's macros expand to a large expression that takes milliseconds to bind, so they are expanded once
     here for all columns (not once per column), and only rows that pass the cheap first look are unnested."""
     cols = _guarded(log)
-    first_look = " or ".join(f"strlen({_q(c.name)}) <> length({_q(c.name)}) "
-                             f"or regexp_matches({_q(c.name)}, $first_look)" for c in cols)
+    first_look = " or ".join(f"pa_first_look({_q(c.name)})" for c in cols)
     con.execute(
         "create table _guard as select * from (select _row, column_name, pa_kind(value) as kind from ("
         f"select _row, unnest($names) as column_name, unnest([{', '.join(_q(c.name) for c in cols)}]) as value "
         f"from staged where {first_look})) where kind is not null",
-        {"names": [c.name for c in cols], "first_look": privacy.PREFILTER},
+        {"names": [c.name for c in cols]},
     )
 
 
@@ -583,8 +582,8 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                 _find_conflicts(con, log)
                 columns = ", ".join(_q(c.name) for c in log.columns)
                 con.execute(
-                    f"insert into store.{log.name} select {columns}, $run from good g "
-                    f"where not exists (select 1 from store.{log.name} t where t.{_q(log.id_column)} = g.{_q(log.id_column)})",
+                    f"insert into store.{log.name} select {columns}, $run from good g where not exists "
+                    f"(select 1 from store.{log.name} t where t.{_q(log.id_column)} = g.{_q(log.id_column)})",
                     {"run": run_id},
                 )
                 result.accepted = con.execute(

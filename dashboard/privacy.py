@@ -115,7 +115,8 @@ create or replace temp macro pa_run_has_pnr(g) as (
 create or replace temp macro pa_pnr_runs(n) as (
     list_transform(
         list_filter(
-            list_transform(regexp_extract_all(n, '{q(RUN)}'), lambda r: {{'raw': r, 'groups': regexp_extract_all(r, '\d+')}}),
+            list_transform(regexp_extract_all(n, '{q(RUN)}'),
+                           lambda r: {{'raw': r, 'groups': regexp_extract_all(r, '\d+')}}),
             lambda x: pa_run_has_pnr(x.groups)),
         lambda x: x.raw)
 );
@@ -144,12 +145,11 @@ create or replace temp macro pa_kind_of(n) as (
         when regexp_matches(n, '{q(PHONE)}') then 'phone number'
     end
 );
--- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL. Only values
--- that are not ASCII or pass the cheap first look get the full check.
+-- The cheap first look: only values that are not ASCII or match PREFILTER can hold an identifier.
+create or replace temp macro pa_first_look(v) as (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}'));
+-- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL.
 create or replace temp macro pa_kind(v) as (
-    case when strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')
-         then list_transform([pa_norm(v)], lambda n: pa_kind_of(n))[1]
-    end
+    case when pa_first_look(v) then list_transform([pa_norm(v)], lambda n: pa_kind_of(n))[1] end
 );
 -- v with every personal identifier replaced by a marker; v itself when it holds none.
 create or replace temp macro pa_redact(v) as (

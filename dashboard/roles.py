@@ -1,8 +1,8 @@
 """Who may see what: the three roles, the pages each may open, and the role map file that assigns them.
 
 The role map is data, not code (docs/security.md): a TOML file naming identity-provider subjects, e-mail addresses
-and groups, each with one role. A user the file does not name has no access. No streamlit import here: the rules are testable
-on their own.
+and groups, each with one role. A user the file does not name has no access. No streamlit import here: the rules are
+testable on their own.
 """
 
 from __future__ import annotations

@@ -101,7 +101,8 @@ else:
                 "side", descending=True)
             st.plotly_chart(charts.change_effect(effect), width="stretch")
             st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
-                       f"{ui.md_escape(change['banner_version'])} (up to {change['first_day'] + timedelta(days=window - 1)}).")
+                       f"{ui.md_escape(change['banner_version'])} "
+                       f"(up to {change['first_day'] + timedelta(days=window - 1)}).")
             ui.table(effect)
     filters.keep_in_url(cgrain=grain, by=dimension if dimension != "banner_version" else None)
 
@@ -133,7 +134,8 @@ st.subheader("Cookies seen")
 unknown = summary.filter(pl.col("category") == "unknown")
 if not unknown.is_empty():
     st.warning(f"{unknown.height} cookie(s) seen that the policy does not name: "
-               f"{', '.join(ui.md_escape(n) for n in unknown['cookie_name'].to_list())}. Add them to the policy and the inventory, or stop "
+               f"{', '.join(ui.md_escape(n) for n in unknown['cookie_name'].to_list())}. Add them to the policy and "
+               "the inventory, or stop "
                "setting them.")
 ui.table(summary, {"before_consent": "Without consent"})
 st.subheader("Cookie inventory (what the policy names)")
