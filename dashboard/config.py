@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB = "data/audit.duckdb"
+# When the one-month clock starts (docs/sla.md): at receipt; at receipt with the days spent waiting for the subject's
+# identification suspended (EDPB Guidelines 01/2022 para. 159); or at verification (the UK model).
+CLOCK_MODES = ("received", "suspended", "identity_verified")
+# Which days are holidays (docs/sla.md): the strict reading (the Official Journal list for Regulation 1182/71) is the
+# default; adding de_facto (the three eves) is the Swedish-statute reading, Lag (1930:173) 2 §.
+STRICT_READING = ("public",)
+STATUTE_READING = ("public", "de_facto")
+
+
+class SettingsError(ValueError):
+    """A setting in the environment that cannot be used; the message names it and what it accepts."""
 
 
 @dataclass(frozen=True)
@@ -16,20 +29,83 @@ class Settings:
     holiday_country: str
     holiday_categories: tuple[str, ...]
     at_risk_working_days: int
-    clock_start: str  # "received" or "identity_verified"
+    clock_start: str  # CLOCK_MODES
+    ask_within_days: int  # suspended mode: working days from receipt within which identification must be asked
+    internal_target_days: int | None  # working days from receipt, for every type without its own
+    internal_targets: tuple[tuple[str, int], ...]  # (request type, working days)
+
+
+def _int(name: str, default: str | None, low: int, high: int) -> int | None:
+    raw = os.environ.get(name, default)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {value}")
+    return value
+
+
+def _internal_targets() -> tuple[tuple[str, int], ...]:
+    """(request type, working days) from the CSV that AUDIT_INTERNAL_TARGETS names (columns request_type,
+    working_days)."""
+    path = os.environ.get("AUDIT_INTERNAL_TARGETS", "").strip()
+    if not path:
+        return ()
+    try:
+        return _read_targets(path, os.stat(path).st_mtime_ns)
+    except OSError as e:
+        raise SettingsError(f"AUDIT_INTERNAL_TARGETS: cannot read {path}: {e.strerror}") from None
+
+
+@functools.cache
+def _read_targets(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
+    import csv
+
+    from dashboard.contract import REQUEST_TYPES
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = {}
+    for n, row in enumerate(rows, start=2):
+        kind, days = (row.get("request_type") or "").strip(), (row.get("working_days") or "").strip()
+        if kind not in REQUEST_TYPES:
+            raise SettingsError(f"AUDIT_INTERNAL_TARGETS {path} row {n}: request_type must be one of "
+                                f"{', '.join(REQUEST_TYPES)}, not {kind[:40]!r}")
+        if not days.isdigit() or not 1 <= int(days) <= 60:
+            raise SettingsError(f"AUDIT_INTERNAL_TARGETS {path} row {n}: working_days must be a whole number "
+                                f"from 1 to 60, not {days[:40]!r}")
+        out[kind] = int(days)
+    return tuple(out.items())
 
 
 def settings() -> Settings:
+    clock = os.environ.get("AUDIT_CLOCK_START", "received")
+    if clock not in CLOCK_MODES:
+        raise SettingsError(f"AUDIT_CLOCK_START must be one of {', '.join(CLOCK_MODES)}, not {clock[:40]!r}")
     return Settings(
         db_path=os.environ.get("AUDIT_DB", DEFAULT_DB),
         timezone=os.environ.get("AUDIT_TZ", "Europe/Stockholm"),
         holiday_country=os.environ.get("AUDIT_HOLIDAY_COUNTRY", "SE"),
         holiday_categories=tuple(
-            c.strip() for c in os.environ.get("AUDIT_HOLIDAY_CATEGORIES", "public,de_facto").split(",") if c.strip()
+            c.strip() for c in os.environ.get("AUDIT_HOLIDAY_CATEGORIES", "public").split(",") if c.strip()
         ),
         at_risk_working_days=int(os.environ.get("AUDIT_AT_RISK_DAYS", "5")),
-        clock_start=os.environ.get("AUDIT_CLOCK_START", "received"),
+        clock_start=clock,
+        ask_within_days=_int("AUDIT_ASK_ID_WITHIN_DAYS", "3", 0, 30),
+        internal_target_days=_int("AUDIT_INTERNAL_TARGET_DAYS", None, 1, 60),
+        internal_targets=_internal_targets(),
     )
+
+
+def holiday_reading(categories: tuple[str, ...]) -> str:
+    """The name of the reading a set of holiday categories is, as the pages and the report state it."""
+    if "de_facto" in categories:
+        return "Swedish-statute reading (midsummer, Christmas and New Year's eves count as holidays)"
+    return "strict reading (the public holidays of the Official Journal list; the eves are working days)"
+
 
 
 def db_path(override: str | None = None) -> Path:

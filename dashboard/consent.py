@@ -21,8 +21,46 @@ def params(date_from: date, date_to: date, tz: str, group_by: str = "all", chang
     """Parameters of the consent queries; group_by and change_day choose the grouping of rpt_consent_rates."""
     return {
         "date_from": date_from, "date_to": date_to, "tz": tz, "group_by": group_by, "change_day": change_day,
-        "inventory": [{"cookie_name": c["cookie_name"], "match": c["match"], "category": c["category"]}
-                      for c in inventory()],
+        "inventory": [{"cookie_name": c["cookie_name"], "match": c["match"], "category": c["category"],
+                       "policy_category": c["policy_category"] or None} for c in inventory()],
+    }
+
+
+@functools.cache
+def banner_thresholds() -> dict[str, float]:
+    """The banner checks' thresholds (dashboard/data/banner_checks.csv) as the queries' parameters."""
+    with open(DATA / "banner_checks.csv", encoding="utf-8") as fh:
+        rows = {(r["check"], r["parameter"]): float(r["value"]) for r in csv.DictReader(fh)}
+    return {
+        "max_reject_share": rows["reject_hidden", "max_reject_all_share"],
+        "min_accept_share": rows["reject_hidden", "min_accept_all_share"],
+        "min_decisions": int(rows["reject_hidden", "min_decisions"]),
+        "min_all_granted_share": rows["preticked", "min_all_granted_share"],
+        "min_custom": int(rows["preticked", "min_custom_decisions"]),
+        "window_days": int(rows["withdrawal_hard", "window_days"]),
+        "min_window_decisions": int(rows["withdrawal_hard", "min_decisions"]),
+    }
+
+
+def banner_checks(run, query_params: dict) -> dict:
+    """The consent-banner checks for the period (docs/consent.md): the versions, the withdrawal window and the
+    necessary cookies the policy does not call necessary, each as its rows and a count."""
+    import polars as pl
+
+    p = {**query_params, **banner_thresholds()}
+    versions = run("rpt_banner_checks", **p)
+    withdrawal = run("rpt_withdrawal_check", **p)
+    summary = run("rpt_cookie_summary", **p)
+    unnamed = summary.filter((pl.col("category") == "necessary")
+                             & pl.col("policy_category").fill_null("").ne("necessary"))
+    return {
+        "versions": versions, "withdrawal": withdrawal.row(0, named=True), "necessary_not_in_policy": unnamed,
+        "counts": {
+            "reject_may_be_hidden": int(versions["reject_may_be_hidden"].sum()),
+            "boxes_may_be_preticked": int(versions["boxes_may_be_preticked"].sum()),
+            "withdrawal_may_be_hard": int(bool(withdrawal["withdrawal_may_be_hard"][0])),
+            "necessary_not_in_policy": unnamed.height,
+        },
     }
 
 

@@ -73,7 +73,7 @@ class Log:
 
 
 REQUEST_TYPES = ("access", "rectification", "erasure", "objection", "restriction", "portability")
-DSR_EVENTS = ("received", "identity_verified", "extended", "completed", "rejected", "withdrawn")
+DSR_EVENTS = ("received", "identity_requested", "identity_verified", "extended", "completed", "rejected", "withdrawn")
 CHANNELS = ("email", "web", "letter", "phone")
 HOLD_EVENTS = ("placed", "released")
 HOLD_CATEGORIES = ("bookkeeping", "payment", "credit", "contract", "aml_kyc", "other")

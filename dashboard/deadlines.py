@@ -2,9 +2,10 @@
 
 A period of n months from receipt ends on the same date n months later (the day of receipt itself does not
 count); if that month has no such date, on its last day; if that day is not a working day, on the next working
-day. Working days follow the configured country's calendar from the `holidays` package (by default Sweden's
-public holidays plus midsummer eve, Christmas eve and New Year's eve, which Semesterlag 1977:480 7 § treats as
-Sundays), and never a Saturday or Sunday. See docs/sla.md.
+day. Working days follow the configured country's calendar from the `holidays` package, never a Saturday or
+Sunday. By default the strict reading: Sweden's public holidays as the Official Journal lists them for Regulation
+1182/71 (Lag 1989:253). The Swedish-statute reading (Lag 1930:173 2 §) also moves a last day off midsummer eve,
+Christmas eve and New Year's eve (the `de_facto` category). See docs/sla.md.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import functools
 from datetime import date, timedelta
 
 import holidays
+
+from dashboard.config import STRICT_READING
 
 
 def add_months(day: date, months: int) -> date:
@@ -31,7 +34,7 @@ def _holiday_calendar(country: str, categories: tuple[str, ...]):
 class WorkingCalendar:
     """Which days are working days, for one country and set of holiday categories."""
 
-    def __init__(self, country: str = "SE", categories: tuple[str, ...] = ("public", "de_facto")):
+    def __init__(self, country: str = "SE", categories: tuple[str, ...] = STRICT_READING):
         self.country = country
         self.categories = tuple(categories)
         self._holidays = _holiday_calendar(country, self.categories)
@@ -45,8 +48,18 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return day
 
-    def deadline(self, start: date, months: int = 1) -> date:
-        return self.next_working_day(add_months(start, months))
+    def deadline(self, start: date, months: int = 1, suspended_days: int = 0) -> date:
+        """The last day of a period of `months` from `start`, the clock stopped for `suspended_days` calendar days
+        (EDPB Guidelines 01/2022 para. 159): the period's end moves that many days later, then to a working day."""
+        return self.next_working_day(add_months(start, months) + timedelta(days=suspended_days))
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after start (an internal target of n working days from receipt)."""
+        day = start
+        while n > 0:
+            day += timedelta(days=1)
+            n -= self.is_working_day(day)
+        return day
 
     def non_working_weekdays(self, first: date, last: date) -> list[date]:
         """Holidays that fall on a weekday between first and last: what SQL needs besides the weekend rule."""
@@ -73,16 +86,30 @@ def _non_working_weekdays(country: str, categories: tuple[str, ...]) -> tuple[da
     return tuple(cal.non_working_weekdays(date(HOLIDAY_YEARS[0], 1, 1), date(HOLIDAY_YEARS[-1], 12, 31)))
 
 
+def readings(categories: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(strict, Swedish-statute) holiday categories around the configured ones: without and with de_facto."""
+    strict = tuple(c for c in categories if c != "de_facto")
+    return strict, (*strict, "de_facto")
+
+
 def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
-    """The parameters every request query takes: the as-of day, the holiday list and the configured options."""
+    """The parameters every request query takes: the as-of day, both readings' holidays and the configured options."""
     from dashboard.config import settings
 
     s = settings()
+    strict, statute = readings(s.holiday_categories)
+    public = _non_working_weekdays(s.holiday_country, strict)
     return {
         "as_of": as_of,
-        "holidays": list(_non_working_weekdays(s.holiday_country, s.holiday_categories)),
+        "holidays": list(public),
+        "eves": sorted(set(_non_working_weekdays(s.holiday_country, statute)) - set(public)),
+        "count_eves": "de_facto" in s.holiday_categories,
         "at_risk_days": s.at_risk_working_days if at_risk_days is None else at_risk_days,
         "clock_start": s.clock_start,
+        "ask_within_days": s.ask_within_days,
+        "internal_default": s.internal_target_days,
+        "internal_types": [t for t, _ in s.internal_targets],
+        "internal_days": [d for _, d in s.internal_targets],
         "tz": s.timezone,
         "scope_from": None,
         "scope_to": None,

@@ -29,6 +29,11 @@ REQUEST_RULES = (
             "app_pages/requests.py", {}),
     Finding("request_at_risk", "low", "requests", "Open requests with 5 or fewer working days left",
             "app_pages/requests.py", {"state": "at_risk"}),
+    Finding("depends_on_calendar", "medium", "requests", "On time only if the eves count as holidays",
+            "app_pages/requests.py", {"doubt": "calendar"}),
+    Finding("identification_asked_late", "medium", "requests",
+            "Identification asked late (no suspension of the deadline)", "app_pages/requests.py",
+            {"doubt": "identification"}),
 )
 HOLD_RULES = (
     Finding("hold_overdue", "high", "holds", "Holds past retain-until never released", "app_pages/holds.py", {}),
@@ -37,6 +42,15 @@ HOLD_RULES = (
 )
 CONSENT_RULES = (
     Finding("cookie_before_consent", "high", "consent", "Cookies set before consent", "app_pages/consent.py", {}),
+    # Banner checks (docs/consent.md): what PTS and the EDPB's taskforce name, as a consent log can show it.
+    Finding("reject_may_be_hidden", "medium", "consent", "Reject may be missing or hidden on the first layer",
+            "app_pages/consent.py", {}),
+    Finding("boxes_may_be_preticked", "medium", "consent", "Boxes may be pre-ticked", "app_pages/consent.py", {}),
+    Finding("withdrawal_may_be_hard", "medium", "consent", "Withdrawal may be hard to find",
+            "app_pages/consent.py", {}),
+    Finding("necessary_not_in_policy", "low", "consent",
+            "Cookies classed necessary that the policy does not call necessary (review)", "app_pages/consent.py",
+            {}),
 )
 # The logs of each area. Rows of them rejected at ingest are counted nowhere else: a rule of their own, so a
 # rejected row can never make an area look better than it is.
@@ -76,7 +90,12 @@ def counts(metrics: dict, transfer_findings: dict[str, int], hold_kept_too_long:
         "request_overdue": r["overdue"], "request_late": r["late"], "invalid_extension": r["invalid_extensions"],
         "request_at_risk": r["at_risk"], "hold_overdue": h["overdue"], "hold_kept_too_long": hold_kept_too_long,
         "cookie_before_consent": c["cookies_before_consent"],
+        "depends_on_calendar": r["depends_on_calendar"],
+        "identification_asked_late": r["identification_asked_late"],
     }
+    for rule in ("reject_may_be_hidden", "boxes_may_be_preticked", "withdrawal_may_be_hard",
+                 "necessary_not_in_policy"):
+        out[rule] = c[rule]
     for rule in TRANSFER_RULES:
         out[rule] = transfer_findings.get(rule, 0)
     for area in AREA_LOGS:

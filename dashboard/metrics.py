@@ -29,7 +29,8 @@ def _rate(value):
 
 
 def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
-    tz = settings().timezone
+    s = settings()
+    tz = s.timezone
     r = _row(run("rpt_request_kpis", **period_params(as_of, date_from, date_to)))
     h = _row(run("rpt_hold_summary", **holds.params(as_of, tz)))
     tparams = {**transfers.base_params(date_from, date_to, tz), **transfers.TransferFilter().params()}
@@ -37,6 +38,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
     cparams = consent.params(date_from, date_to, tz)
     c = _row(run("rpt_consent_kpis", **cparams))
     cookie_findings = consent.cookies_before_consent(run, cparams)
+    banner = consent.banner_checks(run, cparams)["counts"]
     transfer_findings = dict(run("rpt_transfer_findings", **tparams).select("rule_id", "transfers").iter_rows())
     rejected = dict(run("rpt_rejected_rows_by_log", date_from=date_from, date_to=date_to, tz=tz)
                     .select("log_name", "rejected_rows").iter_rows())
@@ -50,7 +52,15 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "extended": r["extended"], "invalid_extensions": r["invalid_extensions"],
             "out_of_order": r["out_of_order"],
             "on_time_rate": _rate(r["on_time_rate"]),
+            "due": r["due"], "missed_deadline_rate": _rate(r["missed_deadline_rate"]),
             "median_days_to_close": _rate(r["median_days_to_close"]),
+            "depends_on_calendar": r["depends_on_calendar"],
+            "identification_asked_late": r["identification_asked_late"],
+            "awaiting_identity": r["awaiting_identity"],
+            "with_internal_target": r["with_internal_target"], "met_internal_target": r["met_internal_target"],
+            "internal_target_rate": _rate(r["internal_target_rate"]),
+            "holiday_reading": "swedish_statute" if "de_facto" in s.holiday_categories else "strict",
+            "clock_start": s.clock_start,
         },
         "holds": {"active": h["active"], "blocked_records": h["blocked_records"], "overdue": h["overdue"],
                   "release_due_90d": h["release_due_90d"], "out_of_order": h["out_of_order"]},
@@ -66,6 +76,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "accept_all_rate": _rate(c["accept_all_rate"]), "reject_all_rate": _rate(c["reject_all_rate"]),
             "withdrawals": c["withdrawals"], "cookies_before_consent": cookie_findings,
             "decisions_without_shown": c["decisions_without_shown"],
+            **banner,
         },
     }
     for area, logs in findings.AREA_LOGS.items():

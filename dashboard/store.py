@@ -121,7 +121,8 @@ DERIVED = {
     "request_rollup": """
     create table {alias}.request_rollup (
         request_id varchar, received_at timestamptz, request_type varchar, channel varchar, subject_ref varchar,
-        verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar)""",
+        verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar,
+        requested_at timestamptz)""",
 }
 
 REFRESH = {
@@ -148,6 +149,7 @@ REFRESH = {
         min(occurred_at) filter (where event = 'extended'),
         min(occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')),
         arg_min(event, occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')),
+        min(occurred_at) filter (where event = 'identity_requested'),
     from {alias}.dsr_events
     where {scope}
     group by request_id
@@ -165,10 +167,22 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
         con.execute(f"alter table {alias}.ingest_runs add column if not exists {column} {sql_type}")
     present = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_catalog = $a", {"a": alias}).fetchall()}
+    columns = {(r[0], r[1]) for r in con.execute(
+        "select table_name, column_name from information_schema.columns where table_catalog = $a",
+        {"a": alias}).fetchall()}
     for name, ddl in DERIVED.items():
+        if name in present and any(t == name and c not in columns for t, c in _derived_columns(name)):
+            con.execute(f"drop table {alias}.{name}")  # from before a column was added: rebuilt below
+            present.discard(name)
         if name not in present:  # a store from before this table: build it from what is stored
             con.execute(ddl.format(alias=alias))
             con.execute(REFRESH[name].format(alias=alias, scope="true"))
+
+
+def _derived_columns(name: str) -> list[tuple[str, str]]:
+    """(table, column) for each column the derived table's DDL declares."""
+    body = DERIVED[name].split("(", 1)[1].rsplit(")", 1)[0]
+    return [(name, part.split()[0]) for part in body.split(",") if part.strip()]
 
 
 # Which derived table each log feeds, and the key of its rows there.
@@ -208,8 +222,10 @@ def version(path: str | Path) -> tuple[int, int, int]:
 
 def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
-    expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED, "ingest_runs.refused", "ingest_runs.unloaded_at"]
+    expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED, "ingest_runs.refused", "ingest_runs.unloaded_at",
+                "request_rollup.requested_at"]
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     present |= {f"{t}.{c}" for t, c in con.execute(
-        "select table_name, column_name from information_schema.columns where table_name = 'ingest_runs'").fetchall()}
+        "select table_name, column_name from information_schema.columns "
+        "where table_name in ('ingest_runs', 'request_rollup')").fetchall()}
     return [t for t in expected if t not in present]

@@ -7,12 +7,13 @@ with requests as (
         request_id as ref_id,
         timezone($tz, received_at) as started_at,
         concat_ws(', ',
+            case when requested_at < received_at then 'identity_requested ' || strftime(timezone($tz, requested_at), '%Y-%m-%d %H:%M') end,
             case when verified_at < received_at then 'identity_verified ' || strftime(timezone($tz, verified_at), '%Y-%m-%d %H:%M') end,
             case when extended_at < received_at then 'extended ' || strftime(timezone($tz, extended_at), '%Y-%m-%d %H:%M') end,
             case when closed_at < received_at then outcome || ' ' || strftime(timezone($tz, closed_at), '%Y-%m-%d %H:%M') end
         ) as problem,
     from request_rollup
-    where verified_at < received_at or extended_at < received_at or closed_at < received_at
+    where requested_at < received_at or verified_at < received_at or extended_at < received_at or closed_at < received_at
 ),
 
 holds as (

@@ -2,6 +2,7 @@
 select
     cookie_name,
     category,
+    policy_category,
     count(*) as observations,
     count(distinct visitor_ref) as visitors,
     count(*) filter (where is_before_consent) as before_consent,

@@ -23,6 +23,19 @@ final as (
         count(*) filter (where is_extended) as extended,
         count(*) filter (where has_invalid_extension) as invalid_extensions,
         count(*) filter (where out_of_order is not null) as out_of_order,
+        count(*) filter (where depends_on_calendar) as depends_on_calendar,
+        count(*) filter (where asked_late) as identification_asked_late,
+        count(*) filter (where sla_status = 'awaiting_identity') as awaiting_identity,
+        count(*) filter (where internal_due is not null and state in ('completed', 'rejected')) as with_internal_target,
+        count(*) filter (where met_internal_target) as met_internal_target,
+        count(*) filter (where met_internal_target)
+            / nullif(count(*) filter (where internal_due is not null and state in ('completed', 'rejected')), 0)
+            as internal_target_rate,
+        -- due by the as-of date: the deadline has passed (or the request was closed after it)
+        count(*) filter (where sla_status in ('on_time', 'late', 'overdue') and deadline < $as_of) as due,
+        count(*) filter (where sla_status in ('late', 'overdue'))
+            / nullif(count(*) filter (where sla_status in ('on_time', 'late', 'overdue') and deadline < $as_of), 0)
+            as missed_deadline_rate,
         count(*) filter (where sla_status = 'on_time')
             / nullif(count(*) filter (where state in ('completed', 'rejected')), 0) as on_time_rate,
         median(days_to_close) filter (where state in ('completed', 'rejected')) as median_days_to_close,

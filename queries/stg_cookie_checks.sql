@@ -29,6 +29,11 @@ categorised as (
             max(i.category) filter (where i.match = 'exact'),
             max(i.category) filter (where i.match = 'prefix')
         ) as category,
+        -- what the policy calls it (null: the policy gives no category), from the same inventory row
+        case when count(*) filter (where i.match = 'exact') > 0
+            then max(i.policy_category) filter (where i.match = 'exact')
+            else max(i.policy_category) filter (where i.match = 'prefix')
+        end as policy_category,
     from names as n
     left join inventory as i
         on (i.match = 'exact' and n.cookie_name = i.cookie_name)
@@ -46,6 +51,7 @@ checked as (
         o.cookie_name,
         o.page,
         coalesce(c.category, 'unknown') as category,
+        c.policy_category,
         o.consent_action,
         o.consent_at,
         case coalesce(c.category, 'unknown')

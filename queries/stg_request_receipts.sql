@@ -1,6 +1,7 @@
 -- One row per data subject request received up to $as_of, from request_rollup (maintained at ingest: the first
 -- event of each kind per request, dashboard/store.py): the day received (local, $tz), type, channel and subject,
--- and the first verification, extension and closing on or before $as_of (later events are ignored).
+-- and the first request for identification, verification, extension and closing on or before $as_of (later events
+-- are ignored).
 -- $scope_from / $scope_to (null = no bound) keep only requests received between these local days, so a page about
 -- one period does not compute every request ever received; $only_open keeps only those still open on $as_of.
 with bounds as (
@@ -27,6 +28,8 @@ select
     r.request_type,
     r.channel,
     r.subject_ref,
+    case when r.requested_at < b.before_end_of_as_of and r.requested_at >= r.received_at
+        then cast(timezone($tz, r.requested_at) as date) end as requested_day,
     case when r.verified_at < b.before_end_of_as_of and r.verified_at >= r.received_at
         then cast(timezone($tz, r.verified_at) as date) end as verified_day,
     case when r.extended_at < b.before_end_of_as_of and r.extended_at >= r.received_at
@@ -35,6 +38,7 @@ select
         then cast(timezone($tz, r.closed_at) as date) end as closed_day,
     case when r.closed_at < b.before_end_of_as_of and r.closed_at >= r.received_at then r.outcome end as outcome,
     nullif(concat_ws(', ',
+        case when r.requested_at < r.received_at then 'identity_requested' end,
         case when r.verified_at < r.received_at then 'identity_verified' end,
         case when r.extended_at < r.received_at then 'extended' end,
         case when r.closed_at < r.received_at then r.outcome end), '') as out_of_order,

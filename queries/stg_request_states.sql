@@ -2,7 +2,15 @@
 -- The rules (docs/sla.md): the deadline is one month after the clock starts, counted per Regulation 1182/71
 -- Art. 3 (same date next month, else that month's last day, moved to the next working day), three months when
 -- validly extended (an extended event on or before the one-month deadline). Events after $as_of are ignored.
--- $holidays: the weekdays that are not working days (public holidays and days treated as Sundays).
+-- Working days, two readings (docs/sla.md): $holidays are the weekdays that are public holidays (the strict reading:
+-- the days of the Official Journal list); $eves are the weekday eves (midsummer, Christmas, New Year's) that only
+-- the Swedish-statute reading (Lag 1930:173 2 §) adds; $count_eves says which reading is in force. Both are computed
+-- so that a request whose verdict differs between them is shown (depends_on_calendar).
+-- $clock_start: received (default) | suspended (EDPB Guidelines 01/2022 para. 159: the days from identity_requested
+-- to identity_verified do not count, when identification was asked within $ask_within_days working days) |
+-- identity_verified (the UK model: the month starts at verification).
+-- $internal_default / $internal_types / $internal_days: the internal target in working days from receipt (null and
+-- empty lists: none), per request type where listed.
 -- $scope_from / $scope_to (null = no bound): only requests received between these local days are computed
 -- (stg_request_receipts); $only_open: only requests still open on $as_of (the queue).
 with requests as (
@@ -10,61 +18,98 @@ with requests as (
     select * from {{ ref('stg_request_receipts') }}
 ),
 
-clocked as (
-    select
-        *,
-        case
-            when $clock_start = 'identity_verified' and verified_day is not null then verified_day
-            else received_day
-        end as clock_start_day,
-    from requests
-),
-
 span as (
     select
         least(min(received_day), $as_of) - 7 as first_day,
         greatest(max(coalesce(closed_day, received_day)), $as_of) + 130 as last_day,
-    from clocked
+    from requests
 ),
 
 days as (
     select
         cast(r.d as date) as day,
-        isodow(r.d) < 6 and not list_contains(cast($holidays as date[]), cast(r.d as date)) as is_working,
+        isodow(r.d) < 6 and not list_contains(cast($holidays as date[]), cast(r.d as date)) as is_working_strict,
     from span, range(span.first_day, span.last_day + interval 1 day, interval 1 day) as r(d)
+),
+
+readings as (
+    select
+        day,
+        is_working_strict,
+        is_working_strict and not list_contains(cast($eves as date[]), day) as is_working_statute,
+    from days
 ),
 
 calendar as (
     select
         day,
-        is_working,
-        min(case when is_working then day end) over (
-            order by day rows between current row and unbounded following
-        ) as next_working_day,
-        count(case when is_working then 1 end) over (
-            order by day rows between unbounded preceding and current row
-        ) as working_day_number,
-    from days
+        case when $count_eves then is_working_statute else is_working_strict end as is_working,
+        min(case when is_working_strict then day end) over following as next_strict,
+        min(case when is_working_statute then day end) over following as next_statute,
+        count(case when (case when $count_eves then is_working_statute else is_working_strict end) then 1 end)
+            over (order by day rows between unbounded preceding and current row) as working_day_number,
+    from readings
+    window following as (order by day rows between current row and unbounded following)
+),
+
+clocked as (
+    select
+        r.*,
+        rq.working_day_number - rc.working_day_number <= $ask_within_days as asked_in_time,
+        case
+            when $clock_start = 'identity_verified' and r.verified_day is not null then r.verified_day
+            else r.received_day
+        end as clock_start_day,
+        -- calendar days the clock stood still (suspended mode; still running while the subject has not answered)
+        case
+            when $clock_start = 'suspended' and r.requested_day is not null
+                and rq.working_day_number - rc.working_day_number <= $ask_within_days
+                then cast(greatest(coalesce(r.verified_day, $as_of) - r.requested_day, 0) as integer)
+            else 0
+        end as suspended_days,
+        coalesce(cast($internal_days as integer[])[list_position(cast($internal_types as varchar[]), r.request_type)],
+                 cast($internal_default as integer)) as internal_target_days,
+    from requests as r
+    inner join calendar as rc on rc.day = r.received_day
+    left join calendar as rq on rq.day = r.requested_day
 ),
 
 deadlines as (
     select
         c.*,
-        one.next_working_day as one_month_deadline,
-        three.next_working_day as three_month_deadline,
-        c.extended_day is not null and c.extended_day <= one.next_working_day as is_extended,
-        c.extended_day is not null and c.extended_day > one.next_working_day as has_invalid_extension,
+        one.next_strict as one_month_strict,
+        one.next_statute as one_month_statute,
+        three.next_strict as three_month_strict,
+        three.next_statute as three_month_statute,
     from clocked as c
-    inner join calendar as one on one.day = cast(c.clock_start_day + interval 1 month as date)
-    inner join calendar as three on three.day = cast(c.clock_start_day + interval 3 month as date)
+    inner join calendar as one
+        on one.day = cast(c.clock_start_day + interval 1 month as date) + c.suspended_days
+    inner join calendar as three
+        on three.day = cast(c.clock_start_day + interval 3 month as date) + c.suspended_days
+),
+
+readings_applied as (
+    select
+        d.*,
+        case when $count_eves then d.one_month_statute else d.one_month_strict end as one_month_deadline,
+        case when $count_eves then d.three_month_statute else d.three_month_strict end as three_month_deadline,
+        -- each reading's own deadline, to see whether the verdict depends on the reading
+        case when d.extended_day <= d.one_month_strict then d.three_month_strict else d.one_month_strict end
+            as deadline_strict,
+        case when d.extended_day <= d.one_month_statute then d.three_month_statute else d.one_month_statute end
+            as deadline_statute,
+        coalesce(d.outcome, 'open') as state,
+    from deadlines as d
 ),
 
 stated as (
     select
-        d.*,
-        case when d.is_extended then d.three_month_deadline else d.one_month_deadline end as deadline,
-        coalesce(d.outcome, 'open') as state,
-    from deadlines as d
+        a.*,
+        a.extended_day is not null and a.extended_day <= a.one_month_deadline as is_extended,
+        a.extended_day is not null and a.extended_day > a.one_month_deadline as has_invalid_extension,
+        case when a.extended_day <= a.one_month_deadline then a.three_month_deadline else a.one_month_deadline end
+            as deadline,
+    from readings_applied as a
 ),
 
 final as (
@@ -74,13 +119,19 @@ final as (
         s.channel,
         s.subject_ref,
         s.received_day,
+        s.requested_day,
         s.verified_day,
         s.clock_start_day,
+        s.suspended_days,
+        coalesce(not s.asked_in_time, false) as asked_late,
         s.extended_day,
         s.is_extended,
         s.has_invalid_extension,
         s.one_month_deadline,
         s.deadline,
+        s.deadline_strict,
+        s.deadline_statute,
+        it.day as internal_due,
         s.closed_day,
         s.state,
         s.out_of_order,
@@ -88,10 +139,18 @@ final as (
             when s.state = 'withdrawn' then 'outside_sla'
             when s.state in ('completed', 'rejected') and s.closed_day <= s.deadline then 'on_time'
             when s.state in ('completed', 'rejected') then 'late'
+            when $clock_start = 'suspended' and s.asked_in_time and s.verified_day is null then 'awaiting_identity'
             when $as_of > s.deadline then 'overdue'
             when dl.working_day_number - on_as_of.working_day_number <= $at_risk_days then 'at_risk'
             else 'pending'
         end as sla_status,
+        -- on time under one reading of the holidays and late under the other (docs/sla.md)
+        (s.state in ('completed', 'rejected')
+            and (s.closed_day <= s.deadline_strict) <> (s.closed_day <= s.deadline_statute))
+        or (s.state = 'open' and s.extended_day is not null
+            and (s.extended_day <= s.one_month_strict) <> (s.extended_day <= s.one_month_statute))
+            as depends_on_calendar,
+        s.state in ('completed', 'rejected') and s.closed_day <= it.day as met_internal_target,
         s.closed_day - s.received_day as days_to_close,
         cl.working_day_number - rc.working_day_number as working_days_to_close,
         case when s.state = 'open' then dl.working_day_number - on_as_of.working_day_number end as working_days_left,
@@ -105,6 +164,8 @@ final as (
     inner join calendar as rc on rc.day = s.received_day
     inner join calendar as on_as_of on on_as_of.day = $as_of
     left join calendar as cl on cl.day = s.closed_day
+    left join calendar as it
+        on it.is_working and it.working_day_number = rc.working_day_number + s.internal_target_days
 )
 
 select * from final

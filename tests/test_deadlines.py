@@ -9,13 +9,12 @@ from hypothesis import given, settings, strategies as st
 
 from dashboard.deadlines import WorkingCalendar, add_months
 
-CAL = WorkingCalendar()
+CAL = WorkingCalendar()  # the default: the strict reading
+STATUTE = WorkingCalendar(categories=("public", "de_facto"))  # the Swedish-statute reading
 
-# received, one-month deadline, three-month deadline, why
+# received, one-month deadline, three-month deadline, why (the same under both readings)
 VECTORS = [
     ("2026-01-31", "2026-03-02", "2026-04-30", "no 31 Feb; 28 Feb is a Saturday"),
-    ("2026-11-24", "2026-12-28", "2027-02-24", "Christmas eve, Christmas, Boxing Day, Sunday"),
-    ("2026-05-19", "2026-06-22", "2026-08-19", "midsummer eve and Midsummer Day, Sunday"),
     ("2024-01-31", "2024-02-29", "2024-04-30", "leap year"),
     ("2023-01-31", "2023-02-28", "2023-05-02", "not a leap year; 30 Apr 2023 Sunday, 1 May holiday"),
     ("2026-12-06", "2027-01-07", "2027-03-08", "Epiphany; 6 Mar 2027 Saturday"),
@@ -27,13 +26,11 @@ VECTORS = [
     ("2026-04-24", "2026-05-25", "2026-07-24", "Whitsunday 24 May 2026 (a Sunday)"),
     ("2027-05-06", "2027-06-07", "2027-08-06", "6 Jun 2027 is a Sunday and National Day"),
     ("2025-05-06", "2025-06-09", "2025-08-06", "National Day Friday 6 Jun 2025, weekend"),
-    ("2025-05-20", "2025-06-23", "2025-08-20", "midsummer eve 20 Jun 2025, Midsummer Day 21, Sunday 22"),
     ("2026-10-31", "2026-11-30", "2027-02-01", "no 31 Nov: 30 Nov 2026 (Monday); 31 Jan 2027 Sunday"),
     ("2026-09-30", "2026-10-30", "2026-12-30", "plain Friday"),
     ("2025-10-01", "2025-11-03", "2026-01-02", "1 Nov 2025 All Saints' Day (Saturday); 1 Jan New Year"),
     ("2026-10-02", "2026-11-02", "2027-01-04", "2 Nov Monday; 2 Jan 2027 Saturday"),
     ("2025-11-30", "2025-12-30", "2026-03-02", "28 Feb 2026 Saturday"),
-    ("2025-11-24", "2025-12-29", "2026-02-24", "Christmas 2025: eve Wed, holidays Thu-Fri, weekend"),
     ("2025-11-30", "2025-12-30", "2026-03-02", "end of month"),
     ("2025-12-01", "2026-01-02", "2026-03-02", "New Year's Day 1 Jan 2026"),
     ("2025-12-31", "2026-02-02", "2026-03-31", "31 Jan 2026 Saturday"),
@@ -42,22 +39,69 @@ VECTORS = [
 ]
 
 
+# Where the readings differ: received, one month strict, one month Swedish-statute, three months (both), why
+# (../shared/reference/README.md §1, worked examples)
+EVES = [
+    ("2026-11-24", "2026-12-24", "2026-12-28", "2027-02-24", "Christmas eve; then Christmas, Boxing Day, Sunday"),
+    ("2026-05-19", "2026-06-19", "2026-06-22", "2026-08-19", "midsummer eve; then Midsummer Day, Sunday"),
+    ("2025-05-20", "2025-06-20", "2025-06-23", "2025-08-20", "midsummer eve 20 Jun 2025"),
+    ("2025-11-24", "2025-12-24", "2025-12-29", "2026-02-24", "Christmas eve 2025 (a Wednesday)"),
+    ("2027-11-30", "2027-12-30", "2027-12-30", "2028-02-29", "an eve that is not the last day changes nothing"),
+    ("2026-11-30", "2026-12-30", "2026-12-30", "2027-03-01", "30 Dec is a working day under both"),
+    ("2025-11-28", "2025-12-29", "2025-12-29", "2026-03-02", "28 Dec 2025 a Sunday"),
+    ("2026-09-24", "2026-10-26", "2026-10-26", "2026-12-24", "three months end on Christmas eve: strict"),
+]
+
+
 @pytest.mark.parametrize(("received", "one", "three", "why"), VECTORS, ids=[v[0] + " " + v[3][:30] for v in VECTORS])
 def test_deadline_vectors(received, one, three, why):
     day = date.fromisoformat(received)
-    assert CAL.deadline(day).isoformat() == one, why
+    for cal in (CAL, STATUTE):
+        assert cal.deadline(day).isoformat() == one, why
+        assert cal.deadline(day, 3).isoformat() == three, why
+
+
+@pytest.mark.parametrize(("received", "strict", "statute", "three", "why"), EVES, ids=[v[0] for v in EVES])
+def test_the_two_readings_of_the_eves(received, strict, statute, three, why):
+    day = date.fromisoformat(received)
+    assert CAL.deadline(day).isoformat() == strict, why
+    assert STATUTE.deadline(day).isoformat() == statute, why
     assert CAL.deadline(day, 3).isoformat() == three, why
 
 
-def test_the_swedish_days_treated_as_sundays_are_not_working_days():
+def test_the_three_month_deadline_on_christmas_eve_moves_only_under_the_statute_reading():
+    assert STATUTE.deadline(date(2026, 9, 24), 3) == date(2026, 12, 28)
+
+
+def test_the_eves_are_working_days_by_default_and_not_under_the_statute_reading():
     for d in ("2026-06-19", "2026-12-24", "2026-12-31"):
+        assert CAL.is_working_day(date.fromisoformat(d)), d
+        assert not STATUTE.is_working_day(date.fromisoformat(d)), d
+    for d in ("2026-06-20", "2026-12-25", "2026-12-26", "2027-01-01", "2027-01-06", "2026-06-06"):
         assert not CAL.is_working_day(date.fromisoformat(d)), d
     assert CAL.is_working_day(date.fromisoformat("2026-05-25")), "Whit Monday is not a holiday since 2005"
 
 
+@pytest.mark.parametrize(("received", "requested", "verified", "suspended"), [
+    ("2026-03-02", "2026-03-03", "2026-03-13", 10),
+    ("2026-01-31", "2026-02-02", "2026-02-04", 2),  # month end: 28 Feb + 2 days = 2 Mar
+])
+def test_a_suspension_moves_the_end_of_the_period_by_its_calendar_days(received, requested, verified, suspended):
+    r, q, v = (date.fromisoformat(x) for x in (received, requested, verified))
+    assert (v - q).days == suspended
+    assert CAL.deadline(r, 1, suspended) == CAL.next_working_day(add_months(r, 1) + timedelta(days=suspended))
+    assert CAL.deadline(r, 1, suspended) >= CAL.deadline(r)
+
+
+def test_working_days_for_an_internal_target():
+    assert CAL.add_working_days(date(2026, 12, 22), 3) == date(2026, 12, 28)  # 23, 24 (strict), 28
+    assert STATUTE.add_working_days(date(2026, 12, 22), 3) == date(2026, 12, 29)
+    assert CAL.add_working_days(date(2026, 11, 27), 1) == date(2026, 11, 30)  # Friday -> Monday
+
+
 def test_the_calendar_is_configurable():
     norway = WorkingCalendar("NO", ("public",))
-    assert norway.is_working_day(date(2026, 6, 19)) and not CAL.is_working_day(date(2026, 6, 19))
+    assert norway.is_working_day(date(2026, 6, 19)) and not STATUTE.is_working_day(date(2026, 6, 19))
     assert not norway.is_working_day(date(2026, 5, 17)), "17 May"
 
 
