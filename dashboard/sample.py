@@ -67,6 +67,14 @@ BANNERS = [  # version, first day offset (fraction of the period), interaction, 
     ("v2-2025-reject-button", 0.42, 0.71, 0.55, 0.31),
     ("v3-2026-two-layer", 0.8, 0.76, 0.52, 0.27),
 ]
+# Banner versions tried on a share of visitors in the last weeks (issue #13's banner checks): one without a reject
+# button on its first layer, one whose custom settings came pre-ticked. version: decisions by kind (accept all,
+# reject all, custom granting every category, custom granting some), what the checks should find.
+AB_TESTS = {
+    "v3-ab-no-reject": ((187, 1, 24, 28), "reject_may_be_hidden"),
+    "v3-ab-preticked": ((120, 48, 67, 5), "boxes_may_be_preticked"),
+}
+WITHDRAW_LINK_GONE_DAYS = 95
 VISITS_PER_DAY = 100
 DEVICES = {"desktop": 0.46, "mobile": 0.47, "tablet": 0.07}
 BROWSERS = {"Chrome": 0.52, "Safari": 0.27, "Edge": 0.1, "Firefox": 0.08, "Samsung Internet": 0.03}
@@ -111,8 +119,13 @@ class _Requests:
 
     def request(self, rid: str, received: datetime, rtype: str, channel: str, subject: str,
                 close_day: date | None, outcome: str = "completed", verify_after: int | None = None,
-                extend_on: date | None = None, note: str | None = None) -> None:
+                extend_on: date | None = None, note: str | None = None, asked_on: date | None = None,
+                verify_on: date | None = None) -> None:
         self.event(rid, received, "received", request_type=rtype, channel=channel, subject_ref=subject, note=note)
+        if asked_on is not None:
+            self.event(rid, _at(asked_on, self.rng), "identity_requested", note="asked for proof of identity")
+        if verify_on is not None:
+            self.event(rid, _at(verify_on, self.rng), "identity_verified")
         if verify_after is not None and (received + timedelta(days=verify_after)).date() <= self.until:
             self.event(rid, received + timedelta(days=verify_after, hours=1), "identity_verified")
         if extend_on is not None:
@@ -211,6 +224,61 @@ def _plant_requests(reqs: _Requests, rng, cal: WorkingCalendar, until: date, nex
             day = first + timedelta(days=gap)
             reqs.request(new_id(), _at(day, rng), "access", "web", subject, day + timedelta(days=6))
         planted["repeat_access_subjects"].append({"subject_ref": subject, "access_requests": len(gaps)})
+    # Issue #13's rules. Verdicts that depend on the holiday reading: the latest receipts (at least 40 days back) whose
+    # one-month deadline is an eve under the strict reading, closed on the Swedish-statute deadline: late by default,
+    # on time under the statute reading, a finding of their own either way.
+    statute = WorkingCalendar(categories=("public", "de_facto"))
+    planted["depends_on_calendar"] = []
+    day = until - timedelta(days=40)
+    while len(planted["depends_on_calendar"]) < 2:
+        if cal.deadline(day) != statute.deadline(day):
+            rid = new_id()
+            reqs.request(rid, _at(day, rng), "access", "email", _pseudonym("S-eve-", day.toordinal()),
+                         statute.deadline(day))
+            planted["depends_on_calendar"].append({
+                "request_id": rid, "received": day.isoformat(), "strict_deadline": cal.deadline(day).isoformat(),
+                "statute_deadline": statute.deadline(day).isoformat(), "completed": statute.deadline(day).isoformat(),
+                "state": {"strict": "late", "swedish_statute": "on_time"}})
+        day -= timedelta(days=1)
+    # Identification (EDPB Guidelines 01/2022 para. 159): asked in time and answered 14 days later, closed after the
+    # one-month deadline counted from receipt but within the suspended one; asked in time and never answered; asked
+    # six working days after receipt (late: suspends nothing), closed in time.
+    planted["identification"] = []
+    day = cal.next_working_day(until - timedelta(days=80))
+    asked, answered = cal.add_working_days(day, 1), cal.add_working_days(day, 1) + timedelta(days=14)
+    closed = cal.next_working_day(cal.deadline(day) + timedelta(days=5))
+    assert cal.deadline(day) < closed <= cal.deadline(day, 1, 14)
+    rid = new_id()
+    reqs.request(rid, _at(day, rng), "erasure", "letter", _pseudonym("S-id-", 1), closed, asked_on=asked,
+                 verify_on=answered)
+    planted["identification"].append({
+        "request_id": rid, "case": "suspended", "received": day.isoformat(), "identity_requested": asked.isoformat(),
+        "identity_verified": answered.isoformat(), "completed": closed.isoformat(), "suspended_days": 14,
+        "deadline": {"received": cal.deadline(day).isoformat(), "suspended": cal.deadline(day, 1, 14).isoformat()},
+        "state": {"received": "late", "suspended": "on_time"}})
+    day = cal.next_working_day(until - timedelta(days=20))
+    asked = cal.add_working_days(day, 1)
+    rid = new_id()
+    reqs.request(rid, _at(day, rng), "access", "email", _pseudonym("S-id-", 2), None, asked_on=asked)
+    planted["identification"].append({
+        "request_id": rid, "case": "awaiting_identity", "received": day.isoformat(),
+        "identity_requested": asked.isoformat(), "suspended_days": (until - asked).days,
+        "state": {"received": "pending", "suspended": "awaiting_identity"}})
+    day = cal.next_working_day(until - timedelta(days=90))
+    asked = cal.add_working_days(day, 6)
+    rid = new_id()
+    reqs.request(rid, _at(day, rng), "access", "web", _pseudonym("S-id-", 3), day + timedelta(days=20),
+                 asked_on=asked, verify_on=asked + timedelta(days=2))
+    planted["identification"].append({
+        "request_id": rid, "case": "asked_late", "received": day.isoformat(), "identity_requested": asked.isoformat(),
+        "suspended_days": 0, "state": {"received": "on_time", "suspended": "on_time"}})
+    # An internal target (AUDIT_INTERNAL_TARGET_DAYS=10): answered in time by law, after 15 working days.
+    day = cal.next_working_day(until - timedelta(days=50))
+    rid = new_id()
+    reqs.request(rid, _at(day, rng), "rectification", "web", _pseudonym("S-target-", 1), cal.add_working_days(day, 15))
+    planted["missed_internal_target"] = [{"request_id": rid, "received": day.isoformat(), "target_days": 10,
+                                          "internal_due": cal.add_working_days(day, 10).isoformat(),
+                                          "completed": cal.add_working_days(day, 15).isoformat()}]
     # An orphan: a completed event for a request that was never received (a gap in the source system's log).
     orphan = "REQ-ORPHAN-1"
     reqs.event(orphan, _at(until - timedelta(days=40), rng), "completed")
@@ -405,7 +473,11 @@ def _consent(rng, start: date, until: date, scale: float) -> tuple[pl.DataFrame,
     # A few who granted analytics withdraw later (it must be as easy to withdraw as to give).
     granted = d[(act == "accept_all") | ((act == "custom") & analytics_custom[d])]
     w = granted[rng.random(len(granted)) < 0.03]
-    later = np.minimum(day[w] + rng.integers(1, 60, size=len(w)), days - 1)
+    later = day[w] + rng.integers(1, 60, size=len(w))
+    # Planted (issue #13): the latest banner's redesign dropped the withdraw link, so nobody withdrew in the last 95
+    # days although thousands decided: "withdrawal may be hard to find".
+    keep = later < days - WITHDRAW_LINK_GONE_DAYS
+    w, later = w[keep], later[keep]
     withdrawals = pl.DataFrame({
         "_day": later, "_sec": rng.integers(0, 86400 - 120, size=len(w)), "visitor_ref": visitor_ref[w],
         "action": "withdraw", "functional": False, "analytics": False,
@@ -414,6 +486,11 @@ def _consent(rng, start: date, until: date, scale: float) -> tuple[pl.DataFrame,
         "device": device[w], "browser": browser[w], "country": country[w],
     })
     planted_events, planted_obs, planted = _plant_consent(days, BANNERS[-1][0])
+    ab_events, planted["banner_checks"] = _plant_banner_tests(rng, days)
+    planted["withdrawal_may_be_hard"] = [{
+        "no_withdrawal_from": (start + timedelta(days=days - WITHDRAW_LINK_GONE_DAYS)).isoformat(), "window_days": 90}]
+    planted["necessary_not_in_policy"] = [{"cookie_name": "SSESS4f1c0e9a2b7d"}, {"cookie_name": "SESS9b2e71d0"}]
+    planted_events = pl.concat([planted_events, ab_events], how="diagonal_relaxed")
     df = pl.concat([shown, decisions, withdrawals, planted_events.select(shown.columns)], how="vertical_relaxed")
     df = df.sort(["_day", "_sec", "visitor_ref", "action"])
     df = df.with_row_index("_n", offset=1).with_columns(
@@ -452,6 +529,28 @@ def _consent(rng, start: date, until: date, scale: float) -> tuple[pl.DataFrame,
             manifest)
 
 
+def _plant_banner_tests(rng, days: int) -> tuple[pl.DataFrame, list]:
+    """The A/B-tested banner versions of AB_TESTS over the last 60 days: one shown event and one decision per visitor."""
+    events, planted = [], []
+    for version, (counts, rule) in AB_TESTS.items():
+        kinds = (["accept_all"] * counts[0] + ["reject_all"] * counts[1] + ["custom_all"] * counts[2]
+                 + ["custom_some"] * counts[3])
+        for n, kind in enumerate(rng.permutation(kinds)):
+            ref, day, sec = f"V-{version}-{n:04d}", days - 60 + n % 60, int(rng.integers(30000, 70000))
+            base = {"visitor_ref": ref, "banner_version": version, "device": "desktop", "browser": "Chrome",
+                    "country": "SE", "_day": day}
+            action = "custom" if kind.startswith("custom") else str(kind)
+            grants = {"accept_all": (True, True), "reject_all": (False, False), "custom_all": (True, True),
+                      "custom_some": (True, False)}[kind]
+            events.append({**base, "_sec": sec, "action": "shown", "functional": None, "analytics": None})
+            events.append({**base, "_sec": sec + 20, "action": action, "functional": grants[0],
+                           "analytics": grants[1]})
+        planted.append({"banner_version": version, "rule": rule, "decisions": sum(counts),
+                        "accept_all": counts[0], "reject_all": counts[1], "custom": counts[2] + counts[3],
+                        "custom_all_granted": counts[2]})
+    return pl.DataFrame(events, schema_overrides={"functional": pl.Boolean, "analytics": pl.Boolean}), planted
+
+
 def _plant_consent(days: int, banner: str) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
     """Visitors whose cookies broke (or, for the edges, did not break) the cookie-before-consent rule."""
     events, observations = [], []
@@ -471,18 +570,20 @@ def _plant_consent(days: int, banner: str) -> tuple[pl.DataFrame, pl.DataFrame, 
         planted[group].append({"visitor_ref": ref, "cookie_name": cookie, "why": why})
 
     d = days - 30
+    # The withdrawal case lies before the withdraw link disappeared (WITHDRAW_LINK_GONE_DAYS).
+    w = days - WITHDRAW_LINK_GONE_DAYS - 20
     visit("V-planted-early", d, "accept_all", 36060, True, True)
     seen("V-planted-early", d, 36001, "_ga", True, "analytics cookie set before the visitor decided")
     visit("V-planted-never", d + 1)
     seen("V-planted-never", d + 1, 36002, "_gid", True, "analytics cookie for a visitor who never decided")
     visit("V-planted-reject", d + 2, "reject_all", 36010, False, False)
     seen("V-planted-reject", d + 2, 36100, "_ga", True, "analytics cookie after reject all")
-    visit("V-planted-withdrawn", d + 3, "accept_all", 36010, True, True)
+    visit("V-planted-withdrawn", w, "accept_all", 36010, True, True)
     events.append({"visitor_ref": "V-planted-withdrawn", "banner_version": banner, "device": "desktop",
-                   "browser": "Chrome", "country": "SE", "_day": d + 5, "_sec": 40000, "action": "withdraw",
+                   "browser": "Chrome", "country": "SE", "_day": w + 2, "_sec": 40000, "action": "withdraw",
                    "functional": False, "analytics": False})
-    seen("V-planted-withdrawn", d + 3, 36200, "_ga", False, "analytics cookie while consent was in force")
-    seen("V-planted-withdrawn", d + 6, 40000, "_ga", True, "analytics cookie after the visitor withdrew consent")
+    seen("V-planted-withdrawn", w, 36200, "_ga", False, "analytics cookie while consent was in force")
+    seen("V-planted-withdrawn", w + 3, 40000, "_ga", True, "analytics cookie after the visitor withdrew consent")
     visit("V-planted-custom", d + 4, "custom", 36010, False, True)
     seen("V-planted-custom", d + 4, 36300, "has_js", True, "functional cookie the visitor refused")
     seen("V-planted-custom", d + 4, 36301, "_gid", False, "analytics cookie the visitor allowed")
@@ -537,6 +638,9 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
     consent.write_parquet(os.path.join(out, FILES["consent_events"]), compression="zstd", statistics=True)
     cookies.write_parquet(os.path.join(out, FILES["cookie_observations"]), compression="zstd", statistics=True)
 
+    cookie_plants = consent_manifest.pop("planted")
+    consent_plants = {k: cookie_plants.pop(k)
+                      for k in ("banner_checks", "withdrawal_may_be_hard", "necessary_not_in_policy")}
     manifest = {
         "generator": "python -m dashboard sample",
         "seed": seed, "scale": scale, **({"volumes": volumes} if set(volumes.values()) != {scale} else {}),
@@ -547,7 +651,7 @@ def generate(out: str, seed: int = 7, scale: float = 1.0, until: str | None = No
         "rows": {"dsr_events": dsr.height, "hold_events": len(holds), "transfers": transfers.height,
                  "consent_events": consent.height, "cookie_observations": cookies.height},
         "planted": {"requests": planted_requests, "holds": planted_holds, "transfers": planted_transfers,
-                    "cookies": consent_manifest.pop("planted")},
+                    "cookies": cookie_plants, "consent": consent_plants},
         "consent": consent_manifest,
     }
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as fh:

@@ -137,6 +137,11 @@ def test_every_field_on_hand_made_logs(hand_store):
         "on_time_rate": 0.6,
         "median_days_to_close": 36.0,  # 3, 8, 36, 36, 38
         "out_of_order": 0, "rejected_rows": 0,
+        # due by 15 Apr (deadline passed; R7's extended one is in June): R1, R2, R3, R8, R9; missed: R2, R3, R8
+        "due": 5, "missed_deadline_rate": 0.6,
+        "depends_on_calendar": 0, "identification_asked_late": 0, "awaiting_identity": 0,
+        "with_internal_target": 0, "met_internal_target": 0, "internal_target_rate": None,
+        "holiday_reading": "strict", "clock_start": "received",
     }
     # H1, H2, H3 active (H4 released, H5 placed after the as-of day); H2 past retain-until; H3 due 30 Jun.
     assert m["holds"] == {"active": 3, "blocked_records": 14, "overdue": 1, "release_due_90d": 1, "out_of_order": 0,
@@ -153,6 +158,9 @@ def test_every_field_on_hand_made_logs(hand_store):
         "accept_all_rate": 1 / 3, "reject_all_rate": 1 / 3, "withdrawals": 1,
         "cookies_before_consent": 2,  # V4's _ga with no decision, V2's has_js after reject all
         "decisions_without_shown": 0, "rejected_rows": 0,
+        # too few decisions to judge a banner version; fewer than 1000 decisions for the withdrawal check
+        "reject_may_be_hidden": 0, "boxes_may_be_preticked": 0, "withdrawal_may_be_hard": 0,
+        "necessary_not_in_policy": 0,
     }, abs=1e-6)
     assert {f["rule"]: f["count"] for f in m["findings"]} == {
         "request_overdue": 1, "request_late": 2, "invalid_extension": 1, "request_at_risk": 1, "hold_overdue": 1,
@@ -160,7 +168,9 @@ def test_every_field_on_hand_made_logs(hand_store):
         "eea_mechanism_outside_eea": 0, "sale_without_consent": 1, "derogation_review": 0,
         "cookie_before_consent": 2, "scheme_not_in_force": 0, "requests_rows_rejected": 0, "holds_rows_rejected": 0,
         "transfers_rows_rejected": 0, "consent_rows_rejected": 0, "requests_out_of_order": 0,
-        "holds_out_of_order": 0, "decisions_without_shown": 0,
+        "holds_out_of_order": 0, "decisions_without_shown": 0, "depends_on_calendar": 0,
+        "identification_asked_late": 0, "reject_may_be_hidden": 0, "boxes_may_be_preticked": 0,
+        "withdrawal_may_be_hard": 0, "necessary_not_in_policy": 0,
     }
     assert all(f["severity"] in ("high", "medium", "low") for f in m["findings"])
 
@@ -182,7 +192,16 @@ def test_the_planted_sample_problems_show_up_in_findings(sample_store, manifest)
     counts = {f["rule"]: f["count"] for f in m["findings"]}
     planted = manifest["planted"]
     assert counts["request_overdue"] == len(planted["requests"]["overdue"])
-    assert counts["request_late"] == len(planted["requests"]["late"]) + len(planted["requests"]["invalid_extension"])
+    late_by_default = [i for i in planted["requests"]["identification"] if i["state"]["received"] == "late"]
+    assert counts["request_late"] == (len(planted["requests"]["late"]) + len(planted["requests"]["invalid_extension"])
+                                      + len(planted["requests"]["depends_on_calendar"]) + len(late_by_default))
+    assert counts["depends_on_calendar"] == len(planted["requests"]["depends_on_calendar"])
+    assert counts["identification_asked_late"] == sum(
+        i["case"] == "asked_late" for i in planted["requests"]["identification"])
+    for item in planted["consent"]["banner_checks"]:
+        assert counts[item["rule"]] == 1, item
+    assert counts["withdrawal_may_be_hard"] == 1
+    assert counts["necessary_not_in_policy"] == len(planted["consent"]["necessary_not_in_policy"])
     assert counts["invalid_extension"] == len(planted["requests"]["invalid_extension"])
     assert counts["hold_overdue"] == len(planted["holds"]["overdue_holds"])
     assert counts["hold_kept_too_long"] == len(planted["holds"]["kept_too_long"])

@@ -130,6 +130,24 @@ def test_the_planted_requests_have_the_right_state(sample_store, manifest):
     assert str(r["deadline"]) == invalid["deadline"]
     orphan = planted["orphan_events"][0]["request_id"]
     assert orphan not in got
+    for item in planted["depends_on_calendar"]:
+        r = got[item["request_id"]]
+        assert (r["sla_status"], str(r["deadline"]), r["depends_on_calendar"]) == (
+            item["state"]["strict"], item["strict_deadline"], True)
+    statute = states(sample_store, as_of, count_eves=True)
+    for item in planted["depends_on_calendar"]:
+        r = statute[item["request_id"]]
+        assert (r["sla_status"], str(r["deadline"])) == (item["state"]["swedish_statute"], item["statute_deadline"])
+    suspended = states(sample_store, as_of, clock_start="suspended")
+    for item in planted["identification"]:
+        assert got[item["request_id"]]["sla_status"] == item["state"]["received"], item
+        r = suspended[item["request_id"]]
+        assert (r["sla_status"], r["suspended_days"]) == (item["state"]["suspended"], item["suspended_days"]), item
+        assert r["asked_late"] is (item["case"] == "asked_late")
+    (target,) = planted["missed_internal_target"]
+    r = states(sample_store, as_of, internal_default=target["target_days"])[target["request_id"]]
+    assert (str(r["internal_due"]), r["met_internal_target"], r["sla_status"]) == (
+        target["internal_due"], False, "on_time")
 
 
 def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
