@@ -19,7 +19,12 @@ LABELS = {
     "requests": {"received": "Requests received", "closed": "Closed", "on_time": "Closed on time",
                  "late": "Closed late", "open": "Open", "overdue": "Overdue", "at_risk": "At risk",
                  "withdrawn": "Withdrawn", "extended": "Validly extended", "invalid_extensions": "Invalid extensions",
-                 "on_time_rate": "On-time rate", "median_days_to_close": "Median days to close",
+                 "on_time_rate": "On-time rate (closed requests)",
+                 "missed_deadline_rate": "Missed deadline (late or overdue, of those due)",
+                 "internal_target_rate": "Met the internal target",
+                 "depends_on_calendar": "On time only if the eves count as holidays",
+                 "identification_asked_late": "Identification asked late",
+                 "median_days_to_close": "Median days to close",
                  "rejected_rows": "Rows rejected at ingest", "out_of_order": "Events before receipt (data errors)"},
     "holds": {"active": "Active holds", "blocked_records": "Blocked records", "overdue": "Overdue for release",
               "release_due_90d": "Due for release within 90 days", "rejected_rows": "Rows rejected at ingest",
@@ -30,7 +35,12 @@ LABELS = {
     "consent": {"shown": "Banner shown", "decisions": "Decisions", "interaction_rate": "Interaction rate",
                 "analytics_rate": "Analytics opt-in", "functional_rate": "Functional opt-in",
                 "accept_all_rate": "Accept all", "reject_all_rate": "Reject all", "withdrawals": "Withdrawals",
-                "cookies_before_consent": "Cookies before consent", "rejected_rows": "Rows rejected at ingest",
+                "cookies_before_consent": "Cookies before consent",
+                "reject_may_be_hidden": "Banner versions where reject may be hidden",
+                "boxes_may_be_preticked": "Banner versions with boxes that may be pre-ticked",
+                "withdrawal_may_be_hard": "Withdrawal may be hard to find (1 = yes)",
+                "necessary_not_in_policy": "Necessary cookies the policy does not call necessary",
+                "rejected_rows": "Rows rejected at ingest",
                 "decisions_without_shown": "Decisions with no banner shown (data errors)"},
 }
 AREAS = {"requests": "Data subject requests", "holds": "Legal holds", "transfers": "Transfers",
@@ -40,7 +50,8 @@ DEFINITIONS = [
     ("Period", "From the first to the last day of the month, in local (Europe/Stockholm) dates."),
     ("Requests", "Requests received in the month, in their state as of the as-of date. A request is due one month "
                  "after receipt (three when validly extended), counted per Regulation 1182/71 and moved to the next "
-                 "Swedish working day (GDPR Art. 12(3)); see docs/sla.md."),
+                 "Swedish working day (GDPR Art. 12(3)); the holidays and the clock in force are stated under the "
+                 "title; see docs/sla.md."),
     ("Legal holds", "The state as of the as-of date: active holds, the records they block, holds whose retain-until "
                     "date has passed without release; see docs/holds.md."),
     ("Transfers", "Disclosures in the month. Outside the EU/EEA a transfer needs an adequacy decision in force that "
@@ -75,6 +86,23 @@ def previous_month(month: str) -> str:
     first, _ = month_bounds(month)
     prev = first - timedelta(days=1)
     return f"{prev.year:04d}-{prev.month:02d}"
+
+
+def rules_in_force() -> str:
+    """Which reading of the holidays and which clock the deadlines use, in words (the Requests page says the same)."""
+    from dashboard.config import holiday_reading
+
+    s = settings()
+    clock = {"received": "the month runs from receipt",
+             "suspended": "the month runs from receipt, suspended while identification asked in time is awaited "
+                          "(EDPB Guidelines 01/2022 para. 159)",
+             "identity_verified": "the month runs from identity verification (UK model)"}[s.clock_start]
+    target = ""
+    if s.internal_target_days or s.internal_targets:
+        target = "; internal target " + ", ".join(
+            ([f"{s.internal_target_days} working days"] if s.internal_target_days else [])
+            + [f"{t}: {d}" for t, d in s.internal_targets])
+    return f"{holiday_reading(s.holiday_categories)}; {clock}{target}"
 
 
 def _fmt(key: str, value) -> str:
@@ -114,7 +142,8 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
 
     parts = [f"<h1>Privacy audit report: {html.escape(month)}</h1>",
              f"<p class='sub'>{start} – {end}, states as of {as_of}. Beside each figure: "
-             f"{previous_month(month)} (as of {min(prev_end, as_of)}).</p>"]
+             f"{previous_month(month)} (as of {min(prev_end, as_of)}).</p>",
+             f"<p class='sub'>Deadlines: {html.escape(rules_in_force())}.</p>"]
 
     rows = []
     for area, title in AREAS.items():

@@ -14,6 +14,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 # Background colours of request states: red needs action, amber soon, green fine, grey out of scope.
 STATE_COLOURS = {
     "overdue": "#f8d7da", "late": "#f8d7da", "at_risk": "#fff3cd", "pending": "#d1e7dd", "on_time": "#d1e7dd",
+    "awaiting_identity": "#e2e3e5",
     "outside_sla": "#e2e3e5",
 }
 

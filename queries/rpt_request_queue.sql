@@ -7,6 +7,7 @@ select
     sla_status,
     received_day,
     deadline,
+    internal_due,
     is_extended,
     working_days_left,
     calendar_days_left,

@@ -81,7 +81,8 @@ IDLE = """() => {
     const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
         && document.querySelector('[data-stale="true"]') === null
         && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
-            (grid) => grid.querySelector('[role="columnheader"]') !== null);
+            // a table in a closed expander is not drawn until opened
+            (grid) => !grid.checkVisibility() || grid.querySelector('[role="columnheader"]') !== null);
     // Idle on three polls in a row: a run that ends and another the first one asked for are not taken for rest.
     window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
     return window.__idlePolls >= 3;
@@ -260,3 +261,82 @@ def test_the_report_downloads_from_the_overview(served, browser):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "<h2>Key figures" in text and "Privacy audit report" in text
     context.close()
+
+
+YEAR = {"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24"}
+
+
+def page_text(page) -> str:
+    """The page's text with the headers and cells of its tables (drawn on a canvas, kept in accessible cells)."""
+    grid = page.locator('[data-testid="stDataFrame"] [role="columnheader"], '
+                        '[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
+    return page.locator('[data-testid="stMain"]').inner_text() + "\n" + "\n".join(grid)
+
+
+def test_the_rules_a_regulator_applies_are_on_the_pages(served, browser, manifest):
+    """Issue #13 in the browser: the reading in force is stated, the doubtful verdicts and late identification are
+    listed with their rows, the missed-deadline rate is beside the on-time rate, the banner checks fire."""
+    url, db, _ = served
+    m = metrics_json(db, YEAR)
+    context, page = open_page(browser, f"{url}/requests?{query(YEAR)}")
+    page.get_by_role("heading", name="Doubtful verdicts").scroll_into_view_if_needed()
+    wait_idle(page, '.st-key-doubtful_rows [role="gridcell"]')
+    page.screenshot(path=str(ARTIFACTS / "e2e-requests-rules.png"), full_page=True)
+    text = page_text(page)
+    assert "Deadlines: strict reading" in text
+    shown = {k: num(v) for k, v in read_metrics(page).items()}
+    assert shown["Missed deadline"] == pct(m["requests"]["missed_deadline_rate"])
+    assert shown["On time only under the eves' reading"] == str(m["requests"]["depends_on_calendar"]) == "1"
+    planted = manifest["planted"]["requests"]
+    in_year = [p["request_id"] for p in planted["depends_on_calendar"] if p["received"] >= YEAR["from"]]
+    asked_late = [p["request_id"] for p in planted["identification"] if p["case"] == "asked_late"]
+    doubtful = page.locator('.st-key-doubtful_rows [role="gridcell"]').all_inner_texts()
+    assert set(in_year + asked_late) <= set(doubtful)
+    context.close()
+
+    context, page = open_page(browser, f"{url}/?{query(YEAR)}")
+    text = page_text(page)
+    for title in ("On time only if the eves count as holidays", "Identification asked late",
+                  "Reject may be missing or hidden on the first layer", "Boxes may be pre-ticked",
+                  "Withdrawal may be hard to find"):
+        assert title in text, title
+    context.close()
+
+    context, page = open_page(browser, f"{url}/consent?{query(YEAR)}")
+    page.get_by_role("heading", name="Banner checks").scroll_into_view_if_needed()
+    wait_idle(page, '[data-testid="stAlert"]')
+    page.screenshot(path=str(ARTIFACTS / "e2e-consent-banner-checks.png"), full_page=True)
+    text = page_text(page)
+    for item in manifest["planted"]["consent"]["banner_checks"]:
+        assert item["banner_version"] in text
+    assert "Reject may be missing or hidden" in text and "Boxes may be pre-ticked" in text
+    assert "Withdrawal may be hard to find" in text
+    assert all(c["cookie_name"] in text for c in manifest["planted"]["consent"]["necessary_not_in_policy"])
+    context.close()
+
+
+def test_the_edpb_suspension_and_the_internal_target_in_the_browser(served, browser, manifest, tmp_path):
+    """A second server with AUDIT_CLOCK_START=suspended and an internal target: the planted request awaiting the
+    subject's identification is in the queue as such, and the suspended one's detail says how its deadline moved."""
+    _, db, _ = served
+    port = _free_port()
+    proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ACCESS_LOG_DIR": str(tmp_path / "log"),
+                                  "AUDIT_CLOCK_START": "suspended", "AUDIT_INTERNAL_TARGET_DAYS": "10"})
+    try:
+        ident = {p["case"]: p for p in manifest["planted"]["requests"]["identification"]}
+        url = f"http://127.0.0.1:{port}/requests?{query(YEAR)}&state=awaiting_identity"
+        context, page = open_page(browser, url + f"&req={ident['suspended']['request_id']}")
+        wait_idle(page, '.st-key-queue_rows [role="gridcell"]')
+        text = page_text(page)
+        page.screenshot(path=str(ARTIFACTS / "e2e-requests-suspended.png"), full_page=True)
+        assert "clock suspended" in text and "EDPB Guidelines 01/2022" in text
+        assert f"Deadline {ident['suspended']['deadline']['suspended']}" in text
+        queue = page.locator('.st-key-queue_rows [role="gridcell"]').all_inner_texts()
+        assert ident["awaiting_identity"]["request_id"] in queue
+        shown = read_metrics(page)
+        assert shown["Awaiting identity"] == "1" and "Met internal target" in shown
+        assert "Internal target" in page.locator('.st-key-queue_rows [role="columnheader"]').all_inner_texts()
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -130,6 +130,42 @@ else:
     st.metric("Observations of a cookie before consent", now["cookies_before_consent"], border=True)
     access.rows_hidden_note("The observations themselves (visitor pseudonyms)")
 
+st.subheader("Banner checks")
+checks = consent.banner_checks(run_query, params)
+t = consent.banner_thresholds()
+st.caption("Practices PTS (2023) and the EDPB's cookie banner taskforce (2023) name that the consent log can reveal. "
+           "Thresholds are heuristics, in dashboard/data/banner_checks.csv with their sources; see docs/consent.md.")
+flagged = checks["versions"].filter(pl.col("reject_may_be_hidden") | pl.col("boxes_may_be_preticked"))
+for row in flagged.iter_rows(named=True):
+    version = ui.md_escape(row["banner_version"])
+    if row["reject_may_be_hidden"]:
+        st.warning(f"Reject may be missing or hidden on the first layer: banner version {version} had "
+                   f"{row['reject_all_share']:.1%} reject all and {row['accept_all_share']:.1%} accept all of "
+                   f"{row['decisions']} decisions (flagged under {t['max_reject_share']:.0%} reject with over "
+                   f"{t['min_accept_share']:.0%} accept).", icon=":material/visibility_off:")
+    if row["boxes_may_be_preticked"]:
+        st.warning(f"Boxes may be pre-ticked: in banner version {version}, {row['custom_all_granted_share']:.1%} of "
+                   f"{row['custom']} custom decisions granted every category (flagged over "
+                   f"{t['min_all_granted_share']:.0%}).", icon=":material/check_box:")
+w = checks["withdrawal"]
+if w["withdrawal_may_be_hard"]:
+    st.warning(f"Withdrawal may be hard to find: no withdrawal from {w['window_from']} to {period.end} although "
+               f"{w['decisions']:,} decisions were made; the last withdrawal was on "
+               f"{w['last_withdrawal'] or 'no day in the log'}.".replace(",", " "), icon=":material/undo:")
+unnamed = checks["necessary_not_in_policy"]
+if not unnamed.is_empty():
+    st.info(f"For review: {unnamed.height} cookie(s) seen that the inventory classes necessary (no consent asked) "
+            "but the policy does not call necessary: "
+            f"{', '.join(ui.md_escape(n) for n in unnamed['cookie_name'].to_list())}. Confirm the exemption "
+            "(Lag 2022:482 9 kap. 28 §) and say so in the policy.", icon=":material/rule:")
+if flagged.is_empty() and not w["withdrawal_may_be_hard"] and unnamed.is_empty():
+    st.success("No banner check fires in the period.")
+with st.expander(f"Every banner version in the period ({checks['versions'].height})"):
+    ui.table(checks["versions"], {"banner_version": "Banner version", "custom": "Custom decisions",
+                                  "custom_all_granted_share": "Custom granting everything",
+                                  "reject_may_be_hidden": "Reject may be hidden",
+                                  "boxes_may_be_preticked": "May be pre-ticked"})
+
 st.subheader("Cookies seen")
 unknown = summary.filter(pl.col("category") == "unknown")
 if not unknown.is_empty():
@@ -139,4 +175,4 @@ if not unknown.is_empty():
                "setting them.")
 ui.table(summary, {"before_consent": "Without consent"})
 st.subheader("Cookie inventory (what the policy names)")
-ui.table(pl.DataFrame(list(consent.inventory())), {"match": "Name match"})
+ui.table(pl.DataFrame(list(consent.inventory())), {"match": "Name match", "policy_category": "The policy calls it"})

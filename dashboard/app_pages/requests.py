@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, filters, ui
+from dashboard import access, charts, config, filters, report, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import period_params, queue_params
@@ -10,7 +10,10 @@ from dashboard.exports import csv_bytes
 
 LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
           "closed_day": "Closed", "is_extended": "Extended", "has_invalid_extension": "Extended too late",
-          "calendar_days_left": "Days left", "days_late": "Days overdue"}
+          "calendar_days_left": "Days left", "days_late": "Days overdue", "internal_due": "Internal target",
+          "deadline_strict": "Deadline (strict)", "deadline_statute": "Deadline (Swedish-statute)",
+          "requested_day": "Identification asked", "verified_day": "Identification received", "why": "Why"}
+QUEUE_STATES = ["overdue", "at_risk", "pending", "awaiting_identity"]
 PAGE_SIZE = 100
 
 viewer = access.require("requests")
@@ -25,6 +28,8 @@ ui.page_header(
     "and moves to the next Swedish working day; states are as of the as-of date.",
     "sla.md", "The rules in full",
 )
+settings = config.settings()
+st.caption(f"Deadlines: {report.rules_in_force()}.")
 
 
 def kpis(p: filters.Period) -> dict:
@@ -58,10 +63,33 @@ cells = [
     ("90th pct days", "–" if now["p90_days_to_close"] is None else f"{now['p90_days_to_close']:.0f}",
      delta(now["p90_days_to_close"], before["p90_days_to_close"], "{:+.1f}"), "inverse"),
 ]
+missed = now["missed_deadline_rate"]
+cells.append(("Missed deadline", "–" if missed is None else f"{missed:.1%}",
+              None if missed is None or before["missed_deadline_rate"] is None
+              else f"{(missed - before['missed_deadline_rate']) * 100:+.1f} pp", "inverse"))
+if settings.internal_target_days or settings.internal_targets:
+    met = now["internal_target_rate"]
+    cells.append(("Met internal target", "–" if met is None else f"{met:.1%}",
+                  None if met is None or before["internal_target_rate"] is None
+                  else f"{(met - before['internal_target_rate']) * 100:+.1f} pp", "normal"))
+cells.append(("On time only under the eves' reading", now["depends_on_calendar"],
+              delta(now["depends_on_calendar"], before["depends_on_calendar"]), "inverse"))
+if settings.clock_start == "suspended":
+    cells.append(("Awaiting identity", now["awaiting_identity"],
+                  delta(now["awaiting_identity"], before["awaiting_identity"]), "off"))
+HELP = {
+    "On time": "Closed on or before the deadline / closed. Closed requests only: read it beside Missed deadline.",
+    "Missed deadline": f"Late or overdue as of {period.as_of} / requests whose deadline has passed by then.",
+    "Met internal target": "Closed on or before the internal due date / closed requests with a target.",
+    "On time only under the eves' reading": "On time only if midsummer, Christmas and New Year's eves count as "
+                                            "holidays (or the reverse): listed below under Doubtful verdicts.",
+}
+cols += st.columns(4)
 for col, (label, value, change, colour) in zip(cols, cells):
     col.metric(label, value, change, delta_color=colour, border=True,
-               help=f"Requests received {period.start} – {period.end}, as of {period.as_of}; change against "
-                    f"{period.previous().start} – {period.previous().end} as of {period.previous().as_of}.")
+               help=(HELP.get(label, "") + f" Requests received {period.start} – {period.end}, as of {period.as_of}; "
+                     f"change against {period.previous().start} – {period.previous().end} as of "
+                     f"{period.previous().as_of}.").strip())
 
 grain = filters.url_value("grain", "week", allowed=["week", "month"])
 grain = st.segmented_control("Volume per", ["week", "month"], default=grain, key="req_grain") or "week"
@@ -88,8 +116,8 @@ st.subheader("Queue: open requests")
 f1, f2, f3 = st.columns(3)
 url_list = filters.url_list
 types = f1.multiselect("Type", REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder="All types")
-statuses = f2.multiselect("State", ["overdue", "at_risk", "pending"],
-                          default=url_list("state", ["overdue", "at_risk", "pending"]), placeholder="All states")
+statuses = f2.multiselect("State", QUEUE_STATES, default=url_list("state", QUEUE_STATES), placeholder="All states",
+                          format_func=lambda s: s.replace("_", " "))
 channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
 filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
 q_page = st.number_input("Queue page", min_value=1, value=1, step=1, key="queue_page")
@@ -104,8 +132,9 @@ else:
     st.caption(f"{queue_total} open request(s) as of {period.as_of}, overdue first; showing "
                f"{(q_page - 1) * PAGE_SIZE + 1}–{(q_page - 1) * PAGE_SIZE + queue.height}. Select a row for its "
                "timeline.")
-    picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
-                      key="queue_table")
+    with st.container(key="queue_rows"):
+        picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
+                          key="queue_table")
     ui.download(
         f"Download the queue (CSV, {queue_total} rows)",
         lambda: csv_bytes(run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
@@ -125,6 +154,23 @@ else:
     ui.table(late, {**LABELS, "days_late": "Days late"}, colour=("sla_status",))
     ui.download("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv", rows=late.height)
 
+st.subheader("Doubtful verdicts")
+doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
+filters.keep_in_url(doubt=doubt if doubt != "all" else None)
+doubtful = run_query("rpt_requests_doubtful", doubt=doubt, **in_period)
+st.caption("Requests received in the period that are on time under one reading of the holidays and late under the "
+           "other (closed, or extended, after the strict deadline but on or before the Swedish-statute one), and "
+           f"requests whose identification was asked more than {settings.ask_within_days} working days after "
+           "receipt. Neither reading hides them; see docs/sla.md."
+           + ("" if doubt == "all" else f" Showing: {'holiday reading' if doubt == 'calendar' else 'identification asked late'} only."))
+if doubtful.is_empty():
+    st.success("No verdict in the period depends on the holiday reading, and every identification was asked in time.")
+else:
+    with st.container(key="doubtful_rows"):
+        ui.table(doubtful, LABELS, colour=("sla_status",))
+    ui.download("Download doubtful verdicts (CSV)", csv_bytes(doubtful), "requests-doubtful.csv", "text/csv",
+                rows=doubtful.height)
+
 st.subheader("A request's timeline")
 if "req_timeline" not in st.session_state:  # from the link
     st.session_state["req_timeline"] = filters.url_value("req", "")[:100]
@@ -137,6 +183,11 @@ if request_id:
     if timeline.is_empty():
         st.warning(f"No events for request {ui.md_escape(request_id)} up to {period.as_of}.")
     else:
+        detail = run_query("rpt_request_detail", request_id=request_id.strip(), **{**sla, "only_open": False})
+        if not detail.is_empty():
+            d = detail.row(0, named=True)
+            st.markdown(f"**Deadline {d['deadline']}** · {ui.md_escape(d['sla_status'].replace('_', ' '))}")
+            st.caption(ui.md_escape(d["how"]) + ".")
         ui.table(timeline, {"occurred_at": "When"})
 
 st.subheader("Repeat access requests")
