@@ -2,9 +2,15 @@
 
 import streamlit as st
 
-from dashboard import access, db, filters
+from dashboard import access, config, db, filters
 
 st.set_page_config(page_title="Privacy Audit Dashboard", page_icon="🛡️", layout="wide")
+try:
+    config.settings()
+except config.SettingsError as exc:  # a deadline rule set wrongly would make every figure wrong: say which, stop
+    st.error(f"The dashboard's settings cannot be used: {exc}. See README.md, Configuration.",
+             icon=":material/settings:")
+    st.stop()
 
 viewer = access.current()
 st.session_state["viewer"] = viewer

@@ -339,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreMissing, StoreUnavailable, NotAStore) as exc:
         print(exc, file=sys.stderr)
         return 2
+    except config.SettingsError as exc:
+        print(f"The settings cannot be used: {exc}.", file=sys.stderr)
+        return 2
     except duckdb.Error as exc:  # a reader that cannot open the store: say why, no traceback
         problem = store_problem(exc, config.db_path(getattr(args, "db", None)))
         if problem is None:

@@ -353,3 +353,20 @@ def test_the_thresholds_come_from_the_data_file_with_their_sources():
 
     with open(consent.DATA / "banner_checks.csv", encoding="utf-8") as fh:
         assert all(row["source"] for row in csv.DictReader(fh))
+
+
+def test_a_bad_setting_stops_the_cli_and_the_app_with_its_name(sample_store, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_requests import APP
+
+    env = {**__import__("os").environ, "AUDIT_CLOCK_START": "whenever"}
+    out = subprocess.run([sys.executable, "-m", "dashboard", "alerts", "--db", str(sample_store)], env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "AUDIT_CLOCK_START must be one of" in out.stderr and "Traceback" not in out.stderr
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    monkeypatch.setenv("AUDIT_INTERNAL_TARGET_DAYS", "99")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and "AUDIT_INTERNAL_TARGET_DAYS" in at.error[0].value and not at.metric
