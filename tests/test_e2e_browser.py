@@ -136,7 +136,8 @@ def pct(rate) -> str:
 PAGES = {
     "overview": ("", lambda m: {
         "Received": str(m["requests"]["received"]), "Overdue": str(m["requests"]["overdue"]),
-        "On time": pct(m["requests"]["on_time_rate"]), "Active holds": str(m["holds"]["active"]),
+        "On time": pct(m["requests"]["on_time_rate"]),
+        "Missed deadline": pct(m["requests"]["missed_deadline_rate"]), "Active holds": str(m["holds"]["active"]),
         "Overdue for release": str(m["holds"]["overdue"]), "Outside EU/EEA": str(m["transfers"]["non_eea"]),
         "Without valid safeguard": str(m["transfers"]["non_eea_without_valid_mechanism"]),
         "Interaction": pct(m["consent"]["interaction_rate"]),
@@ -145,6 +146,8 @@ PAGES = {
         "Received": str(m["requests"]["received"]), "Closed": str(m["requests"]["closed"]),
         "Open": str(m["requests"]["open"]), "Overdue": str(m["requests"]["overdue"]),
         "At risk": str(m["requests"]["at_risk"]), "On time": pct(m["requests"]["on_time_rate"]),
+        "Missed deadline": pct(m["requests"]["missed_deadline_rate"]),
+        "On time only under the eves' reading": str(m["requests"]["depends_on_calendar"]),
         "Median days": f"{m['requests']['median_days_to_close']:.0f}"}),
     "holds": ("holds", lambda m: {
         "Active holds": str(m["holds"]["active"]), "Blocked records": str(m["holds"]["blocked_records"]),

@@ -56,6 +56,8 @@ areas = [
     ("requests", "Data subject requests", "app_pages/requests.py", [
         ("Received", now["requests"]["received"], change("requests", "received"), "off", trend_requests),
         ("On time", rate(now["requests"]["on_time_rate"]), change("requests", "on_time_rate", True), "normal", None),
+        ("Missed deadline", rate(now["requests"]["missed_deadline_rate"]),
+         change("requests", "missed_deadline_rate", True), "inverse", None),
         ("Overdue", now["requests"]["overdue"], change("requests", "overdue"), "inverse", None),
     ]),
     ("holds", "Legal holds", "app_pages/holds.py", [
