@@ -370,3 +370,26 @@ def test_a_bad_setting_stops_the_cli_and_the_app_with_its_name(sample_store, mon
     monkeypatch.setenv("AUDIT_INTERNAL_TARGET_DAYS", "99")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and "AUDIT_INTERNAL_TARGET_DAYS" in at.error[0].value and not at.metric
+
+
+def test_a_store_from_before_identity_requested_gets_its_rollup_rebuilt_on_the_next_ingest(copy_store, tmp_path):
+    from dashboard import store
+
+    con = duckdb.connect(str(copy_store))
+    try:
+        before = con.sql("select count(*) from request_rollup").fetchone()[0]
+        con.execute("alter table request_rollup drop column requested_at")
+        assert store.missing_tables(con) == ["request_rollup.requested_at"]
+    finally:
+        con.close()
+    load(tmp_path, copy_store, [event("new-1", "2026-11-02", "received", 1),
+                                event("new-1", "2026-11-03", "identity_requested", 2)])
+    con = duckdb.connect(str(copy_store), read_only=True)
+    try:
+        assert store.missing_tables(con) == []
+        assert con.sql("select count(*) from request_rollup").fetchone()[0] == before + 1
+        asked = con.sql("select cast(timezone('Europe/Stockholm', requested_at) as date) from request_rollup "
+                        "where request_id = 'new-1'").fetchone()[0]
+    finally:
+        con.close()
+    assert asked == date(2026, 11, 3)
