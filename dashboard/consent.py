@@ -42,26 +42,38 @@ def banner_thresholds() -> dict[str, float]:
     }
 
 
-def banner_checks(run, query_params: dict) -> dict:
+def banner_checks(run, query_params: dict, summary=None) -> dict:
     """The consent-banner checks for the period (docs/consent.md): the versions, the withdrawal window and the
-    necessary cookies the policy does not call necessary, each as its rows and a count."""
+    necessary cookies the policy does not call necessary (from rpt_cookie_summary, run unless given), each as its
+    rows and a count."""
     import polars as pl
 
     p = {**query_params, **banner_thresholds()}
-    versions = run("rpt_banner_checks", **p)
-    withdrawal = run("rpt_withdrawal_check", **p)
-    summary = run("rpt_cookie_summary", **p)
+    summary = run("rpt_cookie_summary", **p) if summary is None else summary
     unnamed = summary.filter((pl.col("category") == "necessary")
                              & pl.col("policy_category").fill_null("").ne("necessary"))
-    return {
-        "versions": versions, "withdrawal": withdrawal.row(0, named=True), "necessary_not_in_policy": unnamed,
-        "counts": {
-            "reject_may_be_hidden": int(versions["reject_may_be_hidden"].sum()),
+    versions, withdrawal = _banner_rows(run, p)
+    return {"versions": versions, "withdrawal": withdrawal, "necessary_not_in_policy": unnamed,
+            "counts": {**_banner_counts(versions, withdrawal), "necessary_not_in_policy": unnamed.height}}
+
+
+def _banner_rows(run, p: dict):
+    return run("rpt_banner_checks", **p), run("rpt_withdrawal_check", **p).row(0, named=True)
+
+
+def _banner_counts(versions, withdrawal: dict) -> dict[str, int]:
+    return {"reject_may_be_hidden": int(versions["reject_may_be_hidden"].sum()),
             "boxes_may_be_preticked": int(versions["boxes_may_be_preticked"].sum()),
-            "withdrawal_may_be_hard": int(bool(withdrawal["withdrawal_may_be_hard"][0])),
-            "necessary_not_in_policy": unnamed.height,
-        },
-    }
+            "withdrawal_may_be_hard": int(bool(withdrawal["withdrawal_may_be_hard"]))}
+
+
+def cookie_counts(run, query_params: dict) -> dict[str, int]:
+    """The consent figures of the metrics that need no rows: cookies before consent and the banner checks' counts
+    (necessary cookies the policy does not call necessary counted with the first, in one pass)."""
+    row = run("rpt_cookie_before_consent_count", **query_params).row(0, named=True)
+    versions, withdrawal = _banner_rows(run, {**query_params, **banner_thresholds()})
+    return {"cookies_before_consent": int(row["before_consent"]), **_banner_counts(versions, withdrawal),
+            "necessary_not_in_policy": int(row["necessary_not_in_policy"])}
 
 
 def trend_frame(rates):

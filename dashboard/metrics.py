@@ -37,8 +37,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
     t = _row(run("rpt_transfer_summary", **tparams))
     cparams = consent.params(date_from, date_to, tz)
     c = _row(run("rpt_consent_kpis", **cparams))
-    cookie_findings = consent.cookies_before_consent(run, cparams)
-    banner = consent.banner_checks(run, cparams)["counts"]
+    cookie = consent.cookie_counts(run, cparams)
     transfer_findings = dict(run("rpt_transfer_findings", **tparams).select("rule_id", "transfers").iter_rows())
     rejected = dict(run("rpt_rejected_rows_by_log", date_from=date_from, date_to=date_to, tz=tz)
                     .select("log_name", "rejected_rows").iter_rows())
@@ -74,9 +73,9 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "shown": c["shown"], "decisions": c["decisions"], "interaction_rate": _rate(c["interaction_rate"]),
             "analytics_rate": _rate(c["analytics_rate"]), "functional_rate": _rate(c["functional_rate"]),
             "accept_all_rate": _rate(c["accept_all_rate"]), "reject_all_rate": _rate(c["reject_all_rate"]),
-            "withdrawals": c["withdrawals"], "cookies_before_consent": cookie_findings,
+            "withdrawals": c["withdrawals"], "cookies_before_consent": cookie.pop("cookies_before_consent"),
             "decisions_without_shown": c["decisions_without_shown"],
-            **banner,
+            **cookie,
         },
     }
     for area, logs in findings.AREA_LOGS.items():

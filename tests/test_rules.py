@@ -377,7 +377,7 @@ def test_a_store_from_before_identity_requested_gets_its_rollup_rebuilt_on_the_n
 
     con = duckdb.connect(str(copy_store))
     try:
-        before = con.sql("select count(*) from request_rollup").fetchone()[0]
+        before = con.execute("select count(*) from request_rollup").fetchone()[0]
         con.execute("alter table request_rollup drop column requested_at")
         assert store.missing_tables(con) == ["request_rollup.requested_at"]
     finally:
@@ -387,8 +387,8 @@ def test_a_store_from_before_identity_requested_gets_its_rollup_rebuilt_on_the_n
     con = duckdb.connect(str(copy_store), read_only=True)
     try:
         assert store.missing_tables(con) == []
-        assert con.sql("select count(*) from request_rollup").fetchone()[0] == before + 1
-        asked = con.sql("select cast(timezone('Europe/Stockholm', requested_at) as date) from request_rollup "
+        assert con.execute("select count(*) from request_rollup").fetchone()[0] == before + 1
+        asked = con.execute("select cast(timezone('Europe/Stockholm', requested_at) as date) from request_rollup "
                         "where request_id = 'new-1'").fetchone()[0]
     finally:
         con.close()

@@ -131,7 +131,7 @@ else:
     access.rows_hidden_note("The observations themselves (visitor pseudonyms)")
 
 st.subheader("Banner checks")
-checks = consent.banner_checks(run_query, params)
+checks = consent.banner_checks(run_query, params, summary)
 t = consent.banner_thresholds()
 st.caption("Practices PTS (2023) and the EDPB's cookie banner taskforce (2023) name that the consent log can reveal. "
            "Thresholds are heuristics, in dashboard/data/banner_checks.csv with their sources; see docs/consent.md.")
