@@ -42,7 +42,8 @@ ROW_COLUMNS = {"request_id", "subject_ref", "visitor_ref", "hold_id", "transfer_
 
 @pytest.fixture(autouse=True)
 def clear_caches():
-    st.cache_data.clear()
+    # Query results stay cached between tests: their key is the store's path and version and every bound
+    # parameter, so no test can see another store's or another filter's rows (and hostile values still run).
     st.cache_resource.clear()
 
 
