@@ -48,6 +48,15 @@ def build_store(db: Path) -> Path:
     return db
 
 
+def copy_of(sample_store: Path, db: Path) -> Path:
+    """A private copy of the session's sample store (built by the same ingest; this file's own server builds its
+    store with the ingest command)."""
+    import shutil
+
+    shutil.copy(sample_store, db)
+    return db
+
+
 def start_streamlit(port: int, env: dict, *args: str) -> subprocess.Popen:
     """`streamlit run` on the dashboard, returned once its health check answers."""
     proc = subprocess.Popen(

@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import CHROMIUM, FLAGS
 from tests.helpers import rows, write
-from tests.test_e2e_browser import ARTIFACTS, ROOT, _free_port, build_store, start_streamlit, wait_idle
+from tests.test_e2e_browser import ARTIFACTS, ROOT, _free_port, copy_of, start_streamlit, wait_idle
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)"),
@@ -39,9 +39,9 @@ VIEW = "from=2026-01-01&to=2026-10-31&as_of=2026-11-24"
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile(tmp_path_factory, sample_store):
     folder = tmp_path_factory.mktemp("hostile")
-    db = build_store(folder / "audit.duckdb")
+    db = copy_of(sample_store, folder / "audit.duckdb")
     # Transfers outside the EU/EEA without a safeguard, so each recipient is named in a finding.
     path = write(folder / "transfers_hostile.csv", rows("transfers", *[
         {"transfer_id": f"HOSTILE-{i}", "recipient": r, "country": "US", "mechanism": "none",

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CHROMIUM
 from tests.helpers import IDENTIFIER
-from tests.test_e2e_browser import ARTIFACTS, _free_port, build_store, start_streamlit, wait_idle
+from tests.test_e2e_browser import ARTIFACTS, _free_port, copy_of, start_streamlit, wait_idle
 
 pytestmark = [
     pytest.mark.skipif(
@@ -63,9 +63,9 @@ def provider():
 
 
 @pytest.fixture(scope="module")
-def app(provider, tmp_path_factory):
+def app(provider, tmp_path_factory, sample_store):
     folder = tmp_path_factory.mktemp("signin")
-    db = build_store(folder / "audit.duckdb")
+    db = copy_of(sample_store, folder / "audit.duckdb")
     port = _free_port()
     secrets = folder / "secrets.toml"
     secrets.write_text(f"""[auth]

@@ -361,7 +361,7 @@ NASTY = ["' OR 1=1 --", "'; DROP TABLE transfers; --", "\" OR \"\"=\"", "x" * 10
 # Parameters with a fixed set of values: a hostile value is ignored (the default is used).
 PARAMS = ["from", "to", "as_of", "grain", "type", "state", "channel", "rtype", "country", "region", "mechanism",
           "basis", "purpose", "category", "findings", "rule", "sort", "asc", "cgrain", "by", "dq_log", "dq_column",
-          "al_event", "al_page"]
+          "al_event", "al_page", "doubt", "req"]
 # In free-text filters a hostile value is searched for as text, so it matches nothing (numbers may match).
 HOSTILE_TEXT = [v for v in NASTY if v not in ("-1", "[]", "1e309")]
 
