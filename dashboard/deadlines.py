@@ -86,6 +86,24 @@ def _non_working_weekdays(country: str, categories: tuple[str, ...]) -> tuple[da
     return tuple(cal.non_working_weekdays(date(HOLIDAY_YEARS[0], 1, 1), date(HOLIDAY_YEARS[-1], 12, 31)))
 
 
+def rules_in_force() -> str:
+    """Which reading of the holidays, which clock and which internal target the deadlines use, in words: the
+    Requests page and the report state it."""
+    from dashboard.config import holiday_reading, settings
+
+    s = settings()
+    clock = {"received": "the month runs from receipt",
+             "suspended": "the month runs from receipt, suspended while identification asked in time is awaited "
+                          "(EDPB Guidelines 01/2022 para. 159)",
+             "identity_verified": "the month runs from identity verification (UK model)"}[s.clock_start]
+    target = ""
+    if s.internal_target_days or s.internal_targets:
+        target = "; internal target " + ", ".join(
+            ([f"{s.internal_target_days} working days"] if s.internal_target_days else [])
+            + [f"{t}: {d}" for t, d in s.internal_targets])
+    return f"{holiday_reading(s.holiday_categories)}; {clock}{target}"
+
+
 def readings(categories: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(strict, Swedish-statute) holiday categories around the configured ones: without and with de_facto."""
     strict = tuple(c for c in categories if c != "de_facto")

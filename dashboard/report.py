@@ -13,7 +13,7 @@ import polars as pl
 
 from dashboard import charts, consent, findings, metrics, transfers
 from dashboard.config import settings
-from dashboard.deadlines import period_params, queue_params
+from dashboard.deadlines import period_params, queue_params, rules_in_force
 
 LABELS = {
     "requests": {"received": "Requests received", "closed": "Closed", "on_time": "Closed on time",
@@ -86,23 +86,6 @@ def previous_month(month: str) -> str:
     first, _ = month_bounds(month)
     prev = first - timedelta(days=1)
     return f"{prev.year:04d}-{prev.month:02d}"
-
-
-def rules_in_force() -> str:
-    """Which reading of the holidays and which clock the deadlines use, in words (the Requests page says the same)."""
-    from dashboard.config import holiday_reading
-
-    s = settings()
-    clock = {"received": "the month runs from receipt",
-             "suspended": "the month runs from receipt, suspended while identification asked in time is awaited "
-                          "(EDPB Guidelines 01/2022 para. 159)",
-             "identity_verified": "the month runs from identity verification (UK model)"}[s.clock_start]
-    target = ""
-    if s.internal_target_days or s.internal_targets:
-        target = "; internal target " + ", ".join(
-            ([f"{s.internal_target_days} working days"] if s.internal_target_days else [])
-            + [f"{t}: {d}" for t, d in s.internal_targets])
-    return f"{holiday_reading(s.holiday_categories)}; {clock}{target}"
 
 
 def _fmt(key: str, value) -> str:

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, report, ui
+from dashboard import access, charts, config, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
-from dashboard.deadlines import period_params, queue_params
+from dashboard.deadlines import period_params, queue_params, rules_in_force
 from dashboard.exports import csv_bytes
 
 LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
@@ -29,7 +29,7 @@ ui.page_header(
     "sla.md", "The rules in full",
 )
 settings = config.settings()
-st.caption(f"Deadlines: {report.rules_in_force()}.")
+st.caption(f"Deadlines: {rules_in_force()}.")
 
 
 def kpis(p: filters.Period) -> dict:
