@@ -66,3 +66,14 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield b
         b.close()
+
+
+# The browser files run as one unit each on one xdist worker (their xdist_group) and are the longest units: they are
+# handed out first, longest first, so the many short tests fill in around them and the two workers of `make test`
+# finish together.
+FIRST = ("tests/test_e2e_browser.py", "tests/test_e2e_signin.py", "tests/test_e2e_hostile.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: n for n, path in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(FIRST)))
