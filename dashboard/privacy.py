@@ -58,6 +58,11 @@ PHONE = "|".join((
     r"\b07[02369](?:[\s\-]{0,2}\d){7}\b",  # Swedish mobile
     r"\b0[1-9]\d{0,2}\s*-\s*\d{2,3}(?:\s{0,2}\d){3,6}\b",  # Swedish, area code and dash
 ))
+# A zero-padded counter after a short code and a dash or underscore ("CE-0001010008", "inv_0012310007"): an id
+# numbering rows, not a person. Ten digits "00MMDD...." would otherwise read as someone born in 1900 or 2000, and one
+# id in ten of a log past a million rows would be refused. Such a person's number written with a separator
+# ("000101-0008") or the century ("20000101-0008") is still caught.
+COUNTER = r"(^|[^0-9A-Za-z])[A-Za-z]{1,12}[-_]00\d{8}(?:\d*)\b"
 # Cheap first look: only values with ten digits, a '+' or a leading 0 before digits, or something like an at sign
 # get the full check.
 PREFILTER = r"\d(?:\D{0,3}\d){9}|\+\s*\d|(?:^|\D)0\s*[1-9]|@|(?i:\bat\b|snabel)"
@@ -115,7 +120,7 @@ create or replace temp macro pa_run_has_pnr(g) as (
 create or replace temp macro pa_pnr_runs(n) as (
     list_transform(
         list_filter(
-            list_transform(regexp_extract_all(n, '{q(RUN)}'),
+            list_transform(regexp_extract_all(regexp_replace(n, '{q(COUNTER)}', '\1 ', 'g'), '{q(RUN)}'),
                            lambda r: {{'raw': r, 'groups': regexp_extract_all(r, '\d+')}}),
             lambda x: pa_run_has_pnr(x.groups)),
         lambda x: x.raw)

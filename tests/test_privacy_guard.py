@@ -76,10 +76,21 @@ def test_a_wrong_check_digit_is_not_a_personal_number(pnr):
     "p_811218_9875", "2026-01-31T10:00:00+01:00", "2026-01-31 10:00", "meet at noon", "v2.3-se", "Firefox 128.0",
     "/sv/kundservice?page=2", "_ga_ABC123", "SESS3f9a0c", "Fraktbolaget Norden AS", "Invoice 2026-000123",
     "123456789", "0000000000", "9912319999",  # a pseudonym of another length; impossible dates
+    # zero-padded row counters past a million: ten digits 00MMDD.... with a valid check digit, after a code
+    "CE-0001010008", "CO-0001010016", "inv_0012310007", "CE-0001010008,CE-0001010016",
 ])
 def test_ordinary_values_pass(value):
     assert identifier_kind(value) is None
     assert redact(value) == value
+
+
+@pytest.mark.parametrize("value", [
+    "0001010008", "000101-0008", "20000101-0008", "kund 0001010008", "[0001010008]", "CE 0001010008",
+])
+def test_the_same_digits_as_a_counter_are_still_a_personal_number_without_a_code(value):
+    """Born 2000-01-01: written bare, with a separator or the century, or after a word, it is caught; only a code
+    joined to it by a dash or underscore ("CE-0001010008") makes it a row counter."""
+    assert identifier_kind(value) == "personal number"
 
 
 @pytest.mark.parametrize("value", [
