@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
+from dashboard.config import STATUTE_READING
 from dashboard.deadlines import WorkingCalendar, add_months
 
 DEFAULT_UNTIL = "2026-11-24"
@@ -227,7 +228,7 @@ def _plant_requests(reqs: _Requests, rng, cal: WorkingCalendar, until: date, nex
     # Issue #13's rules. Verdicts that depend on the holiday reading: the latest receipts (at least 40 days back) whose
     # one-month deadline is an eve under the strict reading, closed on the Swedish-statute deadline: late by default,
     # on time under the statute reading, a finding of their own either way.
-    statute = WorkingCalendar(categories=("public", "de_facto"))
+    statute = WorkingCalendar(categories=STATUTE_READING)
     planted["depends_on_calendar"] = []
     day = until - timedelta(days=40)
     while len(planted["depends_on_calendar"]) < 2:

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from dashboard.config import STATUTE_READING
 from dashboard.deadlines import WorkingCalendar, add_months
 
 CAL = WorkingCalendar()  # the default: the strict reading
-STATUTE = WorkingCalendar(categories=("public", "de_facto"))  # the Swedish-statute reading
+STATUTE = WorkingCalendar(categories=STATUTE_READING)  # the Swedish-statute reading
 
 # received, one-month deadline, three-month deadline, why (the same under both readings)
 VECTORS = [

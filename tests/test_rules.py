@@ -13,13 +13,14 @@ import duckdb
 import pytest
 
 from dashboard import config, consent, metrics, sql
+from dashboard.config import STATUTE_READING
 from dashboard.deadlines import WorkingCalendar, sla_params
 from dashboard.ingest import ingest_file
 from tests.helpers import write
 from tests.test_requests import event, states
 
 STRICT = WorkingCalendar()
-STATUTE = WorkingCalendar(categories=("public", "de_facto"))
+STATUTE = WorkingCalendar(categories=STATUTE_READING)
 STATUTE_PARAMS = {"count_eves": True}
 
 

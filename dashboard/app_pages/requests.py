@@ -66,7 +66,8 @@ def days_cell(label: str, key: str) -> tuple:
 
 # The on-time rate sees closed requests only: the missed-deadline rate (and the internal target) stand beside it.
 cells = [count_cell("Received", "received", "off"), count_cell("Closed", "closed", "off"),
-         rate_cell("On time", "on_time_rate", "normal"), rate_cell("Missed deadline", "missed_deadline_rate", "inverse")]
+         rate_cell("On time", "on_time_rate", "normal"),
+         rate_cell("Missed deadline", "missed_deadline_rate", "inverse")]
 if settings.internal_target_days or settings.internal_targets:
     cells.append(rate_cell("Met internal target", "internal_target_rate", "normal"))
 cells += [count_cell("Open", "open", "off"), count_cell("Overdue", "overdue", "inverse"),
@@ -160,7 +161,8 @@ st.caption("Requests received in the period that are on time under one reading o
            "other (closed, or extended, after the strict deadline but on or before the Swedish-statute one), and "
            f"requests whose identification was asked more than {settings.ask_within_days} working days after "
            "receipt. Neither reading hides them; see docs/sla.md."
-           + ("" if doubt == "all" else f" Showing: {'holiday reading' if doubt == 'calendar' else 'identification asked late'} only."))
+           + {"all": "", "calendar": " Showing: holiday reading only.",
+              "identification": " Showing: identification asked late only."}[doubt])
 if doubtful.is_empty():
     st.success("No verdict in the period depends on the holiday reading, and every identification was asked in time.")
 else:
