@@ -132,6 +132,7 @@ def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
         "scope_from": None,
         "scope_to": None,
         "only_open": False,
+        "open_too": False,
     }
 
 
@@ -141,7 +142,8 @@ def queue_params(as_of: date, at_risk_days: int | None = None) -> dict:
 
 
 def period_params(as_of: date, date_from: date, date_to: date, lookback_days: int = 0) -> dict:
-    """sla_params for queries about requests received from date_from to date_to, computing only those (and
-    lookback_days more before, for rules that look back, such as repeat access requests within a year)."""
+    """sla_params for queries about a period: the requests received from date_from to date_to (and lookback_days
+    more before, for rules that look back, such as repeat access requests within a year), and every request open on
+    as_of whatever its receipt day (the backlog is a state as of as_of, not a flow of the period)."""
     return {**sla_params(as_of), "date_from": date_from, "date_to": date_to,
-            "scope_from": date_from - timedelta(days=lookback_days), "scope_to": date_to}
+            "scope_from": date_from - timedelta(days=lookback_days), "scope_to": date_to, "open_too": True}

@@ -47,6 +47,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
             "received": r["received"],
             "received_by_type": {k: r[f"received_{k}"] for k in REQUEST_TYPES},
             "closed": r["closed"], "on_time": r["on_time"], "late": r["late"], "open": r["open"],
+            "open_from_before": r["open_from_before"],
             "overdue": r["overdue"], "at_risk": r["at_risk"], "withdrawn": r["withdrawn"],
             "extended": r["extended"], "invalid_extensions": r["invalid_extensions"],
             "out_of_order": r["out_of_order"],

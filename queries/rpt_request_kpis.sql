@@ -1,10 +1,27 @@
--- Requests received in the period, in their state as of $as_of (docs/metrics.md defines each figure).
-with requests as (
-    select * from {{ ref('stg_request_states') }}
-    where received_day between $date_from and $date_to
+-- The request figures of a period (docs/metrics.md defines each): flows count the requests received in the period
+-- ($date_from .. $date_to) in their state as of $as_of; the backlog (open, overdue, at risk, awaiting identity) is a
+-- state: every request received on or before $as_of that is open on $as_of, whatever its receipt day.
+with states as (
+    select *, received_day between $date_from and $date_to as in_period
+    from {{ ref('stg_request_states') }}
 ),
 
-final as (
+requests as (
+    select * from states where in_period
+),
+
+backlog as (
+    select
+        count(*) as open,
+        count(*) filter (where sla_status = 'overdue') as overdue,
+        count(*) filter (where sla_status = 'at_risk') as at_risk,
+        count(*) filter (where sla_status = 'awaiting_identity') as awaiting_identity,
+        count(*) filter (where received_day < $date_from) as open_from_before,
+    from states
+    where state = 'open'
+),
+
+flows as (
     select
         count(*) as received,
         count(*) filter (where request_type = 'access') as received_access,
@@ -16,16 +33,12 @@ final as (
         count(*) filter (where state in ('completed', 'rejected')) as closed,
         count(*) filter (where sla_status = 'on_time') as on_time,
         count(*) filter (where sla_status = 'late') as late,
-        count(*) filter (where state = 'open') as open,
-        count(*) filter (where sla_status = 'overdue') as overdue,
-        count(*) filter (where sla_status = 'at_risk') as at_risk,
         count(*) filter (where state = 'withdrawn') as withdrawn,
         count(*) filter (where is_extended) as extended,
         count(*) filter (where has_invalid_extension) as invalid_extensions,
         count(*) filter (where out_of_order is not null) as out_of_order,
         count(*) filter (where depends_on_calendar) as depends_on_calendar,
         count(*) filter (where asked_late) as identification_asked_late,
-        count(*) filter (where sla_status = 'awaiting_identity') as awaiting_identity,
         count(*) filter (where internal_due is not null and state in ('completed', 'rejected')) as with_internal_target,
         count(*) filter (where met_internal_target) as met_internal_target,
         count(*) filter (where met_internal_target)
@@ -44,4 +57,4 @@ final as (
     from requests
 )
 
-select * from final
+select flows.*, backlog.* from flows, backlog

@@ -1,4 +1,5 @@
--- Requests received in the period that were closed late or are overdue as of $as_of, latest first.
+-- Requests received in the period that were closed late (a flow), and every request overdue on $as_of whatever
+-- its receipt day (a state: the backlog, docs/metrics.md), most days late first.
 select
     request_id,
     request_type,
@@ -11,6 +12,6 @@ select
     is_extended,
     has_invalid_extension,
 from {{ ref('stg_request_states') }}
-where received_day between $date_from and $date_to
-    and sla_status in ('late', 'overdue')
+where (received_day between $date_from and $date_to and sla_status = 'late')
+    or sla_status = 'overdue'
 order by days_late desc, request_id

@@ -4,6 +4,8 @@
 -- are ignored).
 -- $scope_from / $scope_to (null = no bound) keep only requests received between these local days, so a page about
 -- one period does not compute every request ever received; $only_open keeps only those still open on $as_of.
+-- $open_too also keeps every request open on $as_of whatever its receipt day: the backlog is a state as of $as_of
+-- (docs/metrics.md), so a period's figures count an overdue request received before the period.
 with bounds as (
     -- local day <= $as_of, as a bound on stored instants (no time-zone conversion per row to compare)
     select timezone($tz, cast($as_of as timestamp) + interval 1 day) as before_end_of_as_of
@@ -13,8 +15,11 @@ in_scope as (
     select r.*
     from request_rollup as r, bounds as b
     where r.received_at < b.before_end_of_as_of
-        and ($scope_from is null or r.received_at >= timezone($tz, cast($scope_from as timestamp)))
-        and ($scope_to is null or r.received_at < timezone($tz, cast($scope_to as timestamp) + interval 1 day))
+        and (
+            (($scope_from is null or r.received_at >= timezone($tz, cast($scope_from as timestamp)))
+             and ($scope_to is null or r.received_at < timezone($tz, cast($scope_to as timestamp) + interval 1 day)))
+            or ($open_too and (r.closed_at is null or r.closed_at >= b.before_end_of_as_of
+                               or r.closed_at < r.received_at)))
         and (not $only_open or r.closed_at is null or r.closed_at >= b.before_end_of_as_of
              or r.closed_at < r.received_at)
 )

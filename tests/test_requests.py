@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import polars as pl
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -202,6 +203,37 @@ def test_scoping_to_the_period_changes_no_figure(sample_store, start, end):
     finally:
         con.close()
     assert scoped.to_dicts() == everything.to_dicts()
+
+
+@pytest.mark.parametrize(("start", "end", "as_of"), [
+    ("2026-09-01", "2026-11-24", "2026-11-24"),  # the default view: an overdue request received before it
+    ("2026-11-01", "2026-11-30", "2026-11-24"),
+    ("2025-01-01", "2025-03-31", "2025-06-30"),  # an old period looked at later
+    ("2026-03-01", "2026-03-31", "2026-03-31"),  # a month review
+])
+def test_the_backlog_is_a_state_that_equals_the_queue(sample_store, start, end, as_of):
+    """Open, overdue and at-risk are counted over every request open on the as-of day, whatever its receipt day,
+    so the figures equal the queue's rows; "Late and overdue" lists every overdue request too."""
+    from dashboard.deadlines import queue_params
+
+    d0, d1, day = date.fromisoformat(start), date.fromisoformat(end), date.fromisoformat(as_of)
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        kpis = sql.run(con, "rpt_request_kpis", **period_params(day, d0, d1)).row(0, named=True)
+        queue = sql.run(con, "rpt_request_queue", types=[], statuses=[], channels=[], limit=None, offset=0,
+                        **queue_params(day))
+        late = sql.run(con, "rpt_requests_late", **period_params(day, d0, d1))
+    finally:
+        con.close()
+    by_status = dict(queue.group_by("sla_status").len().iter_rows())
+    assert kpis["open"] == queue.height
+    for status in ("overdue", "at_risk", "awaiting_identity"):
+        assert kpis[status] == by_status.get(status, 0), status
+    assert kpis["open_from_before"] == queue.filter(pl.col("received_day") < d0).height
+    assert sorted(late.filter(pl.col("sla_status") == "overdue")["request_id"]) == sorted(
+        queue.filter(pl.col("sla_status") == "overdue")["request_id"])
+    if as_of == "2026-11-24" and start == "2026-09-01":
+        assert kpis["open_from_before"] >= 1 and kpis["overdue"] >= 1
 
 
 def test_the_queue_computed_for_open_requests_only_equals_the_full_computation(sample_store):

@@ -76,19 +76,41 @@ if settings.clock_start == "suspended":
     cells.append(count_cell("Awaiting identity", "awaiting_identity", "off"))
 cells += [count_cell("On time only under the eves' reading", "depends_on_calendar", "inverse"),
           days_cell("Median days", "median_days_to_close"), days_cell("90th pct days", "p90_days_to_close")]
+STATES = {"Open", "Overdue", "At risk", "Awaiting identity"}  # the backlog: states on the as-of day, not flows
 HELP = {
+    "Received": "Requests whose received event falls in the period.",
+    "Closed": "Completed or rejected, of the requests received in the period.",
+    "Open": "Neither closed nor withdrawn.",
+    "Overdue": "Open and past the statutory deadline.",
+    "At risk": f"Open with {settings.at_risk_working_days} or fewer working days left.",
+    "Awaiting identity": "Open, identification asked in time and not yet answered: the clock is suspended.",
+    "Median days": "Median calendar days from receipt to closing, of closed requests received in the period.",
+    "90th pct days": "Nine in ten closed requests received in the period were closed within this many calendar days.",
     "On time": "Closed on or before the deadline / closed. Closed requests only: read it beside Missed deadline.",
     "Missed deadline": f"Late or overdue as of {period.as_of} / requests whose deadline has passed by then.",
     "Met internal target": "Closed on or before the internal due date / closed requests with a target.",
     "On time only under the eves' reading": "On time only if midsummer, Christmas and New Year's eves count as "
                                             "holidays (or the reverse): listed below under Doubtful verdicts.",
 }
+
+
+def scope_note(label: str) -> str:
+    """What a figure counts: a state of the backlog on the as-of day, or a flow of the period."""
+    if label in STATES:
+        return (f"A state on {period.as_of}: every request received on or before it that is open then, whatever its "
+                f"receipt day ({now['open_from_before']} of the {now['open']} open received before {period.start}). "
+                f"Change against {period.previous().as_of}.")
+    return (f"Requests received {period.start} – {period.end}, as of {period.as_of}; change against "
+            f"{period.previous().start} – {period.previous().end} as of {period.previous().as_of}.")
+
+
 cols = [col for _ in range(0, len(cells), 4) for col in st.columns(4)]
 for col, (label, value, change, colour) in zip(cols, cells):
     col.metric(label, value, change, delta_color=colour, border=True,
-               help=(HELP.get(label, "") + f" Requests received {period.start} – {period.end}, as of {period.as_of}; "
-                     f"change against {period.previous().start} – {period.previous().end} as of "
-                     f"{period.previous().as_of}.").strip())
+               help=(HELP.get(label, "") + " " + scope_note(label)).strip())
+if now["open_from_before"]:
+    st.caption(f"Open, overdue and at risk are the backlog on {period.as_of}: {now['open_from_before']} of the "
+               f"{now['open']} open requests were received before {period.start}, and are counted too.")
 
 grain = filters.url_value("grain", "week", allowed=["week", "month"])
 grain = st.segmented_control("Volume per", ["week", "month"], default=grain, key="req_grain") or "week"
@@ -146,10 +168,10 @@ else:
 st.subheader("Late and overdue")
 late = run_query("rpt_requests_late", **in_period)
 if late.is_empty():
-    st.success("Every request received in the period was answered on time or is still within its deadline.")
+    st.success(f"No request received in the period was closed late, and none is overdue on {period.as_of}.")
 else:
-    st.caption(f"{late.height} request(s) received in the period were closed after their deadline or are overdue "
-               f"as of {period.as_of}.")
+    st.caption(f"Requests received in the period and closed after their deadline, and every request overdue on "
+               f"{period.as_of} whatever its receipt day ({late.height} in all).")
     ui.table(late, {**LABELS, "days_late": "Days late"}, colour=("sla_status",))
     ui.download("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv", rows=late.height)
 
