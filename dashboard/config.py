@@ -33,6 +33,7 @@ class Settings:
     ask_within_days: int  # suspended mode: working days from receipt within which identification must be asked
     internal_target_days: int | None  # working days from receipt, for every type without its own
     internal_targets: tuple[tuple[str, int], ...]  # (request type, working days)
+    data_grace_days: int  # days a log's last event may lie before the as-of date before its area reads "data ends"
 
 
 def _int(name: str, default: str | None, low: int, high: int) -> int | None:
@@ -97,6 +98,7 @@ def settings() -> Settings:
         ask_within_days=_int("AUDIT_ASK_ID_WITHIN_DAYS", "3", 0, 30),
         internal_target_days=_int("AUDIT_INTERNAL_TARGET_DAYS", None, 1, 60),
         internal_targets=_internal_targets(),
+        data_grace_days=_int("AUDIT_DATA_GRACE_DAYS", "0", 0, 31),
     )
 
 

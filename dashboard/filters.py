@@ -75,9 +75,26 @@ def keep_in_url(**values) -> None:
 
 
 def default_period(last_day: date | None, today: date | None = None) -> Period:
+    """The last DEFAULT_DAYS days up to the last day with data, as of that day: as of today, days the logs have
+    not reached yet would read as days without a request, a transfer or a cookie."""
     today = today or date.today()
     end = min(last_day or today, today)
-    return Period(end - timedelta(days=DEFAULT_DAYS - 1), end, today)
+    return Period(end - timedelta(days=DEFAULT_DAYS - 1), end, end)
+
+
+def freshness_note(logs: list[tuple[str, date | None]], as_of: date) -> None:
+    """In the sidebar: each log's last event, and a warning when the as-of date is past one of them."""
+    behind = [(name, day) for name, day in logs if day is None or day < as_of]
+    lines = "\n".join(f"- {name.replace('_', ' ')}: {day or 'empty'}" for name, day in logs)
+    with st.sidebar:
+        if behind:
+            st.warning(f"The as-of date {as_of} is past the last event of "
+                       + ", ".join(f"{n.replace('_', ' ')} ({d or 'empty'})" for n, d in behind)
+                       + ": later events are not loaded, so states and figures after that day are incomplete.",
+                       icon=":material/history:")
+        with st.expander("Data loaded up to", expanded=False):
+            st.markdown(lines)
+            st.caption("The last event of each log in the store (local days).")
 
 
 def bounds(first_day: date | None, last_day: date | None, today: date | None = None) -> tuple[date, date]:

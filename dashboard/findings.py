@@ -4,6 +4,7 @@ how many times it is broken in a metrics result. Also each area's status for man
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from dashboard.transfers import RULES as TRANSFER_RULES
 
@@ -112,12 +113,57 @@ def listing(rule_counts: dict[str, int]) -> list[dict]:
     return sorted(rows, key=lambda x: (SEVERITY_ORDER[x["severity"]], -x["count"], x["rule"]))
 
 
-def area_status(area: str, rule_counts: dict[str, int]) -> tuple[str, str]:
-    """(status, why) for an area: breach when a high-severity rule is broken, attention for a medium or low one."""
+# An area's status, most urgent first. Words that cannot be read as a personal data breach (GDPR Art. 33).
+STATUSES = ("off track", "needs attention", "no data", "data ends", "on track")
+
+
+@dataclass(frozen=True)
+class AreaStatus:
+    status: str  # one of STATUSES
+    label: str  # as shown: the status, with the day for "data ends"
+    why: str
+
+
+def freshness_gaps(area: str, freshness: dict, as_of: date, grace_days: int = 0) -> tuple[bool, str | None]:
+    """(no data, data ends) for an area from its logs' freshness ({log: {last_day, rows_in_period}}): no data when
+    none of its logs has an event in the period (holds, a state: none up to the as-of date); the earliest last day
+    of a log that ends more than grace_days before the as-of date, else None."""
+    logs = [freshness[log] for log in AREA_LOGS[area] if log in freshness]
+    if not logs:
+        return False, None
+    if area == "holds":
+        empty = all(f["last_day"] is None for f in logs)
+    else:
+        empty = all(not f["rows_in_period"] for f in logs)
+    ends = [f["last_day"] for f in logs if f["last_day"] is not None
+            and date.fromisoformat(str(f["last_day"])) < as_of - timedelta(days=grace_days)]
+    return empty, (min(str(d) for d in ends) if ends else None)
+
+
+def area_status(area: str, rule_counts: dict[str, int], freshness: dict | None = None, as_of: date | None = None,
+                grace_days: int = 0) -> AreaStatus:
+    """An area's status for management: off track when a high-severity rule is broken, needs attention for a
+    medium or low one; else no data when its logs have nothing in the period, data ends <day> when a log stops
+    before the as-of date; on track only with data and nothing broken. A gap in the data is said in the why of
+    every status, so a broken rule never hides it either."""
     broken = [f for f in RULES if f.area == area and rule_counts.get(f.rule, 0) > 0]
     high = [f for f in broken if f.severity == "high"]
+    empty, ends = freshness_gaps(area, freshness, as_of, grace_days) if freshness and as_of else (False, None)
+    gap = ("no events in the period" if empty else "") or (f"the log ends {ends}, before the as-of date {as_of}"
+                                                            if ends else "")
+    def why(rules):
+        text = "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in rules)
+        return f"{text}; {gap}" if gap else text
+
     if high:
-        return "breach", "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in high)
+        return AreaStatus("off track", "off track", why(high))
     if broken:
-        return "attention", "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in broken)
-    return "on track", "no rule of this area is broken"
+        return AreaStatus("needs attention", "needs attention", why(broken))
+    if empty:
+        return AreaStatus("no data", "no data", "No events in the period: nothing can be judged. Load the "
+                                                "area's logs, or choose another period.")
+    if ends:
+        return AreaStatus("data ends", f"data ends {ends}",
+                          f"No rule is broken up to {ends}, but the log ends there, before the as-of date {as_of}: "
+                          "later events are not loaded.")
+    return AreaStatus("on track", "on track", "No rule of this area is broken in the period.")

@@ -83,6 +83,14 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
         result[area]["rejected_rows"] = sum(rejected.get(log, 0) for log in logs)
     rule_counts = findings.counts(result, transfer_findings, hold_kept_too_long=h["kept_too_long"])
     result["findings"] = findings.listing(rule_counts)
+    fresh = run("rpt_log_freshness", date_from=date_from, date_to=date_to, as_of=as_of, tz=tz)
+    result["freshness"] = {
+        row["log_name"]: {"last_day": row["last_day"].isoformat() if row["last_day"] else None,
+                          "rows_in_period": row["rows_in_period"]}
+        for row in fresh.iter_rows(named=True)}
+    result["status"] = {
+        area: vars(findings.area_status(area, rule_counts, result["freshness"], as_of, s.data_grace_days))
+        for area in findings.AREA_LOGS}
     return result
 
 

@@ -61,6 +61,9 @@ DEFINITIONS = [
                 "cookie seen when the visitor's latest decision did not allow it; see docs/consent.md."),
 ]
 
+# A status is said in words and a mark as well as a colour (WCAG 1.4.1).
+STATUS_MARK = {"off track": "✖", "needs attention": "▲", "no data": "∅", "data ends": "⋯", "on track": "✔"}
+
 CSS = """
 body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: #222; margin: 2rem auto;
        max-width: 1000px; line-height: 1.4; }
@@ -70,7 +73,8 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { border: 1px solid #ccc; padding: .3rem .5rem; text-align: left; } th { background: #f0f4f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .status { display: inline-block; padding: .1rem .5rem; border-radius: .3rem; font-weight: 600; }
-.breach { background: #f8d7da; } .attention { background: #fff3cd; } .on-track { background: #d1e7dd; }
+.off-track { background: #f8d7da; } .needs-attention { background: #fff3cd; } .on-track { background: #d1e7dd; }
+.no-data, .data-ends { background: #e2e3e5; }
 .high { background: #f8d7da; } .medium { background: #fff3cd; } .low { background: #e2e3e5; }
 section { page-break-inside: avoid; margin-bottom: 1.5rem; }
 @media print { body { margin: 0; max-width: none; } section { page-break-inside: avoid; } h2 { page-break-after: avoid; } }
@@ -121,7 +125,6 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
     now = metrics.compute(run, start, end, as_of)
     before = metrics.compute(run, prev_start, prev_end, min(prev_end, as_of))
     tz = settings().timezone
-    counts = metrics.rule_counts(now)
 
     parts = [f"<h1>Privacy audit report: {html.escape(month)}</h1>",
              f"<p class='sub'>{start} – {end}, states as of {as_of}. Beside each figure: "
@@ -130,9 +133,10 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
 
     rows = []
     for area, title in AREAS.items():
-        status, why = findings.area_status(area, counts)
-        rows.append(f"<tr><td>{title}</td><td><span class='status {status.replace(' ', '-')}'>{status}</span></td>"
-                    f"<td>{html.escape(why)}</td></tr>")
+        st = now["status"][area]
+        rows.append(f"<tr><td>{title}</td><td><span class='status {st['status'].replace(' ', '-')}'>"
+                    f"{STATUS_MARK[st['status']]} {html.escape(st['label'])}</span></td>"
+                    f"<td>{html.escape(st['why'])}</td></tr>")
     parts.append("<section><h2>Status</h2><table><thead><tr><th>Area</th><th>Status</th><th>Why</th></tr></thead>"
                  f"<tbody>{''.join(rows)}</tbody></table></section>")
 

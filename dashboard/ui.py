@@ -36,6 +36,19 @@ def md_escape(text) -> str:
     return joined.translate(_MARKDOWN_SPECIAL).replace("\n", " ")
 
 
+_ZERO = re.compile(r"^[+-]?0+([.,]0+)?( ?pp)?$")
+
+
+def delta_style(delta, colour: str) -> dict:
+    """st.metric's delta arguments: a change of zero is neutral (no arrow, grey), never a red or green arrow; a
+    change is said by its sign and arrow as well as its colour (WCAG 1.4.1)."""
+    if delta is None:
+        return {"delta": None}
+    if _ZERO.match(str(delta).replace("\u00a0", "").strip()):
+        return {"delta": "±0" + (" pp" if "pp" in str(delta) else ""), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": delta, "delta_color": colour}
+
+
 def _label(name: str) -> str:
     text = name.replace("_", " ")
     for prefix in ("is ", "has "):

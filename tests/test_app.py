@@ -69,3 +69,19 @@ def test_changing_the_period_updates_the_url(app):
     app.sidebar.date_input[0].set_value("2026-02-01").run()
     assert not app.exception
     assert app.query_params["from"] == "2026-02-01"
+
+
+@pytest.mark.parametrize(("delta", "neutral"), [
+    ("+0", True), ("-0", True), ("+0.0 pp", True), ("-0.0 pp", True), ("+0.0", True), ("0", True),
+    ("+1", False), ("-3", False), ("+0.1 pp", False), ("+1 204", False), (None, False),
+])
+def test_a_change_of_zero_is_neutral(delta, neutral):
+    from dashboard.ui import delta_style
+
+    style = delta_style(delta, "inverse")
+    if neutral:
+        assert style["delta_arrow"] == "off" and style["delta_color"] == "off" and style["delta"].startswith("±0")
+    elif delta is None:
+        assert style == {"delta": None}
+    else:
+        assert style == {"delta": delta, "delta_color": "inverse"}

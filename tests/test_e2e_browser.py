@@ -279,6 +279,60 @@ def test_the_report_downloads_from_the_overview(served, browser):
 
 
 YEAR = {"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24"}
+NOVEMBER = {"from": "2026-11-01", "to": "2026-11-24", "as_of": "2026-11-24"}
+
+
+def test_an_overdue_request_received_before_the_period_is_in_every_figure(served, browser, manifest):
+    """The backlog is a state (issue #15): the planted overdue requests were all received before November, and the
+    Overview, the Requests figures, the queue, "Late and overdue" and the report count and list each of them."""
+    url, db, _ = served
+    overdue = {p["request_id"] for p in manifest["planted"]["requests"]["overdue"]}
+    assert all(p["received"] < NOVEMBER["from"] for p in manifest["planted"]["requests"]["overdue"])
+    m = metrics_json(db, NOVEMBER)["requests"]
+    assert m["overdue"] == len(overdue) and m["open_from_before"] >= len(overdue)
+
+    context, page = open_page(browser, f"{url}/?{query(NOVEMBER)}")
+    assert read_metrics(page)["Overdue"] == str(len(overdue))
+    finding = page.locator(".st-key-finding_request_overdue").inner_text()
+    assert f"· {len(overdue)}" in finding
+    context.close()
+
+    context, page = open_page(browser, f"{url}/requests?{query(NOVEMBER)}&state=overdue")
+    assert read_metrics(page)["Overdue"] == str(len(overdue))
+    wait_idle(page, '.st-key-queue_rows [role="gridcell"]')
+    text = page_text(page)
+    assert f"{len(overdue)} open request(s) as of {NOVEMBER['as_of']}" in text
+    assert "received before 2026-11-01, and are counted too" in text
+    late = page.locator('[data-testid="stDataFrame"]').nth(1).locator('[role="gridcell"]').all_inner_texts()
+    assert overdue <= set(late), "Late and overdue lists every overdue request"
+    page.screenshot(path=str(ARTIFACTS / "e2e-backlog-from-before.png"), full_page=True)
+    context.close()
+
+    # The report of October, as of its last day: its key figure equals the list below it.
+    context, page = open_page(browser, f"{url}/?{query(NOVEMBER)}")
+    page.get_by_role("button", name="Download the report").scroll_into_view_if_needed()
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("button", name="Download the report").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    listed = set(re.findall(r"<td>(REQ-\d{6})</td>", text.split("<h2>Overdue requests on 2026-10-31")[1]
+                            .split("</section>")[0]))
+    due_by_october = {p["request_id"] for p in manifest["planted"]["requests"]["overdue"]
+                      if p["deadline"] < "2026-10-31"}
+    assert listed == due_by_october and len(listed) >= 1
+    assert re.search(rf"<td>Overdue</td><td class='num'>{len(listed)}</td>", text)
+    context.close()
+
+
+def test_a_period_without_events_reads_no_data_never_on_track(served, browser):
+    """A period before the first log event: every area says "no data", not a green "on track"."""
+    url, _, _ = served
+    empty = {"from": "2024-01-01", "to": "2024-01-31", "as_of": "2024-01-31"}
+    context, page = open_page(browser, f"{url}/?{query(empty)}")
+    for area in ("requests", "holds", "transfers", "consent"):
+        card = page.locator(f".st-key-area_{area}").inner_text()
+        assert "no data" in card and "on track" not in card, (area, card)
+    page.screenshot(path=str(ARTIFACTS / "e2e-overview-no-data.png"), full_page=True)
+    context.close()
 
 
 def page_text(page) -> str:

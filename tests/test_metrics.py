@@ -120,7 +120,20 @@ def metrics_json(db, *args):
 
 def test_every_field_on_hand_made_logs(hand_store):
     m = metrics_json(hand_store, "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-04-15")
-    assert list(m) == ["from", "to", "as_of", "requests", "holds", "transfers", "consent", "findings"]
+    assert list(m) == ["from", "to", "as_of", "requests", "holds", "transfers", "consent", "findings", "freshness",
+                       "status"]
+    # each log's last event on or before 15 Apr (H5 placed on 1 May is after it) and its events in March
+    assert m["freshness"] == {
+        "dsr_events": {"last_day": "2026-04-10", "rows_in_period": 13},
+        "hold_events": {"last_day": "2026-03-05", "rows_in_period": 1},
+        "transfers": {"last_day": "2026-04-01", "rows_in_period": 7},
+        "consent_events": {"last_day": "2026-04-02", "rows_in_period": 8},
+        "cookie_observations": {"last_day": "2026-04-02", "rows_in_period": 4},
+    }
+    # every area breaks a high-severity rule; the gap before the as-of day is said as well
+    assert {a: s["status"] for a, s in m["status"].items()} == dict.fromkeys(
+        ("requests", "holds", "transfers", "consent"), "off track")
+    assert "the log ends 2026-04-10, before the as-of date 2026-04-15" in m["status"]["requests"]["why"]
     assert (m["from"], m["to"], m["as_of"]) == ("2026-03-01", "2026-03-31", "2026-04-15")
     # R1..R9 received in March (R10 in February). Deadlines: R2 2026-04-02; R3 2026-04-07 (5 Apr Easter Sunday,
     # 6 Apr Easter Monday); R4 2026-04-20, 3 working days after 15 Apr; R5 2026-04-30, 11 working days; R7 extended
@@ -282,8 +295,11 @@ def test_a_rejected_row_never_leaves_its_area_on_track(tmp_path, db, bad_rows, i
         m = metrics.compute(lambda name, **p: sql.run(con, name, **p), date(2026, 3, 1), date(2026, 3, 31),
                             date(2026, 4, 15))
     assert m["transfers"]["rejected_rows"] == in_period
-    status, why = findings.area_status("transfers", metrics.rule_counts(m))
-    assert status == ("attention" if in_period else "on track"), why
+    status = m["status"]["transfers"]
+    assert status["status"] == ("needs attention" if in_period else "data ends"), status
+    # the log ends on 5 March, before the as-of day: never "on track" (its day is named)
+    assert "2026-03-05" in status["why"] and status == vars(findings.area_status(
+        "transfers", metrics.rule_counts(m), m["freshness"], date(2026, 4, 15)))
 
 
 @pytest.mark.parametrize("mechanism, day, unsafe", [("privacy_shield", "2021-03-01", 1),

@@ -1,6 +1,7 @@
 """Access log (DPO only): sign-ins, page views with their filters, exports and refused access, from the
 dashboard's own append-only log, with the integrity check of every month file."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +13,6 @@ from dashboard.exports import csv_bytes
 PAGE_SIZE = 100
 
 access.require("access_log")
-period: filters.Period = st.session_state["period"]
 
 st.title("Access log")
 st.caption(f"Who opened what in this dashboard, with which filters, and what they exported. Kept "
@@ -53,7 +53,19 @@ cut = [f"{c.path.name} line {n}" for c in checks for n in c.partial]
 if cut:
     st.warning(f"Lines cut short by a crash or a full disk: {', '.join(cut)}. The entries after them are intact.")
 
+# The access log has its own days: it records the dashboard's use (up to now), not the audit logs' period (which
+# may end days before today), so it opens on the last 30 days including today.
+today = date.today()
+al_from = filters._parse_date(st.query_params.get("al_from")) or today - timedelta(days=29)
+al_to = filters._parse_date(st.query_params.get("al_to")) or today
 with st.container(border=True):
+    d1, d2 = st.columns(2)
+    al_from = d1.date_input("Logged from", value=al_from, format="YYYY-MM-DD", key="al_from",
+                            max_value=today + timedelta(days=1))
+    al_to = d2.date_input("Logged to", value=al_to, format="YYYY-MM-DD", key="al_to",
+                          max_value=today + timedelta(days=1))
+    if al_from > al_to:
+        al_from, al_to = al_to, al_from
     c1, c2, c3 = st.columns([2, 2, 2])
     events = c1.multiselect("Event", access_log.EVENTS, default=filters.url_list("al_event", access_log.EVENTS),
                             placeholder="All events")
@@ -61,8 +73,10 @@ with st.container(border=True):
     page = c2.selectbox("Page", page_keys, index=page_keys.index(filters.url_value("al_page", "", page_keys)),
                         format_func=lambda k: access.PAGES[k][0] if k else "All pages")
     user = c3.text_input("User contains", value=filters.url_value("al_user", "")[:100], max_chars=100)
-filters.keep_in_url(al_event=events, al_page=page, al_user=user.strip())
-params = {"date_from": period.start, "date_to": period.end, "tz": config.settings().timezone,
+filters.keep_in_url(al_event=events, al_page=page, al_user=user.strip(),
+                    al_from=al_from if al_from != today - timedelta(days=29) else None,
+                    al_to=al_to if al_to != today else None)
+params = {"date_from": al_from, "date_to": al_to, "tz": config.settings().timezone,
           "events": list(events), "page": page, "user": user.strip()}
 
 daily = access_log.run("rpt_access_log_daily", **params)
@@ -76,7 +90,7 @@ cols[3].metric("Refused", totals["denied"], border=True, help="Unknown users and
 cols[4].metric("Users", int(daily["users_in_selection"][0]) if daily.height else 0, border=True)
 
 if daily.is_empty():
-    st.info(f"No entry matches between {period.start} and {period.end}. Widen the period or clear the filters.")
+    st.info(f"No entry matches between {al_from} and {al_to}. Widen the days or clear the filters.")
     st.stop()
 st.plotly_chart(charts.access_events(daily), width="stretch")
 

@@ -59,7 +59,7 @@ cells = [
 ]
 cols = st.columns(4) + st.columns(4)
 for col, (label, value, change, colour) in zip(cols, cells):
-    col.metric(label, value, change, delta_color=colour, border=True,
+    col.metric(label, value, **ui.delta_style(change, colour), border=True,
                help=f"{period.start} – {period.end}; change against {period.previous().start} – "
                     f"{period.previous().end}.")
 

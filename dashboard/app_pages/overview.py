@@ -10,8 +10,10 @@ from dashboard import access, config, consent, findings, metrics, report, transf
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
 
-STATUS_ICON = {"breach": ":material/error:", "attention": ":material/warning:", "on track": ":material/check_circle:"}
-STATUS_COLOUR = {"breach": "red", "attention": "orange", "on track": "green"}
+STATUS_ICON = {"off track": ":material/error:", "needs attention": ":material/warning:",
+               "no data": ":material/block:", "data ends": ":material/history:", "on track": ":material/check_circle:"}
+STATUS_COLOUR = {"off track": "red", "needs attention": "orange", "no data": "gray", "data ends": "gray",
+                 "on track": "green"}
 
 viewer = access.require("overview")
 period = st.session_state["period"]
@@ -19,7 +21,6 @@ tz = config.settings().timezone
 now = metrics.compute(run_query, period.start, period.end, period.as_of)
 previous = period.previous()
 before = metrics.compute(run_query, previous.start, previous.end, previous.as_of)
-counts = metrics.rule_counts(now)
 
 st.title("Overview")
 st.caption(f"{period.start} – {period.end} ({period.days} days), states as of {period.as_of}; changes against "
@@ -83,13 +84,13 @@ areas = [
 ]
 
 for column, (area, title, page, cells) in zip(st.columns(4), areas):
-    status, why = findings.area_status(area, counts)
-    with column.container(border=True):
+    status = now["status"][area]
+    with column.container(border=True, key=f"area_{area}"):
         st.markdown(f"**{title}**")
-        st.badge(status, icon=STATUS_ICON[status], color=STATUS_COLOUR[status])
-        st.caption(why if status != "on track" else "No rule of this area is broken in the period.")
+        st.badge(status["label"], icon=STATUS_ICON[status["status"]], color=STATUS_COLOUR[status["status"]])
+        st.caption(ui.md_escape(status["why"]))
         for label, value, delta, colour, trend in cells:
-            st.metric(label, value, delta, delta_color=colour, chart_data=trend or None, chart_type="area")
+            st.metric(label, value, **ui.delta_style(delta, colour), chart_data=trend or None, chart_type="area")
         if now[area]["rejected_rows"]:
             st.caption(f"{now[area]['rejected_rows']} row(s) of this area were rejected at ingest and are counted "
                        "nowhere above: see Data quality.")
@@ -97,14 +98,15 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
 
 st.subheader("Findings")
-st.caption("Every rule the dashboard checks, most severe first. Status of an area: breach when a high-severity "
-           "rule is broken, attention for a medium or low one, else on track.")
+st.caption("Every rule the dashboard checks, most severe first. Status of an area: off track when a high-severity "
+           "rule is broken, needs attention for a medium or low one; no data when its logs have nothing in the "
+           "period, data ends when a log stops before the as-of date; on track only with data and nothing broken.")
 shown = [f for f in now["findings"] if f["count"]]
 if not shown:
     st.success("No rule is broken in the period.")
 for f in shown:
     rule = findings.BY_RULE[f["rule"]]
-    with st.container(border=True):
+    with st.container(border=True, key=f"finding_{f['rule']}"):
         left, mid, right = st.columns([1, 5, 2])
         left.badge(f["severity"], color={"high": "red", "medium": "orange", "low": "gray"}[f["severity"]])
         mid.markdown(f"**{rule.title}** · {f['count']}")

@@ -106,7 +106,7 @@ def scope_note(label: str) -> str:
 
 cols = [col for _ in range(0, len(cells), 4) for col in st.columns(4)]
 for col, (label, value, change, colour) in zip(cols, cells):
-    col.metric(label, value, change, delta_color=colour, border=True,
+    col.metric(label, value, **ui.delta_style(change, colour), border=True,
                help=(HELP.get(label, "") + " " + scope_note(label)).strip())
 if now["open_from_before"]:
     st.caption(f"Open, overdue and at risk are the backlog on {period.as_of}: {now['open_from_before']} of the "
