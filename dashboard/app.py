@@ -12,6 +12,13 @@ except config.SettingsError as exc:  # a deadline rule set wrongly would make ev
              icon=":material/settings:")
     st.stop()
 
+# A table sorts by its header on screen only, the rows of one page: a sort that looks like the whole log's and is
+# not. Sorting is the page's own control (on the server, followed by the exports), so header clicks are caught by a
+# transparent strip over the header row. docs/security.md.
+st.html("<style>[data-testid='stDataFrame']{position:relative}"
+        "[data-testid='stDataFrame']::after{content:'';position:absolute;left:0;right:0;top:0;height:36px;"
+        "z-index:3;cursor:default}</style>")
+
 viewer = access.current()
 st.session_state["viewer"] = viewer
 allowed = [key for key in access.PAGES if key in viewer.pages]

@@ -5,7 +5,46 @@ from __future__ import annotations
 import html
 
 import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
+
+from dashboard import labels
+
+# The charts' own template: dark text and ticks on white (contrast well above 4.5:1, WCAG 1.4.3), the category
+# colours, and no dependence on the app's theme, so a chart looks the same on a page and in a downloaded report.
+TEMPLATE = go.layout.Template(layout={
+    "font": {"color": "#1f1f1f", "family": "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", "size": 13},
+    "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff", "colorway": list(labels.CATEGORY),
+    "xaxis": {"gridcolor": "#e5e5e5", "linecolor": "#595959", "tickfont": {"color": "#333333"},
+              "title": {"font": {"color": "#1f1f1f"}}, "zerolinecolor": "#bdbdbd"},
+    "yaxis": {"gridcolor": "#e5e5e5", "linecolor": "#595959", "tickfont": {"color": "#333333"},
+              "title": {"font": {"color": "#1f1f1f"}}, "zerolinecolor": "#bdbdbd"},
+    "legend": {"font": {"color": "#1f1f1f"}}, "title": {"font": {"color": "#1f1f1f", "size": 16}},
+    "hoverlabel": {"font": {"color": "#1f1f1f"}, "bgcolor": "#ffffff"},
+})
+
+
+# Plotly Express takes its colours from the default template when it builds a figure; inside Streamlit that default
+# is Streamlit's own, which outside the app draws every trace black (the report downloaded from a page). Ours is the
+# default for every figure built here, wherever it runs.
+px.defaults.template = TEMPLATE
+px.defaults.color_discrete_sequence = list(labels.CATEGORY)
+
+
+def styled(fig):
+    """Our template on a figure (pages pass theme=None to st.plotly_chart, so it is what is drawn)."""
+    fig.update_layout(template=TEMPLATE)
+    return fig
+
+
+def worded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Codes shown as words (labels.WORDS) in the given columns."""
+    return frame.with_columns(pl.col(c).map_elements(labels.word, return_dtype=pl.String) for c in columns)
+
+
+def colours(frame: pl.DataFrame, column: str, dimension: str | None = None) -> dict:
+    """color_discrete_map for a column of codes: each value's fixed colour, keyed by its word."""
+    return labels.colour_map(dimension or column, frame[column].unique().to_list())
 
 
 def plain(frame: pl.DataFrame) -> pl.DataFrame:
@@ -20,46 +59,51 @@ def rejections_by_reason(reasons: pl.DataFrame):
                  labels={"rejections": "Rejected values", "field": "Log.column", "reason_kind": "Reason"},
                  title="Which fields are rejected, and why")
     fig.update_layout(showlegend=False, height=max(220, 40 * frame["field"].n_unique() + 120))
-    return fig
+    return styled(fig)
 
 
 def request_volume(volume: pl.DataFrame, grain: str):
-    fig = px.bar(volume, x="period_start", y="requests", color="request_type",
+    fig = px.bar(worded(volume, "request_type"), x="period_start", y="requests", color="request_type",
+                 color_discrete_map=colours(volume, "request_type"),
                  labels={"period_start": grain.capitalize(), "requests": "Requests received",
                          "request_type": "Type"},
                  title=f"Requests received per {grain}, by type")
     fig.update_layout(barmode="stack", legend_title_text="")
-    return fig
+    return styled(fig)
 
 
 def time_to_close(distribution: pl.DataFrame):
-    fig = px.bar(distribution, x="days_to_close", y="requests", color="request_type",
+    fig = px.bar(worded(distribution, "request_type"), x="days_to_close", y="requests", color="request_type",
+                 color_discrete_map=colours(distribution, "request_type"),
                  labels={"days_to_close": "Calendar days from receipt to closing", "requests": "Requests",
                          "request_type": "Type"},
                  title="How long requests took to close, by type")
     fig.update_layout(barmode="stack", legend_title_text="")
     for days, label in ((31, "≈ one month"), (92, "≈ three months (extended)")):
-        fig.add_vline(x=days, line_dash="dash", line_color="#b03a2e", annotation_text=label,
+        fig.add_vline(x=days, line_dash="dash", line_color="#595959", annotation_text=label,
                       annotation_position="top")
-    return fig
+    return styled(fig)
 
 
 def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
     label = {"transfers": "Transfers", "records": "Records"}[measure]
-    fig = px.bar(breakdown, x="recipient_type", y=measure, color="mechanism",
+    order = [labels.word(m) for m in ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour",
+                                      "privacy_shield")]
+    fig = px.bar(worded(breakdown, "recipient_type", "mechanism"), x="recipient_type", y=measure, color="mechanism",
                  labels={"recipient_type": "Recipient type", measure: label, "mechanism": "Mechanism"},
-                 title=f"{label} by recipient type and mechanism",
-                 category_orders={"mechanism": ["eea", "adequacy", "scc", "bcr", "derogation", "none"]})
+                 title=f"{label} by recipient type and mechanism", color_discrete_map=colours(breakdown, "mechanism"),
+                 category_orders={"mechanism": order})
     fig.update_layout(barmode="stack")
-    return fig
+    return styled(fig)
 
 
 def non_eea_share(trend: pl.DataFrame, grain: str):
     fig = px.line(trend, x="period_start", y="non_eea_share", markers=True,
                   labels={"period_start": grain.capitalize(), "non_eea_share": "Share outside the EU/EEA"},
                   title=f"Share of transfers going outside the EU/EEA, per {grain}", hover_data=["transfers", "non_eea"])
+    fig.update_traces(line_color=labels.CATEGORY[0])
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    return fig
+    return styled(fig)
 
 
 def destinations_map(countries: pl.DataFrame):
@@ -78,10 +122,24 @@ def destinations_map(countries: pl.DataFrame):
                                     "with_findings": True},
                         color_continuous_scale="Blues", labels={"records": "Records", "with_findings": "With findings"},
                         title="Where personal data went: records per destination country")
+    flagged = frame.filter(pl.col("with_findings") > 0)
+    if flagged.height:
+        # countries with findings: a red outline and a mark, so they are seen without reading colours
+        fig.add_trace(go.Choropleth(locations=flagged["iso3"].to_list(), z=[1] * flagged.height,
+                                    colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                                    marker_line_color=labels.RED, marker_line_width=2.5, hoverinfo="skip",
+                                    name="with findings"))
+        fig.add_trace(go.Scattergeo(locations=flagged["iso3"].to_list(), mode="markers+text", text=["✖"] * flagged.height,
+                                    textfont={"color": labels.RED, "size": 14}, marker={"size": 1, "opacity": 0},
+                                    name="Country with findings", showlegend=True,
+                                    hovertext=flagged["name"].to_list(), hoverinfo="text"))
+    # the whole world, always: no country is cut off by fitting the view to the data
     fig.update_geos(showframe=False, showcoastlines=False, showland=True, landcolor="#eeeeee", showcountries=True,
-                    countrycolor="#ffffff", projection_type="natural earth")
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
-    return fig
+                    countrycolor="#ffffff", projection_type="natural earth", fitbounds=False,
+                    lataxis_range=[-60, 85], lonaxis_range=[-180, 180])
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=460,
+                      legend={"orientation": "h", "y": -0.02})
+    return styled(fig)
 
 
 # Plotly fetches map outlines from a CDN by default; the app serves its own copy (dashboard/static/topojson).
@@ -89,24 +147,39 @@ MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
 
 
 def blocked_records(blocked: pl.DataFrame):
-    fig = px.bar(blocked, x="records", y="legal_basis", color="data_category", orientation="h",
+    fig = px.bar(worded(blocked, "legal_basis", "data_category"), x="records", y="legal_basis",
+                 color="data_category", orientation="h", color_discrete_map=colours(blocked, "data_category"),
                  labels={"records": "Blocked records", "legal_basis": "Legal basis", "data_category": "Category"},
                  title="Records blocked from erasure, by the law that keeps them")
     fig.update_layout(barmode="stack")
-    return fig
+    return styled(fig)
 
 
 def releases_due(due: pl.DataFrame):
-    fig = px.bar(due, x="month", y="records", color="legal_basis",
-                 labels={"month": "Month the obligation ends", "records": "Records to release",
+    """Records due for release per quarter (per month when they all fall within two years): a bar each, readable,
+    not one hairline per month over a decade."""
+    span = (due["month"].max() - due["month"].min()).days if due.height else 0
+    if span > 731:
+        bucket = (pl.col("month").dt.year().cast(pl.String) + "-Q"
+                  + pl.col("month").dt.quarter().cast(pl.String))
+        grain = "Quarter"
+    else:
+        bucket, grain = pl.col("month").dt.strftime("%Y-%m"), "Month"
+    grouped = (due.with_columns(bucket.alias("when")).group_by("when", "legal_basis")
+               .agg(pl.col("records").sum(), pl.col("holds").sum()).sort("when", "legal_basis"))
+    fig = px.bar(worded(grouped, "legal_basis"), x="when", y="records", color="legal_basis",
+                 color_discrete_map=colours(grouped, "legal_basis"),
+                 labels={"when": f"{grain} the obligation ends", "records": "Records to release",
                          "legal_basis": "Legal basis"},
-                 hover_data=["holds"], title="When blocked records are due for deletion")
+                 hover_data=["holds"], title=f"When blocked records are due for deletion, per {grain.lower()}")
     fig.update_layout(barmode="stack")
-    return fig
+    fig.update_xaxes(type="category")
+    return styled(fig)
 
 
 RATE_LABELS = {"interaction_rate": "Interaction", "analytics_rate": "Analytics opt-in",
                "functional_rate": "Functional opt-in", "accept_all_rate": "Accept all", "reject_all_rate": "Reject all"}
+RATE_COLOURS = {label: labels.colour("rate", key) for key, label in RATE_LABELS.items()}
 
 
 def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
@@ -114,42 +187,44 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
     long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
         pl.col("rate").replace_strict(RATE_LABELS))
-    fig = px.line(long, x="period_start", y="value", color="rate",
+    fig = px.line(long, x="period_start", y="value", color="rate", color_discrete_map=RATE_COLOURS,
                   labels={"period_start": grain.capitalize(), "value": "Rate", "rate": ""},
                   title=f"Consent rates per {grain}, with banner changes marked")
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     for row in changes.iter_rows(named=True):
         fig.add_vline(x=row["first_day"], line_dash="dash", line_color="#6c757d")
         fig.add_annotation(x=row["first_day"], y=1, yref="y", text=html.escape(str(row["banner_version"])),
-                           showarrow=False, xanchor="left", font={"size": 10})
-    return fig
+                           showarrow=False, xanchor="left", font={"size": 11, "color": "#333333"})
+    return styled(fig)
 
 
 def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
     long = plain(breakdown).unpivot(index="value", on=["analytics_rate", "functional_rate", "reject_all_rate"],
                              variable_name="rate", value_name="share").with_columns(
         pl.col("rate").replace_strict(RATE_LABELS))
-    fig = px.bar(long, x="value", y="share", color="rate", barmode="group",
+    fig = px.bar(long, x="value", y="share", color="rate", barmode="group", color_discrete_map=RATE_COLOURS,
                  labels={"value": dimension.replace("_", " ").capitalize(), "share": "Share of decisions", "rate": ""},
                  title=f"Opt-in and reject-all by {dimension.replace('_', ' ')}")
     fig.update_yaxes(tickformat=".0%")
-    return fig
+    return styled(fig)
 
 
 def change_effect(effect: pl.DataFrame):
     long = effect.unpivot(index="side", on=list(RATE_LABELS), variable_name="rate", value_name="value").with_columns(
         pl.col("rate").replace_strict(RATE_LABELS))
     fig = px.bar(long, x="rate", y="value", color="side", barmode="group",
-                 category_orders={"side": ["before", "after"]},
+                 category_orders={"side": ["before", "after"]}, color_discrete_map=labels.colour_map(
+                     "side", ["before", "after"]),
                  labels={"rate": "", "value": "Rate", "side": ""}, title="Before and after the banner change")
     fig.update_yaxes(tickformat=".0%")
-    return fig
+    return styled(fig)
 
 
 def access_events(daily: pl.DataFrame):
-    fig = px.bar(daily, x="occurred_day", y="events", color="event",
+    fig = px.bar(worded(daily, "event"), x="occurred_day", y="events", color="event",
+                 color_discrete_map=colours(daily, "event"),
                  labels={"occurred_day": "Day", "events": "Entries", "event": "Event"},
                  title="Who used the dashboard: access-log entries per day")
     fig.update_layout(barmode="stack", legend_title_text="")
     fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if daily["occurred_day"].n_unique() < 15 else None)
-    return fig
+    return styled(fig)

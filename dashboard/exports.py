@@ -34,9 +34,21 @@ def with_offsets(frame: pl.DataFrame, tz: str | None = None) -> pl.DataFrame:
     )
 
 
-def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """CSV with formula-like text neutralised (the file is for spreadsheets) and times with their UTC offset."""
-    return neutralise_formulas(with_offsets(frame)).write_csv().encode("utf-8")
+CSV_DIALECTS = ("standard", "excel_sv")
+
+
+def csv_bytes(frame: pl.DataFrame, dialect: str = "standard") -> bytes:
+    """CSV with formula-like text neutralised (the file is for spreadsheets) and times with their UTC offset.
+
+    dialect "standard": UTF-8, commas, decimal points. "excel_sv": what Excel with Swedish settings opens by a
+    double click: a UTF-8 byte order mark (else å, ä, ö come out garbled), semicolons between fields and decimal
+    commas."""
+    frame = neutralise_formulas(with_offsets(frame))
+    if dialect == "excel_sv":
+        return b"\xef\xbb\xbf" + frame.write_csv(separator=";", decimal_comma=True).encode("utf-8")
+    if dialect != "standard":
+        raise ValueError(f"unknown CSV dialect {dialect!r}")
+    return frame.write_csv().encode("utf-8")
 
 
 EXCEL_MAX_ROWS = 1_048_575  # one sheet's rows, less the header

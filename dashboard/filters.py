@@ -33,7 +33,7 @@ class Period:
         return Period(end - timedelta(days=self.days - 1), end, self.as_of - timedelta(days=self.days))
 
 
-def _parse_date(text: str | None) -> date | None:
+def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     try:
@@ -115,7 +115,7 @@ def sidebar(first_day: date | None, last_day: date | None) -> Period:
         for key, param, fallback in (("f_from", "from", defaults.start), ("f_to", "to", defaults.end),
                                      ("f_as_of", "as_of", defaults.as_of)):
             raw = st.query_params.get(param)
-            parsed = _parse_date(raw)
+            parsed = parse_date(raw)
             if raw is not None and parsed is None:
                 problems.append(param)
             if parsed is not None and not low <= parsed <= high:
@@ -144,4 +144,11 @@ def sidebar(first_day: date | None, last_day: date | None) -> Period:
         start, end = end, start
     keep_in_url(**{"from": start, "to": end, "as_of": as_of})
     st.sidebar.caption(f"Days and deadlines in {config.settings().timezone} time.")
+    dialects = {"standard": "Standard (UTF-8, comma)", "excel_sv": "Excel, Swedish (semicolon, decimal comma)"}
+    dialect = url_value("csv", "standard", list(dialects))
+    st.session_state["csv_dialect"] = st.sidebar.selectbox(
+        "CSV files for", list(dialects), index=list(dialects).index(dialect), format_func=dialects.get,
+        help="Excel with Swedish settings opens a CSV by double click only with semicolons, decimal commas and a "
+             "UTF-8 mark (else å, ä, ö are garbled).")
+    keep_in_url(csv=st.session_state["csv_dialect"] if st.session_state["csv_dialect"] != "standard" else None)
     return Period(start, end, as_of)

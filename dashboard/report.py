@@ -170,7 +170,7 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
                  "deadline, whatever month it was received in.</p>"
                  + _table(overdue, f"No request was overdue on {as_of}.") + "</section>")
 
-    invalid = run("rpt_transfer_export", **transfers.base_params(start, end, tz),
+    invalid = run("rpt_transfer_log", **transfers.every_row(), **transfers.base_params(start, end, tz),
                   **transfers.TransferFilter(without_safeguard=True).params())
     parts.append("<section><h2>Transfers outside the EU/EEA without a valid safeguard</h2>"
                  + _table(invalid.select("transfer_id", "occurred_at", "recipient", "country", "mechanism",

@@ -84,5 +84,7 @@ def main(args: list[str]) -> int:
     from streamlit.web import cli
 
     install_guard()
-    sys.argv = ["streamlit", "run", APP, *args]
+    # Tables' own CSV download is off wherever the server is started from (also in .streamlit/config.toml): exports
+    # go through the pages' logged buttons.
+    sys.argv = ["streamlit", "run", APP, "--client.disableDataExport", "true", *args]
     return cli.main()

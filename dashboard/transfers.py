@@ -88,6 +88,12 @@ class TransferFilter:
         }
 
 
+def every_row(sort_by: str = "occurred_at", descending: bool = False) -> dict:
+    """rpt_transfer_log's paging for an export: every filtered row, in the order the page shows them (one sort,
+    on the server, for the page and its CSV and Excel files)."""
+    return {"sort_by": sort_by, "descending": descending, "limit": None, "offset": 0}
+
+
 def base_params(date_from: date, date_to: date, tz: str) -> dict:
     """What every transfer query needs besides the filters: the period and the reference lists."""
     return {"date_from": date_from, "date_to": date_to, "tz": tz, "eea": list(eea_countries()),

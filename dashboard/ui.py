@@ -106,3 +106,29 @@ def download(label: str, data, file_name: str, mime: str, rows: int, **kwargs):
         return content
 
     return st.download_button(label, produce, file_name, mime, on_click="ignore", **kwargs)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwargs) -> None:
+    """The one export path of a table: CSV (in the dialect chosen in the sidebar) and Excel side by side, each
+    produced from the query on the click (in the page's order: the query sorts, on the server) and logged.
+    frame is a frame or a function that returns one (run only when a file is asked for)."""
+    from dashboard.exports import EXCEL_MAX_ROWS, csv_bytes, excel_bytes
+
+    def get():
+        return frame() if callable(frame) else frame
+
+    dialect = st.session_state.get("csv_dialect", "standard")
+    shown = ", " + f"{rows:,}".replace(",", " ") + " rows" if count else ""
+    left, right, _ = st.columns([2, 2, 3])
+    with left:
+        download(f"{label} (CSV{shown})", lambda: csv_bytes(get(), dialect), f"{stem}.csv", "text/csv", rows=rows,
+                 key=f"csv_{stem}", icon=":material/download:", **kwargs)
+    too_big = rows > EXCEL_MAX_ROWS
+    with right:
+        download(f"{label} (Excel)", lambda: excel_bytes(get(), stem[:31]), f"{stem}.xlsx", XLSX, rows=rows,
+                 key=f"xlsx_{stem}", icon=":material/table_view:",
+                 disabled=too_big or kwargs.get("disabled", False),
+                 help="More rows than one Excel sheet holds: use CSV" if too_big else None)

@@ -101,3 +101,17 @@ def refusals(db: Path) -> list[tuple]:
 # What the sample's identifiers look like: request ids, subject and visitor pseudonyms (the planted visitors too),
 # hold and transfer ids. Management must never see one.
 IDENTIFIER = re.compile(r"REQ-\d{6}|S-[0-9a-f]{12}|V-(?:\d{9}|planted-\w+)|HOLD-\d{6}|TR-\d{8}")
+
+
+def report_traces(text: str) -> list[dict]:
+    """The plotly traces of every chart in a report's HTML (the data argument of each Plotly.newPlot call)."""
+    import json
+    import re
+
+    decoder = json.JSONDecoder()
+    return [trace for m in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', text)
+            for trace in decoder.raw_decode(text, m.end())[0]]
+
+
+def trace_colour(trace: dict):
+    return (trace.get("marker") or {}).get("color") or (trace.get("line") or {}).get("color")

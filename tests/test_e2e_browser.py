@@ -229,7 +229,7 @@ DOWNLOADS = {
     "transfers": ("transfers", "Export ", lambda page: int(num(read_metrics(page)["Transfers"]))),
     "consent": ("consent", "Download this page (CSV)", lambda page: int(read_metrics(page)["Cookies before consent"])),
     "data_quality": ("data_quality", "Download 1 orphan", lambda page: int(re.search(
-        r"Download (\d+) orphan", page.get_by_role("button", name=re.compile("orphan")).inner_text()).group(1))),
+        r"Download (\d+) orphan", page.get_by_role("button", name=re.compile("orphan")).first.inner_text()).group(1))),
 }
 
 
@@ -258,6 +258,55 @@ def test_csv_download_has_the_rows_the_page_says(served, browser, name):
     assert exports[-1]["page"] == path and "from=2024-11-25" in exports[-1]["detail"], exports[-1]
 
 
+def grid_rows(grid, columns: int) -> list[list[str]]:
+    cells = grid.locator('[role="gridcell"]').all_inner_texts()
+    return [cells[i:i + columns] for i in range(0, len(cells), columns)]
+
+
+def test_one_sort_one_export_and_the_safeguard_filter(served, browser, manifest):
+    """Staff on the transfer log (issue #15): the figure "without a valid safeguard" is one click from exactly its
+    rows; a header click does not sort the rows on screen (the page's sort does, on the server); the table toolbar
+    has no download of its own; the CSV follows the page's sort; page and rows per page are in the link."""
+    url, db, _ = served
+    context, page = open_page(browser, f"{url}/transfers?{query(YEAR)}")
+    figure = int(read_metrics(page)["Outside EU/EEA without a valid safeguard"])
+    assert figure == metrics_json(db, YEAR)["transfers"]["non_eea_without_valid_mechanism"] > 0
+    page.get_by_role("button", name="Show these transfers").click()
+    page.wait_for_url(re.compile(r"[?&]unsafe=1"), timeout=20000)
+    wait_idle(page, '[role="gridcell"]')
+    assert int(num(read_metrics(page)["Transfers"])) == figure
+    assert page.get_by_text(re.compile(rf"Rows 1–{figure} of {figure}$")).count() == 1
+    page.screenshot(path=str(ARTIFACTS / "e2e-transfers-without-safeguard.png"), full_page=True)
+    context.close()
+
+    sorted_view = f"{url}/transfers?{query(VIEW)}&sort=recipient&asc=1&size=25&page=2"
+    context, page = open_page(browser, sorted_view)
+    wait_idle(page, '[role="gridcell"]')
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    columns = grid.locator('[role="columnheader"]').count()
+    shown = grid_rows(grid, columns)
+    # the grid draws the rows in view (it scrolls the rest): compare those
+    assert len(shown) >= 5 and page.get_by_text(re.compile(r"^Rows 26–50 of")).count() == 1
+    # a click on a header sorts nothing (the strip over the header row takes it) ...
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 3, box["y"] + 18)
+    page.mouse.click(box["x"] + box["width"] / 3, box["y"] + 18)
+    wait_idle(page, '[role="gridcell"]')
+    assert grid_rows(grid, columns) == shown
+    # ... and the toolbar that shows on hover has no download of its own
+    assert page.get_by_role("button", name=re.compile("Download as CSV", re.I)).count() == 0
+    with page.expect_download(timeout=60000) as download:
+        button = page.get_by_role("button", name=re.compile(r"^Export the transfer log \(CSV"))
+        button.focus()
+        page.keyboard.press("Enter")
+    exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    recipients = [r["recipient"] for r in exported]
+    assert recipients == sorted(recipients), "the CSV follows the page's sort"
+    assert [r["transfer_id"] for r in exported[25:25 + len(shown)]] == [row[0] for row in shown]
+    context.close()
+
+
 def test_data_quality_counts_equal_the_store(served, browser, manifest):
     url, _, _ = served
     context, page = open_page(browser, f"{url}/data_quality?{query(VIEW)}")
@@ -275,6 +324,16 @@ def test_the_report_downloads_from_the_overview(served, browser):
         page.get_by_role("button", name="Download the report").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "<h2>Key figures" in text and "Privacy audit report" in text
+    # Built inside the app, the charts still carry their own colours (they came out black before issue #15): each
+    # trace a colour of our palette, and different types different colours.
+    from dashboard import labels
+    from tests.helpers import report_traces, trace_colour
+
+    traces = report_traces(text)
+    assert len(traces) >= 5
+    palette = {*labels.CATEGORY, labels.RED, labels.ORANGE}
+    assert all(trace_colour(t) in palette for t in traces), [(t.get("name"), trace_colour(t)) for t in traces]
+    assert len({trace_colour(t) for t in traces if t["type"] == "bar"}) >= 4
     context.close()
 
 

@@ -262,6 +262,25 @@ def test_the_report_has_every_section_and_needs_no_network(sample_store, tmp_pat
     assert "REQ-002206" in text, "a planted overdue request"
 
 
+def test_the_report_charts_keep_their_colours_under_the_apps_plotly_template(sample_store, monkeypatch):
+    """Inside the app Streamlit's plotly template is the default (importing streamlit's chart element sets it); the
+    report built there must still colour every trace from our palette, as the command line's does."""
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401  (registers and selects the "streamlit" template)
+
+    from dashboard import labels, report, sql, store
+    from tests.helpers import report_traces, trace_colour
+
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
+    with store.read_only(sample_store) as con:
+        text = report.build(lambda name, **p: sql.run(con, name, **p), "2026-10")
+    traces = report_traces(text)
+    palette = {*labels.CATEGORY, labels.RED, labels.ORANGE}
+    assert traces and all(trace_colour(t) in palette for t in traces), [trace_colour(t) for t in traces]
+    by_type = {t["name"]: trace_colour(t) for t in traces if t["type"] == "bar"}
+    assert by_type["access"] != by_type["erasure"]
+
+
 def test_report_refuses_a_bad_month(sample_store):
     done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-13",
                            "--db", str(sample_store)], capture_output=True, text=True)

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import sql
 from dashboard.exports import csv_bytes, excel_bytes
 from dashboard.ingest import ingest_file
-from dashboard.transfers import SORTABLE, TransferFilter, base_params, eea_countries
+from dashboard.transfers import SORTABLE, TransferFilter, base_params, eea_countries, every_row
 from tests.helpers import rows, write
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -34,7 +34,7 @@ def run(db, name, date_from=date(2000, 1, 1), date_to=date(2026, 11, 24), flt=Tr
 
 
 def findings_of(db) -> dict[str, list[str]]:
-    frame = run(db, "rpt_transfer_export")
+    frame = run(db, "rpt_transfer_log", **every_row())
     return {r["transfer_id"]: sorted(filter(None, (r["findings"] or "").split(", "))) for r in frame.iter_rows(named=True)}
 
 
@@ -130,7 +130,7 @@ FILTERS = [
 @pytest.mark.parametrize(("flt", "holds"), FILTERS, ids=[str(i) for i in range(len(FILTERS))])
 def test_every_filter_on_the_sample_store(sample_store, flt, holds):
     everything = run(sample_store, "rpt_transfer_summary")["transfers"][0]
-    exported = run(sample_store, "rpt_transfer_export", flt=flt)
+    exported = run(sample_store, "rpt_transfer_log", **every_row(), flt=flt)
     count = run(sample_store, "rpt_transfer_summary", flt=flt)["transfers"][0]
     assert 0 < count < everything
     assert exported.height == count, "the export has every filtered row, not a page"
@@ -140,7 +140,7 @@ def test_every_filter_on_the_sample_store(sample_store, flt, holds):
 def test_the_period_filter_uses_local_days(tmp_path, db):
     data = rows("transfers", {"occurred_at": "2026-02-28T23:30:00Z"}, {"occurred_at": "2026-02-28T22:30:00Z"})
     ingest_file(str(write(tmp_path / "transfers.csv", data)), db)
-    march = run(db, "rpt_transfer_export", date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    march = run(db, "rpt_transfer_log", **every_row(), date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
     assert march["transfer_id"].to_list() == [data[0]["transfer_id"]], "00:30 local on 1 March"
 
 
@@ -158,7 +158,7 @@ def test_the_log_is_paged_and_sorted_in_duckdb(sample_store, column):
 
 def test_csv_and_excel_exports_hold_every_filtered_row(sample_store):
     flt = TransferFilter(region="non_eea")
-    frame = run(sample_store, "rpt_transfer_export", flt=flt)
+    frame = run(sample_store, "rpt_transfer_log", **every_row(), flt=flt)
     count = run(sample_store, "rpt_transfer_summary", flt=flt)["transfers"][0]
     assert pl.read_csv(io.BytesIO(csv_bytes(frame))).height == count
     with zipfile.ZipFile(io.BytesIO(excel_bytes(frame))) as book:
@@ -184,7 +184,7 @@ def test_the_page_reads_its_filters_from_the_url(sample_store, monkeypatch):
 
 def test_the_without_safeguard_filter_selects_exactly_the_counted_transfers(sample_store):
     counted = run(sample_store, "rpt_transfer_summary")["non_eea_without_valid_mechanism"][0]
-    rows = run(sample_store, "rpt_transfer_export", flt=TransferFilter(without_safeguard=True))
+    rows = run(sample_store, "rpt_transfer_log", **every_row(), flt=TransferFilter(without_safeguard=True))
     assert rows.height == counted > 0
     assert all(not r["is_eea"] and r["findings"] for r in rows.iter_rows(named=True))
     assert "derogation_review" not in set(", ".join(rows["findings"]).split(", "))
@@ -201,6 +201,15 @@ def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, mo
     at.run().switch_page("app_pages/transfers.py").run()
     assert not at.exception
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert {t["type"] for s in specs for t in s["data"]} == {kind}
+    types = {t["type"] for s in specs for t in s["data"]}
     if kind == "choropleth":  # the map's outlines come from the app itself, not the internet
+        assert kind in types and types <= {"choropleth", "scattergeo"}  # scattergeo: the marks of findings
         assert "static/topojson" in json.loads(at.get("plotly_chart")[0].proto.config)["topojsonURL"]
+        # the whole world is drawn (Singapore was cut off when the view fitted the data), and the countries with
+        # findings are outlined and marked, not told by colour alone
+        geo = specs[0]["layout"]["geo"]
+        assert geo["fitbounds"] is False and geo["lataxis"]["range"] == [-60, 85]
+        marked = [t for t in specs[0]["data"] if t["type"] == "scattergeo"]
+        assert marked and "IND" in marked[0]["locations"]
+    else:
+        assert types == {kind}

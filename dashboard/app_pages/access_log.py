@@ -8,7 +8,6 @@ import polars as pl
 import streamlit as st
 
 from dashboard import access, access_log, charts, config, filters, roles, ui
-from dashboard.exports import csv_bytes
 
 PAGE_SIZE = 100
 
@@ -56,14 +55,22 @@ if cut:
 # The access log has its own days: it records the dashboard's use (up to now), not the audit logs' period (which
 # may end days before today), so it opens on the last 30 days including today.
 today = date.today()
-al_from = filters._parse_date(st.query_params.get("al_from")) or today - timedelta(days=29)
-al_to = filters._parse_date(st.query_params.get("al_to")) or today
+earliest, latest = today - timedelta(days=access_log.retention_days() + 31), today + timedelta(days=1)
+
+
+def linked_day(param: str, default: date) -> date:
+    """A day from the link, moved into the days the log can hold."""
+    day = filters.parse_date(st.query_params.get(param)) or default
+    return min(max(day, earliest), latest)
+
+
+al_from, al_to = linked_day("al_from", today - timedelta(days=29)), linked_day("al_to", today)
 with st.container(border=True):
     d1, d2 = st.columns(2)
     al_from = d1.date_input("Logged from", value=al_from, format="YYYY-MM-DD", key="al_from",
-                            max_value=today + timedelta(days=1))
+                            min_value=earliest, max_value=latest)
     al_to = d2.date_input("Logged to", value=al_to, format="YYYY-MM-DD", key="al_to",
-                          max_value=today + timedelta(days=1))
+                          min_value=earliest, max_value=latest)
     if al_from > al_to:
         al_from, al_to = al_to, al_from
     c1, c2, c3 = st.columns([2, 2, 2])
@@ -92,7 +99,7 @@ cols[4].metric("Users", int(daily["users_in_selection"][0]) if daily.height else
 if daily.is_empty():
     st.info(f"No entry matches between {al_from} and {al_to}. Widen the days or clear the filters.")
     st.stop()
-st.plotly_chart(charts.access_events(daily), width="stretch")
+st.plotly_chart(charts.access_events(daily), width="stretch", theme=None)
 
 page_no = st.number_input("Page", min_value=1, value=1, step=1, key="al_page_no")
 rows = access_log.run("rpt_access_log", limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **params)
@@ -100,6 +107,6 @@ total = int(rows["total_rows"][0]) if rows.height else 0
 st.caption(f"{total} entries match, newest first; showing {rows.height} from number {(page_no - 1) * PAGE_SIZE + 1}. "
            "Detail holds the page's filters as they appear in its link.")
 ui.table(rows.drop("total_rows"), {"occurred_at": "When", "user_email": "User", "row_count": "Rows"})
-ui.download(f"Download {total} entries (CSV)",
-            lambda: csv_bytes(access_log.run("rpt_access_log", limit=None, offset=0, **params).drop("total_rows")),
-            "access-log.csv", "text/csv", rows=total)
+ui.exports("Download the entries",
+           lambda: access_log.run("rpt_access_log", limit=None, offset=0, **params).drop("total_rows"),
+           "access-log", rows=total)

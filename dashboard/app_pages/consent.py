@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import access, charts, config, consent, filters, ui
 from dashboard.db import run_query
-from dashboard.exports import csv_bytes
 
 PAGE_SIZE = 50
 
@@ -72,7 +71,7 @@ else:
     trend = consent.trend_frame(run_query("rpt_consent_rates", **{**params, "group_by": grain}))
     versions = run_query("rpt_banner_versions", tz=tz)
     in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
-    st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch")
+    st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch", theme=None)
 
     left, right = st.columns([1, 1])
     with left:
@@ -81,10 +80,10 @@ else:
                                  format_func=lambda d: d.replace("_", " "))
         breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
             {"group_key": "value"}).sort("shown", descending=True)
-        st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch")
+        st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
         ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
-        ui.download("Download the breakdown (CSV)", csv_bytes(breakdown), f"consent-by-{dimension}.csv",
-                    "text/csv", rows=breakdown.height)
+        ui.exports("Download the breakdown", breakdown, f"consent-by-{dimension}", rows=breakdown.height,
+                   count=False)
     with right:
         changes = versions.slice(1)
         if changes.is_empty():
@@ -99,7 +98,7 @@ else:
                 change["first_day"] - timedelta(days=window), change["first_day"] + timedelta(days=window - 1), tz,
                 group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
                 "side", descending=True)
-            st.plotly_chart(charts.change_effect(effect), width="stretch")
+            st.plotly_chart(charts.change_effect(effect), width="stretch", theme=None)
             st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
                        f"{ui.md_escape(change['banner_version'])} "
                        f"(up to {change['first_day'] + timedelta(days=window - 1)}).")
@@ -120,8 +119,8 @@ def before_consent_rows() -> None:
                "did not allow that category, or who had not decided yet. Showing "
                f"{findings.height} from number {(page - 1) * PAGE_SIZE + 1}.")
     ui.table(findings.drop("total_rows"), {"visitor_ref": "Visitor (pseudonym)", "consent_at": "Decided at"})
-    ui.download("Download this page (CSV)", csv_bytes(findings.drop("total_rows")),
-                "cookies-before-consent.csv", "text/csv", rows=findings.height)
+    ui.exports("Download this page", findings.drop("total_rows"), "cookies-before-consent", rows=findings.height,
+               count=False)
 
 
 if viewer.rows:

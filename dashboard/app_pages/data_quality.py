@@ -5,7 +5,6 @@ import streamlit as st
 from dashboard import access, charts, filters, ui
 from dashboard.contract import LOGS
 from dashboard.db import run_query
-from dashboard.exports import csv_bytes
 
 PAGE_SIZE = 50
 
@@ -45,7 +44,7 @@ else:
         search = st.text_input("Reason or file contains", value=filters.url_value("dq_search", ""),
                                max_chars=100)
     with right:
-        st.plotly_chart(charts.rejections_by_reason(reasons), width="stretch")
+        st.plotly_chart(charts.rejections_by_reason(reasons), width="stretch", theme=None)
     filters.keep_in_url(dq_log=log_choice, dq_column=column_choice, dq_search=search)
     hidden = [log for log in LOGS if log not in viewer.row_logs]
     if not viewer.row_logs:
@@ -87,5 +86,5 @@ if orphans.is_empty():
 else:
     st.caption("Events whose request or hold has no starting event: the source system lost or never exported it.")
     ui.table(orphans, {"log_name": "Log", "ref_id": "Request or hold"})
-    ui.download(f"Download {orphans.height} orphan event(s) (CSV)", csv_bytes(orphans), "orphan-events.csv",
-                "text/csv", rows=orphans.height)
+    ui.exports(f"Download {orphans.height} orphan event(s)", orphans, "orphan-events", rows=orphans.height,
+               count=False)

@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import access, charts, config, filters, holds, ui
 from dashboard.db import run_query
-from dashboard.exports import csv_bytes
 
 
 viewer = access.require("holds")
@@ -36,15 +35,14 @@ else:
     left, right = st.columns(2)
     blocked = run_query("rpt_hold_blocked", **params)
     if not blocked.is_empty():
-        left.plotly_chart(charts.blocked_records(blocked), width="stretch")
+        left.plotly_chart(charts.blocked_records(blocked), width="stretch", theme=None)
     due = run_query("rpt_hold_releases_due", **params)
     if not due.is_empty():
-        right.plotly_chart(charts.releases_due(due), width="stretch")
+        right.plotly_chart(charts.releases_due(due), width="stretch", theme=None)
 
     st.subheader("Blocked records by legal basis and category")
     ui.table(blocked)
-    ui.download("Download blocked records (CSV)", csv_bytes(blocked), "holds-blocked.csv", "text/csv",
-                rows=blocked.height)
+    ui.exports("Download blocked records", blocked, "holds-blocked", rows=blocked.height, count=False)
 
     if not viewer.rows:
         access.rows_hidden_note("Overdue holds, holds kept too long and holds per erasure request (hold and "
@@ -59,8 +57,7 @@ else:
         st.caption("Oldest first. Keeping these records breaks the promise to delete them when the obligation ends "
                    "(storage limitation, GDPR Art. 5(1)(e)).")
         ui.table(overdue, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
-        ui.download("Download overdue holds (CSV)", csv_bytes(overdue), "holds-overdue.csv", "text/csv",
-                    rows=overdue.height)
+        ui.exports("Download overdue holds", overdue, "holds-overdue", rows=overdue.height, count=False)
 
     st.subheader("Kept longer than the law allows")
     too_long = run_query("rpt_hold_too_long", **params)
@@ -68,8 +65,8 @@ else:
         st.success("No active hold is set to last beyond its legal basis's period.")
     else:
         ui.table(too_long, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
-        ui.download("Download holds kept too long (CSV)", csv_bytes(too_long), "holds-too-long.csv",
-                    "text/csv", rows=too_long.height)
+        ui.exports("Download holds kept too long", too_long, "holds-too-long", rows=too_long.height,
+                   count=False)
 
     st.subheader("Per erasure request")
     by_request = run_query("rpt_hold_by_request", date_from=period.start, date_to=period.end, **params)
@@ -79,5 +76,5 @@ else:
         st.caption("Erasure requests whose records were put on hold in the period: what they left blocked and what "
                    "has since been released.")
         ui.table(by_request, {"placed_day": "First hold placed"})
-        ui.download("Download per request (CSV)", csv_bytes(by_request), "holds-by-request.csv", "text/csv",
-                    rows=by_request.height)
+        ui.exports("Download per request", by_request, "holds-by-request", rows=by_request.height,
+                   count=False)

@@ -6,7 +6,6 @@ from dashboard import access, charts, config, filters, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import period_params, queue_params, rules_in_force
-from dashboard.exports import csv_bytes
 
 LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
           "closed_day": "Closed", "is_extended": "Extended", "has_invalid_extension": "Extended too late",
@@ -120,13 +119,13 @@ with left:
     if volume.is_empty():
         st.caption("No requests in the period.")
     else:
-        st.plotly_chart(charts.request_volume(volume, grain), width="stretch")
+        st.plotly_chart(charts.request_volume(volume, grain), width="stretch", theme=None)
 with right:
     distribution = run_query("rpt_request_time_to_close", **in_period)
     if distribution.is_empty():
         st.caption("No request received in the period has been closed yet.")
     else:
-        st.plotly_chart(charts.time_to_close(distribution), width="stretch")
+        st.plotly_chart(charts.time_to_close(distribution), width="stretch", theme=None)
 
 if not viewer.rows:
     access.rows_hidden_note("The queue, late requests, timelines and repeat access requests (request ids and "
@@ -156,11 +155,10 @@ else:
     with st.container(key="queue_rows"):
         picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
                           key="queue_table")
-    ui.download(
-        f"Download the queue (CSV, {queue_total} rows)",
-        lambda: csv_bytes(run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
-                                             limit=None, offset=0, **sla).drop("total_rows")),
-        "request-queue.csv", "text/csv", rows=queue_total)
+    ui.exports("Download the queue",
+               lambda: run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
+                                          limit=None, offset=0, **sla).drop("total_rows"),
+               "request-queue", rows=queue_total)
     rows = picked.selection.rows if picked else []
     if rows:
         st.session_state["req_timeline"] = queue["request_id"][rows[0]]
@@ -173,7 +171,7 @@ else:
     st.caption(f"Requests received in the period and closed after their deadline, and every request overdue on "
                f"{period.as_of} whatever its receipt day ({late.height} in all).")
     ui.table(late, {**LABELS, "days_late": "Days late"}, colour=("sla_status",))
-    ui.download("Download late and overdue (CSV)", csv_bytes(late), "requests-late.csv", "text/csv", rows=late.height)
+    ui.exports("Download late and overdue", late, "requests-late", rows=late.height, count=False)
 
 st.subheader("Doubtful verdicts")
 doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
@@ -190,8 +188,7 @@ if doubtful.is_empty():
 else:
     with st.container(key="doubtful_rows"):
         ui.table(doubtful, LABELS, colour=("sla_status",))
-    ui.download("Download doubtful verdicts (CSV)", csv_bytes(doubtful), "requests-doubtful.csv", "text/csv",
-                rows=doubtful.height)
+    ui.exports("Download doubtful verdicts", doubtful, "requests-doubtful", rows=doubtful.height, count=False)
 
 st.subheader("A request's timeline")
 if "req_timeline" not in st.session_state:  # from the link
@@ -225,8 +222,7 @@ else:
     st.caption(f"{total} repeat request(s); showing {(r_page - 1) * PAGE_SIZE + 1}–"
                f"{(r_page - 1) * PAGE_SIZE + repeats.height}.")
     ui.table(repeats.drop("total_rows"), {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
-    ui.download(
-        f"Download repeat access requests (CSV, {total} rows)",
-        lambda: csv_bytes(run_query_uncached("rpt_repeat_access", limit=None, offset=0,
-                                             **with_year_before).drop("total_rows")),
-        "repeat-access.csv", "text/csv", rows=total)
+    ui.exports("Download repeat access requests",
+               lambda: run_query_uncached("rpt_repeat_access", limit=None, offset=0,
+                                          **with_year_before).drop("total_rows"),
+               "repeat-access", rows=total)

@@ -5,8 +5,7 @@ import streamlit as st
 from dashboard import access, charts, config, filters, ui
 from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
 from dashboard.db import run_query, run_query_uncached
-from dashboard.exports import EXCEL_MAX_ROWS, csv_bytes, excel_bytes
-from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params
+from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params, every_row
 
 PAGE_SIZES = [25, 50, 100, 250]
 
@@ -33,7 +32,7 @@ with st.container(border=True):
     regions = {"": "All", "eea": "EU/EEA", "non_eea": "Outside EU/EEA"}
     region = c4.selectbox("Region", list(regions), format_func=regions.get,
                           index=list(regions).index(filters.url_value("region", "", allowed=list(regions))))
-    c5, c6, c7, c8, c9 = st.columns([1, 1, 1, 1, 1])
+    c5, c6, c7, c8, c9, c10 = st.columns([1, 1, 1, 1, 1, 1])
     mechanisms = c5.multiselect("Mechanism", MECHANISMS, default=filters.url_list("mechanism", MECHANISMS),
                                 placeholder="All")
     bases = c6.multiselect("Legal basis", TRANSFER_BASES, default=filters.url_list("basis", TRANSFER_BASES),
@@ -42,6 +41,9 @@ with st.container(border=True):
     categories = c8.multiselect("Data category", DATA_CATEGORIES,
                                 default=filters.url_list("category", DATA_CATEGORIES), placeholder="All")
     only_findings = c9.toggle("Only findings", value=st.query_params.get("findings") == "1")
+    unsafe = c10.toggle("Outside EU/EEA without a valid safeguard", value=st.query_params.get("unsafe") == "1",
+                        help="Only the transfers the figure of that name counts (no safeguard, or one not valid "
+                             "that day).")
     rule = filters.url_value("rule", "", allowed=["", *RULES])
     if rule:
         st.info(f"Showing the rows that break: **{RULES[rule].title}**.")
@@ -49,10 +51,10 @@ with st.container(border=True):
             rule = ""
 
 flt = TransferFilter(recipient, tuple(types), tuple(countries), region, tuple(mechanisms), tuple(bases),
-                     tuple(purposes), tuple(categories), only_findings, rule)
+                     tuple(purposes), tuple(categories), only_findings, rule, without_safeguard=unsafe)
 filters.keep_in_url(recipient=recipient.strip(), rtype=types, country=countries, region=region,
                     mechanism=mechanisms, basis=bases, purpose=purposes, category=categories,
-                    findings=only_findings, rule=rule)
+                    findings=only_findings, rule=rule, unsafe=unsafe)
 params = {**base, **flt.params()}
 
 summary = run_query("rpt_transfer_summary", **params).row(0, named=True)
@@ -61,7 +63,14 @@ cols[0].metric("Transfers", f"{summary['transfers']:,}".replace(",", " "), borde
 cols[1].metric("Records", f"{summary['records']:,}".replace(",", " "), border=True)
 cols[2].metric("Outside EU/EEA", f"{summary['non_eea']:,}".replace(",", " "), border=True,
                help=f"{summary['non_eea_records']:,} records".replace(",", " "))
-cols[3].metric("Outside EU/EEA without a valid safeguard", summary["non_eea_without_valid_mechanism"], border=True)
+cols[3].metric("Outside EU/EEA without a valid safeguard", summary["non_eea_without_valid_mechanism"], border=True,
+               help="Outside the EU/EEA with no safeguard, or one not valid that day (an adequacy decision not in "
+                    "force, Privacy Shield, Safe Harbour, 'eea' claimed for a third country).")
+if summary["non_eea_without_valid_mechanism"] and not unsafe and viewer.rows:
+    # the figure is a link to its rows: one click filters the log to exactly them
+    if cols[3].button("Show these transfers", key="show_unsafe", icon=":material/filter_alt:"):
+        st.query_params["unsafe"] = "1"
+        st.rerun()
 cols[4].metric("Transfers with findings", summary["with_findings"], border=True)
 
 if not summary["transfers"]:
@@ -74,17 +83,17 @@ else:
         with tab_kind:
             breakdown = run_query("rpt_transfer_breakdown", **params)
             left, right = st.columns(2)
-            left.plotly_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch")
-            right.plotly_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch")
+            left.plotly_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch", theme=None)
+            right.plotly_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch", theme=None)
     if tab_time.open:
         with tab_time:
             grain = "week" if period.days <= 120 else "month"
             trend = run_query("rpt_transfer_trend", grain=grain, **params)
-            st.plotly_chart(charts.non_eea_share(trend, grain), width="stretch")
+            st.plotly_chart(charts.non_eea_share(trend, grain), width="stretch", theme=None)
     if tab_map.open:
         with tab_map:
             destinations = run_query("rpt_transfer_countries", **params)
-            st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG)
+            st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG, theme=None)
 
 st.subheader("Findings")
 findings = run_query("rpt_transfer_findings", **params)
@@ -112,28 +121,24 @@ s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
 sort_by = s1.selectbox("Sort by", SORTABLE, index=SORTABLE.index(filters.url_value("sort", "occurred_at", SORTABLE)),
                        format_func=lambda c: c.replace("_", " "))
 descending = s2.toggle("Descending", value=st.query_params.get("asc") != "1")
-page_size = s3.selectbox("Rows per page", PAGE_SIZES, index=1)
+page_size = int(filters.url_value("size", "50", [str(n) for n in PAGE_SIZES]))
+page_size = s3.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(page_size))
 pages = max(1, -(-summary["transfers"] // page_size))
-page = s4.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1)
-filters.keep_in_url(sort=sort_by if sort_by != "occurred_at" else None, asc=not descending)
+linked_page = filters.url_value("page", "1")
+page = s4.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1,
+                       value=min(int(linked_page), pages) if linked_page.isdigit() and int(linked_page) >= 1 else 1)
+filters.keep_in_url(sort=sort_by if sort_by != "occurred_at" else None, asc=not descending,
+                    size=page_size if page_size != 50 else None, page=page if page != 1 else None)
 log = run_query("rpt_transfer_log", sort_by=sort_by, descending=descending, limit=page_size,
                 offset=(page - 1) * page_size, **params)
 first = (page - 1) * page_size + 1 if summary["transfers"] else 0
 st.caption(f"Rows {first}–{first + log.height - 1 if log.height else 0} of {summary['transfers']:,}".replace(",", " "))
 ui.table(log, {"is_eea": "EU/EEA", "occurred_at": "When"})
 
-e1, e2, _ = st.columns([1, 1, 3])
-with e1:
-    ui.download(f"Export {summary['transfers']:,} rows as CSV".replace(",", " "),
-                lambda: csv_bytes(run_query_uncached("rpt_transfer_export", **params)),
-                "transfers.csv", "text/csv", rows=summary["transfers"], disabled=not summary["transfers"])
-too_big = summary["transfers"] > EXCEL_MAX_ROWS
-with e2:
-    ui.download("Export as Excel", lambda: excel_bytes(run_query_uncached("rpt_transfer_export", **params),
-                                                       "transfers"),
-                "transfers.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                rows=summary["transfers"], disabled=too_big or not summary["transfers"],
-                help="More rows than one Excel sheet holds: use CSV" if too_big else None)
+# The files follow the page's sort: the same query, every row (transfers.every_row), sorted on the server.
+ui.exports("Export the transfer log",
+           lambda: run_query_uncached("rpt_transfer_log", **every_row(sort_by, descending), **params),
+           "transfers", rows=summary["transfers"], disabled=not summary["transfers"])
 
 st.subheader("Disclosures to authorities")
 authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end)
@@ -143,5 +148,5 @@ else:
     st.caption("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a legal "
                "obligation, with the authority's case reference.")
     ui.table(authorities, {"occurred_at": "When"})
-    ui.download("Download disclosures to authorities (CSV)", csv_bytes(authorities),
-                "authority-disclosures.csv", "text/csv", rows=authorities.height)
+    ui.exports("Download disclosures to authorities", authorities, "authority-disclosures",
+               rows=authorities.height, count=False)
