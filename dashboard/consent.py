@@ -73,7 +73,8 @@ def cookie_counts(run, query_params: dict) -> dict[str, int]:
     row = run("rpt_cookie_before_consent_count", **query_params).row(0, named=True)
     versions, withdrawal = _banner_rows(run, {**query_params, **banner_thresholds()})
     return {"cookies_before_consent": int(row["before_consent"]), **_banner_counts(versions, withdrawal),
-            "necessary_not_in_policy": int(row["necessary_not_in_policy"])}
+            "necessary_not_in_policy": int(row["necessary_not_in_policy"]),
+            "unknown_cookies": int(row["unknown_cookies"])}
 
 
 def trend_frame(rates):

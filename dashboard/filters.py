@@ -106,6 +106,27 @@ def bounds(first_day: date | None, last_day: date | None, today: date | None = N
     return low, high
 
 
+def review_months(last_day: date | None, count: int = 24) -> list[str]:
+    """The months a review may choose, newest first: from the month of the last day with data back."""
+    day = min(last_day or date.today(), date.today()).replace(day=1)
+    out = []
+    for _ in range(count):
+        out.append(day.strftime("%Y-%m"))
+        day = (day - timedelta(days=1)).replace(day=1)
+    return out
+
+
+def _clear_month() -> None:
+    st.session_state["f_month"] = ""
+
+
+def _review_month() -> None:
+    from dashboard.report import month_review
+
+    if month := st.session_state.get("f_month"):
+        st.session_state["f_from"], st.session_state["f_to"], st.session_state["f_as_of"] = month_review(month)
+
+
 def sidebar(first_day: date | None, last_day: date | None) -> Period:
     """Period (from, to) and as-of date in the sidebar, read from and written to the URL."""
     defaults = default_period(last_day)
@@ -128,9 +149,16 @@ def sidebar(first_day: date | None, last_day: date | None) -> Period:
             st.session_state["f_url_moved"] = moved
     with st.sidebar:
         st.subheader("Period")
-        st.date_input("From", key="f_from", format="YYYY-MM-DD", min_value=low, max_value=high)
-        st.date_input("To", key="f_to", format="YYYY-MM-DD", min_value=low, max_value=high)
+        months = review_months(last_day)
+        st.selectbox("Month review", ["", *months], key="f_month", on_change=_review_month,
+                     format_func=lambda m: m or "Choose a month…",
+                     help="Sets the period to a month and the as-of date to its last day: the figures of that "
+                          "month's report, to compare with it.")
+        st.date_input("From", key="f_from", format="YYYY-MM-DD", min_value=low, max_value=high,
+                      on_change=_clear_month)
+        st.date_input("To", key="f_to", format="YYYY-MM-DD", min_value=low, max_value=high, on_change=_clear_month)
         st.date_input("As of", key="f_as_of", format="YYYY-MM-DD", min_value=low, max_value=high,
+                      on_change=_clear_month,
                       help="States (open, overdue, active holds) are computed as of this day; later events are "
                            "ignored.")
         if st.session_state.pop("f_url_problems", None):

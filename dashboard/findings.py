@@ -49,6 +49,8 @@ CONSENT_RULES = (
     Finding("boxes_may_be_preticked", "medium", "consent", "Boxes may be pre-ticked", "app_pages/consent.py", {}),
     Finding("withdrawal_may_be_hard", "medium", "consent", "Withdrawal may be hard to find",
             "app_pages/consent.py", {}),
+    Finding("unknown_cookie", "medium", "consent", "Cookies the policy does not name (e.g. _fbp)",
+            "app_pages/consent.py", {}),
     Finding("necessary_not_in_policy", "low", "consent",
             "Cookies classed necessary that the policy does not call necessary (review)", "app_pages/consent.py",
             {}),
@@ -97,6 +99,7 @@ def counts(metrics: dict, transfer_findings: dict[str, int], hold_kept_too_long:
     for rule in ("reject_may_be_hidden", "boxes_may_be_preticked", "withdrawal_may_be_hard",
                  "necessary_not_in_policy"):
         out[rule] = c[rule]
+    out["unknown_cookie"] = c["unknown_cookies"]
     for rule in TRANSFER_RULES:
         out[rule] = transfer_findings.get(rule, 0)
     for area in AREA_LOGS:

@@ -11,38 +11,25 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard import charts, consent, findings, metrics, transfers
+from dashboard import charts, consent, findings, labels, metrics, transfers
 from dashboard.config import settings
 from dashboard.deadlines import period_params, queue_params, rules_in_force
 
-LABELS = {
-    "requests": {"received": "Requests received", "closed": "Closed", "on_time": "Closed on time",
-                 "late": "Closed late", "open": "Open", "overdue": "Overdue", "at_risk": "At risk",
-                 "withdrawn": "Withdrawn", "extended": "Validly extended", "invalid_extensions": "Invalid extensions",
-                 "on_time_rate": "On-time rate (closed requests)",
-                 "missed_deadline_rate": "Missed deadline (late or overdue, of those due)",
-                 "internal_target_rate": "Met the internal target",
-                 "depends_on_calendar": "On time only if the eves count as holidays",
-                 "identification_asked_late": "Identification asked late",
-                 "median_days_to_close": "Median days to close",
-                 "rejected_rows": "Rows rejected at ingest", "out_of_order": "Events before receipt (data errors)"},
-    "holds": {"active": "Active holds", "blocked_records": "Blocked records", "overdue": "Overdue for release",
-              "release_due_90d": "Due for release within 90 days", "rejected_rows": "Rows rejected at ingest",
-              "out_of_order": "Released before placed (data errors)"},
-    "transfers": {"total": "Transfers", "records": "Records disclosed", "non_eea": "Outside the EU/EEA",
-                  "non_eea_without_valid_mechanism": "Outside the EU/EEA without a valid safeguard",
-                  "sale_without_consent": "Sales without consent", "rejected_rows": "Rows rejected at ingest"},
-    "consent": {"shown": "Banner shown", "decisions": "Decisions", "interaction_rate": "Interaction rate",
-                "analytics_rate": "Analytics opt-in", "functional_rate": "Functional opt-in",
-                "accept_all_rate": "Accept all", "reject_all_rate": "Reject all", "withdrawals": "Withdrawals",
-                "cookies_before_consent": "Cookies before consent",
-                "reject_may_be_hidden": "Banner versions where reject may be hidden",
-                "boxes_may_be_preticked": "Banner versions with boxes that may be pre-ticked",
-                "withdrawal_may_be_hard": "Withdrawal may be hard to find (1 = yes)",
-                "necessary_not_in_policy": "Necessary cookies the policy does not call necessary",
-                "rejected_rows": "Rows rejected at ingest",
-                "decisions_without_shown": "Decisions with no banner shown (data errors)"},
+# The figures of the key-figure tables, in order, named and defined as on the pages (labels.FIGURES).
+REPORTED = {
+    "requests": ("received", "closed", "on_time", "late", "open", "overdue", "at_risk", "withdrawn", "extended",
+                 "invalid_extensions", "on_time_rate", "missed_deadline_rate", "internal_target_rate",
+                 "depends_on_calendar", "identification_asked_late", "median_days_to_close", "rejected_rows",
+                 "out_of_order"),
+    "holds": ("active", "blocked_records", "overdue", "release_due_90d", "rejected_rows", "out_of_order"),
+    "transfers": ("total", "records", "non_eea", "non_eea_without_valid_mechanism", "sale_without_consent",
+                  "rejected_rows"),
+    "consent": ("shown", "decisions", "interaction_rate", "analytics_rate", "functional_rate", "accept_all_rate",
+                "reject_all_rate", "withdrawals", "cookies_before_consent", "unknown_cookies",
+                "reject_may_be_hidden", "boxes_may_be_preticked", "withdrawal_may_be_hard",
+                "necessary_not_in_policy", "rejected_rows", "decisions_without_shown"),
 }
+LABELS = {area: {key: labels.name(area, key) for key in keys} for area, keys in REPORTED.items()}
 AREAS = {"requests": "Data subject requests", "holds": "Legal holds", "transfers": "Transfers",
          "consent": "Cookie consent"}
 
@@ -86,6 +73,13 @@ def month_bounds(month: str) -> tuple[date, date]:
     return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
 
 
+def month_review(month: str, today: date | None = None) -> tuple[date, date, date]:
+    """(from, to, as of) of a month under review: the month, as of its last day (or today, while it runs). The report
+    and the sidebar's "Month review" use it, so the Overview of a month and its report show the same figures."""
+    start, end = month_bounds(month)
+    return start, end, min(end, today or date.today())
+
+
 def previous_month(month: str) -> str:
     first, _ = month_bounds(month)
     prev = first - timedelta(days=1)
@@ -119,9 +113,9 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
 
     Without detail (management's copy) overdue requests and transfers without a safeguard are counted by type and
     by recipient instead of listed, so the report carries no request id."""
-    start, end = month_bounds(month)
+    start, end, review_as_of = month_review(month)
     prev_start, prev_end = month_bounds(previous_month(month))
-    as_of = as_of or min(end, date.today())
+    as_of = as_of or review_as_of
     now = metrics.compute(run, start, end, as_of)
     before = metrics.compute(run, prev_start, prev_end, min(prev_end, as_of))
     tz = settings().timezone
@@ -141,11 +135,12 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
                  f"<tbody>{''.join(rows)}</tbody></table></section>")
 
     kpi = ["<section><h2>Key figures</h2>"]
-    for area, labels in LABELS.items():
+    for area, names in LABELS.items():
         kpi.append(f"<h3>{AREAS[area]}</h3><table><thead><tr><th>Figure</th><th>{month}</th>"
                    f"<th>{previous_month(month)}</th></tr></thead><tbody>")
-        for key, label in labels.items():
-            kpi.append(f"<tr><td>{label}</td><td class='num'>{_fmt(key, now[area][key])}</td>"
+        for key, label in names.items():
+            kpi.append(f"<tr><td title='{html.escape(labels.definition(area, key), quote=True)}'>{label}</td>"
+                       f"<td class='num'>{_fmt(key, now[area][key])}</td>"
                        f"<td class='num'>{_fmt(key, before[area][key])}</td></tr>")
         kpi.append("</tbody></table>")
     kpi.append("</section>")

@@ -148,22 +148,22 @@ def pct(rate) -> str:
 PAGES = {
     "overview": ("", lambda m: {
         "Received": str(m["requests"]["received"]), "Overdue": str(m["requests"]["overdue"]),
-        "On time": pct(m["requests"]["on_time_rate"]),
+        "On-time rate": pct(m["requests"]["on_time_rate"]),
         "Missed deadline": pct(m["requests"]["missed_deadline_rate"]), "Active holds": str(m["holds"]["active"]),
         "Overdue for release": str(m["holds"]["overdue"]), "Outside EU/EEA": str(m["transfers"]["non_eea"]),
-        "Without valid safeguard": str(m["transfers"]["non_eea_without_valid_mechanism"]),
+        "Outside EU/EEA without a valid safeguard": str(m["transfers"]["non_eea_without_valid_mechanism"]),
         "Interaction": pct(m["consent"]["interaction_rate"]),
         "Cookies before consent": str(m["consent"]["cookies_before_consent"])}),
     "requests": ("requests", lambda m: {
         "Received": str(m["requests"]["received"]), "Closed": str(m["requests"]["closed"]),
         "Open": str(m["requests"]["open"]), "Overdue": str(m["requests"]["overdue"]),
-        "At risk": str(m["requests"]["at_risk"]), "On time": pct(m["requests"]["on_time_rate"]),
+        "At risk": str(m["requests"]["at_risk"]), "On-time rate": pct(m["requests"]["on_time_rate"]),
         "Missed deadline": pct(m["requests"]["missed_deadline_rate"]),
         "On time only under the eves' reading": str(m["requests"]["depends_on_calendar"]),
-        "Median days": f"{m['requests']['median_days_to_close']:.0f}"}),
+        "Median days to close": f"{m['requests']['median_days_to_close']:.0f}"}),
     "holds": ("holds", lambda m: {
         "Active holds": str(m["holds"]["active"]), "Blocked records": str(m["holds"]["blocked_records"]),
-        "Overdue for release": str(m["holds"]["overdue"]), "Due within 90 days": str(m["holds"]["release_due_90d"])}),
+        "Overdue for release": str(m["holds"]["overdue"]), "Due for release within 90 days": str(m["holds"]["release_due_90d"])}),
     "transfers": ("transfers", lambda m: {
         "Transfers": str(m["transfers"]["total"]), "Records": str(m["transfers"]["records"]),
         "Outside EU/EEA": str(m["transfers"]["non_eea"]),
@@ -379,6 +379,33 @@ def test_an_overdue_request_received_before_the_period_is_in_every_figure(served
                       if p["deadline"] < "2026-10-31"}
     assert listed == due_by_october and len(listed) >= 1
     assert re.search(rf"<td>Overdue</td><td class='num'>{len(listed)}</td>", text)
+    context.close()
+
+
+def test_a_month_review_shows_the_figures_of_that_months_report(served, browser):
+    """"Month review" in the sidebar sets the period to a month and the as-of date to its last day; the Overview then
+    shows what the month's report, downloaded from it, says (issue #15: they disagreed, the as-of differed)."""
+    url, db, _ = served
+    context, page = open_page(browser, f"{url}/?{query(VIEW)}")
+    page.get_by_role("combobox", name="Month review").click()
+    page.get_by_role("option", name="2026-09").click()
+    page.wait_for_url(re.compile(r"from=2026-09-01&to=2026-09-30&as_of=2026-09-30"), timeout=20000)
+    wait_idle(page, '[data-testid="stMetric"]')
+    shown = read_metrics(page)
+    assert "states as of 2026-09-30" in page.locator('[data-testid="stMain"]').inner_text()
+    page.get_by_role("button", name="Download the report").scroll_into_view_if_needed()
+    with page.expect_download(timeout=60000) as download:
+        page.get_by_role("button", name="Download the report").click()
+    assert download.value.suggested_filename == "privacy-report-2026-09.html"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "2026-09-01 – 2026-09-30, states as of 2026-09-30" in text
+
+    def figure(label: str) -> str:
+        return re.search(rf"<td>{re.escape(label)}</td><td class='num'>([^<]*)</td>", text).group(1)
+
+    assert num(shown["Received"]) == num(figure("Received"))
+    assert shown["Overdue"] == figure("Overdue")
+    assert shown["Active holds"] == figure("Active holds")
     context.close()
 
 

@@ -175,7 +175,7 @@ def test_every_field_on_hand_made_logs(hand_store):
         "decisions_without_shown": 0, "rejected_rows": 0,
         # too few decisions to judge a banner version; fewer than 1000 decisions for the withdrawal check
         "reject_may_be_hidden": 0, "boxes_may_be_preticked": 0, "withdrawal_may_be_hard": 0,
-        "necessary_not_in_policy": 0,
+        "necessary_not_in_policy": 0, "unknown_cookies": 0,
     }, abs=1e-6)
     assert {f["rule"]: f["count"] for f in m["findings"]} == {
         "request_overdue": 2, "request_late": 2, "invalid_extension": 1, "request_at_risk": 1, "hold_overdue": 1,
@@ -185,7 +185,7 @@ def test_every_field_on_hand_made_logs(hand_store):
         "transfers_rows_rejected": 0, "consent_rows_rejected": 0, "requests_out_of_order": 0,
         "holds_out_of_order": 0, "decisions_without_shown": 0, "depends_on_calendar": 0,
         "identification_asked_late": 0, "reject_may_be_hidden": 0, "boxes_may_be_preticked": 0,
-        "withdrawal_may_be_hard": 0, "necessary_not_in_policy": 0,
+        "withdrawal_may_be_hard": 0, "necessary_not_in_policy": 0, "unknown_cookie": 0,
     }
     assert all(f["severity"] in ("high", "medium", "low") for f in m["findings"])
 
@@ -217,6 +217,8 @@ def test_the_planted_sample_problems_show_up_in_findings(sample_store, manifest)
         assert counts[item["rule"]] == 1, item
     assert counts["withdrawal_may_be_hard"] == 1
     assert counts["necessary_not_in_policy"] == len(planted["consent"]["necessary_not_in_policy"])
+    # the planted _fbp: a cookie no one names is a finding, on the Overview and in the report
+    assert counts["unknown_cookie"] == len(planted["cookies"]["unknown_cookies"]) >= 1
     assert counts["invalid_extension"] == len(planted["requests"]["invalid_extension"])
     assert counts["hold_overdue"] == len(planted["holds"]["overdue_holds"])
     assert counts["hold_kept_too_long"] == len(planted["holds"]["kept_too_long"])
@@ -237,11 +239,11 @@ def test_the_overview_shows_the_metrics_json(sample_store, monkeypatch):
     shown = {x.label: x.value for x in at.metric}
     assert shown["Received"] == str(m["requests"]["received"])
     assert shown["Overdue"] == str(m["requests"]["overdue"])
-    assert shown["On time"] == f"{m['requests']['on_time_rate']:.1%}"
+    assert shown["On-time rate"] == f"{m['requests']['on_time_rate']:.1%}"
     assert shown["Active holds"] == str(m["holds"]["active"])
     assert shown["Overdue for release"] == str(m["holds"]["overdue"])
     assert shown["Outside EU/EEA"] == str(m["transfers"]["non_eea"])
-    assert shown["Without valid safeguard"] == str(m["transfers"]["non_eea_without_valid_mechanism"])
+    assert shown["Outside EU/EEA without a valid safeguard"] == str(m["transfers"]["non_eea_without_valid_mechanism"])
     assert shown["Interaction"] == f"{m['consent']['interaction_rate']:.1%}"
     assert shown["Cookies before consent"] == str(m["consent"]["cookies_before_consent"])
     listed = [c.value for c in at.markdown if " · " in c.value]

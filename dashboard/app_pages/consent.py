@@ -5,7 +5,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, consent, filters, ui
+from dashboard import access, charts, config, consent, filters, labels, ui
 from dashboard.db import run_query
 
 PAGE_SIZE = 50
@@ -47,19 +47,20 @@ def diff(key):
 
 
 cells = [
-    ("Banner shown", f"{now['shown']:,}".replace(",", " "), diff("shown"), "off"),
-    ("Interaction", pct(now["interaction_rate"]), pp("interaction_rate"), "off"),
-    ("Analytics opt-in", pct(now["analytics_rate"]), pp("analytics_rate"), "off"),
-    ("Functional opt-in", pct(now["functional_rate"]), pp("functional_rate"), "off"),
-    ("Accept all", pct(now["accept_all_rate"]), pp("accept_all_rate"), "off"),
-    ("Reject all", pct(now["reject_all_rate"]), pp("reject_all_rate"), "off"),
-    ("Withdrawals", now["withdrawals"], diff("withdrawals"), "off"),
-    ("Cookies before consent", now["cookies_before_consent"], diff("cookies_before_consent"), "inverse"),
+    ("shown", f"{now['shown']:,}".replace(",", " "), diff("shown"), "off"),
+    ("interaction_rate", pct(now["interaction_rate"]), pp("interaction_rate"), "off"),
+    ("analytics_rate", pct(now["analytics_rate"]), pp("analytics_rate"), "off"),
+    ("functional_rate", pct(now["functional_rate"]), pp("functional_rate"), "off"),
+    ("accept_all_rate", pct(now["accept_all_rate"]), pp("accept_all_rate"), "off"),
+    ("reject_all_rate", pct(now["reject_all_rate"]), pp("reject_all_rate"), "off"),
+    ("withdrawals", now["withdrawals"], diff("withdrawals"), "off"),
+    ("cookies_before_consent", now["cookies_before_consent"], diff("cookies_before_consent"), "inverse"),
 ]
 cols = st.columns(4) + st.columns(4)
-for col, (label, value, change, colour) in zip(cols, cells):
-    col.metric(label, value, **ui.delta_style(change, colour), border=True,
-               help=f"{period.start} – {period.end}; change against {period.previous().start} – "
+for col, (key, value, change, colour) in zip(cols, cells):
+    col.metric(labels.name("consent", key), value, **ui.delta_style(change, colour), border=True,
+               help=f"{labels.definition('consent', key)} {period.start} – {period.end}; change against "
+                    f"{period.previous().start} – "
                     f"{period.previous().end}.")
 
 if not now["shown"] and not now["decisions"]:
@@ -126,7 +127,8 @@ def before_consent_rows() -> None:
 if viewer.rows:
     before_consent_rows()
 else:
-    st.metric("Observations of a cookie before consent", now["cookies_before_consent"], border=True)
+    st.metric(labels.name("consent", "cookies_before_consent"), now["cookies_before_consent"], border=True,
+              help=labels.definition("consent", "cookies_before_consent"))
     access.rows_hidden_note("The observations themselves (visitor pseudonyms)")
 
 st.subheader("Banner checks")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, holds, ui
+from dashboard import access, charts, config, filters, holds, labels, ui
 from dashboard.db import run_query
 
 
@@ -20,14 +20,9 @@ ui.page_header(
 
 summary = run_query("rpt_hold_summary", **params).row(0, named=True)
 cols = st.columns(5)
-cols[0].metric("Active holds", summary["active"], border=True)
-cols[1].metric("Blocked records", f"{summary['blocked_records']:,}".replace(",", " "), border=True)
-cols[2].metric("Overdue for release", summary["overdue"], border=True,
-               help="Active holds whose retain-until date has passed: the records should have been deleted.")
-cols[3].metric("Due within 90 days", summary["release_due_90d"], border=True,
-               help=f"Active holds with retain-until from {period.as_of} to 89 days later.")
-cols[4].metric("Kept too long", summary["kept_too_long"], border=True,
-               help="Active holds set to last beyond what their legal basis allows.")
+for col, key in zip(cols, ("active", "blocked_records", "overdue", "release_due_90d", "kept_too_long")):
+    col.metric(labels.name("holds", key), f"{summary[key]:,}".replace(",", " "), border=True,
+               help=f"{labels.definition('holds', key)} A state on {period.as_of}.")
 
 if not summary["active"] and not summary["released"]:
     st.info("No legal hold has been placed up to the as-of date. Load hold_events (docs/data-contract.md).")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import access, config, consent, findings, metrics, report, transfers, ui
+from dashboard import access, config, consent, findings, labels, metrics, report, transfers, ui
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
 
@@ -53,35 +53,43 @@ trend_transfers = weekly(run_query("rpt_transfer_trend", **tparams), "non_eea")
 trend_consent = run_query("rpt_consent_rates", **consent.params(period.start, period.end, tz, group_by="week"))
 trend_consent = [v for v in trend_consent["interaction_rate"].to_list() if v is not None]
 
+
+
+def cell(area: str, key: str, shown, colour: str, trend=None, pct: bool = False) -> tuple:
+    """A figure of an area: its one name and definition (labels.FIGURES), value, change, colour and trend."""
+    return area, key, shown, change(area, key, pct), colour, trend
+
+
+def count(area: str, key: str) -> str:
+    return f"{now[area][key]:,}".replace(",", " ")
+
+
 areas = [
     ("requests", "Data subject requests", "app_pages/requests.py", [
-        ("Received", now["requests"]["received"], change("requests", "received"), "off", trend_requests),
-        ("On time", rate(now["requests"]["on_time_rate"]), change("requests", "on_time_rate", True), "normal", None),
-        ("Missed deadline", rate(now["requests"]["missed_deadline_rate"]),
-         change("requests", "missed_deadline_rate", True), "inverse", None),
-        ("Overdue", now["requests"]["overdue"], change("requests", "overdue"), "inverse", None),
+        cell("requests", "received", count("requests", "received"), "off", trend_requests),
+        cell("requests", "on_time_rate", rate(now["requests"]["on_time_rate"]), "normal", pct=True),
+        cell("requests", "missed_deadline_rate", rate(now["requests"]["missed_deadline_rate"]), "inverse", pct=True),
+        cell("requests", "overdue", count("requests", "overdue"), "inverse"),
     ]),
     ("holds", "Legal holds", "app_pages/holds.py", [
-        ("Active holds", now["holds"]["active"], change("holds", "active"), "off", None),
-        ("Blocked records", f"{now['holds']['blocked_records']:,}".replace(",", " "), None, "off", None),
-        ("Overdue for release", now["holds"]["overdue"], None, "inverse", None),
+        cell("holds", "active", count("holds", "active"), "off"),
+        cell("holds", "blocked_records", count("holds", "blocked_records"), "off"),
+        cell("holds", "overdue", count("holds", "overdue"), "inverse"),
     ]),
     ("transfers", "Transfers", "app_pages/transfers.py", [
-        ("Outside EU/EEA", now["transfers"]["non_eea"], change("transfers", "non_eea"), "off", trend_transfers),
-        ("Without valid safeguard", now["transfers"]["non_eea_without_valid_mechanism"],
-         change("transfers", "non_eea_without_valid_mechanism"), "inverse", None),
-        ("Sales without consent", now["transfers"]["sale_without_consent"],
-         change("transfers", "sale_without_consent"), "inverse", None),
+        cell("transfers", "non_eea", count("transfers", "non_eea"), "off", trend_transfers),
+        cell("transfers", "non_eea_without_valid_mechanism", count("transfers", "non_eea_without_valid_mechanism"),
+             "inverse"),
+        cell("transfers", "sale_without_consent", count("transfers", "sale_without_consent"), "inverse"),
     ]),
     ("consent", "Cookie consent", "app_pages/consent.py", [
-        ("Interaction", rate(now["consent"]["interaction_rate"]), change("consent", "interaction_rate", True), "off",
-         trend_consent),
-        ("Analytics opt-in", rate(now["consent"]["analytics_rate"]), change("consent", "analytics_rate", True), "off",
-         None),
-        ("Cookies before consent", now["consent"]["cookies_before_consent"],
-         change("consent", "cookies_before_consent"), "inverse", None),
+        cell("consent", "interaction_rate", rate(now["consent"]["interaction_rate"]), "off", trend_consent, pct=True),
+        cell("consent", "analytics_rate", rate(now["consent"]["analytics_rate"]), "off", pct=True),
+        cell("consent", "cookies_before_consent", count("consent", "cookies_before_consent"), "inverse"),
+        cell("consent", "unknown_cookies", count("consent", "unknown_cookies"), "inverse"),
     ]),
 ]
+STATES = {("requests", "overdue"), ("holds", "active"), ("holds", "blocked_records"), ("holds", "overdue")}
 
 for column, (area, title, page, cells) in zip(st.columns(4), areas):
     status = now["status"][area]
@@ -89,8 +97,11 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
         st.markdown(f"**{title}**")
         st.badge(status["label"], icon=STATUS_ICON[status["status"]], color=STATUS_COLOUR[status["status"]])
         st.caption(ui.md_escape(status["why"]))
-        for label, value, delta, colour, trend in cells:
-            st.metric(label, value, **ui.delta_style(delta, colour), chart_data=trend or None, chart_type="area")
+        for area_, key, value, delta, colour, trend in cells:
+            when = (f"A state on {period.as_of}." if (area_, key) in STATES
+                    else f"{period.start} – {period.end}, as of {period.as_of}.")
+            st.metric(labels.name(area_, key), value, **ui.delta_style(delta, colour), chart_data=trend or None,
+                      chart_type="area", help=f"{labels.definition(area_, key)} {when}")
         if now[area]["rejected_rows"]:
             st.caption(f"{now[area]['rejected_rows']} row(s) of this area were rejected at ingest and are counted "
                        "nowhere above: see Data quality.")
@@ -121,7 +132,14 @@ with st.expander(f"Rules not broken in the period ({len(now['findings']) - len(s
 st.subheader("Monthly report")
 last_full = (period.as_of.replace(day=1) - timedelta(days=1)).replace(day=1)
 months = [add_months(last_full, -i).strftime("%Y-%m") for i in range(12)]
-month = st.selectbox("Month", months, help="A self-contained HTML file: readable offline, prints to PDF.")
+reviewed = period.start.strftime("%Y-%m")
+if (period.start, period.end, period.as_of) == report.month_review(reviewed):  # a month review: its report
+    months = [reviewed, *(m for m in months if m != reviewed)]
+month = st.selectbox("Month", months, help="A self-contained HTML file: readable offline, prints to PDF. Its "
+                                           "figures are the month's as of its last day: choose the month under "
+                                           "Month review in the sidebar to see the same figures here.")
+st.caption(f"The report of {month} counts the month {month} with states as of "
+           f"{report.month_review(month)[2]}.")
 if not viewer.rows:
     st.caption("Your copy lists no request ids or single transfers: overdue requests and transfers without a "
                "safeguard are counted, not listed.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, ui
+from dashboard import access, charts, config, filters, labels, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import period_params, queue_params, rules_in_force
@@ -48,54 +48,36 @@ if not now["received"]:
             "or load dsr_events (see docs/data-contract.md).")
 
 
-def rate_cell(label: str, key: str, colour: str) -> tuple:
+def rate_cell(key: str, colour: str) -> tuple:
     value, earlier = now[key], before[key]
     change = None if value is None or earlier is None else f"{(value - earlier) * 100:+.1f} pp"
-    return label, "–" if value is None else f"{value:.1%}", change, colour
+    return key, "–" if value is None else f"{value:.1%}", change, colour
 
 
-def count_cell(label: str, key: str, colour: str) -> tuple:
-    return label, now[key], delta(now[key], before[key]), colour
+def count_cell(key: str, colour: str) -> tuple:
+    return key, now[key], delta(now[key], before[key]), colour
 
 
-def days_cell(label: str, key: str) -> tuple:
-    return (label, "–" if now[key] is None else f"{now[key]:.0f}", delta(now[key], before[key], "{:+.1f}"),
-            "inverse")
+def days_cell(key: str) -> tuple:
+    return key, "–" if now[key] is None else f"{now[key]:.0f}", delta(now[key], before[key], "{:+.1f}"), "inverse"
 
 
 # The on-time rate sees closed requests only: the missed-deadline rate (and the internal target) stand beside it.
-cells = [count_cell("Received", "received", "off"), count_cell("Closed", "closed", "off"),
-         rate_cell("On time", "on_time_rate", "normal"),
-         rate_cell("Missed deadline", "missed_deadline_rate", "inverse")]
+cells = [count_cell("received", "off"), count_cell("closed", "off"), rate_cell("on_time_rate", "normal"),
+         rate_cell("missed_deadline_rate", "inverse")]
 if settings.internal_target_days or settings.internal_targets:
-    cells.append(rate_cell("Met internal target", "internal_target_rate", "normal"))
-cells += [count_cell("Open", "open", "off"), count_cell("Overdue", "overdue", "inverse"),
-          count_cell("At risk", "at_risk", "inverse")]
+    cells.append(rate_cell("internal_target_rate", "normal"))
+cells += [count_cell("open", "off"), count_cell("overdue", "inverse"), count_cell("at_risk", "inverse")]
 if settings.clock_start == "suspended":
-    cells.append(count_cell("Awaiting identity", "awaiting_identity", "off"))
-cells += [count_cell("On time only under the eves' reading", "depends_on_calendar", "inverse"),
-          days_cell("Median days", "median_days_to_close"), days_cell("90th pct days", "p90_days_to_close")]
-STATES = {"Open", "Overdue", "At risk", "Awaiting identity"}  # the backlog: states on the as-of day, not flows
-HELP = {
-    "Received": "Requests whose received event falls in the period.",
-    "Closed": "Completed or rejected, of the requests received in the period.",
-    "Open": "Neither closed nor withdrawn.",
-    "Overdue": "Open and past the statutory deadline.",
-    "At risk": f"Open with {settings.at_risk_working_days} or fewer working days left.",
-    "Awaiting identity": "Open, identification asked in time and not yet answered: the clock is suspended.",
-    "Median days": "Median calendar days from receipt to closing, of closed requests received in the period.",
-    "90th pct days": "Nine in ten closed requests received in the period were closed within this many calendar days.",
-    "On time": "Closed on or before the deadline / closed. Closed requests only: read it beside Missed deadline.",
-    "Missed deadline": f"Late or overdue as of {period.as_of} / requests whose deadline has passed by then.",
-    "Met internal target": "Closed on or before the internal due date / closed requests with a target.",
-    "On time only under the eves' reading": "On time only if midsummer, Christmas and New Year's eves count as "
-                                            "holidays (or the reverse): listed below under Doubtful verdicts.",
-}
+    cells.append(count_cell("awaiting_identity", "off"))
+cells += [count_cell("depends_on_calendar", "inverse"), days_cell("median_days_to_close"),
+          days_cell("p90_days_to_close")]
+STATES = {"open", "overdue", "at_risk", "awaiting_identity"}  # the backlog: states on the as-of day, not flows
 
 
-def scope_note(label: str) -> str:
+def scope_note(key: str) -> str:
     """What a figure counts: a state of the backlog on the as-of day, or a flow of the period."""
-    if label in STATES:
+    if key in STATES:
         return (f"A state on {period.as_of}: every request received on or before it that is open then, whatever its "
                 f"receipt day ({now['open_from_before']} of the {now['open']} open received before {period.start}). "
                 f"Change against {period.previous().as_of}.")
@@ -104,9 +86,9 @@ def scope_note(label: str) -> str:
 
 
 cols = [col for _ in range(0, len(cells), 4) for col in st.columns(4)]
-for col, (label, value, change, colour) in zip(cols, cells):
-    col.metric(label, value, **ui.delta_style(change, colour), border=True,
-               help=(HELP.get(label, "") + " " + scope_note(label)).strip())
+for col, (key, value, change, colour) in zip(cols, cells):
+    col.metric(labels.name("requests", key), value, **ui.delta_style(change, colour), border=True,
+               help=f"{labels.definition('requests', key)} {scope_note(key)}")
 if now["open_from_before"]:
     st.caption(f"Open, overdue and at risk are the backlog on {period.as_of}: {now['open_from_before']} of the "
                f"{now['open']} open requests were received before {period.start}, and are counted too.")

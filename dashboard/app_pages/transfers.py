@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, ui
+from dashboard import access, charts, config, filters, labels, ui
 from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params, every_row
@@ -59,19 +59,17 @@ params = {**base, **flt.params()}
 
 summary = run_query("rpt_transfer_summary", **params).row(0, named=True)
 cols = st.columns(5)
-cols[0].metric("Transfers", f"{summary['transfers']:,}".replace(",", " "), border=True)
-cols[1].metric("Records", f"{summary['records']:,}".replace(",", " "), border=True)
-cols[2].metric("Outside EU/EEA", f"{summary['non_eea']:,}".replace(",", " "), border=True,
-               help=f"{summary['non_eea_records']:,} records".replace(",", " "))
-cols[3].metric("Outside EU/EEA without a valid safeguard", summary["non_eea_without_valid_mechanism"], border=True,
-               help="Outside the EU/EEA with no safeguard, or one not valid that day (an adequacy decision not in "
-                    "force, Privacy Shield, Safe Harbour, 'eea' claimed for a third country).")
+for col, (key, column) in zip(cols, (("total", "transfers"), ("records", "records"), ("non_eea", "non_eea"),
+                                     ("non_eea_without_valid_mechanism", "non_eea_without_valid_mechanism"),
+                                     ("with_findings", "with_findings"))):
+    extra = f" {summary['non_eea_records']:,} records.".replace(",", " ") if key == "non_eea" else ""
+    col.metric(labels.name("transfers", key), f"{summary[column]:,}".replace(",", " "), border=True,
+               help=f"{labels.definition('transfers', key)}{extra} {period.start} – {period.end}, with the filters.")
 if summary["non_eea_without_valid_mechanism"] and not unsafe and viewer.rows:
     # the figure is a link to its rows: one click filters the log to exactly them
     if cols[3].button("Show these transfers", key="show_unsafe", icon=":material/filter_alt:"):
         st.query_params["unsafe"] = "1"
         st.rerun()
-cols[4].metric("Transfers with findings", summary["with_findings"], border=True)
 
 if not summary["transfers"]:
     st.info("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters.")
