@@ -133,6 +133,7 @@ def sla_params(as_of: date, at_risk_days: int | None = None) -> dict:
         "scope_to": None,
         "only_open": False,
         "open_too": False,
+        "only_id": None,
     }
 
 

@@ -83,6 +83,9 @@ RULES: tuple[Finding, ...] = (
     *ORDER_RULES,
 )
 BY_RULE = {f.rule: f for f in RULES}
+# The pages that show a finding's own rows first when the link names it (?finding=<rule>, ui.finding_rows).
+ROWS_PAGES = frozenset({"app_pages/requests.py", "app_pages/holds.py", "app_pages/consent.py",
+                        "app_pages/transfers.py"})
 
 
 def counts(metrics: dict, transfer_findings: dict[str, int], hold_kept_too_long: int) -> dict[str, int]:

@@ -35,7 +35,8 @@ AREAS = {"requests": "Data subject requests", "holds": "Legal holds", "transfers
 
 DEFINITIONS = [
     ("Period", "From the first to the last day of the month, in local (Europe/Stockholm) dates."),
-    ("Requests", "Requests received in the month, in their state as of the as-of date. A request is due one month "
+    ("Requests", "Requests received in the month, in their state as of the as-of date; open, overdue and at risk "
+                 "are the backlog on the as-of date, whatever month a request was received in. A request is due one month "
                  "after receipt (three when validly extended), counted per Regulation 1182/71 and moved to the next "
                  "Swedish working day (GDPR Art. 12(3)); the holidays and the clock in force are stated under the "
                  "title; see docs/sla.md."),

@@ -9,6 +9,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from dashboard.labels import CODE_COLUMNS, WORDS, word
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 # Background colours of request states: red needs action, amber soon, green fine, grey out of scope.
@@ -72,12 +74,17 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
             config[name] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
         else:
             config[name] = label
-    data = frame
+    # Codes read as words (at_risk as "at risk", aml_act as "AML Act"); the files keep the codes.
+    coded = [n for n, d in frame.schema.items() if n in CODE_COLUMNS and d == pl.String]
+    data = frame.with_columns(pl.col(n).replace_strict(WORDS, default=pl.col(n).str.replace_all("_", " "))
+                              for n in coded) if coded else frame
     if colour:
-        data = frame.to_pandas().style.map(
-            lambda v: f"background-color: {STATE_COLOURS[v]}" if v in STATE_COLOURS else "", subset=list(colour)
+        colours = {word(k): v for k, v in STATE_COLOURS.items()}
+        data = data.to_pandas().style.map(
+            lambda v: f"background-color: {colours[v]}" if v in colours else "", subset=list(colour)
         ).format(precision=0, na_rep="", thousands=" ")
-    return st.dataframe(data, hide_index=True, width="stretch", column_config=config, **kwargs)
+    # An empty cell is blank, not "None".
+    return st.dataframe(data, hide_index=True, width="stretch", column_config=config, placeholder="", **kwargs)
 
 
 @functools.cache
@@ -132,3 +139,31 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
                  key=f"xlsx_{stem}", icon=":material/table_view:",
                  disabled=too_big or kwargs.get("disabled", False),
                  help="More rows than one Excel sheet holds: use CSV" if too_big else None)
+
+
+def finding_rows(page: str, rows_of) -> str | None:
+    """When the link names a finding of this page (?finding=<rule>, from the Overview's "Show the rows"), its rows
+    first, at the top of the page: exactly the rows the finding counts (rows_of(rule) -> (frame, total) from the
+    query that counts them), with their exports. Returns the rule shown, or None."""
+    from dashboard import findings
+
+    rule = st.query_params.get("finding")
+    found = findings.BY_RULE.get(rule)
+    if found is None or found.page != f"app_pages/{page}.py":
+        return None
+    frame, total = rows_of(rule)
+    with st.container(border=True, key="finding_rows"):
+        st.subheader(f"{found.title}: {total}")
+        st.caption(f"The rows this finding counts (severity {found.severity}), the same count as on the Overview and "
+                   "in the report" + (f"; the first {frame.height} are shown, the downloads hold all."
+                                      if frame.height < total else "."))
+        if frame.is_empty():
+            st.success("None in this view.")
+        else:
+            table(frame, colour=tuple(c for c in ("sla_status",) if c in frame.columns))
+            exports("Download these rows", frame if frame.height == total else lambda: rows_of(rule, every=True)[0],
+                    f"finding-{rule.replace('_', '-')}", rows=total)
+        if st.button("Show the whole page", icon=":material/close:", key="close_finding"):
+            del st.query_params["finding"]
+            st.rerun()
+    return rule

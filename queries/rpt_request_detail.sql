@@ -56,5 +56,10 @@ select
             when calendar_days_left is not null then calendar_days_left || ' days left'
         end
     ) as how,
+    -- the request's last note up to $as_of (what the handler wrote last)
+    (select n.note from dsr_events as n
+     where n.request_id = $request_id and n.note is not null and n.note <> ''
+         and cast(timezone($tz, n.occurred_at) as date) <= $as_of
+     order by n.occurred_at desc, n.event_id desc limit 1) as last_note,
 from {{ ref('stg_request_states') }}
 where request_id = $request_id

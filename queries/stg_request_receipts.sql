@@ -4,6 +4,7 @@
 -- are ignored).
 -- $scope_from / $scope_to (null = no bound) keep only requests received between these local days, so a page about
 -- one period does not compute every request ever received; $only_open keeps only those still open on $as_of.
+-- $only_id (null = all) keeps one request (its detail);
 -- $open_too also keeps every request open on $as_of whatever its receipt day: the backlog is a state as of $as_of
 -- (docs/metrics.md), so a period's figures count an overdue request received before the period.
 with bounds as (
@@ -22,6 +23,7 @@ in_scope as (
                                or r.closed_at < r.received_at)))
         and (not $only_open or r.closed_at is null or r.closed_at >= b.before_end_of_as_of
              or r.closed_at < r.received_at)
+        and ($only_id is null or r.request_id = $only_id)
 )
 
 -- An event before the request was received is a data error (docs/sla.md): it is ignored for the request's state, so

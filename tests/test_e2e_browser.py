@@ -378,7 +378,7 @@ def test_an_overdue_request_received_before_the_period_is_in_every_figure(served
     due_by_october = {p["request_id"] for p in manifest["planted"]["requests"]["overdue"]
                       if p["deadline"] < "2026-10-31"}
     assert listed == due_by_october and len(listed) >= 1
-    assert re.search(rf"<td>Overdue</td><td class='num'>{len(listed)}</td>", text)
+    assert re.search(rf"<td[^>]*>Overdue</td><td class='num'>{len(listed)}</td>", text)
     context.close()
 
 
@@ -401,7 +401,7 @@ def test_a_month_review_shows_the_figures_of_that_months_report(served, browser)
     assert "2026-09-01 – 2026-09-30, states as of 2026-09-30" in text
 
     def figure(label: str) -> str:
-        return re.search(rf"<td>{re.escape(label)}</td><td class='num'>([^<]*)</td>", text).group(1)
+        return re.search(rf"<td[^>]*>{re.escape(label)}</td><td class='num'>([^<]*)</td>", text).group(1)
 
     assert num(shown["Received"]) == num(figure("Received"))
     assert shown["Overdue"] == figure("Overdue")
@@ -457,7 +457,7 @@ def test_the_rules_a_regulator_applies_are_on_the_pages(served, browser, manifes
     assert ident["awaiting_identity"]["request_id"] in queue
     assert "Internal target" in page.locator('.st-key-queue_rows [role="columnheader"]').all_inner_texts()
     assert "clock suspended 14 days" in text and "EDPB Guidelines 01/2022" in text
-    assert f"Deadline {ident['suspended']['deadline']['suspended']}" in text
+    assert f"deadline {ident['suspended']['deadline']['suspended']}" in text
     context.close()
 
     context, page = open_page(browser, f"{url}/consent?{query(YEAR)}")
@@ -470,4 +470,30 @@ def test_the_rules_a_regulator_applies_are_on_the_pages(served, browser, manifes
     assert "Reject may be missing or hidden" in text and "Boxes may be pre-ticked" in text
     assert "Withdrawal may be hard to find" in text
     assert all(c["cookie_name"] in text for c in manifest["planted"]["consent"]["necessary_not_in_policy"])
+    context.close()
+
+
+def test_a_picked_row_opens_its_request_and_a_typed_id_stays(served, browser):
+    """The queue's page, rows per page and the opened request are in the link; picking a row opens its timeline
+    once, and an id typed afterwards is not overwritten by the row that stays selected (issue #15)."""
+    url, _, _ = served
+    context, page = open_page(browser, f"{url}/requests?{query(YEAR)}&q_size=25")
+    wait_idle(page, '.st-key-queue_rows [role="gridcell"]')
+    grid = page.locator('.st-key-queue_rows [data-testid="stDataFrame"]')
+    first_id = grid.locator('[role="gridcell"]').first.inner_text().strip()
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)  # the first row's selection box
+    page.wait_for_url(re.compile(rf"[?&]req={re.escape(first_id)}"), timeout=30000)
+    wait_idle(page, ".st-key-request_detail")
+    assert first_id in page.locator(".st-key-request_detail").inner_text()
+    assert "q_size=25" in page.url
+    field = page.get_by_label("Request id")
+    field.fill("req-000003")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]req=req-000003"), timeout=30000)
+    wait_idle(page, ".st-key-request_detail")
+    assert field.input_value() == "req-000003", "the selected row did not overwrite the typed id"
+    assert "REQ-000003" in page.locator(".st-key-request_detail").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "e2e-request-detail.png"), full_page=True)
     context.close()

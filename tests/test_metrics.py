@@ -339,3 +339,31 @@ def test_historic_mechanisms_load_and_count_by_date(tmp_path, db, mechanism, day
         m = metrics.compute(lambda name, **p: sql.run(con, name, **p), start, start, start)
     assert m["transfers"]["non_eea_without_valid_mechanism"] == unsafe
     assert {f["rule"]: f["count"] for f in m["findings"]}["scheme_not_in_force"] == unsafe
+
+
+def test_show_the_rows_lands_on_exactly_the_rows_each_finding_counts(sample_store, manifest, monkeypatch):
+    """Issue #15: for every finding of the requests, holds, consent and transfers pages, the page opened from the
+    Overview's "Show the rows" (?finding=<rule>) lists as many rows as the finding counts, first on the page."""
+    from dashboard import findings
+
+    view = {"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24"}
+    m = metrics_json(sample_store, "--from", view["from"], "--to", view["to"], "--as-of", view["as_of"])
+    counted = {f["rule"]: f["count"] for f in m["findings"]}
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    checked = 0
+    for rule, count in counted.items():
+        found = findings.BY_RULE[rule]
+        if found.page not in findings.ROWS_PAGES or not count:
+            continue
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params.update({**view, **found.link, "finding": rule})
+        at.run().switch_page(found.page).run()
+        assert not at.exception, (rule, at.exception)
+        if found.page == "app_pages/transfers.py":
+            shown = int(next(x for x in at.metric if x.label == "Transfers").value.replace(" ", ""))
+        else:
+            shown = int(at.subheader[0].value.rsplit(": ", 1)[1])
+            assert at.subheader[0].value.startswith(found.title), rule
+        assert shown == count, (rule, shown, count)
+        checked += 1
+    assert checked >= 10, "the sample plants most findings"

@@ -287,3 +287,30 @@ def test_states_follow_events_that_arrive_in_later_files(tmp_path, db):
     early = states(db, date(2026, 1, 15))
     assert early["R1"]["state"] == "open" and early["R2"]["state"] == "withdrawn"
     assert early["R1"]["is_extended"] is False
+
+
+@pytest.mark.parametrize("typed", ["REQ-000003", "req-000003", "  Req-000003 ", "rEq-000003"])
+def test_a_request_id_is_found_in_any_case_with_its_deadline_and_last_note(sample_store, monkeypatch, typed):
+    """The timeline's request id matches whatever its case; the detail says the deadline, how it was computed and
+    the request's last note (issue #15)."""
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2024-11-25", "to": "2026-11-24", "as_of": "2026-11-24", "req": typed})
+    at.run().switch_page("app_pages/requests.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "REQ\\-000003" in text and "deadline" in text
+    assert "Last note: complex request" in text
+    assert not any("No events for request" in w.value for w in at.warning)
+
+
+def test_the_detail_computes_one_request_and_agrees_with_the_full_computation(sample_store):
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        as_of = date(2026, 11, 24)
+        params = {**sla_params(as_of), "request_id": "REQ-002206"}
+        one = sql.run(con, "rpt_request_detail", **{**params, "only_id": "REQ-002206"})
+        every = sql.run(con, "rpt_request_detail", **params)
+    finally:
+        con.close()
+    assert one.height == 1 and one.equals(every)

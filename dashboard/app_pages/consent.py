@@ -25,6 +25,26 @@ ui.page_header(
 )
 
 
+if viewer.rows:
+    def rows_of(rule: str, every: bool = False):
+        """The rows each consent finding counts, from the queries that count them (consent.cookie_counts)."""
+        if rule == "cookie_before_consent":
+            rows = run_query("rpt_cookies_before_consent", limit=None if every else PAGE_SIZE, offset=0, **params)
+            total = int(rows["total_rows"][0]) if rows.height else 0
+            return rows.drop("total_rows"), total
+        checks = consent.banner_checks(run_query, params)
+        if rule in ("reject_may_be_hidden", "boxes_may_be_preticked"):
+            rows = checks["versions"].filter(pl.col(rule))
+        elif rule == "withdrawal_may_be_hard":
+            rows = pl.DataFrame([checks["withdrawal"]]).filter(pl.col(rule))
+        elif rule == "necessary_not_in_policy":
+            rows = checks["necessary_not_in_policy"]
+        else:  # unknown_cookie
+            rows = run_query("rpt_cookie_summary", **params).filter(pl.col("category") == "unknown")
+        return rows, rows.height
+
+    ui.finding_rows("consent", rows_of)
+
 now = run_query("rpt_consent_kpis", **params).row(0, named=True)
 before = run_query("rpt_consent_kpis", **previous).row(0, named=True)
 now["cookies_before_consent"] = consent.cookies_before_consent(run_query, params)  # the metrics' own count
@@ -90,9 +110,9 @@ else:
         if changes.is_empty():
             st.caption("Only one banner version has been shown: no change to compare.")
         else:
-            labels = [f"{r['banner_version']} (from {r['first_day']})" for r in changes.iter_rows(named=True)]
-            chosen = st.selectbox("Banner change", range(len(labels)), index=len(labels) - 1,
-                                  format_func=lambda i: labels[i])
+            names = [f"{r['banner_version']} (from {r['first_day']})" for r in changes.iter_rows(named=True)]
+            chosen = st.selectbox("Banner change", range(len(names)), index=len(names) - 1,
+                                  format_func=lambda i: names[i])
             window = st.slider("Days before and after", 7, 90, 28)
             change = changes.row(chosen, named=True)
             effect = run_query("rpt_consent_rates", **consent.params(

@@ -18,6 +18,13 @@ ui.page_header(
     "holds.md", "The rules and retention periods",
 )
 
+if viewer.rows:
+    def rows_of(rule: str, every: bool = False):
+        frame = run_query("rpt_hold_finding_rows", rule=rule, **params)
+        return frame, frame.height
+
+    ui.finding_rows("holds", rows_of)
+
 summary = run_query("rpt_hold_summary", **params).row(0, named=True)
 cols = st.columns(5)
 for col, key in zip(cols, ("active", "blocked_records", "overdue", "release_due_90d", "kept_too_long")):

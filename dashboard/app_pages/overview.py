@@ -124,7 +124,8 @@ for f in shown:
         right.page_link(rule.page, label="Show the rows" if viewer.rows else "Open the page",
                         icon=":material/table_view:",
                         query_params={"from": str(period.start), "to": str(period.end),
-                                      "as_of": str(period.as_of), **rule.link})
+                                      "as_of": str(period.as_of), **rule.link,
+                                      **({"finding": rule.rule} if rule.page in findings.ROWS_PAGES else {})})
 with st.expander(f"Rules not broken in the period ({len(now['findings']) - len(shown)})"):
     st.markdown("\n".join(f"- {findings.BY_RULE[f['rule']].title} ({f['severity']})"
                           for f in now["findings"] if not f["count"]))

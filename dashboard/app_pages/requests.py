@@ -29,6 +29,12 @@ ui.page_header(
 )
 settings = config.settings()
 st.caption(f"Deadlines: {rules_in_force()}.")
+if viewer.rows:
+    def rows_of(rule: str, every: bool = False):
+        frame = run_query("rpt_request_finding_rows", rule=rule, **in_period)
+        return frame, frame.height
+
+    ui.finding_rows("requests", rows_of)
 
 
 def kpis(p: filters.Period) -> dict:
@@ -122,9 +128,16 @@ statuses = f2.multiselect("State", QUEUE_STATES, default=url_list("state", QUEUE
                           format_func=lambda s: s.replace("_", " "))
 channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
 filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
-q_page = st.number_input("Queue page", min_value=1, value=1, step=1, key="queue_page")
-queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=PAGE_SIZE,
-                  offset=(q_page - 1) * PAGE_SIZE, **sla)
+PAGE_SIZES = [25, 50, 100, 250]
+q1, q2, _ = st.columns([1, 1, 3])
+linked_size = int(filters.url_value("q_size", str(PAGE_SIZE), [str(n) for n in PAGE_SIZES]))
+q_size = q1.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(linked_size), key="queue_size")
+linked_page = filters.url_value("q_page", "1")
+q_page = q2.number_input("Queue page", min_value=1, step=1, key="queue_page",
+                         value=int(linked_page) if linked_page.isdigit() and 1 <= int(linked_page) <= 100_000 else 1)
+filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
+queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
+                  offset=(q_page - 1) * q_size, **sla)
 queue_total = int(queue["total_rows"][0]) if queue.height else 0
 queue = queue.drop("total_rows")
 
@@ -132,7 +145,7 @@ if queue.is_empty():
     st.success(f"No open request matches, as of {period.as_of}." if q_page == 1 else "No more rows.")
 else:
     st.caption(f"{queue_total} open request(s) as of {period.as_of}, overdue first; showing "
-               f"{(q_page - 1) * PAGE_SIZE + 1}–{(q_page - 1) * PAGE_SIZE + queue.height}. Select a row for its "
+               f"{(q_page - 1) * q_size + 1}–{(q_page - 1) * q_size + queue.height}. Select a row for its "
                "timeline.")
     with st.container(key="queue_rows"):
         picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
@@ -141,9 +154,13 @@ else:
                lambda: run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
                                           limit=None, offset=0, **sla).drop("total_rows"),
                "request-queue", rows=queue_total)
+    # A row picked in the queue opens its timeline once: only a new pick replaces the id, so an id typed after it
+    # is not overwritten on the next rerun while the row stays selected.
     rows = picked.selection.rows if picked else []
-    if rows:
-        st.session_state["req_timeline"] = queue["request_id"][rows[0]]
+    pick = queue["request_id"][rows[0]] if rows and rows[0] < queue.height else None
+    if pick and pick != st.session_state.get("queue_pick"):
+        st.session_state["req_timeline"] = pick
+    st.session_state["queue_pick"] = pick
 
 st.subheader("Late and overdue")
 late = run_query("rpt_requests_late", **in_period)
@@ -179,17 +196,23 @@ request_id = st.text_input("Request id", key="req_timeline", max_chars=100,
                            placeholder="e.g. REQ-000123, or select a row in the queue")
 # In the link, so the view can be shared and the access log records which request's timeline was opened.
 filters.keep_in_url(req=request_id.strip())
-if request_id:
-    timeline = run_query("rpt_request_timeline", request_id=request_id.strip(), as_of=period.as_of, tz=sla["tz"])
+if request_id.strip():
+    found = run_query("rpt_request_lookup", request_id=request_id.strip())  # any case: req-000123 is REQ-000123
+    stored = found["request_id"][0] if found.height else request_id.strip()
+    timeline = run_query("rpt_request_timeline", request_id=stored, as_of=period.as_of, tz=sla["tz"])
     if timeline.is_empty():
         st.warning(f"No events for request {ui.md_escape(request_id)} up to {period.as_of}.")
     else:
-        detail = run_query("rpt_request_detail", request_id=request_id.strip(), **{**sla, "only_open": False})
-        if not detail.is_empty():
-            d = detail.row(0, named=True)
-            st.markdown(f"**Deadline {d['deadline']}** · {ui.md_escape(d['sla_status'].replace('_', ' '))}")
-            st.caption(ui.md_escape(d["how"]) + ".")
-        ui.table(timeline, {"occurred_at": "When"})
+        detail = run_query("rpt_request_detail", request_id=stored, **{**sla, "only_open": False, "only_id": stored})
+        with st.container(border=True, key="request_detail"):
+            if not detail.is_empty():
+                d = detail.row(0, named=True)
+                st.markdown(f"**{ui.md_escape(stored)}** · deadline **{d['deadline']}** · "
+                            f"{ui.md_escape(labels.word(d['sla_status']))}")
+                st.caption(ui.md_escape(d["how"]) + ".")
+                if d["last_note"]:
+                    st.caption("Last note: " + ui.md_escape(d["last_note"]))
+            ui.table(timeline, {"occurred_at": "When"})
 
 st.subheader("Repeat access requests")
 r_page = st.number_input("Page", min_value=1, value=1, step=1, key="repeat_page")

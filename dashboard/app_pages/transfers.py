@@ -45,10 +45,14 @@ with st.container(border=True):
                         help="Only the transfers the figure of that name counts (no safeguard, or one not valid "
                              "that day).")
     rule = filters.url_value("rule", "", allowed=["", *RULES])
+    if st.query_params.get("finding") in RULES:  # from the Overview's "Show the rows": that rule's rows
+        rule = st.query_params["finding"]
     if rule:
-        st.info(f"Showing the rows that break: **{RULES[rule].title}**.")
+        st.info(f"Showing the rows that break: **{RULES[rule].title}**. The transfer log below lists exactly them.")
         if st.button("Show all rows again", icon=":material/close:"):
             rule = ""
+            if "finding" in st.query_params:
+                del st.query_params["finding"]
 
 flt = TransferFilter(recipient, tuple(types), tuple(countries), region, tuple(mechanisms), tuple(bases),
                      tuple(purposes), tuple(categories), only_findings, rule, without_safeguard=unsafe)
