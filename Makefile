@@ -34,8 +34,13 @@ run: $(STAMP) $(DB)
 # is handed out first (tests/conftest.py); the other tests are handed out one by one around them, which balances
 # the two workers (measured: 515-585 s against 649 s for whole files). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
-test: $(STAMP)
+AXE := $(VENV)/axe/axe-4.14.1.min.js
+test: $(STAMP) $(AXE)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# axe-core (the browser tests' accessibility check) from its npm package, checked against the registry's digest.
+$(AXE): tests/axe.py | $(STAMP)
+	$(PY) -m tests.axe
 
 # Regenerate the committed sample logs (deterministic: the same bytes each time).
 sample: $(STAMP)

@@ -228,3 +228,25 @@ def access_events(daily: pl.DataFrame):
     fig.update_layout(barmode="stack", legend_title_text="")
     fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if daily["occurred_day"].n_unique() < 15 else None)
     return styled(fig)
+
+
+def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl.DataFrame):
+    """The Overview's weekly trends side by side: requests received, transfers outside the EU/EEA, interaction."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("Requests received per week",
+                                                         "Transfers outside the EU/EEA per week",
+                                                         "Interaction per week"))
+    for col, (frame, column, colour) in enumerate(((requests, "requests", labels.CATEGORY[0]),
+                                                    (transfers, "non_eea", labels.CATEGORY[1]),
+                                                    (consent, "interaction_rate", labels.CATEGORY[4])), start=1):
+        if frame.height:
+            fig.add_trace(go.Scatter(x=frame["period_start"].to_list(), y=frame[column].to_list(), mode="lines",
+                                     line={"color": colour, "width": 2}, fill="tozeroy", showlegend=False,
+                                     name=column), row=1, col=col)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=3)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(tickformat="%b", nticks=6)
+    fig.update_layout(height=220, margin={"l": 40, "r": 10, "t": 40, "b": 30})
+    fig.update_annotations(font={"size": 13, "color": "#1f1f1f"})
+    return styled(fig)

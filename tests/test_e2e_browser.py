@@ -497,3 +497,32 @@ def test_a_picked_row_opens_its_request_and_a_typed_id_stays(served, browser):
     assert "REQ-000003" in page.locator(".st-key-request_detail").inner_text()
     page.screenshot(path=str(ARTIFACTS / "e2e-request-detail.png"), full_page=True)
     context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TITLES = {"": "Overview", "requests": "Requests", "holds": "Legal holds", "transfers": "Transfers",
+          "consent": "Cookie consent", "data_quality": "Data quality", "access_log": "Access log"}
+
+
+@pytest.mark.parametrize("path", list(TITLES))
+def test_every_page_passes_axe_with_no_serious_violation(served, browser, path):
+    """WCAG 2.1 AA in the browser (issue #15): axe-core, from its npm package (tests/axe.py), finds no serious or
+    critical violation (text contrast of captions and code, images without text, scrollable regions...); each page
+    has its own title; every icon is hidden from screen readers, so no icon name is read out."""
+    from tests.axe import fetch
+
+    url, _, _ = served
+    context, page = open_page(browser, f"{url}/{path}?{query(YEAR)}")
+    assert page.title() == f"{TITLES[path]} · Privacy Audit Dashboard"
+    page.add_script_tag(path=str(fetch()))
+    violations = page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        return result.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').slice(0, 200))}));
+    }""", AXE_TAGS)
+    assert violations == [], json.dumps(violations, indent=1)[:3000]
+    spoken = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stIconMaterial"]')]
+        .filter(icon => icon.closest('[aria-hidden="true"]') === null).map(icon => icon.textContent)""")
+    assert spoken == [], "icon names a screen reader would read out"
+    context.close()

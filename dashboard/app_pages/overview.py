@@ -6,7 +6,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import access, config, consent, findings, labels, metrics, report, transfers, ui
+from dashboard import access, charts, config, consent, findings, labels, metrics, report, transfers, ui
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
 
@@ -28,10 +28,10 @@ st.caption(f"{period.start} – {period.end} ({period.days} days), states as of 
            "`python -m dashboard metrics --json` (docs/metrics.md).")
 
 
-def weekly(frame: pl.DataFrame, column: str) -> list:
+def weekly(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     if frame.is_empty():
-        return []
-    return frame.group_by("period_start").agg(pl.col(column).sum()).sort("period_start")[column].to_list()
+        return pl.DataFrame(schema={"period_start": pl.Date, column: pl.Float64})
+    return frame.group_by("period_start").agg(pl.col(column).sum()).sort("period_start")
 
 
 def change(area: str, key: str, pct: bool = False):
@@ -50,14 +50,14 @@ tparams = {**transfers.base_params(period.start, period.end, tz), **transfers.Tr
 trend_requests = weekly(run_query("rpt_request_volume", grain="week",
                                   **period_params(period.as_of, period.start, period.end)), "requests")
 trend_transfers = weekly(run_query("rpt_transfer_trend", **tparams), "non_eea")
-trend_consent = run_query("rpt_consent_rates", **consent.params(period.start, period.end, tz, group_by="week"))
-trend_consent = [v for v in trend_consent["interaction_rate"].to_list() if v is not None]
+trend_consent = consent.trend_frame(run_query("rpt_consent_rates", **consent.params(period.start, period.end, tz,
+                                                                                     group_by="week")))
 
 
 
-def cell(area: str, key: str, shown, colour: str, trend=None, pct: bool = False) -> tuple:
-    """A figure of an area: its one name and definition (labels.FIGURES), value, change, colour and trend."""
-    return area, key, shown, change(area, key, pct), colour, trend
+def cell(area: str, key: str, shown, colour: str, pct: bool = False) -> tuple:
+    """A figure of an area: its one name and definition (labels.FIGURES), value, change and colour."""
+    return area, key, shown, change(area, key, pct), colour
 
 
 def count(area: str, key: str) -> str:
@@ -66,7 +66,7 @@ def count(area: str, key: str) -> str:
 
 areas = [
     ("requests", "Data subject requests", "app_pages/requests.py", [
-        cell("requests", "received", count("requests", "received"), "off", trend_requests),
+        cell("requests", "received", count("requests", "received"), "off"),
         cell("requests", "on_time_rate", rate(now["requests"]["on_time_rate"]), "normal", pct=True),
         cell("requests", "missed_deadline_rate", rate(now["requests"]["missed_deadline_rate"]), "inverse", pct=True),
         cell("requests", "overdue", count("requests", "overdue"), "inverse"),
@@ -77,13 +77,13 @@ areas = [
         cell("holds", "overdue", count("holds", "overdue"), "inverse"),
     ]),
     ("transfers", "Transfers", "app_pages/transfers.py", [
-        cell("transfers", "non_eea", count("transfers", "non_eea"), "off", trend_transfers),
+        cell("transfers", "non_eea", count("transfers", "non_eea"), "off"),
         cell("transfers", "non_eea_without_valid_mechanism", count("transfers", "non_eea_without_valid_mechanism"),
              "inverse"),
         cell("transfers", "sale_without_consent", count("transfers", "sale_without_consent"), "inverse"),
     ]),
     ("consent", "Cookie consent", "app_pages/consent.py", [
-        cell("consent", "interaction_rate", rate(now["consent"]["interaction_rate"]), "off", trend_consent, pct=True),
+        cell("consent", "interaction_rate", rate(now["consent"]["interaction_rate"]), "off", pct=True),
         cell("consent", "analytics_rate", rate(now["consent"]["analytics_rate"]), "off", pct=True),
         cell("consent", "cookies_before_consent", count("consent", "cookies_before_consent"), "inverse"),
         cell("consent", "unknown_cookies", count("consent", "unknown_cookies"), "inverse"),
@@ -97,16 +97,22 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
         st.markdown(f"**{title}**")
         st.badge(status["label"], icon=STATUS_ICON[status["status"]], color=STATUS_COLOUR[status["status"]])
         st.caption(ui.md_escape(status["why"]))
-        for area_, key, value, delta, colour, trend in cells:
+        for area_, key, value, delta, colour in cells:
             when = (f"A state on {period.as_of}." if (area_, key) in STATES
                     else f"{period.start} – {period.end}, as of {period.as_of}.")
-            st.metric(labels.name(area_, key), value, **ui.delta_style(delta, colour), chart_data=trend or None,
-                      chart_type="area", help=f"{labels.definition(area_, key)} {when}")
+            st.metric(labels.name(area_, key), value, **ui.delta_style(delta, colour),
+                      help=f"{labels.definition(area_, key)} {when}")
         if now[area]["rejected_rows"]:
             st.caption(f"{now[area]['rejected_rows']} row(s) of this area were rejected at ingest and are counted "
                        "nowhere above: see Data quality.")
         st.page_link(page, label="Open the page", icon=":material/arrow_forward:",
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
+
+# The weekly trends as one light chart (a plotly figure, read by screen readers as the chart it is; the metrics'
+# own sparklines are drawn as images without a text alternative, WCAG 1.1.1).
+if trend_requests.height or trend_transfers.height or trend_consent.height:
+    st.plotly_chart(charts.overview_trends(trend_requests, trend_transfers, trend_consent), width="stretch",
+                    theme=None, config={"displayModeBar": False})
 
 st.subheader("Findings")
 st.caption("Every rule the dashboard checks, most severe first. Status of an area: off track when a high-severity "
