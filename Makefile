@@ -9,7 +9,7 @@ DB     ?= data/audit.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: install run test sample data clean-data bench bench-10x
+.PHONY: install run test sample data clean-data bench bench-10x bench-browser
 
 install: $(STAMP)
 
@@ -52,6 +52,10 @@ clean-data:
 # The scale benchmark (minutes, gigabytes; not part of `make test`): writes BENCHMARKS.md.
 bench: $(STAMP)
 	$(PY) -m dashboard bench
+
+# Time to a finished page in chromium, per page, on the sample data: writes BENCHMARKS.browser.md.
+bench-browser: $(STAMP)
+	$(PY) -m dashboard bench-browser
 
 # The same at ten times the volume (after `make bench`, whose BENCHMARKS.json it compares against); files of
 # 100 million rows need more ingest memory than the default (BENCHMARKS.10x.md says why).

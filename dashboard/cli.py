@@ -312,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_access_log)
 
     sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")
+    sub.add_parser("bench-browser", help="time to a finished page in chromium, per page, on the sample data "
+                                         "(writes BENCHMARKS.browser.md)")
     sub.add_parser("serve", help="serve the dashboard (streamlit run with the DNS-rebinding guard; streamlit's "
                                  "options follow)")
     return parser
@@ -325,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import bench
 
         return bench.main(argv[1:])
+    if argv[:1] == ["bench-browser"]:
+        from dashboard import pagetiming
+
+        return pagetiming.main(argv[1:])
     if argv[:1] == ["serve"]:  # streamlit's own options follow (python -m dashboard serve --server.port 8502)
         from dashboard import serve
 

@@ -87,43 +87,50 @@ if not now["shown"] and not now["decisions"]:
     st.info("No banner event in the period. Widen the period in the sidebar, or load consent_events "
             "(docs/data-contract.md).")
 else:
-    grain = filters.url_value("cgrain", "week" if period.days > 60 else "day", allowed=["day", "week"])
-    grain = st.segmented_control("Trend per", ["day", "week"], default=grain, key="consent_grain") or "week"
-    trend = consent.trend_frame(run_query("rpt_consent_rates", **{**params, "group_by": grain}))
+    # One chart at a time: only the open tab is drawn (its name is in the link as ?cview=...), so the page finishes
+    # sooner (BENCHMARKS.browser.md); the other tabs' queries and charts run when opened.
     versions = run_query("rpt_banner_versions", tz=tz)
-    in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
-    st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch", theme=None)
-
-    left, right = st.columns([1, 1])
-    with left:
-        dimension = filters.url_value("by", "banner_version", allowed=list(consent.DIMENSIONS))
-        dimension = st.selectbox("Break down by", consent.DIMENSIONS, index=consent.DIMENSIONS.index(dimension),
-                                 format_func=lambda d: d.replace("_", " "))
-        breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
-            {"group_key": "value"}).sort("shown", descending=True)
-        st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
-        ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
-        ui.exports("Download the breakdown", breakdown, f"consent-by-{dimension}", rows=breakdown.height,
-                   count=False)
-    with right:
-        changes = versions.slice(1)
-        if changes.is_empty():
-            st.caption("Only one banner version has been shown: no change to compare.")
-        else:
-            names = [f"{r['banner_version']} (from {r['first_day']})" for r in changes.iter_rows(named=True)]
-            chosen = st.selectbox("Banner change", range(len(names)), index=len(names) - 1,
-                                  format_func=lambda i: names[i])
-            window = st.slider("Days before and after", 7, 90, 28)
-            change = changes.row(chosen, named=True)
-            effect = run_query("rpt_consent_rates", **consent.params(
-                change["first_day"] - timedelta(days=window), change["first_day"] + timedelta(days=window - 1), tz,
-                group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
-                "side", descending=True)
-            st.plotly_chart(charts.change_effect(effect), width="stretch", theme=None)
-            st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
-                       f"{ui.md_escape(change['banner_version'])} "
-                       f"(up to {change['first_day'] + timedelta(days=window - 1)}).")
-            ui.table(effect)
+    tab_trend, tab_by, tab_change = st.tabs(["Trend", "Breakdown", "Effect of a banner change"], key="cview",
+                                            bind="query-params")
+    grain = filters.url_value("cgrain", "week" if period.days > 60 else "day", allowed=["day", "week"])
+    dimension = filters.url_value("by", "banner_version", allowed=list(consent.DIMENSIONS))
+    if tab_trend.open:
+        with tab_trend:
+            grain = st.segmented_control("Trend per", ["day", "week"], default=grain, key="consent_grain") or "week"
+            trend = consent.trend_frame(run_query("rpt_consent_rates", **{**params, "group_by": grain}))
+            in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
+            st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch", theme=None)
+    if tab_by.open:
+        with tab_by:
+            dimension = st.selectbox("Break down by", consent.DIMENSIONS,
+                                     index=consent.DIMENSIONS.index(dimension),
+                                     format_func=lambda d: d.replace("_", " "))
+            breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
+                {"group_key": "value"}).sort("shown", descending=True)
+            st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
+            ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
+            ui.exports("Download the breakdown", breakdown, f"consent-by-{dimension}", rows=breakdown.height,
+                       count=False)
+    if tab_change.open:
+        with tab_change:
+            changes = versions.slice(1)
+            if changes.is_empty():
+                st.caption("Only one banner version has been shown: no change to compare.")
+            else:
+                names = [f"{r['banner_version']} (from {r['first_day']})" for r in changes.iter_rows(named=True)]
+                chosen = st.selectbox("Banner change", range(len(names)), index=len(names) - 1,
+                                      format_func=lambda i: names[i])
+                window = st.slider("Days before and after", 7, 90, 28)
+                change = changes.row(chosen, named=True)
+                effect = run_query("rpt_consent_rates", **consent.params(
+                    change["first_day"] - timedelta(days=window), change["first_day"] + timedelta(days=window - 1),
+                    tz, group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
+                    "side", descending=True)
+                st.plotly_chart(charts.change_effect(effect), width="stretch", theme=None)
+                st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
+                           f"{ui.md_escape(change['banner_version'])} "
+                           f"(up to {change['first_day'] + timedelta(days=window - 1)}).")
+                ui.table(effect)
     filters.keep_in_url(cgrain=grain, by=dimension if dimension != "banner_version" else None)
 
 st.subheader("Cookies before consent")

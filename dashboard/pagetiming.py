@@ -1,0 +1,181 @@
+"""Time to a finished page in a real browser (Debian's chromium driven by Playwright): `python -m dashboard
+bench-browser` serves the sample data, opens every page cold (a new browser context) and warm (again), and prints
+the milliseconds from navigation to the page being finished: Streamlit's script done, nothing stale, every
+visible table drawn. The browser tests wait for the same state (IDLE), so the figure is what a test, and a person,
+waits for. Figures go to BENCHMARKS.browser.md; the target is 1.5 s per page on the sample data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags a sandboxed, offline machine needs (no background connections to refuse).
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+TARGET_MS = 1500
+
+# Finished: the script is not running, no element is stale, every visible table has drawn its header, on three
+# polls in a row; window.__idleSince keeps when the streak began (performance.now(): ms since navigation started).
+IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+        && document.querySelector('[data-stale="true"]') === null
+        && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
+            // a table in a closed expander is not drawn until opened
+            (grid) => !grid.checkVisibility() || grid.querySelector('[role="columnheader"]') !== null);
+    // Idle on three polls in a row: a run that ends and another the first one asked for are not taken for rest.
+    window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
+    window.__idleSince = idle ? (window.__idleSince ?? performance.now()) : null;
+    return window.__idlePolls >= 3;
+}"""
+
+PAGES = {"overview": "", "requests": "requests", "holds": "holds", "transfers": "transfers", "consent": "consent",
+         "data_quality": "data_quality", "access_log": "access_log"}
+VIEW = "from=2025-11-25&to=2026-11-24&as_of=2026-11-24"
+
+
+def wait_idle(page, selector: str | None = None, timeout: int = 90000) -> float:
+    """Wait until the page is finished (IDLE) and return when it became so, in ms since navigation started."""
+    if selector:
+        page.wait_for_selector(selector, timeout=timeout, state="attached")
+    page.evaluate("() => { window.__idlePolls = 0; window.__idleSince = null; }")
+    page.wait_for_function(IDLE, timeout=timeout, polling=100)
+    if selector:
+        page.wait_for_selector(selector, timeout=timeout, state="attached")
+    return float(page.evaluate("() => window.__idleSince"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(db: Path, port: int, log_dir: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "serve", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "AUDIT_DB": str(db), "AUDIT_ACCESS_LOG_DIR": str(log_dir)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_healthy(port, proc)
+    return proc
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+FLOOR_APP = """import streamlit as st
+st.title("Floor")
+st.metric("A figure", 1)
+"""
+
+
+def measure_floor(work: Path, rounds: int) -> dict:
+    """The same timing for a page of one title and one figure on a bare Streamlit server: what Streamlit itself
+    costs on this machine, below which no page can go."""
+    app = work / "floor.py"
+    app.write_text(FLOOR_APP, encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"], cwd=work,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_healthy(port, proc)
+        return measure(f"http://127.0.0.1:{port}", rounds, {"streamlit floor": ""})["streamlit floor"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def measure(url: str, rounds: int = 3, pages: dict | None = None) -> dict[str, dict]:
+    """Per page: the first visit's time to finished (a new server process serves it cold, its caches empty) and
+    the median of `rounds` later visits, each in a new browser context."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        for name, path in (pages or PAGES).items():
+            times = []
+            for _ in range(rounds + 1):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.goto(f"{url}/{path}?{VIEW}")
+                times.append(wait_idle(page, '[data-testid="stMain"]'))
+                context.close()
+            out[name] = {"first_ms": round(times[0]), "warm_median_ms": round(statistics.median(times[1:]))}
+        browser.close()
+    return out
+
+
+def write_markdown(out: Path, result: dict[str, dict], cores: int) -> None:
+    lines = [
+        "# Browser timing",
+        "",
+        f"Written by `make bench-browser` (`python -m dashboard bench-browser`) on "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cores} cores: time from navigation to a finished page "
+        f"in chromium (Playwright), on the bundled sample data, view `?{VIEW}`. First: the first visit to a freshly "
+        "started server (its caches empty); warm: the median of three later visits, each in a new browser "
+        f"context. Target: {TARGET_MS} ms per page. The last row is a bare Streamlit page (a title and one figure) "
+        "timed the same way: what the framework itself costs on this machine, below which no page can go.",
+        "",
+        "| page | first visit (ms) | warm (ms) | within target |",
+        "|---|---:|---:|---|",
+    ]
+    for name, r in result.items():
+        ok = "yes" if max(r["first_ms"], r["warm_median_ms"]) <= TARGET_MS else "no"
+        lines.append(f"| {name} | {r['first_ms']} | {r['warm_median_ms']} | {ok} |")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard bench-browser", description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.browser.md"))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print("Debian's chromium is needed: apt-get install chromium", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="audit-bench-browser-"))
+    try:
+        db = work / "audit.duckdb"
+        subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(ROOT / "sample_data"), "--db", str(db),
+                        "--quiet"], check=True, cwd=ROOT)
+        port = _free_port()
+        proc = _serve(db, port, work / "access-log")
+        try:
+            result = measure(f"http://127.0.0.1:{port}", args.rounds)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        result["streamlit floor"] = measure_floor(work, args.rounds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for name, r in result.items():
+        flag = "" if max(r.values()) <= TARGET_MS else f"  (over the {TARGET_MS} ms target)"
+        print(f"{name:<14} first {r['first_ms']:>6} ms   warm {r['warm_median_ms']:>6} ms{flag}")
+    write_markdown(Path(args.out), result, os.cpu_count() or 1)
+    print(f"wrote {args.out}")
+    return 0
