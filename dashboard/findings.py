@@ -67,11 +67,11 @@ REJECTED_RULES = tuple(
 # Events out of order are data errors: never counted as compliant, always shown (docs/sla.md, docs/holds.md).
 ORDER_RULES = (
     Finding("requests_out_of_order", "medium", "requests", "Requests with events before their receipt (data error)",
-            "app_pages/data_quality.py", {}),
+            "app_pages/requests.py", {}),
     Finding("holds_out_of_order", "medium", "holds", "Holds released before they were placed (data error)",
-            "app_pages/data_quality.py", {}),
+            "app_pages/holds.py", {}),
     Finding("decisions_without_shown", "low", "consent", "Consent decisions with no banner shown (data error)",
-            "app_pages/data_quality.py", {}),
+            "app_pages/consent.py", {}),
 )
 RULES: tuple[Finding, ...] = (
     *REQUEST_RULES,
@@ -85,7 +85,7 @@ RULES: tuple[Finding, ...] = (
 BY_RULE = {f.rule: f for f in RULES}
 # The pages that show a finding's own rows first when the link names it (?finding=<rule>, ui.finding_rows).
 ROWS_PAGES = frozenset({"app_pages/requests.py", "app_pages/holds.py", "app_pages/consent.py",
-                        "app_pages/transfers.py"})
+                        "app_pages/transfers.py", "app_pages/data_quality.py"})
 
 
 def counts(metrics: dict, transfer_findings: dict[str, int], hold_kept_too_long: int) -> dict[str, int]:

@@ -88,29 +88,10 @@ def served(tmp_path_factory):
     proc.wait(10)
 
 
-IDLE = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelector('[data-stale="true"]') === null
-        && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
-            // a table in a closed expander is not drawn until opened
-            (grid) => !grid.checkVisibility() || grid.querySelector('[role="columnheader"]') !== null);
-    // Idle on three polls in a row: a run that ends and another the first one asked for are not taken for rest.
-    window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
-    return window.__idlePolls >= 3;
-}"""
-
-
-def wait_idle(page, selector: str | None = None, timeout: int = 90000) -> None:
-    """Until the app has finished its runs (Streamlit's script state is notRunning, no element is stale, every
-    table has drawn its header, on three polls in a row) and, when given, the element is there: never a fixed
-    time, so a loaded machine only makes it slower."""
-    if selector:
-        page.wait_for_selector(selector, timeout=timeout, state="attached")
-    page.evaluate("() => { window.__idlePolls = 0; }")
-    page.wait_for_function(IDLE, timeout=timeout, polling=100)
-    if selector:
-        page.wait_for_selector(selector, timeout=timeout, state="attached")
+# The page is finished when Streamlit's script is done, nothing is stale and every visible table has drawn, on three
+# polls in a row (dashboard/pagetiming.py: the benchmark times the same state). Never a fixed wait, so a loaded
+# machine only makes it slower.
+from dashboard.pagetiming import IDLE, wait_idle  # noqa: E402,F401
 
 
 def metrics_json(db, view=VIEW, env: dict | None = RULES) -> dict:

@@ -367,3 +367,43 @@ def test_show_the_rows_lands_on_exactly_the_rows_each_finding_counts(sample_stor
         assert shown == count, (rule, shown, count)
         checked += 1
     assert checked >= 10, "the sample plants most findings"
+
+
+def test_show_the_rows_of_data_errors_equals_their_counts(tmp_path, db, monkeypatch):
+    """The data-error findings too: rows rejected at ingest (dated in the period, undated, and one outside it that
+    is not counted), a request closed before it was received, a hold released before it was placed, decisions
+    with no banner shown: each page opened with ?finding= lists exactly as many rows as the finding counts."""
+    from dashboard import findings
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    files = {
+        "transfers.csv": rows("transfers", {}, {"country": "Sverige"}, {"occurred_at": "not a time"},
+                              {"record_count": "-4", "occurred_at": "2025-06-01T10:00:00Z"}),
+        "dsr_events.csv": rows("dsr_events", {}, {"request_id": "r2", "event": "completed",
+                                                  "occurred_at": "2026-01-20T10:00:00+01:00"},
+                               {"request_id": "r2", "occurred_at": "2026-01-25T10:00:00+01:00"}),
+        "hold_events.csv": rows("hold_events", {}, {"hold_id": "H2", "event": "released",
+                                                    "occurred_at": "2026-01-05T10:00:00+01:00"},
+                                {"hold_id": "H2", "occurred_at": "2026-01-10T10:00:00+01:00"}),
+        "consent_events.csv": rows("consent_events", {}, {"visitor_ref": "V-2", "action": "reject_all",
+                                                          "analytics": "false", "functional": "false"}),
+    }
+    for name, data in files.items():
+        ingest_file(str(write(tmp_path / name, data)), db)
+    view = {"from": "2026-01-01", "to": "2026-02-28", "as_of": "2026-02-28"}
+    m = metrics_json(db, "--from", view["from"], "--to", view["to"], "--as-of", view["as_of"])
+    counted = {f["rule"]: f["count"] for f in m["findings"]}
+    expected = {"transfers_rows_rejected": 2, "requests_out_of_order": 1, "holds_out_of_order": 1,
+                "decisions_without_shown": 2}
+    assert {rule: counted[rule] for rule in expected} == expected
+    monkeypatch.setenv("AUDIT_DB", str(db))
+    for rule, count in expected.items():
+        found = findings.BY_RULE[rule]
+        assert found.page in findings.ROWS_PAGES
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params.update({**view, **found.link, "finding": rule})
+        at.run().switch_page(found.page).run()
+        assert not at.exception, (rule, at.exception)
+        assert at.subheader[0].value == f"{found.title}: {count}", rule
+        assert at.dataframe[0].value.shape[0] == count, rule

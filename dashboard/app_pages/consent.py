@@ -39,6 +39,8 @@ if viewer.rows:
             rows = pl.DataFrame([checks["withdrawal"]]).filter(pl.col(rule))
         elif rule == "necessary_not_in_policy":
             rows = checks["necessary_not_in_policy"]
+        elif rule == "decisions_without_shown":
+            rows = run_query("rpt_decisions_without_shown", **params)
         else:  # unknown_cookie
             rows = run_query("rpt_cookie_summary", **params).filter(pl.col("category") == "unknown")
         return rows, rows.height

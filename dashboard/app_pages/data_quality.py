@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, filters, ui
+from dashboard import access, charts, filters, findings, ui
 from dashboard.contract import LOGS
 from dashboard.db import run_query
 
@@ -12,6 +12,17 @@ viewer = access.require("data_quality")
 st.title("Data quality")
 st.caption("What the store holds, the last loads, rows refused at ingest with their reasons, and events that "
            "refer to something the logs never started. Rules: docs/data-contract.md.")
+
+if viewer.row_logs:
+    period: filters.Period = st.session_state["period"]
+
+    def rows_of(rule: str, every: bool = False):
+        """A log's rows rejected at ingest that the finding counts for the period (rpt_rejected_rows_by_log)."""
+        frame = run_query("dq_rejected_in_period", log_name=findings.BY_RULE[rule].link["dq_log"],
+                          logs=viewer.row_logs, date_from=period.start, date_to=period.end)
+        return frame, frame.height
+
+    ui.finding_rows("data_quality", rows_of)
 
 rows = run_query("dq_rows_per_log")
 cols = st.columns(len(rows))
