@@ -104,7 +104,7 @@ def test_csv_exports_neutralise_formulas(hostile, browser):
     page.goto(f"http://127.0.0.1:{hostile}/transfers?{VIEW}&country=US&mechanism=none")
     wait_idle(page, '[data-testid="stMetric"]')
     with page.expect_download(timeout=60000) as download:
-        button = page.get_by_role("button", name=re.compile("^Export .* as CSV"))
+        button = page.get_by_role("button", name=re.compile(r"^Export the transfer log \(CSV"))
         button.focus()
         page.keyboard.press("Enter")
     cells = {r["recipient"] for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text()))}

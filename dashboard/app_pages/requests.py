@@ -125,7 +125,7 @@ f1, f2, f3 = st.columns(3)
 url_list = filters.url_list
 types = f1.multiselect("Type", REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder="All types")
 statuses = f2.multiselect("State", QUEUE_STATES, default=url_list("state", QUEUE_STATES), placeholder="All states",
-                          format_func=lambda s: s.replace("_", " "))
+                          format_func=labels.word)
 channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
 filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
 PAGE_SIZES = [25, 50, 100, 250]

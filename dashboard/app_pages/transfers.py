@@ -26,7 +26,7 @@ with st.container(border=True):
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
     recipient = c1.text_input("Recipient contains", value=filters.url_value("recipient", "")[:200], max_chars=200)
     types = c2.multiselect("Recipient type", RECIPIENT_TYPES, default=filters.url_list("rtype", RECIPIENT_TYPES),
-                           placeholder="All")
+                           placeholder="All", format_func=labels.word)
     countries = c3.multiselect("Country", sorted(countries_all), default=filters.url_list("country", countries_all),
                                placeholder="All")
     regions = {"": "All", "eea": "EU/EEA", "non_eea": "Outside EU/EEA"}
@@ -34,12 +34,14 @@ with st.container(border=True):
                           index=list(regions).index(filters.url_value("region", "", allowed=list(regions))))
     c5, c6, c7, c8, c9, c10 = st.columns([1, 1, 1, 1, 1, 1])
     mechanisms = c5.multiselect("Mechanism", MECHANISMS, default=filters.url_list("mechanism", MECHANISMS),
-                                placeholder="All")
+                                placeholder="All", format_func=labels.word)
     bases = c6.multiselect("Legal basis", TRANSFER_BASES, default=filters.url_list("basis", TRANSFER_BASES),
-                           placeholder="All")
-    purposes = c7.multiselect("Purpose", PURPOSES, default=filters.url_list("purpose", PURPOSES), placeholder="All")
+                           placeholder="All", format_func=labels.word)
+    purposes = c7.multiselect("Purpose", PURPOSES, default=filters.url_list("purpose", PURPOSES), placeholder="All",
+                              format_func=labels.word)
     categories = c8.multiselect("Data category", DATA_CATEGORIES,
-                                default=filters.url_list("category", DATA_CATEGORIES), placeholder="All")
+                                default=filters.url_list("category", DATA_CATEGORIES), placeholder="All",
+                                format_func=labels.word)
     only_findings = c9.toggle("Only findings", value=st.query_params.get("findings") == "1")
     unsafe = c10.toggle("Outside EU/EEA without a valid safeguard", value=st.query_params.get("unsafe") == "1",
                         help="Only the transfers the figure of that name counts (no safeguard, or one not valid "
@@ -121,7 +123,7 @@ if not viewer.rows:
 st.subheader("Transfer log")
 s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
 sort_by = s1.selectbox("Sort by", SORTABLE, index=SORTABLE.index(filters.url_value("sort", "occurred_at", SORTABLE)),
-                       format_func=lambda c: c.replace("_", " "))
+                       format_func=lambda c: {"occurred_at": "time"}.get(c, c.replace("_", " ")))
 descending = s2.toggle("Descending", value=st.query_params.get("asc") != "1")
 page_size = int(filters.url_value("size", "50", [str(n) for n in PAGE_SIZES]))
 page_size = s3.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(page_size))
