@@ -23,3 +23,8 @@ def params(as_of: date, tz: str) -> dict:
         for r in retention_periods() if r["max_years"]
     ]
     return {"as_of": as_of, "tz": tz, "retention": ceilings}
+
+
+# The query that lists the rows of each hold finding (the Legal holds page shows them for "Show the rows").
+FINDING_ROWS = {"hold_overdue": "rpt_hold_overdue", "hold_kept_too_long": "rpt_hold_too_long",
+                "holds_out_of_order": "rpt_hold_out_of_order"}

@@ -105,7 +105,7 @@ FIGURES = {
                                                     "as-of date. Percent."),
         "internal_target_rate": ("Met internal target", "Closed on or before the internal due date / closed "
                                                         "requests with a target. Percent."),
-        "depends_on_calendar": ("On time only under the eves' reading",
+        "depends_on_calendar": ("On time only if the eves count as holidays",
                                 "On time only if midsummer, Christmas and New Year's eves count as holidays (or "
                                 "the reverse): listed under Doubtful verdicts. Count."),
         "identification_asked_late": ("Identification asked late",

@@ -144,10 +144,11 @@ def app(sample_store, monkeypatch):
 
 
 def test_consent_page_with_filters_changed(app):
+    app.query_params["cview"] = "Breakdown"  # the tab drawn (one chart tab at a time)
     app.switch_page("app_pages/consent.py").run()
     assert not app.exception
     assert next(m for m in app.metric if m.label == "Cookies before consent").value == "5"
-    app.selectbox[0].set_value("device").run()
+    next(s for s in app.selectbox if s.label == "Break down by").set_value("device").run()
     assert not app.exception and app.query_params["by"] == "device"
     app.sidebar.date_input[0].set_value(date(2026, 10, 1)).run()
     assert not app.exception

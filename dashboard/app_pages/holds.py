@@ -20,7 +20,7 @@ ui.page_header(
 
 if viewer.rows:
     def rows_of(rule: str, every: bool = False):
-        frame = run_query("rpt_hold_finding_rows", rule=rule, **params)
+        frame = run_query(holds.FINDING_ROWS[rule], **params)
         return frame, frame.height
 
     ui.finding_rows("holds", rows_of)
