@@ -71,8 +71,7 @@ def browser():
 # The browser files run as one unit each on one xdist worker (their xdist_group) and are the longest units: they are
 # handed out first, longest first, so the many short tests fill in around them and the two workers of `make test`
 # finish together.
-FIRST = ("tests/test_e2e_browser.py", "tests/test_e2e_trust.py", "tests/test_e2e_signin.py",
-         "tests/test_e2e_hostile.py")
+FIRST = ("tests/test_e2e_browser.py", "tests/test_e2e_signin.py", "tests/test_e2e_hostile.py")
 
 
 def pytest_collection_modifyitems(items):
