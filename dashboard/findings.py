@@ -155,16 +155,16 @@ def area_status(area: str, rule_counts: dict[str, int], freshness: dict | None =
     broken = [f for f in RULES if f.area == area and rule_counts.get(f.rule, 0) > 0]
     high = [f for f in broken if f.severity == "high"]
     empty, ends = freshness_gaps(area, freshness, as_of, grace_days) if freshness and as_of else (False, None)
-    gap = ("no events in the period" if empty else "") or (f"the log ends {ends}, before the as-of date {as_of}"
-                                                            if ends else "")
-    def why(rules):
-        text = "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in rules)
-        return f"{text}; {gap}" if gap else text
-
-    if high:
-        return AreaStatus("off track", "off track", why(high))
+    if empty:
+        gap = "; no events in the period"
+    elif ends:
+        gap = f"; the log ends {ends}, before the as-of date {as_of}"
+    else:
+        gap = ""
     if broken:
-        return AreaStatus("needs attention", "needs attention", why(broken))
+        status = "off track" if high else "needs attention"
+        why = "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in (high or broken)) + gap
+        return AreaStatus(status, status, why)
     if empty:
         return AreaStatus("no data", "no data", "No events in the period: nothing can be judged. Load the "
                                                 "area's logs, or choose another period.")
