@@ -32,17 +32,18 @@ if viewer.rows:
             rows = run_query("rpt_cookies_before_consent", limit=None if every else PAGE_SIZE, offset=0, **params)
             total = int(rows["total_rows"][0]) if rows.height else 0
             return rows.drop("total_rows"), total
-        checks = consent.banner_checks(run_query, params)
-        if rule in ("reject_may_be_hidden", "boxes_may_be_preticked"):
-            rows = checks["versions"].filter(pl.col(rule))
-        elif rule == "withdrawal_may_be_hard":
-            rows = pl.DataFrame([checks["withdrawal"]]).filter(pl.col(rule))
-        elif rule == "necessary_not_in_policy":
-            rows = checks["necessary_not_in_policy"]
-        elif rule == "decisions_without_shown":
+        if rule == "decisions_without_shown":
             rows = run_query("rpt_decisions_without_shown", **params)
-        else:  # unknown_cookie
+        elif rule == "unknown_cookie":
             rows = run_query("rpt_cookie_summary", **params).filter(pl.col("category") == "unknown")
+        else:  # the banner checks (run only for their own findings)
+            checks = consent.banner_checks(run_query, params)
+            if rule == "withdrawal_may_be_hard":
+                rows = pl.DataFrame([checks["withdrawal"]]).filter(pl.col(rule))
+            elif rule == "necessary_not_in_policy":
+                rows = checks["necessary_not_in_policy"]
+            else:  # reject_may_be_hidden, boxes_may_be_preticked
+                rows = checks["versions"].filter(pl.col(rule))
         return rows, rows.height
 
     ui.finding_rows("consent", rows_of)
