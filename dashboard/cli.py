@@ -14,15 +14,19 @@ def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help=f"the audit store (default: $AUDIT_DB or {config.DEFAULT_DB})")
 
 
-def _expand(patterns: list[str]) -> tuple[list[str], list[str]]:
+def _expand(patterns: list[str], format_name: str | None = None) -> tuple[list[str], list[str]]:
     """The files to load, and a note for each folder or pattern that held none (a folder's own files only: not
-    its subfolders, not .json, not links that lead nowhere)."""
+    its subfolders, not .json, not links that lead nowhere). A Didomi export folder (date=YYYY-MM-DD partitions) is
+    one input."""
     from dashboard.ingest import file_format
 
     files: list[str] = []
     empty: list[str] = []
     for pattern in patterns:
-        if os.path.isdir(pattern):
+        if os.path.isdir(pattern) and (format_name == "didomi-events" or any(
+                name.startswith(("date=", "export-id=")) for name in os.listdir(pattern))):
+            files.append(pattern)
+        elif os.path.isdir(pattern):
             found = sorted(
                 os.path.join(pattern, f) for f in os.listdir(pattern)
                 if os.path.isfile(os.path.join(pattern, f)) and file_format(f) is not None
@@ -37,13 +41,19 @@ def _expand(patterns: list[str]) -> tuple[list[str], list[str]]:
     return files, empty
 
 
+def importers_names() -> tuple[str, ...]:
+    from dashboard.importers import NAMES
+
+    return NAMES
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from dashboard.ingest import StoreUnavailable, ingest_file
 
     db = config.db_path(args.db)
-    files, empty = _expand(args.files)
+    files, empty = _expand(args.files, args.format)
     for note in empty:
         print(f"NOTHING TO LOAD {note}", file=sys.stderr)
     if not files:
@@ -62,7 +72,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.update(1)
 
         try:
-            result = ingest_file(path, db, log_name=args.log, progress=progress)
+            result = ingest_file(path, db, log_name=args.log, progress=progress, format_name=args.format)
         except StoreUnavailable as exc:
             bar.close()
             rest = files[files.index(path):]
@@ -73,6 +83,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if result.refused:
             tqdm.write(f"REFUSED {path}: {result.refused}. Nothing from this file was stored.", file=sys.stderr)
             continue
+        for line in (result.report.lines() if result.report else []):
+            tqdm.write(f"{path}: {line}")
         summary = (f"{path} -> {result.log} (run {result.run_id}): {result.rows_read} rows read, "
                    f"{result.accepted} stored, {result.rejected} rejected, {result.duplicate} already in the store")
         if result.conflicting:
@@ -257,7 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="validate log files and append their good rows to the store")
     p.add_argument("files", nargs="+", help="files or folders (.csv, .csv.gz, .jsonl, .parquet)")
-    p.add_argument("--log", help="which log the files hold (default: from the file name's prefix)")
+    p.add_argument("--log", help="which log the files hold (default: from the columns, else the file name's "
+                                 "prefix)")
+    p.add_argument("--format", choices=importers_names(), metavar="NAME",
+                   help="the file's format (default: recognised from its header or fields): "
+                        + ", ".join(importers_names()))
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_db(p)
     p.set_defaults(func=cmd_ingest)

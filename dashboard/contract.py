@@ -178,8 +178,9 @@ CONSENT = Log(
         Column("analytics", BOOLEAN, required=False, required_unless=("action", ("shown",)),
                doc="Analytics cookies allowed after this event."),
         Column("banner_version", TEXT, doc="Version of the banner shown."),
-        Column("device", ENUM, values=DEVICES, doc="Device class."),
-        Column("browser", TEXT, doc="Browser family."),
+        Column("device", ENUM, required=False, values=DEVICES,
+               doc="Device class, if known (tools' exports rarely have it)."),
+        Column("browser", TEXT, required=False, doc="Browser family, if known."),
         Column("country", COUNTRY, required=False, doc="Visitor's country, if known."),
     ),
     row_rules=(

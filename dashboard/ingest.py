@@ -22,7 +22,7 @@ from typing import Callable
 import duckdb
 import pycountry
 
-from dashboard import privacy, store
+from dashboard import importers, privacy, store
 from dashboard.contract import (
     BOOLEAN, COUNT, COUNTRY, DATE, EARLIEST_YEAR, ENUM, ENUM_LIST, ID, MAX_COUNT, MAX_UTC_OFFSET_MINUTES, PSEUDONYM,
     TEXT, TIMESTAMP, Log, LOGS, log_for_file,
@@ -60,6 +60,7 @@ class FileResult:
     seen_before: bool = False  # a file with the same bytes was loaded before (and not unloaded)
     run_id: int | None = None
     refused: str | None = None
+    report: "importers.Report | None" = None  # what an import from a tool's export did (None: a contract file)
     rejections: list[Rejection] = field(default_factory=list)  # the first few, for the message
 
     @property
@@ -215,7 +216,7 @@ def _check_columns(log: Log, cols: list[str]) -> None:
 
 
 def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: str, params: dict,
-           fmt: str) -> None:
+           fmt: str, src: str = "_row") -> None:
     """staged: trimmed text, empty as NULL, booleans normalised, absent optional columns as NULL; read from the
     file here (a file that cannot be parsed is refused here)."""
     exprs = []
@@ -231,7 +232,7 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: st
             v = f"pa_redact({v})"
         exprs.append(f"{v} as {_q(c.name)}")
     try:
-        con.execute(f"create table staged as select _row, {', '.join(exprs)} from {source}", params)
+        con.execute(f"create table staged as select _row, {src} as _src, {', '.join(exprs)} from {source}", params)
     except duckdb.OutOfMemoryException:
         raise
     except duckdb.Error as exc:
@@ -393,6 +394,15 @@ def _typed_select(log: Log) -> str:
     return ", ".join(exprs)
 
 
+def _name_source_fields(con: duckdb.DuckDBPyConnection, tool: "importers.Format") -> None:
+    """An import's reasons name the export's field the value came from, as the user knows it."""
+    whens = " ".join(f"when '{c}' then '{f.replace(chr(39), chr(39) * 2)}'" for c, f in tool.fields.items())
+    if whens:
+        con.execute(f"update violations set reason = reason || ' [{tool.name} field: ' || "
+                    f"case column_name {whens} end || ']' where column_name in "
+                    f"({', '.join(repr(c) for c in tool.fields)})")
+
+
 def _find_conflicts(con: duckdb.DuckDBPyConnection, log: Log) -> None:
     """conflicts: good rows whose id is already stored with other content (a correction, or a clash of ids). They
     are rejected with the columns that differ, never silently dropped as if already loaded."""
@@ -412,11 +422,11 @@ def _record_run(con, run_id: int, path: str, log: str | None, fmt: str | None, d
                 result: FileResult, started: datetime, alias: str = "store") -> None:
     con.execute(
         f"insert into {alias}.ingest_runs (run_id, file, log, format, sha256, rows_read, rows_accepted, "
-        "rows_rejected, rows_duplicate, started_at, finished_at, refused) "
-        "values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, $dup, $started, now(), $refused)",
+        "rows_rejected, rows_duplicate, started_at, finished_at, refused, import_report) "
+        "values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, $dup, $started, now(), $refused, $report)",
         {"run": run_id, "file": path, "log": log, "fmt": fmt, "sha": digest, "read": result.rows_read,
          "acc": result.accepted, "rej": result.rejected, "dup": result.duplicate, "started": started,
-         "refused": result.refused},
+         "refused": result.refused, "report": result.report.as_json() if result.report else None},
     )
 
 
@@ -430,7 +440,7 @@ def record_refusal(db: str | Path, result: FileResult) -> None:
             con.execute("begin transaction")
             store.ensure_schema(con)
             run_id = con.execute("select coalesce(max(run_id), 0) + 1 from store.ingest_runs").fetchall()[0][0]
-            digest = sha256_of(result.file) if os.path.isfile(result.file) else None
+            digest = importers.digest_of(result.file) if os.path.exists(result.file) else None
             _record_run(con, run_id, result.file, result.log, result.format, digest, result,
                         datetime.now(timezone.utc))
             con.execute("commit")
@@ -492,12 +502,13 @@ def store_problem(exc: Exception, db: str | Path) -> str | None:
 
 
 def ingest_file(path: str, db: str | Path, log_name: str | None = None,
-                progress: Callable[[str], None] | None = None, keep_rejections: int = 20) -> FileResult:
+                progress: Callable[[str], None] | None = None, keep_rejections: int = 20,
+                format_name: str | None = None) -> FileResult:
     """Ingest one file into the store at db. Never raises for bad input: the result says what happened; a
     refused file leaves one line in ingest_runs and nothing else. Raises StoreUnavailable when the store itself
     cannot be written."""
     try:
-        result = _ingest(path, db, log_name, progress, keep_rejections)
+        result = _ingest(path, db, log_name, progress, keep_rejections, format_name)
     except store.NotAStore as exc:
         raise StoreUnavailable(str(exc)) from exc
     except duckdb.Error as exc:
@@ -511,29 +522,40 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
 
 
 def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[[str], None] | None,
-            keep_rejections: int) -> FileResult:
+            keep_rejections: int, format_name: str | None = None) -> FileResult:
     result = FileResult(file=path)
     say = progress or (lambda _msg: None)
-    log = LOGS.get(log_name) if log_name else log_for_file(path)
-    if log_name and log is None:
+    if log_name and log_name not in LOGS:
         result.refused = f"unknown log {log_name!r} (one of: {', '.join(LOGS)})"
         return result
+    try:
+        seen = importers.recognise(path, format_name, log_name)
+    except importers.NotThisFormat as exc:
+        result.refused = privacy.redact(str(exc))
+        return result
+    tool = seen.format
+    log = seen.log
+    if tool and log_name and log_name != tool.log.name:
+        result.refused = f"is a {tool.name} export, which feeds {tool.log.name}, not {log_name}"
+        return result
     if log is None:
-        result.refused = ("cannot tell which log this is: name the file after its log (e.g. transfers_2026.csv) "
-                          f"or pass --log ({', '.join(LOGS)})")
+        result.refused = ("cannot tell which log this is: its columns are not a contract log's and its name does "
+                          f"not start with one; name the file after its log (e.g. transfers_2026.csv) or pass --log "
+                          f"({', '.join(LOGS)}); exports of privacy tools are recognised by their columns "
+                          f"(--format: {', '.join(importers.NAMES)})")
         return result
     result.log = log.name
-    fmt = file_format(path)
+    fmt = tool.name if tool else file_format(path)
     if fmt is None:
         result.refused = "unsupported file type: use .csv, .csv.gz, .jsonl (.ndjson) or .parquet"
         return result
     result.format = fmt
-    if not os.path.isfile(path):
+    if not (os.path.isfile(path) or (tool and tool.shape == "jsonl" and os.path.isdir(path))):
         result.refused = "no such file"
         return result
 
     started = datetime.now(timezone.utc)
-    digest = sha256_of(path)
+    digest = importers.digest_of(path)
     clean_stale_temp()
     with tempfile.TemporaryDirectory(prefix=f"audit-ingest-{os.getpid()}-") as tmp:
         # Bounded memory: past the limit DuckDB spills to the temporary folder instead of growing (docs: README).
@@ -545,9 +567,14 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
             privacy.install_macros(con)
             say("reading")
             try:
-                cols, source, source_params = _read_raw(con, log, path, fmt)
-                _stage(con, log, cols, source, source_params, fmt)
-            except FileRefused as exc:
+                if tool:
+                    result.report = importers.translate(con, path, tool, importers.pseudonym_key(db))
+                    _stage(con, log, log.column_names, "(select row_number() over (order by _src) as _row, * "
+                           "from import_rows) as raw", {}, fmt, src="raw._src")
+                else:
+                    cols, source, source_params = _read_raw(con, log, path, fmt)
+                    _stage(con, log, cols, source, source_params, fmt)
+            except (FileRefused, importers.NotThisFormat) as exc:
                 result.refused = privacy.redact(str(exc))  # a headerless file's "columns" are its first row
                 return result
             say("validating")
@@ -556,18 +583,27 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
             selects, params = _checks(log)
             sql = "create table _violations as " + " union all ".join(selects)
             con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
+            if tool:  # what the importer could not translate, on the first row made of that source row
+                con.execute("insert into _violations select s._row, p.column_name, p.reason from import_problems p "
+                            "join (select _src, min(_row) as _row from staged group by _src) s using (_src)")
             _quote_values(con, log)
+            if tool:
+                _name_source_fields(con, tool)
+            # A source row is kept or rejected whole (an export's row can make several contract rows).
+            con.execute("create table _bad as select distinct s._src from violations v join staged s using (_row)")
             result.rows_read = con.execute("select count(*) from staged").fetchall()[0][0]
-            result.rejected = con.execute("select count(distinct _row) from violations").fetchall()[0][0]
+            result.rejected = con.execute("select count(*) from staged where _src in (select _src from _bad)"
+                                          ).fetchall()[0][0]
             result.rejections = [
                 Rejection(*r) for r in con.execute(
-                    "select _row, column_name, reason from violations order by _row, column_name limit $n",
+                    "select s._src, v.column_name, v.reason from violations v join staged s using (_row) "
+                    "order by s._src, v.column_name limit $n",
                     {"n": keep_rejections},
                 ).fetchall()
             ]
             con.execute(
                 f"create table good as select _row, {_typed_select(log)} from staged "
-                f"anti join (select distinct _row from violations) using (_row) order by {_q(log.time_column)}, _row"
+                f"anti join _bad using (_src) order by {_q(log.time_column)}, _row"
             )
             say("storing")
             store.attach_for_writing(con, db)
@@ -597,15 +633,16 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                 result.rejected += result.conflicting
                 if result.conflicting:
                     result.rejections = (result.rejections + [Rejection(*r) for r in con.execute(
-                        "select _row, column_name, reason from conflicts order by _row limit $n",
+                        "select s._src, c.column_name, c.reason from conflicts c join staged s using (_row) "
+                        "order by s._src limit $n",
                         {"n": keep_rejections}).fetchall()])[:keep_rejections]
                 # A rejected row is recorded once per file content: re-ingesting the same file adds nothing.
                 con.execute(
                     f"insert into store.rejected_rows "
-                    f"select $run, $file, $sha, $log, v._row, v.column_name, v.reason, {_masked_row_json(log)} "
+                    f"select $run, $file, $sha, $log, s._src, v.column_name, v.reason, {_masked_row_json(log)} "
                     f"from (select * from violations union all select * from conflicts) v join staged s using (_row) "
                     f"where not exists (select 1 from store.rejected_rows r "
-                    f"where r.sha256 = $sha and r.row_number = v._row and r.column_name = v.column_name)",
+                    f"where r.sha256 = $sha and r.row_number = s._src and r.column_name = v.column_name)",
                     {"run": run_id, "file": path, "sha": digest, "log": log.name},
                 )
                 _record_run(con, run_id, path, log.name, fmt, digest, result, started)

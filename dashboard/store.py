@@ -99,7 +99,8 @@ def table_ddl(alias: str = "store") -> list[str]:
         f"""create table if not exists {alias}.ingest_runs (
             run_id bigint, file varchar, log varchar, format varchar, sha256 varchar,
             rows_read bigint, rows_accepted bigint, rows_rejected bigint, rows_duplicate bigint,
-            started_at timestamptz, finished_at timestamptz, refused varchar, unloaded_at timestamptz)"""
+            started_at timestamptz, finished_at timestamptz, refused varchar, unloaded_at timestamptz,
+            import_report varchar)"""
     )
     ddl.append(
         f"""create table if not exists {alias}.rejected_rows (
@@ -163,7 +164,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     for statement in table_ddl(alias):
         con.execute(statement)
     # Columns added since the first version (a store built before them gets them, empty).
-    for column, sql_type in (("refused", "varchar"), ("unloaded_at", "timestamptz")):
+    for column, sql_type in (("refused", "varchar"), ("unloaded_at", "timestamptz"), ("import_report", "varchar")):
         con.execute(f"alter table {alias}.ingest_runs add column if not exists {column} {sql_type}")
     present = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_catalog = $a", {"a": alias}).fetchall()}
@@ -223,7 +224,7 @@ def version(path: str | Path) -> tuple[int, int, int]:
 def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
     expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED, "ingest_runs.refused", "ingest_runs.unloaded_at",
-                "request_rollup.requested_at"]
+                "ingest_runs.import_report", "request_rollup.requested_at"]
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     present |= {f"{t}.{c}" for t, c in con.execute(
         "select table_name, column_name from information_schema.columns "

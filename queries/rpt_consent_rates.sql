@@ -14,8 +14,8 @@ with grouped as (
         case $group_by
             when 'all' then 'all'
             when 'banner_version' then banner_version
-            when 'device' then device
-            when 'browser' then browser
+            when 'device' then coalesce(device, '(unknown)')
+            when 'browser' then coalesce(browser, '(unknown)')
             when 'country' then coalesce(country, '(unknown)')
             when 'side' then case when local_day < $change_day then 'before' else 'after' end
         end as group_text,

@@ -130,13 +130,20 @@ def test_a_file_that_cannot_be_parsed_is_refused_and_changes_nothing(tmp_path, c
 
 
 def test_unknown_log_and_unknown_type_are_refused(tmp_path, db):
-    path = write(tmp_path / "events.csv", rows("transfers", {}))
-    assert "cannot tell which log" in ingest_file(str(path), db).refused
+    unknown = write(tmp_path / "events.csv", [{"when": "2026-03-01", "what": "x"}])
+    assert "no known format" in ingest_file(str(unknown), db).refused
     other = tmp_path / "transfers.xlsx"
     other.write_text("x")
     assert "unsupported file type" in ingest_file(str(other), db).refused
-    assert ingest_file(str(path), db, log_name="transfers").exit_code == 0
-    assert not db.exists() or len(table(db, "transfers")) == 1
+    assert "unknown log" in ingest_file(str(unknown), db, log_name="transfer").refused
+    assert not db.exists() or len(table(db, "transfers")) == 0
+
+
+def test_a_contract_file_is_recognised_by_its_header_not_its_name(tmp_path, db):
+    path = write(tmp_path / "events.csv", rows("transfers", {}))
+    result = ingest_file(str(path), db)
+    assert (result.log, result.format, result.accepted) == ("transfers", "csv", 1)
+    assert ingest_file(str(path), db, log_name="transfers").duplicate == 1
 
 
 def test_the_same_file_twice_adds_nothing_and_says_so(tmp_path, db):
