@@ -793,6 +793,9 @@ def _first_object(path: str) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+OPEN_COLUMNS = ("fides", "transcend")  # exports with a column per identity, attribute or custom field
+
+
 def _close(keys: set[str]) -> list[str]:
     """Formats whose columns are these but one (or two): what differs."""
     out = []
@@ -801,7 +804,7 @@ def _close(keys: set[str]) -> list[str]:
                    for log in LOGS.values()]
     for name, needed, allowed in candidates:
         missing = needed - keys
-        extra = keys - allowed if not name.startswith("fides") else set()
+        extra = keys - allowed if not name.startswith(OPEN_COLUMNS) else set()
         if missing and len(missing) + len(extra) <= 2 or (not missing and extra and len(extra) <= 1
                                                             and name.startswith("contract")):
             parts = []
@@ -846,11 +849,13 @@ def recognise(path: str, forced: str | None = None, log_name: str | None = None)
         if first is not None:  # JSON Lines
             keys = set(first)
             log = _contract_log(keys)
-            if log or named:
+            if log:
                 return Recognised(None, named or log)
             for f in FORMATS.values():
                 if f.shape != "csv" and f.name != "har" and set(f.signature) <= keys:
                     return Recognised(f, f.log)
+            if named:
+                return Recognised(None, named)
             if log_for_file(path):
                 return Recognised(None, log_for_file(path))
             raise NotThisFormat(unknown_format("a JSON Lines file with keys " + ", ".join(sorted(keys)[:12])))
@@ -874,11 +879,13 @@ def recognise(path: str, forced: str | None = None, log_name: str | None = None)
         raise NotThisFormat(unknown_format("not readable as CSV or JSON"))
     keys = set(header)
     log = _contract_log(keys)
-    if log or named:
+    if log:
         return Recognised(None, named or log)
     for f in FORMATS.values():
         if f.shape == "csv" and set(f.signature) <= keys:
             return Recognised(f, f.log)
+    if named:
+        return Recognised(None, named)
     if log_for_file(path):
         return Recognised(None, log_for_file(path))
     raise NotThisFormat(unknown_format("a CSV file with columns " + ", ".join(header[:12])
@@ -917,6 +924,9 @@ def translate(con: duckdb.DuckDBPyConnection, path: str, fmt: Format, key: bytes
     if not report.records_read:
         report.records_read = con.execute("select count(*) from src").fetchall()[0][0]
     report.rows_produced = {fmt.log.name: con.execute("select count(*) from import_rows").fetchall()[0][0]}
+    from dashboard import privacy
+
+    report.notes = [privacy.redact(note) for note in report.notes]  # a service's "name" can be crafted
     report.skipped = dict(con.execute(
         "select reason, count(distinct _src) from import_skipped group by reason order by 2 desc, 1").fetchall())
     # A source row the importer cannot translate yields no rows where the problem would be hidden: keep one row

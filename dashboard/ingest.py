@@ -583,7 +583,10 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
             selects, params = _checks(log)
             sql = "create table _violations as " + " union all ".join(selects)
             con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)})
-            if tool:  # what the importer could not translate, on the first row made of that source row
+            if tool:  # what the importer could not translate, on the first row made of that source row; its
+                # reason is the cause, so the contract's complaints about that row's untranslated values go
+                con.execute("delete from _violations where _row in (select _row from staged "
+                            "where _src in (select _src from import_problems))")
                 con.execute("insert into _violations select s._row, p.column_name, p.reason from import_problems p "
                             "join (select _src, min(_row) as _row from staged group by _src) s using (_src)")
             _quote_values(con, log)

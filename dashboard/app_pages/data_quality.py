@@ -38,6 +38,21 @@ if runs.is_empty():
 else:
     ui.table(runs, {"run_id": "Run", "log_name": "Log", "finished_at": "Finished"})
 
+st.subheader("Imports from your tools")
+imports = run_query("dq_imports", per_format=3)
+if imports.is_empty():
+    st.info("No export of a privacy tool has been loaded. Fides, Transcend and OneTrust request exports, "
+            "Usercentrics, OneTrust, Didomi, Klaro and cookieconsent consent exports and HAR files load as they are: "
+            "`python -m dashboard ingest FILE` (docs/importers.md).")
+else:
+    st.caption("The last three imports of each format: records read from the export, contract rows stored, "
+               "rejected or already there, and records skipped on purpose with the reason (docs/importers.md).")
+    ui.table(imports, {"format": "Format", "run_id": "Run", "file": "File", "outcome": "Outcome",
+                       "records_read": "Records read", "rows_accepted": "Rows stored",
+                       "rows_rejected": "Rows rejected", "rows_duplicate": "Already stored",
+                       "records_skipped": "Records skipped", "skipped_why": "Skipped because",
+                       "notes": "Notes", "finished_at": "Finished"})
+
 st.subheader("Rejected rows")
 log_choice = filters.url_value("dq_log", "", allowed=["", *LOGS])
 reasons = run_query("dq_rejection_reasons", log_name=log_choice)
