@@ -9,7 +9,7 @@ DB     ?= data/audit.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: install run test sample data clean-data bench bench-10x bench-browser
+.PHONY: install run test sample data clean-data bench bench-10x bench-browser bench-imports
 
 install: $(STAMP)
 
@@ -56,6 +56,10 @@ bench: $(STAMP)
 # Time to a finished page in chromium, per page, on the sample data: writes BENCHMARKS.browser.md.
 bench-browser: $(STAMP)
 	$(PY) -m dashboard bench-browser
+
+# A million-row Usercentrics and Didomi export imported through the one ingest path: writes BENCHMARKS.imports.md.
+bench-imports: $(STAMP)
+	$(PY) -m dashboard bench-imports
 
 # The same at ten times the volume (after `make bench`, whose BENCHMARKS.json it compares against); files of
 # 100 million rows need more ingest memory than the default (BENCHMARKS.10x.md says why).

@@ -330,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")
     sub.add_parser("bench-browser", help="time to a finished page in chromium, per page, on the sample data "
                                          "(writes BENCHMARKS.browser.md)")
+    sub.add_parser("bench-imports", help="a million-row Usercentrics and Didomi export imported (writes "
+                                         "BENCHMARKS.imports.md)")
     sub.add_parser("serve", help="serve the dashboard (streamlit run with the DNS-rebinding guard; streamlit's "
                                  "options follow)")
     return parser
@@ -347,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import pagetiming
 
         return pagetiming.main(argv[1:])
+    if argv[:1] == ["bench-imports"]:
+        from dashboard import bench_imports
+
+        return bench_imports.main(argv[1:])
     if argv[:1] == ["serve"]:  # streamlit's own options follow (python -m dashboard serve --server.port 8502)
         from dashboard import serve
 

@@ -121,6 +121,7 @@ def install(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
             when regexp_full_match(v, '{ISO}') then v || '+00:00'
             else v
         end)""")
+    con.execute("create or replace temp macro imp_id(x) as translate(left(sha256(x), 24), '0123456789', 'ghijklmnop')")
     con.execute("create or replace temp macro imp_identity(x) as nullif(lower(regexp_replace(trim(x), '\\s+', '', 'g')), '')")
     con.execute("create or replace temp macro imp_true(x) as lower(trim(x)) in ('true', '1', 'yes')")
     con.execute("""create or replace temp table import_problems (_src bigint, column_name varchar, reason varchar)""")
@@ -161,11 +162,8 @@ def _categorise(con: duckdb.DuckDBPyConnection, tool: str, source: str, rep: Rep
 
 
 # Strict reading (docs/importers.md): a category is allowed only if every service of it in the decision was given,
-# and at least one was there. Consent must be specific: "yes to Hotjar, no to Google Analytics" is not an analytics
-# consent for the _ga cookie.
-def _allowed(category: str) -> str:
-    return (f"coalesce((select bool_and(g.given) from _given g where g._group = d._group "
-            f"and g.category = '{category}'), false)")
+# and at least one was there (_consent_rows). Consent must be specific: "yes to Hotjar, no to Google Analytics" is not
+# an analytics consent for the _ga cookie.
 
 
 # ------------------------------------------------------------------------------------------------- reading files
@@ -196,10 +194,12 @@ def _read_csv(imp: Import) -> list[str]:
         raise NotThisFormat("has duplicate column names")
     columns = "{" + ", ".join("'" + c.replace("'", "''") + "': 'varchar'" for c in cols) + "}"
     try:
+        # The rows in file order (insertion order is kept), read on every core: a table's rowid numbers them.
         imp.con.execute(
-            "create temp table src as select row_number() over () as _src, * from read_csv($path, header = true, "
+            "create temp table _srcdata as select * from read_csv($path, header = true, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
             f"auto_detect = false, columns = {columns})", {"path": imp.path})
+        imp.con.execute("create temp view src as select rowid + 1 as _src, * from _srcdata")
     except duckdb.Error as exc:
         raise NotThisFormat(f"cannot be parsed as CSV: {_first_line(exc)}") from exc
     return cols
@@ -208,10 +208,9 @@ def _read_csv(imp: Import) -> list[str]:
 def _read_jsonl(imp: Import, files: list[str] | None = None) -> None:
     """src(_src, o): one JSON object per line (gzipped or not); a folder's files in name order."""
     try:
-        imp.con.execute(
-            "create temp table src as select row_number() over (order by filename, _n) as _src, json as o from "
-            "(select *, row_number() over () as _n from read_ndjson_objects($files, filename = true))",
-            {"files": files or [imp.path]})
+        imp.con.execute("create temp table _srcdata as select json as o from read_ndjson_objects($files)",
+                        {"files": files or [imp.path]})  # in the order of the files, each in line order
+        imp.con.execute("create temp view src as select rowid + 1 as _src, o from _srcdata")
     except duckdb.Error as exc:
         raise NotThisFormat(f"cannot be parsed as JSON Lines: {_first_line(exc)}") from exc
     bad = imp.con.execute("select min(_src) from src where json_type(o) <> 'OBJECT'").fetchall()[0][0]
@@ -243,12 +242,24 @@ def _first_line(exc: Exception) -> str:
 def _rows(imp: Import, select: str, params: dict | None = None) -> None:
     """import_rows from a select of _src and contract columns (any missing column is NULL)."""
     con = imp.con
-    con.execute(f"create temp table _t as {select}", params or {})
-    have = {r[0] for r in con.execute("describe _t").fetchall()}
+    have = {r[0] for r in con.execute(f"describe {select}", params or {}).fetchall()}  # binds, does not run
     exprs = ", ".join((f"cast({c} as varchar) as {c}" if c in have else f"cast(null as varchar) as {c}")
                       for c in imp.fmt.log.column_names)
-    con.execute(f"create temp table import_rows as select _src, {exprs} from _t")
-    con.execute("drop table _t")
+    # _row for ingest without numbering every row (a window over all rows runs on one core): the source row and
+    # the row's place among those made from it.
+    exprs = ("_src * 4294967296 + " + ("_part" if "_part" in have else "0") + " as _row, " + exprs)
+    # A view: ingest stores these rows once, when it stages them.
+    if params:
+        select = _bound(con, select, params)
+    con.execute(f"create temp view import_rows as select _src, {exprs} from ({select})")
+
+
+def _bound(con: duckdb.DuckDBPyConnection, select: str, params: dict) -> str:
+    """A view cannot hold parameters: put our own values (never the data's) in as literals."""
+    for name, value in params.items():
+        literal = "'" + str(value).replace("'", "''") + "'"
+        select = select.replace(f"${name}", literal)
+    return select
 
 
 def _skip(imp: Import, condition_sql: str, reason_sql: str, params: dict | None = None) -> None:
@@ -318,6 +329,7 @@ def _request_rows(imp: Import, prefix: str, id_col: str, types_sql: str, receive
         with r as (
             select *, '{prefix}:' || rid || case when n_types > 1 then ':' || request_type else '' end as request_id
             from _req)
+        select row_number() over (partition by _src order by event_id) as _part, * from (
         select _src, request_id || ':received' as event_id, request_id, received_at as occurred_at,
             'received' as event, request_type, channel,
             coalesce(imp_pseudo(identity), imp_pseudo('{prefix}-request:' || rid)) as subject_ref, null as note
@@ -325,8 +337,7 @@ def _request_rows(imp: Import, prefix: str, id_col: str, types_sql: str, receive
         union all
         select _src, request_id || ':' || closing_event, request_id, closing_at, closing_event, null, null, null,
             closing_note as note
-        from r where closing_event is not null
-        order by 1, 2""")
+        from r where closing_event is not null)""")
 
 
 def _unknown_type_problem(imp: Import, types_sql: str, source_field: str) -> None:
@@ -473,18 +484,33 @@ def onetrust_requests(imp: Import) -> None:
 
 # ---------------------------------------------------------------------------------------------- consent exports
 
-def _consent_rows(imp: Import, decisions: str) -> None:
-    """import_rows from decisions (a relation of _src, _group, event_id, occurred_at, visitor, action, banner_version,
-    country, browser) and _given: accept_all and reject_all by definition, a custom choice per category."""
-    imp.con.execute(f"create temp table _dec as {decisions}")
+def _consent_rows(imp: Import, decisions: str, prefix: str, hashed: bool,
+                  visitors: str = "select distinct visitor from _dec") -> None:
+    """import_rows from decisions (a relation of _src, _group, event_key, occurred_at, visitor, action,
+    banner_version, country, browser) and _given: accept_all and reject_all by definition, a custom choice per
+    category. The event id is prefix:event_key, or, when the key holds the visitor's id or a time (hashed), a hash of
+    the visitor's pseudonym and the key: stable across exports, free of identities and of digit runs the privacy
+    guard would have to look at twice."""
+    con = imp.con
+    con.execute(f"create temp view _dec as {decisions}")  # read twice below; not worth storing
+    # Each identity is hashed once, however many decisions it made.
+    con.execute("create temp table _vis as select visitor, imp_pseudo(imp_identity(visitor)) as visitor_ref "
+                f"from ({visitors}) where visitor is not null")
+    event_id = (f"'{prefix}:' || imp_id(v.visitor_ref || ':' || d.event_key)" if hashed
+                else f"'{prefix}:' || d.event_key")
     _rows(imp, f"""
-        select d._src, d.event_id, d.occurred_at, imp_pseudo(d.visitor) as visitor_ref, d.action,
+        with allowed as (
+            select _group,
+                coalesce(bool_and(given) filter (where category = 'functional'), false) as functional,
+                coalesce(bool_and(given) filter (where category = 'analytics'), false) as analytics
+            from _given group by _group)
+        select d._src, d._part, {event_id} as event_id, d.occurred_at, v.visitor_ref, d.action,
             case d.action when 'shown' then null when 'accept_all' then 'true' when 'reject_all' then 'false'
-                 else cast({_allowed('functional')} as varchar) end as functional,
+                 else cast(coalesce(a.functional, false) as varchar) end as functional,
             case d.action when 'shown' then null when 'accept_all' then 'true' when 'reject_all' then 'false'
-                 else cast({_allowed('analytics')} as varchar) end as analytics,
+                 else cast(coalesce(a.analytics, false) as varchar) end as analytics,
             d.banner_version, d.browser, upper(d.country) as country
-        from _dec d order by d._src, d.event_id""")
+        from _dec d left join _vis v using (visitor) left join allowed a using (_group)""")
 
 
 USERCENTRICS_COLUMNS = ("Controller ID", "Timestamp", "CMP Configuration ID", "CMP Configuration Version",
@@ -503,23 +529,24 @@ def usercentrics_consent(imp: Import) -> None:
                   f"left(trim(\"Consent Action\"), 40) || chr(39) || ' (known: {', '.join(USERCENTRICS_ACTIONS).upper()})' "
                   f"from src where {action} is null")
     # One decision per visitor, time and action: the export has a row per service.
-    con.execute(f"""create temp table _grouped as select *, dense_rank() over (
-            order by trim("Controller ID"), trim("Timestamp"), lower(trim("Consent Action"))) as _group,
-            {action} as action from src""")
-    _categorise(con, "usercentrics", "select _group, \"Data Processing Service ID\" as key, "
-                "imp_true(\"Consent Given\") as given from _grouped where action = 'custom'", imp.report)
-    _consent_rows(imp, """
-        select min(_src) as _src, _group,
-            'usercentrics:' || imp_pseudo(any_value(trim("Controller ID"))) || ':' || any_value(trim("Timestamp"))
-                || ':' || any_value(lower(trim("Consent Action"))) as event_id,
-            imp_ts(any_value(trim("Timestamp"))) as occurred_at, any_value(trim("Controller ID")) as visitor,
-            coalesce(any_value(action), lower(any_value(trim("Consent Action")))) as action,
-            any_value(trim("CMP Configuration ID")) || ' v' || any_value(trim("CMP Configuration Version"))
-                as banner_version, null as country, null as browser
-        from _grouped group by _group""")
-    # A problem of one row of a decision is a problem of the decision.
-    con.execute("update import_problems p set _src = d._src from _grouped g, _dec d "
-                "where g._src = p._src and d._group = g._group")
+    con.execute("""create temp table _uc as select min(_src) as _group, trim("Controller ID") as cid,
+            trim("Timestamp") as ts, lower(trim("Consent Action")) as act,
+            any_value(trim("CMP Configuration ID")) || ' v' || any_value(trim("CMP Configuration Version")) as banner
+        from src group by all""")
+    _categorise(con, "usercentrics", f"""select d._group, s."Data Processing Service ID" as key,
+            imp_true(s."Consent Given") as given
+        from src s join _uc d on d.cid = trim(s."Controller ID") and d.ts = trim(s."Timestamp")
+            and d.act = lower(trim(s."Consent Action"))
+        where {action} = 'custom'""", imp.report)
+    _consent_rows(imp, f"""
+        select _group as _src, 0 as _part, _group, ts || ':' || act as event_key, imp_ts(ts) as occurred_at, cid as visitor,
+            coalesce({_map_sql('act', USERCENTRICS_ACTIONS)}, act) as action, banner as banner_version,
+            null as country, null as browser
+        from _uc""", "usercentrics", hashed=True)
+    # A problem of one row of a decision is a problem of the decision (its first row).
+    con.execute("update import_problems p set _src = d._group from src s, _uc d where s._src = p._src "
+                "and d.cid = trim(s.\"Controller ID\") and d.ts = trim(s.\"Timestamp\") "
+                "and d.act = lower(trim(s.\"Consent Action\"))")
 
 
 ONETRUST_GIVEN = ("CONFIRMED",)
@@ -555,17 +582,20 @@ def onetrust_receipts(imp: Import) -> None:
                 (select count(*) from _purposes p where p._src = src._src and p.tx in {_in(ONETRUST_NOT_GIVEN)}) as refused,
                 (select count(*) from _purposes p where p._src = src._src and p.tx = 'WITHDRAWN') as withdrawn
             from src where _src not in (select _src from import_skipped))
-        select _src, _group, 'onetrust:' || imp_pseudo(visitor) || ':' || trim(t_at) as event_id,
-            imp_ts(trim(t_at)) as occurred_at, imp_identity(visitor) as visitor,
+        select _src, 0 as _part, _group, trim(t_at) as event_key, imp_ts(trim(t_at)) as occurred_at, visitor,
             case when withdrawn > 0 then 'withdraw' when given + refused = 0 then 'shown'
                  when refused = 0 then 'accept_all' when given = 0 then 'reject_all' else 'custom' end as action,
             'OneTrust ' || coalesce(source, 'consent receipt') as banner_version, country, null as browser
-        from s""")
+        from s""", "onetrust", hashed=True)
 
 
 DIDOMI_ACTIONS = {"preference.shown": "shown", "preferences.click.agreetoall": "accept_all",
                   "preferences.click.disagreetoall": "reject_all", "preferences.click.savechoices": "custom"}
 DIDOMI_OTHER = ("consent.given", "consent.refused")
+DIDOMI_SCHEMA = json.dumps({
+    "id": "VARCHAR", "notice_id": "VARCHAR", "user": {"id": "VARCHAR", "country": "VARCHAR"}, "created_at": "VARCHAR",
+    "timestamp": "VARCHAR", "events": [{"action": "VARCHAR", "purpose": "VARCHAR", "vendor": "VARCHAR",
+                                        "created_at": "VARCHAR", "timestamp": "VARCHAR"}]})
 
 
 def didomi_files(path: str) -> list[str]:
@@ -583,29 +613,28 @@ def didomi_events(imp: Import) -> None:
                             "date=YYYY-MM-DD/)")
     _read_jsonl(imp, files)
     con = imp.con
+    # Each record parsed once into its fields (a field of the wrong JSON type reads as missing, and is reported so).
+    con.execute(f"""create temp table _rec as select _src, r.id, r.notice_id, r."user".id as uid,
+            r."user".country as country, coalesce(r.created_at, r."timestamp") as t_rec, r.events
+        from (select _src, json_transform(o, '{DIDOMI_SCHEMA}') as r from src)""")
     con.execute("""create temp table _events as
-        select _src, n, e ->> 'action' as action, e ->> 'purpose' as purpose, e ->> 'vendor' as vendor,
-            e ->> 'value' as value, coalesce(e ->> 'created_at', e ->> 'timestamp') as t_at
-        from (select _src, unnest(cast(o -> 'events' as json[])) as e,
-                     generate_subscripts(cast(o -> 'events' as json[]), 1) as n
-              from src where json_type(o -> 'events') = 'ARRAY')""")
+        select _src, n, e.action, coalesce(e.purpose, e.vendor) as key, coalesce(e.created_at, e."timestamp") as t_at
+        from (select _src, unnest(events) as e, generate_subscripts(events, 1) as n from _rec)""")
     known = tuple(DIDOMI_ACTIONS) + DIDOMI_OTHER
     _problem(imp, "select distinct _src, 'action', 'unknown Didomi event action ' || chr(39) || "
                   f"left(coalesce(action, 'null'), 40) || chr(39) from _events where action is null "
                   f"or action not in {_in(known)}")
-    _problem(imp, "select _src, 'occurred_at', 'no time: the record has no created_at or timestamp' from src "
-                  "where coalesce(o ->> 'created_at', o ->> 'timestamp') is null and _src not in "
-                  "(select _src from _events where t_at is not null)")
-    _categorise(con, "didomi", "select _src as _group, coalesce(purpose, vendor) as key, "
-                "action = 'consent.given' as given from _events where action in ('consent.given', 'consent.refused')",
-                imp.report)
+    _problem(imp, "select _src, 'occurred_at', 'no time: the record has no created_at or timestamp' from _rec "
+                  "where t_rec is null and _src not in (select _src from _events where t_at is not null)")
+    _categorise(con, "didomi", "select _src as _group, key, action = 'consent.given' as given from _events "
+                "where action in ('consent.given', 'consent.refused')", imp.report)
     _consent_rows(imp, f"""
-        select e._src, e._src as _group, 'didomi:' || (s.o ->> 'id') || ':' || e.n as event_id,
-            imp_ts(coalesce(e.t_at, s.o ->> 'created_at', s.o ->> 'timestamp')) as occurred_at,
-            s.o -> 'user' ->> 'id' as visitor, {_map_sql('e.action', DIDOMI_ACTIONS)} as action,
-            coalesce(s.o ->> 'notice_id', 'didomi') as banner_version, s.o -> 'user' ->> 'country' as country,
-            null as browser
-        from _events e join src s using (_src) where e.action in {_in(DIDOMI_ACTIONS)}""")
+        select e._src, e.n as _part, e._src as _group, r.id || ':' || e.n as event_key,
+            imp_ts(coalesce(e.t_at, r.t_rec)) as occurred_at, r.uid as visitor,
+            {_map_sql('e.action', DIDOMI_ACTIONS)} as action, coalesce(r.notice_id, 'didomi') as banner_version,
+            r.country, null as browser
+        from _events e join _rec r using (_src) where e.action in {_in(DIDOMI_ACTIONS)}""", "didomi", hashed=False,
+                  visitors="select distinct uid as visitor from _rec")
 
 
 KLARO_TYPES = {"show": "shown", "accept": "accept_all", "decline": "reject_all", "save": "custom",
@@ -625,13 +654,13 @@ def klaro(imp: Import) -> None:
                     where json_type(o -> 'consent_data' -> 'consents') = 'OBJECT')""")
     _categorise(con, "klaro", "select _src as _group, key, (c ->> key) = 'true' as given from _consents", imp.report)
     _consent_rows(imp, f"""
-        select _src, _src as _group, 'klaro:' || trim(o ->> 'id') as event_id,
+        select _src, 0 as _part, _src as _group, trim(o ->> 'id') as event_key,
             imp_ts(coalesce(o ->> 'created_at', o ->> 'timestamp')) as occurred_at,
             coalesce(o ->> 'visitor_id', 'klaro-record:' || trim(o ->> 'id')) as visitor,
             {_map_sql(t, KLARO_TYPES)} as action,
             'klaro ' || coalesce(o -> 'location_data' ->> 'hostname', '') as banner_version,
             null as country, null as browser
-        from src""")
+        from src""", "klaro", hashed=False)
     _note_visitors(imp, "Klaro", "o ->> 'visitor_id'")
 
 
@@ -660,10 +689,10 @@ def cookieconsent(imp: Import) -> None:
             where json_type(o -> 'rejectedCategories') = 'ARRAY'""", imp.report)
     at = "coalesce(o ->> 'lastConsentTimestamp', o ->> 'consentTimestamp')"
     _consent_rows(imp, f"""
-        select _src, _src as _group, 'cookieconsent:' || imp_pseudo(o ->> 'consentId') || ':' || trim({at}) as event_id,
+        select _src, 0 as _part, _src as _group, trim({at}) as event_key,
             imp_ts(trim({at})) as occurred_at, o ->> 'consentId' as visitor, {_map_sql(t, COOKIECONSENT_TYPES)} as action,
             'revision ' || coalesce(o ->> 'revision', '0') as banner_version, null as country, null as browser
-        from src""")
+        from src""", "cookieconsent", hashed=True)
     imp.report.notes.append("cookieconsent records hold decisions only: banner views (shown) are not in them")
 
 
@@ -690,13 +719,13 @@ def har(imp: Import) -> None:
             url = pages[entry.get("pageref")]  # the page the visitor was on, not the tracker's address
         for j, name in enumerate(names, start=1):
             rows.append((i, f"har:{digest}:{i}:{j}", str(entry.get("startedDateTime") or ""),
-                         str(name if name is not None else "").strip(), url.split("?", 1)[0].split("#", 1)[0]))
+                         str(name if name is not None else "").strip(), url.split("?", 1)[0].split("#", 1)[0], j))
     imp.report.records_read = len(entries)
-    imp.con.execute("create temp table src as select unnest($i) as _src, unnest($e) as event_id, "
+    imp.con.execute("create temp table src as select unnest($i) as _src, unnest($j) as _part, unnest($e) as event_id, "
                     "unnest($t) as t_at, unnest($n) as name, unnest($u) as url",
-                    {"i": [r[0] for r in rows], "e": [r[1] for r in rows], "t": [r[2] for r in rows],
+                    {"i": [r[0] for r in rows], "j": [r[5] for r in rows], "e": [r[1] for r in rows], "t": [r[2] for r in rows],
                      "n": [r[3] for r in rows], "u": [r[4] for r in rows]})
-    _rows(imp, """select _src, event_id, imp_ts(nullif(t_at, '')) as observed_at,
+    _rows(imp, """select _src, _part, event_id, imp_ts(nullif(t_at, '')) as observed_at,
             imp_pseudo('har:' || $digest) as visitor_ref, nullif(name, '') as cookie_name,
             nullif(url, '') as page from src order by _src, event_id""", {"digest": digest})
     imp.report.notes.append("one synthetic visitor for the whole HAR file (a scanner's page loads, with no consent "
@@ -923,14 +952,18 @@ def translate(con: duckdb.DuckDBPyConnection, path: str, fmt: Format, key: bytes
         raise NotThisFormat(f"cannot be read as {fmt.name}: {_first_line(exc)}") from exc
     if not report.records_read:
         report.records_read = con.execute("select count(*) from src").fetchall()[0][0]
-    report.rows_produced = {fmt.log.name: con.execute("select count(*) from import_rows").fetchall()[0][0]}
     from dashboard import privacy
 
     report.notes = [privacy.redact(note) for note in report.notes]  # a service's "name" can be crafted
     report.skipped = dict(con.execute(
         "select reason, count(distinct _src) from import_skipped group by reason order by 2 desc, 1").fetchall())
-    # A source row the importer cannot translate yields no rows where the problem would be hidden: keep one row
-    # per such source row so the rejection names it.
-    con.execute("insert into import_rows (_src) select distinct _src from import_problems "
-                "where _src not in (select _src from import_rows)")
     return report
+
+
+def add_untranslated(con: duckdb.DuckDBPyConnection, report: Report, log: Log) -> None:
+    """After staging: count the rows produced, and give each source row the importer could not translate at all a
+    row of its own in staged, so its rejection names it (file, row, field) instead of it vanishing."""
+    report.rows_produced = {log.name: con.execute("select count(*) from staged").fetchall()[0][0]}
+    con.execute("insert into staged (_row, _src) select (select coalesce(max(_row), 0) from staged) "
+                "+ row_number() over (order by _src), _src from (select distinct _src from import_problems "
+                "where _src not in (select _src from staged))")

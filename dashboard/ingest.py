@@ -569,8 +569,8 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
             try:
                 if tool:
                     result.report = importers.translate(con, path, tool, importers.pseudonym_key(db))
-                    _stage(con, log, log.column_names, "(select row_number() over (order by _src) as _row, * "
-                           "from import_rows) as raw", {}, fmt, src="raw._src")
+                    _stage(con, log, log.column_names, "(select * from import_rows) as raw", {}, fmt, src="raw._src")
+                    importers.add_untranslated(con, result.report, log)
                 else:
                     cols, source, source_params = _read_raw(con, log, path, fmt)
                     _stage(con, log, cols, source, source_params, fmt)

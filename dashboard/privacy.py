@@ -30,12 +30,17 @@ import duckdb
 MARKERS = {"personal number": "[personnummer]", "e-mail address": "[e-post]", "phone number": "[telefonnummer]"}
 
 
+# Every decimal digit, space separator and dash Unicode has lies below U+20000 (planes 0 and 1): reading only those
+# costs a tenth of reading all 1.1 million code points, once per process (a test checks nothing lies above).
+LAST_CODE_POINT = 0x20000
+
+
 @functools.cache
-def _ascii_map() -> tuple[str, str]:
+def _ascii_map(last: int = LAST_CODE_POINT) -> tuple[str, str]:
     """Characters that stand in for ASCII ones, and those ASCII ones, for translate(): every decimal digit of
     another script (Unicode category Nd), look-alike at and plus signs, spaces (Zs) and dashes."""
     src, dst = [], []
-    for code in range(0x80, 0x110000):
+    for code in range(0x80, last):
         ch = chr(code)
         category = unicodedata.category(ch)
         if category == "Nd":

@@ -399,13 +399,11 @@ CELL = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(status=CELL, types=CELL, received=CELL, identity=CELL)
+@given(status=CELL, types=CELL, received=CELL, identity=st.emails() | CELL)
 def test_any_cells_in_a_fides_export_never_crash_and_never_store_an_identity(tmp_path_factory, status, types,
                                                                               received, identity):
     import csv
     import io
-
-    from dashboard import privacy
 
     folder = tmp_path_factory.mktemp("fides")
     out = io.StringIO()
@@ -425,9 +423,8 @@ def test_any_cells_in_a_fides_export_never_crash_and_never_store_an_identity(tmp
     assert result.accepted >= 2, "the good request lands whatever the other row holds"
     data = db.read_bytes() + b"".join(p.read_bytes() for p in folder.glob("audit.duckdb.wal"))
     assert b"ok@example.se" not in data
-    if len(identity.strip()) >= 6 and not privacy.identifier_kind(identity):
-        assert identity.strip().lower().encode() not in data or identity.strip().lower() in (
-            "complete", "access", "received", "pri_x", "pri_y"), "an identity reached the store"
+    if "@" in identity and len(identity) >= 8:  # long enough that it cannot turn up by chance in a binary file
+        assert identity.strip().lower().encode() not in data.lower(), "an e-mail address reached the store"
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
