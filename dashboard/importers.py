@@ -822,6 +822,7 @@ def _first_object(path: str) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+DOCUMENT_KEYS = {"log", "content", "requestQueueRefId"}  # a HAR file or a OneTrust request list, minified
 OPEN_COLUMNS = ("fides", "transcend")  # exports with a column per identity, attribute or custom field
 
 
@@ -875,7 +876,7 @@ def recognise(path: str, forced: str | None = None, log_name: str | None = None)
         return Recognised(None, named or log_for_file(path))
     if _starts_with(path, "{") or _starts_with(path, "["):
         first = _first_object(path)
-        if first is not None:  # JSON Lines
+        if first is not None and not DOCUMENT_KEYS & set(first):  # JSON Lines (not a document on one line)
             keys = set(first)
             log = _contract_log(keys)
             if log:

@@ -25,7 +25,7 @@ import pycountry
 from dashboard import importers, privacy, store
 from dashboard.contract import (
     BOOLEAN, COUNT, COUNTRY, DATE, EARLIEST_YEAR, ENUM, ENUM_LIST, ID, MAX_COUNT, MAX_UTC_OFFSET_MINUTES, PSEUDONYM,
-    TEXT, TIMESTAMP, Log, LOGS, log_for_file,
+    TEXT, TIMESTAMP, Log, LOGS,
 )
 
 FORMATS = {".csv": "csv", ".csv.gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",

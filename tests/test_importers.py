@@ -505,3 +505,23 @@ def test_every_page_runs_on_a_store_loaded_only_from_tools_exports(imported_stor
         formats = next(set(df["format"]) for df in shown if "records_skipped" in df.columns)
         assert formats >= {"fides-requests", "transcend-requests", "onetrust-requests", "usercentrics-consent",
                            "onetrust-receipts", "didomi-events", "klaro", "cookieconsent", "har"}
+
+
+@pytest.mark.parametrize("name, fmt", [("scan_www.example.se.har", "har"),
+                                       ("onetrust_requests.json", "onetrust-requests")])
+def test_a_json_document_on_one_line_is_still_that_document(tmp_path, db, name, fmt):
+    """Minified, a HAR file or a OneTrust list is one line: not to be taken for JSON Lines."""
+    path = tmp_path / name
+    path.write_text(json.dumps(json.loads((FIXTURES / name).read_text())))
+    result = ingest_file(str(path), db)
+    assert (result.format, result.exit_code) == (fmt, 0), result
+
+
+@pytest.mark.parametrize("record", [{"visitor": "v1", "choice": "yes"}, {"consentid": "x", "accepttype": "all"},
+                                    {"log": "not a HAR"}])
+def test_json_in_no_known_format_is_refused_with_the_formats(tmp_path, db, record):
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    result = ingest_file(str(path), db)
+    assert result.exit_code == 2 and "no known format" in result.refused and "cookieconsent" in result.refused, \
+        result.refused
