@@ -149,10 +149,11 @@ def _categories(con: duckdb.DuckDBPyConnection) -> None:
 
 def _categorise(con: duckdb.DuckDBPyConnection, tool: str, source: str, rep: Report) -> None:
     """_given(_group, category, given): the categories of each decision (source has _group, key, given); keys with no
-    category in the mapping are counted in the report, not guessed."""
+    category in the mapping are counted in the report, not guessed. A line for the tool wins over an `any` line."""
     con.execute(
         f"create or replace temp table _given as select s._group, c.category, s.given, s.key from ({source}) s "
-        "left join _categories c on c.key = lower(trim(s.key)) and c.tool in ($tool, 'any')", {"tool": tool})
+        "left join (select key, arg_min(category, tool = 'any') as category from _categories "
+        "where tool in ($tool, 'any') group by key) c on c.key = lower(trim(s.key))", {"tool": tool})
     unknown = con.execute("select key, count(*) from _given where category is null group by key order by 2 desc, 1 "
                           "limit 6").fetchall()
     if unknown:

@@ -229,7 +229,8 @@ def test_an_overlapping_consent_export_adds_only_the_new_decisions(tmp_path, db)
 def test_the_category_mapping_is_the_users_when_named(tmp_path, db, monkeypatch):
     """With Google Analytics mapped to 'ignore', the second-layer save (Hotjar yes) allows analytics."""
     mapping = tmp_path / "mine.csv"
-    mapping.write_text("tool,key,category\nusercentrics,HkocEodjb7,ignore\nany,hotjar,analytics\n")
+    mapping.write_text("tool,key,category\nany,HkocEodjb7,analytics\nusercentrics,HkocEodjb7,ignore\n"
+                       "any,hotjar,analytics\n")  # the tool's own line wins over the line for any tool
     monkeypatch.setenv("AUDIT_CONSENT_CATEGORIES", str(mapping))
     ingest_file(str(FIXTURES / "usercentrics_consent.csv"), db)
     custom = [r for r in table(db, "consent_events") if r[3] == "custom"]
