@@ -68,6 +68,7 @@ class Format:
     fields: dict[str, str]  # contract column -> the source field it comes from (messages, docs)
     translate: Callable[["Import"], None]
     description: str = ""
+    every_record_yields: bool = True  # each record makes a row (not so for HAR entries, folded Usercentrics rows)
 
 
 @dataclass
@@ -744,8 +745,8 @@ def _starts_with(path: str, char: str) -> bool:
 
 # ------------------------------------------------------------------------------------------------- the formats
 
-def _f(name, log, shape, signature, fields, translate, description):
-    return Format(name, log, shape, tuple(signature), fields, translate, description)
+def _f(name, log, shape, signature, fields, translate, description, every_record_yields=True):
+    return Format(name, log, shape, tuple(signature), fields, translate, description, every_record_yields)
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
@@ -766,7 +767,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
        {"event_id": "Controller ID, Timestamp, Consent Action", "occurred_at": "Timestamp",
         "visitor_ref": "Controller ID", "action": "Consent Action", "functional": "Consent Given",
         "analytics": "Consent Given", "banner_version": "CMP Configuration ID / Version"},
-       usercentrics_consent, "Usercentrics consent history CSV"),
+       usercentrics_consent, "Usercentrics consent history CSV", every_record_yields=False),
     _f("onetrust-receipts", CONSENT, "jsonl", ("identifier", "interactionDate", "purposes"),
        {"event_id": "identifier, interactionDate", "occurred_at": "interactionDate", "visitor_ref": "identifier",
         "action": "purposes[].TransactionType", "functional": "purposes[]", "analytics": "purposes[]",
@@ -790,7 +791,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     _f("har", COOKIES, "json", ("log",),
        {"event_id": "entry and cookie index", "observed_at": "startedDateTime", "cookie_name": "response.cookies[].name",
         "page": "request.url"},
-       har, "HTTP Archive 1.2"),
+       har, "HTTP Archive 1.2", every_record_yields=False),
 )}
 NAMES = ("contract",) + tuple(FORMATS)
 CONTRACT_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".ndjson", ".jsonl.gz", ".parquet")
@@ -962,10 +963,18 @@ def translate(con: duckdb.DuckDBPyConnection, path: str, fmt: Format, key: bytes
     return report
 
 
-def add_untranslated(con: duckdb.DuckDBPyConnection, report: Report, log: Log) -> None:
+def add_untranslated(con: duckdb.DuckDBPyConnection, report: Report, fmt: Format) -> None:
     """After staging: count the rows produced, and give each source row the importer could not translate at all a
     row of its own in staged, so its rejection names it (file, row, field) instead of it vanishing."""
-    report.rows_produced = {log.name: con.execute("select count(*) from staged").fetchall()[0][0]}
+    report.rows_produced = {fmt.log.name: con.execute("select count(*) from staged").fetchall()[0][0]}
+    if fmt.every_record_yields:  # a record that made no row, was not skipped and has no reason yet: say so
+        con.execute(
+            "insert into import_problems select _src, $col, $reason from src where _src not in "
+            "(select _src from staged) and _src not in (select _src from import_skipped) "
+            "and _src not in (select _src from import_problems)",
+            {"col": {"dsr_events": "request_type", "consent_events": "action"}.get(fmt.log.name, fmt.log.id_column),
+             "reason": f"nothing in this record reads as a {fmt.name} record (no "
+                                                  "request type, event, action or choice in it)"})
     con.execute("insert into staged (_row, _src) select (select coalesce(max(_row), 0) from staged) "
                 "+ row_number() over (order by _src), _src from (select distinct _src from import_problems "
                 "where _src not in (select _src from staged))")

@@ -570,7 +570,7 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                 if tool:
                     result.report = importers.translate(con, path, tool, importers.pseudonym_key(db))
                     _stage(con, log, log.column_names, "(select * from import_rows) as raw", {}, fmt, src="raw._src")
-                    importers.add_untranslated(con, result.report, log)
+                    importers.add_untranslated(con, result.report, tool)
                 else:
                     cols, source, source_params = _read_raw(con, log, path, fmt)
                     _stage(con, log, cols, source, source_params, fmt)

@@ -526,3 +526,16 @@ def test_json_in_no_known_format_is_refused_with_the_formats(tmp_path, db, recor
     result = ingest_file(str(path), db)
     assert result.exit_code == 2 and "no known format" in result.refused and "cookieconsent" in result.refused, \
         result.refused
+
+
+@pytest.mark.parametrize("fmt, name, old, new, row", [
+    ("fides-requests", "fides_requests.csv", "canceled,update,", "canceled,,", 7),
+    ("onetrust-requests", "onetrust_requests.json", '"requestTypes": ["Delete My Data"], ', "", 2),
+    ("didomi-events", "didomi_2026-06-01.ndjson",
+     '"events": [{"action": "preference.shown"}, {"action": "preferences.click.disagreetoall"}, '
+     '{"action": "consent.refused", "purpose": "measure_content_performance", "value": false}]', '"events": "none"', 2),
+])
+def test_a_record_with_nothing_to_read_is_rejected_never_dropped(tmp_path, db, fmt, name, old, new, row):
+    result = ingest_file(str(mutated(tmp_path, name, old, new)), db, format_name=fmt)
+    assert result.exit_code == 1, result
+    assert [(r.row, "nothing in this record" in r.reason) for r in result.rejections] == [(row, True)]
