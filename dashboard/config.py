@@ -63,8 +63,6 @@ def _internal_targets() -> tuple[tuple[str, int], ...]:
 
 @functools.cache
 def _read_targets(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
-    import csv
-
     from dashboard.contract import REQUEST_TYPES
 
     with open(path, encoding="utf-8-sig", newline="") as fh:
