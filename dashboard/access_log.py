@@ -30,7 +30,7 @@ from dashboard.deadlines import add_months
 
 DEFAULT_DIR = "data/access-log"
 DEFAULT_DAYS = 365
-EVENTS = ("sign_in", "sign_out", "page_view", "export", "denied")
+EVENTS = ("sign_in", "sign_out", "page_view", "export", "denied", "decision")
 MAX_TEXT = 2000  # a crafted URL can be megabytes long; the log keeps its start
 VERSION = 2  # lines of version 2 are chained with the keyed HMAC; lines without "v" are the first, unkeyed chain
 

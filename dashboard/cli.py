@@ -263,6 +263,58 @@ def cmd_access_log(args: argparse.Namespace) -> int:
     return 0 if all(c.intact for c in checks) else 1
 
 
+REVIEW_STATUSES = ("open", "in progress", "resolved", "accepted risk", "not an issue")  # reviews.STATUSES
+
+
+def cmd_reviews(args: argparse.Namespace) -> int:
+    """The review journal (docs/reviews.md): the decisions in force, the whole journal as CSV, or a new decision."""
+    import json
+
+    from dashboard import access_log, reviews
+
+    where = args.journal
+    if args.action == "export":
+        data = reviews.export_csv(args.csv, where)
+        count = len(reviews.every_id(where))
+        if args.out:
+            with open(args.out, "wb") as fh:
+                fh.write(data)
+            print(f"wrote {args.out}: {count} decisions", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(data)
+        access_log.append("export", "local", "dpo", page="reviews", detail="journal csv", rows=count)
+        return 0
+    if args.action == "add":
+        if not (args.rule and args.instance and args.status):
+            print("add needs RULE INSTANCE --status S", file=sys.stderr)
+            return 2
+        try:
+            d = reviews.record(args.rule, args.instance, args.status, "local", owner=args.owner or "",
+                               note=args.note or "", due=args.due, where=where)
+        except reviews.ReviewError as exc:
+            print(f"NOT RECORDED: {exc}", file=sys.stderr)
+            return 2
+        access_log.append("decision", "local", "dpo", page="reviews",
+                          detail=f"{d.rule} {d.instance}: {d.status}" + (f", due {d.due}" if d.due else ""))
+        print(f"recorded decision {d.id}: {d.rule} {d.instance} -> {d.status}")
+        return 0
+    if args.rule or args.instance:
+        print("list takes no rule or instance: use --rule to filter, or 'reviews add RULE INSTANCE'", file=sys.stderr)
+        return 2
+    rows = reviews.latest(status=args.status, rule=args.rule_filter, where=where)
+    if args.json:
+        print(json.dumps([vars(d) for d in rows], indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No decision recorded" + (f" with status {args.status}" if args.status else "") + ".")
+        return 0
+    for d in rows:
+        due = f" due {d.due}" if d.due else ""
+        print(f"{d.decided_at[:16].replace('T', ' ')}  {d.rule:<26} {d.instance:<28} {d.status:<13} "
+              f"{d.owner or '-'}{due}  ({d.decided_by}) {d.note}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description="Privacy Audit Dashboard command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -326,6 +378,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, help="how many entries to list, newest first (default 50)")
     p.add_argument("--json", action="store_true", help="the entries as JSON (integrity lines go to stderr)")
     p.set_defaults(func=cmd_access_log)
+
+    p = sub.add_parser("reviews", help="the review journal: the DPO's decision on each finding (docs/reviews.md)")
+    p.add_argument("action", nargs="?", choices=("list", "export", "add"), default="list",
+                   help="list the decisions in force (default), export the whole journal as CSV, or add one")
+    p.add_argument("rule", nargs="?", help="add: the finding's rule (e.g. request_overdue)")
+    p.add_argument("instance", nargs="?", help="add: the row the finding is about (its id, e.g. a request id)")
+    p.add_argument("--status", choices=REVIEW_STATUSES, help="list: only this status; add: the decision")
+    p.add_argument("--rule", dest="rule_filter", help="list: only this rule")
+    p.add_argument("--owner", help="add: who acts on it (a name or a team)")
+    p.add_argument("--note", help="add: what was decided and why")
+    p.add_argument("--due", help="add: by when (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true", help="list: as JSON")
+    p.add_argument("--out", help="export: write to this file (default: standard output)")
+    p.add_argument("--csv", choices=("standard", "excel_sv"), default="standard",
+                   help="export: standard CSV or Excel with Swedish settings")
+    p.add_argument("--journal", help="the journal (default: $AUDIT_REVIEW_DB or data/reviews.sqlite)")
+    p.set_defaults(func=cmd_reviews)
 
     sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")
     sub.add_parser("bench-browser", help="time to a finished page in chromium, per page, on the sample data "

@@ -31,9 +31,10 @@ def sample_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def access_log_dir(tmp_path, monkeypatch) -> Path:
-    """Each test writes the dashboard's access log to its own folder, never to data/."""
+    """Each test writes the dashboard's access log and review journal to its own folder, never to data/."""
     folder = tmp_path / "access-log"
     monkeypatch.setenv("AUDIT_ACCESS_LOG_DIR", str(folder))
+    monkeypatch.setenv("AUDIT_REVIEW_DB", str(tmp_path / "reviews.sqlite"))
     return folder
 
 

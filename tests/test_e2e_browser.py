@@ -81,12 +81,17 @@ def start_streamlit(port: int, env: dict, *args: str) -> subprocess.Popen:
         time.sleep(0.3)
 
 
+SERVED_JOURNAL: dict[str, Path] = {}  # each served app's review journal, by its address
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     db, access_log_dir = build_store(folder / "audit.duckdb"), folder / "access-log"
     port = _free_port()
-    proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ACCESS_LOG_DIR": str(access_log_dir), **RULES})
+    proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ACCESS_LOG_DIR": str(access_log_dir),
+                                  "AUDIT_REVIEW_DB": str(folder / "reviews.sqlite"), **RULES})
+    SERVED_JOURNAL[f"http://127.0.0.1:{port}"] = folder / "reviews.sqlite"
     yield f"http://127.0.0.1:{port}", db, access_log_dir
     proc.terminate()
     proc.wait(10)
@@ -382,7 +387,7 @@ NOVEMBER = {"from": "2026-11-01", "to": "2026-11-24", "as_of": "2026-11-24"}
 def test_an_overdue_request_received_before_the_period_is_in_every_figure(served, browser, manifest):
     """The backlog is a state (issue #15): the planted overdue requests were all received before November, and the
     Overview, the Requests figures, the queue, "Late and overdue" and the report count and list each of them."""
-    url, db, _ = served
+    url, db, log_dir = served
     overdue = {p["request_id"] for p in manifest["planted"]["requests"]["overdue"]}
     assert all(p["received"] < NOVEMBER["from"] for p in manifest["planted"]["requests"]["overdue"])
     m = metrics_json(db, NOVEMBER)["requests"]
@@ -426,7 +431,34 @@ def test_an_overdue_request_received_before_the_period_is_in_every_figure(served
     late = page.locator('[data-testid="stDataFrame"]').nth(1).locator('[role="gridcell"]').all_inner_texts()
     assert overdue <= set(late), "Late and overdue lists every overdue request"
     page.screenshot(path=str(ARTIFACTS / "e2e-backlog-from-before.png"), full_page=True)
+    record_a_decision_on_the_first_late_request(page, url, log_dir)
     context.close()
+
+
+def record_a_decision_on_the_first_late_request(page, url, log_dir):
+    """The DPO selects the first row of "Late and overdue", records a decision in the dialog; the row shows it, the
+    journal holds it (the note's personal number replaced), the access log has a line for it (issue #18)."""
+    from dashboard import reviews
+
+    grid = page.locator('.st-key-late_rows [data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    first = grid.locator('[role="gridcell"]').first.inner_text().strip()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the first row's selection box
+    wait_idle(page, 'button:has-text("Record a decision on 1 selected")')
+    page.get_by_role("button", name="Record a decision on 1 selected").click()
+    wait_idle(page, '[role="dialog"]')
+    page.get_by_label("Owner").fill("Kundtjänst")
+    page.get_by_label("Note").fill("Svar skickat, kunden 19900101-1239 ringde")
+    page.get_by_role("button", name="Record", exact=True).click()
+    wait_idle(page, '.st-key-late_rows [role="gridcell"]:has-text("Kundtjänst")')
+    page.screenshot(path=str(ARTIFACTS / "e2e-decision-recorded.png"), full_page=True)
+    [decision] = reviews.latest(where=SERVED_JOURNAL[url])
+    assert (decision.rule, decision.instance, decision.status, decision.owner, decision.decided_by) == (
+        "request_overdue", first, "open", "Kundtjänst", "local")
+    assert "[personnummer]" in decision.note and "19900101" not in decision.note
+    lines = [json.loads(line) for f in sorted(log_dir.glob("*.jsonl")) for line in f.read_text().splitlines()]
+    assert [e["detail"] for e in lines if e["event"] == "decision"] == [f"request_overdue {first}: open"]
 
 
 def test_a_month_review_shows_the_figures_of_that_months_report(served, browser):

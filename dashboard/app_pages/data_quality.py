@@ -1,5 +1,6 @@
 """Data quality: what is in the store, what was loaded when, what was rejected and why, and orphan events."""
 
+import duckdb
 import streamlit as st
 
 from dashboard import access, charts, filters, findings, ui
@@ -39,8 +40,14 @@ else:
     ui.table(runs, {"run_id": "Run", "log_name": "Log", "finished_at": "Finished"})
 
 st.subheader("Imports from your tools")
-imports = run_query("dq_imports", per_format=3)
-if imports.is_empty():
+try:
+    imports = run_query("dq_imports", per_format=3)
+except duckdb.BinderException:  # a store from before import reports: every other page works as before
+    imports = None
+if imports is None:
+    st.info("This store was built before imports from tools' exports were recorded: load any file once "
+            "(`python -m dashboard ingest FILE`; rows already stored are not added again) and they show here.")
+elif imports.is_empty():
     st.info("No export of a privacy tool has been loaded. Fides, Transcend and OneTrust request exports, "
             "Usercentrics, OneTrust, Didomi, Klaro and cookieconsent consent exports and HAR files load as they are: "
             "`python -m dashboard ingest FILE` (docs/importers.md).")

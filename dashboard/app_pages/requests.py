@@ -1,8 +1,9 @@
 """Requests: data subject requests against their statutory deadlines (GDPR Art. 12(3))."""
 
+import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, filters, labels, ui
+from dashboard import access, charts, config, filters, labels, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import period_params, queue_params, rules_in_force
@@ -167,10 +168,21 @@ late = run_query("rpt_requests_late", **in_period)
 if late.is_empty():
     st.success(f"No request received in the period was closed late, and none is overdue on {period.as_of}.")
 else:
+    reviews_ui.recorded_note()
+    late = reviews_ui.with_decisions(late, "request_id", pl.when(pl.col("sla_status") == "overdue")
+                                     .then(pl.lit("request_overdue")).otherwise(pl.lit("request_late")),
+                                     after="sla_status")
     st.caption(f"Requests received in the period and closed after their deadline, and every request overdue on "
-               f"{period.as_of} whatever its receipt day ({late.height} in all).")
-    ui.table(late, {**LABELS, "days_late": "Days late"}, colour=("sla_status",))
-    ui.exports("Download late and overdue", late, "requests-late", rows=late.height, count=False)
+               f"{period.as_of} whatever its receipt day ({late.height} in all, "
+               f"{late['decision'].is_null().sum()} without a decision). Select rows to record a decision.")
+    shown = reviews_ui.decided_filter(late, "late_decided")
+    with st.container(key="late_rows"):
+        event = ui.table(shown.drop("_rule"), {**LABELS, "days_late": "Days late", **reviews_ui.LABELS},
+                         colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
+    chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
+    reviews_ui.decision_button(viewer, "requests", "requests",
+                               [(shown["_rule"][i], shown["request_id"][i]) for i in chosen])
+    ui.exports("Download late and overdue", late.drop("_rule"), "requests-late", rows=late.height, count=False)
 
 st.subheader("Doubtful verdicts")
 doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])

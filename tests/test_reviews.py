@@ -1,0 +1,178 @@
+"""The review journal (docs/reviews.md): append-only, a later decision supersedes, parallel writers all land, finding
+instances survive re-ingest, hostile text refused or neutralised, and the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import reviews
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def journal(tmp_path, monkeypatch) -> Path:
+    where = tmp_path / "reviews.sqlite"
+    monkeypatch.setenv("AUDIT_REVIEW_DB", str(where))
+    return where
+
+
+def test_a_later_decision_supersedes_and_the_history_stays(journal):
+    first = reviews.record("request_overdue", "REQ-000001", "open", "dpo@example.se", owner="Kundtjänst",
+                           due=date(2026, 12, 1))
+    second = reviews.record("request_overdue", "REQ-000001", "resolved", "dpo@example.se", note="Answered 30 Nov")
+    other = reviews.record("request_late", "REQ-000001", "accepted risk", "dpo@example.se")
+    assert [d.id for d in reviews.latest()] == [other.id, second.id], "one decision in force per rule and row"
+    assert reviews.history("request_overdue", "REQ-000001") == [first, second]
+    assert [d.status for d in reviews.latest(status="resolved")] == ["resolved"]
+    assert reviews.counts_by_area()["requests"] == {"open": 0, "in progress": 0, "resolved": 1,
+                                                     "accepted risk": 1, "not an issue": 0}
+    assert first.overdue_on == date(2026, 12, 1) and second.overdue_on is None
+
+
+@pytest.mark.parametrize("statement", ["update decisions set status = 'resolved'", "delete from decisions",
+                                       "update decisions set note = '' where id = 1",
+                                       "delete from decisions where id = 1"])
+def test_nothing_recorded_can_be_edited_or_deleted(journal, statement):
+    reviews.record("hold_overdue", "HOLD-000001", "open", "dpo@example.se")
+    con = sqlite3.connect(journal)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        con.execute(statement)
+    con.close()
+    assert [d.status for d in reviews.latest()] == ["open"]
+
+
+def test_the_journal_is_wal_and_at_the_latest_schema(journal):
+    reviews.record("hold_overdue", "HOLD-000001", "open", "dpo@example.se")
+    con = sqlite3.connect(journal)
+    assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert con.execute("pragma user_version").fetchone()[0] == len(reviews.MIGRATIONS)
+    con.close()
+
+
+WRITER = """
+import sys
+from dashboard import reviews
+who, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    reviews.record("request_overdue", f"REQ-{i:06d}", "in progress", who, note=f"{who} {i}")
+"""
+
+
+def test_two_users_deciding_at_the_same_moment_both_land(journal):
+    """Two processes each append 40 decisions on the same findings at once: all 80 are there, none lost."""
+    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal)}
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, who, "40"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+             for who in ("dpo@example.se", "deputy@example.se")]
+    for p in procs:
+        assert p.wait(timeout=120) == 0, p.stderr.read().decode()[-2000:]
+    every = reviews.every_id()
+    assert len(every) == 80 == len(set(every))
+    assert len(reviews.latest()) == 40, "one decision in force per finding instance"
+    by = {d.decided_by for d in reviews.latest()}
+    assert by <= {"dpo@example.se", "deputy@example.se"}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"rule": "no_such_rule"}, "unknown finding rule"),
+    ({"status": "done"}, "status must be one of"),
+    ({"instance": ""}, "row's id"),
+    ({"instance": "x" * 201}, "row's id"),
+    ({"instance": "anna.svensson@example.se"}, "never a person's identity"),
+    ({"instance": "19900101-1239"}, "never a person's identity"),
+    ({"instance": "+46 70 123 45 67"}, "never a person's identity"),
+    ({"due": "1/12/2026"}, "YYYY-MM-DD"),
+    ({"due": "0001-01-01"}, "not plausible"),
+    ({"note": "x" * 2001}, "longer than"),
+    ({"owner": "Anna\x00Berg"}, "control characters"),
+])
+def test_a_decision_that_cannot_be_right_is_refused_and_nothing_lands(journal, change, message):
+    args = {"rule": "request_overdue", "instance": "REQ-000001", "status": "open", "decided_by": "dpo@example.se"}
+    with pytest.raises(reviews.ReviewError, match=message):
+        reviews.record(**(args | change))
+    assert reviews.latest() == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(note=st.text(max_size=300).filter(lambda t: not any(ord(c) < 32 and c not in "\n\t" for c in t)))
+def test_any_note_is_kept_as_text_with_identities_replaced(tmp_path_factory, note):
+    from dashboard import privacy
+
+    where = tmp_path_factory.mktemp("journal") / "reviews.sqlite"
+    d = reviews.record("request_late", "REQ-000002", "not an issue", "dpo@example.se",
+                       note=note + " ring 19900101-1239", where=where)
+    assert d.note == privacy.redact((note + " ring 19900101-1239").strip())
+    assert "19900101-1239" not in d.note and "[personnummer]" in d.note
+    assert reviews.latest(where=where)[0].note == d.note
+
+
+def test_the_auditors_export_has_every_decision_and_what_superseded_it(journal):
+    reviews.record("request_overdue", "REQ-000001", "open", "dpo@example.se", note="=HYPERLINK(\"http://x\")")
+    reviews.record("request_overdue", "REQ-000001", "resolved", "dpo@example.se")
+    text = reviews.export_csv().decode()
+    lines = text.splitlines()
+    assert lines[0] == "id,rule,instance,status,owner,note,due,decided_by,decided_at,superseded_by"
+    assert lines[1].startswith("1,request_overdue,REQ-000001,open,") and lines[1].endswith(",2")
+    assert "'=HYPERLINK" in lines[1], "a formula is neutralised for the spreadsheet"
+    assert reviews.export_csv("excel_sv").startswith(b"\xef\xbb\xbfid;rule;")
+
+
+def test_a_finding_instance_is_the_same_after_the_file_is_unloaded_and_loaded_again(tmp_path, journal):
+    """Decisions are tied to the row's id, which re-ingest keeps: the decided finding is found again."""
+    from dashboard import deadlines, sql, store
+    from dashboard.ingest import ingest_file, unload
+
+    os.environ.setdefault("AUDIT_PSEUDONYM_KEY", "a test key that is long enough")
+    db = tmp_path / "audit.duckdb"
+    fixture = ROOT / "tests" / "fixtures" / "exports" / "fides_requests.csv"
+
+    def overdue() -> list[str]:
+        params = deadlines.period_params(date(2026, 6, 30), date(2026, 3, 1), date(2026, 6, 30))
+        with store.read_only(db) as con:
+            return sql.run(con, "rpt_request_finding_rows", rule="request_overdue", **params)["request_id"].to_list()
+
+    run = ingest_file(str(fixture), db).run_id
+    before = overdue()
+    assert before == ["fides:pri_004"]
+    reviews.record("request_overdue", before[0], "in progress", "dpo@example.se")
+    unload(run, db)
+    assert overdue() == []
+    ingest_file(str(fixture), db)
+    assert overdue() == before
+    assert [(d.rule, d.instance) for d in reviews.latest()] == [("request_overdue", "fides:pri_004")]
+
+
+def test_the_command_line_adds_lists_exports_and_logs_each_decision(tmp_path, journal):
+    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal)}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "dashboard", "reviews", *args], capture_output=True, text=True,
+                              cwd=ROOT, env=env, timeout=60)
+
+    added = cli("add", "non_eea_without_mechanism", "TR-00000042", "--status", "open", "--owner", "IT",
+                "--due", "2026-12-15", "--note", "Ask the supplier for SCCs")
+    assert added.returncode == 0, added.stderr
+    assert "recorded decision 1" in added.stdout
+    listed = cli("--status", "open")
+    assert "TR-00000042" in listed.stdout and "due 2026-12-15" in listed.stdout and "(local)" in listed.stdout
+    assert json.loads(cli("--json").stdout)[0]["owner"] == "IT"
+    refused = cli("add", "request_overdue", "anna@example.se", "--status", "open")
+    assert refused.returncode == 2 and "NOT RECORDED" in refused.stderr and "anna@example.se" not in refused.stderr
+    out = tmp_path / "journal.csv"
+    assert cli("export", "--out", str(out)).returncode == 0
+    assert out.read_text().splitlines()[1].split(",")[2] == "TR-00000042"
+    from dashboard import access_log
+
+    lines = [json.loads(line) for f in access_log.files() for line in f.read_text().splitlines()]
+    assert [(e["event"], e["page"]) for e in lines] == [("decision", "reviews"), ("export", "reviews")]
+    assert "TR-00000042: open" in lines[0]["detail"]
