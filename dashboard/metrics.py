@@ -12,7 +12,7 @@ from typing import Callable
 
 import polars as pl
 
-from dashboard import consent, findings, holds, transfers
+from dashboard import consent, findings, holds, reviews, transfers
 from dashboard.config import settings
 from dashboard.contract import RECIPIENT_TYPES, REQUEST_TYPES
 from dashboard.deadlines import period_params
@@ -88,6 +88,9 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
         row["log_name"]: {"last_day": row["last_day"].isoformat() if row["last_day"] else None,
                           "rows_in_period": row["rows_in_period"]}
         for row in fresh.iter_rows(named=True)}
+    # The review journal (docs/reviews.md): per area, the finding instances it holds a decision on, by the status of
+    # the decision in force, whether or not the finding is present in this period.
+    result["decisions_in_force"] = reviews.counts_by_area()
     result["status"] = {
         area: vars(findings.area_status(area, rule_counts, result["freshness"], as_of, s.data_grace_days))
         for area in findings.AREA_LOGS}

@@ -176,3 +176,24 @@ def test_the_command_line_adds_lists_exports_and_logs_each_decision(tmp_path, jo
     lines = [json.loads(line) for f in access_log.files() for line in f.read_text().splitlines()]
     assert [(e["event"], e["page"]) for e in lines] == [("decision", "reviews"), ("export", "reviews")]
     assert "TR-00000042: open" in lines[0]["detail"]
+
+
+def test_metrics_count_the_decisions_in_force_per_area(tmp_path, journal):
+    """The journal's counts reach metrics --json: one per finding instance, by its latest decision."""
+    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal)}
+    reviews.record("request_overdue", "REQ-000001", "open", "dpo@example.se")
+    reviews.record("request_overdue", "REQ-000001", "resolved", "dpo@example.se")
+    reviews.record("hold_overdue", "HOLD-000001", "accepted risk", "dpo@example.se")
+    reviews.record("cookie_before_consent", "CO-1", "in progress", "dpo@example.se")
+    from dashboard.ingest import ingest_file
+    from tests.helpers import rows, write
+
+    db = tmp_path / "audit.duckdb"
+    ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {}))), db)
+    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", "2026-03-01", "--to", "2026-03-31",
+                          "--db", str(db), "--json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    m = json.loads(out.stdout)["decisions_in_force"]
+    assert (m["requests"]["resolved"], m["requests"]["open"]) == (1, 0)
+    assert m["holds"]["accepted risk"] == 1 and m["consent"]["in progress"] == 1
+    assert sum(m["transfers"].values()) == 0
