@@ -197,3 +197,38 @@ def test_metrics_count_the_decisions_in_force_per_area(tmp_path, journal):
     assert (m["requests"]["resolved"], m["requests"]["open"]) == (1, 0)
     assert m["holds"]["accepted risk"] == 1 and m["consent"]["in progress"] == 1
     assert sum(m["transfers"].values()) == 0
+
+
+def test_who_may_decide_on_which_findings():
+    """The DPO on every area, staff on transfer findings only, management on none (issue #18)."""
+    from dashboard.access import Viewer
+    from dashboard.reviews_ui import may_decide
+
+    areas = ("requests", "holds", "transfers", "consent")
+    assert [a for a in areas if may_decide(Viewer("dpo@example.se", "dpo"), a)] == list(areas)
+    assert [a for a in areas if may_decide(Viewer("staff@example.se", "staff"), a)] == ["transfers"]
+    assert [a for a in areas if may_decide(Viewer("boss@example.se", "management"), a)] == []
+
+
+def test_one_rules_transfer_rows_show_their_decision(sample_store, journal, monkeypatch):
+    """On the Transfers page filtered to one rule, each row is a finding instance and shows its decision in force."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params.update({"rule": "non_eea_without_mechanism", "from": "2024-11-25", "to": "2026-11-24",
+                            "as_of": "2026-11-24"})  # two years: the planted unsafe transfers are in it
+    at.run()
+    at.switch_page("app_pages/transfers.py").run()
+    assert not at.exception, at.exception
+    table = next(df.value for df in at.dataframe if "transfer_id" in df.columns and "decision" in df.columns)
+    assert table["decision"].isna().all()
+    first = table["transfer_id"].iloc[0]
+    reviews.record("non_eea_without_mechanism", first, "accepted risk", "dpo@example.se", owner="IT")
+    at.run()
+    table = next(df.value for df in at.dataframe if "transfer_id" in df.columns and "decision" in df.columns)
+    assert table.set_index("transfer_id").loc[first, ["decision", "owner"]].tolist() == ["accepted risk", "IT"]
+    assert [b.label for b in at.button if b.label.startswith("Record a decision")] == [
+        "Record a decision (select rows first)"]

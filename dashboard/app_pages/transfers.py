@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, labels, ui
+from dashboard import access, charts, config, filters, labels, reviews_ui, ui
 from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params, every_row
@@ -137,7 +137,20 @@ log = run_query("rpt_transfer_log", sort_by=sort_by, descending=descending, limi
                 offset=(page - 1) * page_size, **params)
 first = (page - 1) * page_size + 1 if summary["transfers"] else 0
 st.caption(f"Rows {first}–{first + log.height - 1 if log.height else 0} of {summary['transfers']:,}".replace(",", " "))
-ui.table(log, {"is_eea": "EU/EEA", "occurred_at": "When"})
+if rule and log.height:
+    # One rule's rows: each is a finding instance of that rule, with the decision in force on it (docs/reviews.md).
+    reviews_ui.recorded_note()
+    log = reviews_ui.with_decisions(log, "transfer_id", rule, after="transfer_id")
+    if reviews_ui.may_decide(viewer, "transfers"):
+        st.caption("Select rows to record a decision on this finding.")
+    with st.container(key="transfer_rows"):
+        event = ui.table(log.drop("_rule"), {"is_eea": "EU/EEA", "occurred_at": "When", **reviews_ui.LABELS},
+                         on_select="rerun", selection_mode="multi-row", key="transfer_table")
+    chosen = [i for i in (event.selection.rows if event else []) if i < log.height]
+    reviews_ui.decision_button(viewer, "transfers", "transfers", [(rule, log["transfer_id"][i]) for i in chosen])
+    log = log.drop("_rule")
+else:
+    ui.table(log, {"is_eea": "EU/EEA", "occurred_at": "When"})
 
 # The files follow the page's sort: the same query, every row (transfers.every_row), sorted on the server.
 ui.exports("Export the transfer log",
