@@ -58,13 +58,14 @@ def decided_filter(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     return frame
 
 
-def decision_button(viewer: access.Viewer, area: str, page: str, picked: list[tuple[str, str]]) -> None:
+def decision_button(viewer: access.Viewer, area: str, page: str, picked: list[tuple[str, str]],
+                    key: str = "") -> None:
     """The button that opens the dialog for the selected rows (rule, row id); only for who may decide on them."""
     if not may_decide(viewer, area):
         return
     label = (f"Record a decision on {len(picked)} selected" if picked
              else "Record a decision (select rows first)")
-    if st.button(label, disabled=not picked, icon=":material/gavel:", key=f"decide_{page}"):
+    if st.button(label, disabled=not picked, icon=":material/gavel:", key=f"decide_{page}_{key}"):
         _dialog(picked, viewer, page)
 
 

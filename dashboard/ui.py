@@ -141,6 +141,31 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
                  help="More rows than one Excel sheet holds: use CSV" if too_big else None)
 
 
+# The id that makes a finding's row a finding instance, per area (docs/reviews.md).
+INSTANCE_COLUMNS = {"requests": "request_id", "holds": "hold_id", "transfers": "transfer_id", "consent": "event_id"}
+
+
+def _finding_table(page: str, found, frame: pl.DataFrame) -> None:
+    """A finding's rows; where a row has an id, with the decision in force on it and, for who may decide on the
+    area, the dialog to record one on the rows selected (docs/reviews.md)."""
+    from dashboard import reviews_ui
+
+    colour = tuple(c for c in ("sla_status",) if c in frame.columns)
+    id_column = INSTANCE_COLUMNS.get(found.area)
+    id_column = id_column if id_column in frame.columns else None
+    viewer = st.session_state.get("viewer")
+    if id_column is None or viewer is None:
+        table(frame, colour=colour)
+        return
+    reviews_ui.recorded_note()
+    decided = reviews_ui.with_decisions(frame, id_column, found.rule, after=id_column)
+    event = table(decided.drop("_rule"), reviews_ui.LABELS, colour=colour, on_select="rerun",
+                  selection_mode="multi-row", key="finding_table")
+    chosen = [i for i in (event.selection.rows if event else []) if i < decided.height]
+    reviews_ui.decision_button(viewer, found.area, page, [(found.rule, decided[id_column][i]) for i in chosen],
+                               key="finding")
+
+
 def finding_rows(page: str, rows_of) -> str | None:
     """When the link names a finding of this page (?finding=<rule>, from the Overview's "Show the rows"), its rows
     first, at the top of the page: exactly the rows the finding counts (rows_of(rule) -> (frame, total) from the
@@ -160,7 +185,7 @@ def finding_rows(page: str, rows_of) -> str | None:
         if frame.is_empty():
             st.success("None in this view.")
         else:
-            table(frame, colour=tuple(c for c in ("sla_status",) if c in frame.columns))
+            _finding_table(page, found, frame)
             exports("Download these rows", frame if frame.height == total else lambda: rows_of(rule, every=True)[0],
                     f"finding-{rule.replace('_', '-')}", rows=total)
         if st.button("Show the whole page", icon=":material/close:", key="close_finding"):

@@ -232,3 +232,30 @@ def test_one_rules_transfer_rows_show_their_decision(sample_store, journal, monk
     assert table.set_index("transfer_id").loc[first, ["decision", "owner"]].tolist() == ["accepted risk", "IT"]
     assert [b.label for b in at.button if b.label.startswith("Record a decision")] == [
         "Record a decision (select rows first)"]
+
+
+@pytest.mark.parametrize("page, rule, id_column", [("holds", "hold_overdue", "hold_id"),
+                                                   ("consent", "cookie_before_consent", "event_id"),
+                                                   ("requests", "request_late", "request_id")])
+def test_a_findings_rows_show_their_decision_by_the_areas_id(sample_store, journal, monkeypatch, page, rule,
+                                                              id_column):
+    """Show the rows (?finding=) on each page: the decision sits beside the row's own id (a hold's, not its
+    request's), and a decision recorded on that id shows."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params.update({"finding": rule, "from": "2024-11-25", "to": "2026-11-24", "as_of": "2026-11-24"})
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    rows = at.dataframe[0].value
+    columns = list(rows.columns)
+    assert columns[columns.index(id_column) + 1] == "decision"
+    first = rows[id_column].iloc[0]
+    reviews.record(rule, first, "in progress", "dpo@example.se", owner="Ekonomi")
+    at.run()
+    rows = at.dataframe[0].value
+    assert rows.set_index(id_column).loc[first, "owner"] == "Ekonomi"
