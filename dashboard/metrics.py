@@ -28,7 +28,7 @@ def _rate(value):
     return None if value is None else round(float(value), 6)
 
 
-def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
+def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions: bool = True) -> dict:
     s = settings()
     tz = s.timezone
     r = _row(run("rpt_request_kpis", **period_params(as_of, date_from, date_to)))
@@ -88,9 +88,13 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date) -> dict:
         row["log_name"]: {"last_day": row["last_day"].isoformat() if row["last_day"] else None,
                           "rows_in_period": row["rows_in_period"]}
         for row in fresh.iter_rows(named=True)}
-    # The review journal (docs/reviews.md): per area, the finding instances it holds a decision on, by the status of
-    # the decision in force, whether or not the finding is present in this period.
-    result["decisions_in_force"] = reviews.counts_by_area()
+    # The review journal (docs/reviews.md): how the period's findings with a row id stand (without a decision, by
+    # the status of the decision in force, due dates passed). Not for a comparison period (decisions=False).
+    if decisions:
+        result["decisions"] = reviews.standing(
+            run, {"requests": period_params(as_of, date_from, date_to), "holds": holds.params(as_of, tz),
+                  "transfers": transfers.base_params(date_from, date_to, tz), "consent": cparams},
+            as_of, cookie_cases=rule_counts.get("cookie_before_consent", 0))
     result["status"] = {
         area: vars(findings.area_status(area, rule_counts, result["freshness"], as_of, s.data_grace_days))
         for area in findings.AREA_LOGS}

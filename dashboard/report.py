@@ -118,7 +118,7 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
     prev_start, prev_end = month_bounds(previous_month(month))
     as_of = as_of or review_as_of
     now = metrics.compute(run, start, end, as_of)
-    before = metrics.compute(run, prev_start, prev_end, min(prev_end, as_of))
+    before = metrics.compute(run, prev_start, prev_end, min(prev_end, as_of), decisions=False)
     tz = settings().timezone
 
     parts = [f"<h1>Privacy audit report: {html.escape(month)}</h1>",

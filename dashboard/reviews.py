@@ -199,6 +199,50 @@ def export_csv(dialect: str = "standard", where: str | Path | None = None) -> by
     return csv_bytes(pl.DataFrame(rows, schema=schema, orient="row"), dialect)
 
 
+def standing(run, params: dict[str, dict], as_of: date, cookie_cases: int,
+             where: str | Path | None = None) -> dict[str, dict[str, int]]:
+    """Per area, the finding instances of the period that have a row id, and how they stand in the journal:
+    without a decision, by the status of the decision in force, and how many open ones are past their due date.
+
+    run(name, **params) runs a query; params holds each area's query parameters ("requests", "holds",
+    "transfers", "consent"). Requests, holds and transfers list their finding rows' ids (few: the rows with
+    problems); the cookie cases can be many, so only the decided ones (a short list) are looked up in DuckDB, and the
+    rest of the finding's count (cookie_cases) is without a decision."""
+    from dashboard import findings, holds, transfers
+
+    decided: dict[tuple[str, str], Decision] = {(d.rule, d.instance): d for d in latest(where=where)}
+
+    def tally(present: dict[str, set[str]], extra_without: int = 0) -> dict[str, int]:
+        out = {"findings": extra_without, "without_decision": extra_without, **{s: 0 for s in STATUSES},
+               "due_passed": 0}
+        for rule, ids in present.items():
+            for instance in ids:
+                out["findings"] += 1
+                d = decided.get((rule, instance))
+                if d is None:
+                    out["without_decision"] += 1
+                    continue
+                out[d.status] += 1
+                out["due_passed"] += bool(d.overdue_on and d.overdue_on < as_of)
+        return out
+
+    requests = {f.rule: set(run("rpt_request_finding_rows", rule=f.rule, **params["requests"])["request_id"])
+                for f in findings.REQUEST_RULES}
+    requests["requests_out_of_order"] = set(
+        run("rpt_request_finding_rows", rule="requests_out_of_order", **params["requests"])["request_id"])
+    hold_rows = {rule: set(run(query, **params["holds"])["hold_id"]) for rule, query in holds.FINDING_ROWS.items()}
+    transfer_rows = {
+        rule: set(run("rpt_transfer_log", **{**params["transfers"],
+                                             **transfers.TransferFilter(rule=rule).params(), **transfers.every_row()}
+                      )["transfer_id"])
+        for rule in transfers.RULES}
+    cookie_ids = [i for (rule, i) in decided if rule == "cookie_before_consent"]
+    present = set(run("rpt_cookie_cases_decided", ids=cookie_ids, **params["consent"])["event_id"]) \
+        if cookie_ids else set()
+    return {"requests": tally(requests), "holds": tally(hold_rows), "transfers": tally(transfer_rows),
+            "consent": tally({"cookie_before_consent": present}, cookie_cases - len(present))}
+
+
 def counts_by_area(where: str | Path | None = None) -> dict[str, dict[str, int]]:
     """Per area, the decisions in force by status (a finding instance counts once, by its latest decision)."""
     from dashboard import findings

@@ -82,6 +82,7 @@ def start_streamlit(port: int, env: dict, *args: str) -> subprocess.Popen:
 
 
 SERVED_JOURNAL: dict[str, Path] = {}  # each served app's review journal, by its address
+SERVED_DB: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +93,7 @@ def served(tmp_path_factory):
     proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ACCESS_LOG_DIR": str(access_log_dir),
                                   "AUDIT_REVIEW_DB": str(folder / "reviews.sqlite"), **RULES})
     SERVED_JOURNAL[f"http://127.0.0.1:{port}"] = folder / "reviews.sqlite"
+    SERVED_DB[f"http://127.0.0.1:{port}"] = db
     yield f"http://127.0.0.1:{port}", db, access_log_dir
     proc.terminate()
     proc.wait(10)
@@ -459,6 +461,14 @@ def record_a_decision_on_the_first_late_request(page, url, log_dir):
     assert "[personnummer]" in decision.note and "19900101" not in decision.note
     lines = [json.loads(line) for f in sorted(log_dir.glob("*.jsonl")) for line in f.read_text().splitlines()]
     assert [e["detail"] for e in lines if e["event"] == "decision"] == [f"request_overdue {first}: open"]
+    # The Overview counts the findings still without a decision, as metrics --json does with the same journal.
+    db = SERVED_DB[url]
+    m = metrics_json(db, NOVEMBER, {**RULES, "AUDIT_REVIEW_DB": str(SERVED_JOURNAL[url])})["decisions"]["requests"]
+    assert m["open"] == 1 and m["without_decision"] == m["findings"] - 1
+    page.goto(f"{url}/?{query(NOVEMBER)}")
+    wait_idle(page, '.st-key-area_requests [data-testid="stMetric"]')
+    card = page.locator(".st-key-area_requests").inner_text()
+    assert f"Review: {m['without_decision']} of {m['findings']} finding row(s) without a decision" in card, card
 
 
 def test_a_month_review_shows_the_figures_of_that_months_report(served, browser):

@@ -178,25 +178,35 @@ def test_the_command_line_adds_lists_exports_and_logs_each_decision(tmp_path, jo
     assert "TR-00000042: open" in lines[0]["detail"]
 
 
-def test_metrics_count_the_decisions_in_force_per_area(tmp_path, journal):
-    """The journal's counts reach metrics --json: one per finding instance, by its latest decision."""
-    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal)}
-    reviews.record("request_overdue", "REQ-000001", "open", "dpo@example.se")
-    reviews.record("request_overdue", "REQ-000001", "resolved", "dpo@example.se")
-    reviews.record("hold_overdue", "HOLD-000001", "accepted risk", "dpo@example.se")
-    reviews.record("cookie_before_consent", "CO-1", "in progress", "dpo@example.se")
+def test_metrics_say_how_the_periods_findings_stand_in_the_journal(tmp_path, journal):
+    """metrics --json "decisions": the period's finding rows, those without a decision, the decided ones by status,
+    due dates passed; a decision on a row the period does not count is not counted."""
     from dashboard.ingest import ingest_file
-    from tests.helpers import rows, write
 
+    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal), "AUDIT_PSEUDONYM_KEY": "a test key that is long enough"}
+    os.environ.setdefault("AUDIT_PSEUDONYM_KEY", env["AUDIT_PSEUDONYM_KEY"])
+    fixtures = ROOT / "tests" / "fixtures" / "exports"
     db = tmp_path / "audit.duckdb"
-    ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {}))), db)
-    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", "2026-03-01", "--to", "2026-03-31",
-                          "--db", str(db), "--json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    for name in ("fides_requests.csv", "scan_www.example.se.har"):
+        assert ingest_file(str(fixtures / name), db).exit_code == 0
+    con = __import__("duckdb").connect(str(db), read_only=True)
+    ga = con.sql("select event_id from cookie_observations where cookie_name = '_ga'").fetchall()[0][0]
+    con.close()
+    # pri_004 is overdue and pri_002 was late (the hand-worked fixture); _ga, _ga_ABC123 and has_js are cookies
+    # before consent
+    reviews.record("request_late", "fides:pri_002", "in progress", "dpo@example.se", due="2026-06-15")
+    reviews.record("request_overdue", "fides:pri_999", "resolved", "dpo@example.se")  # not in the period
+    reviews.record("cookie_before_consent", ga, "accepted risk", "dpo@example.se")
+    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", "2026-03-01", "--to", "2026-06-30",
+                          "--as-of", "2026-06-30", "--db", str(db), "--json"], capture_output=True, text=True,
+                         cwd=ROOT, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
-    m = json.loads(out.stdout)["decisions_in_force"]
-    assert (m["requests"]["resolved"], m["requests"]["open"]) == (1, 0)
-    assert m["holds"]["accepted risk"] == 1 and m["consent"]["in progress"] == 1
-    assert sum(m["transfers"].values()) == 0
+    m = json.loads(out.stdout)["decisions"]
+    nothing = {"open": 0, "resolved": 0, "accepted risk": 0, "not an issue": 0}
+    assert m["requests"] == {"findings": 2, "without_decision": 1, "in progress": 1, "due_passed": 1, **nothing}
+    assert m["consent"] == {"findings": 3, "without_decision": 2, **nothing, "accepted risk": 1, "in progress": 0,
+                            "due_passed": 0}
+    assert m["holds"]["findings"] == m["transfers"]["findings"] == 0
 
 
 def test_who_may_decide_on_which_findings():

@@ -20,7 +20,7 @@ period = st.session_state["period"]
 tz = config.settings().timezone
 now = metrics.compute(run_query, period.start, period.end, period.as_of)
 previous = period.previous()
-before = metrics.compute(run_query, previous.start, previous.end, previous.as_of)
+before = metrics.compute(run_query, previous.start, previous.end, previous.as_of, decisions=False)
 
 st.title("Overview")
 st.caption(f"{period.start} – {period.end} ({period.days} days), states as of {period.as_of}; changes against "
@@ -105,6 +105,11 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
         if now[area]["rejected_rows"]:
             st.caption(f"{now[area]['rejected_rows']} row(s) of this area were rejected at ingest and are counted "
                        "nowhere above: see Data quality.")
+        decided = now["decisions"][area]
+        if decided["findings"]:
+            passed = f"; {decided['due_passed']} past their due date" if decided["due_passed"] else ""
+            st.caption(f"Review: {decided['without_decision']} of {decided['findings']} finding row(s) without a "
+                       f"decision{passed} (docs/reviews.md).")
         st.page_link(page, label="Open the page", icon=":material/arrow_forward:",
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
 
