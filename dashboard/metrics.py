@@ -28,6 +28,14 @@ def _rate(value):
     return None if value is None else round(float(value), 6)
 
 
+def review_params(date_from: date, date_to: date, as_of: date) -> dict[str, dict]:
+    """Each area's query parameters for the finding rows the review journal is joined to (reviews.standing)."""
+    tz = settings().timezone
+    return {"requests": period_params(as_of, date_from, date_to), "holds": holds.params(as_of, tz),
+            "transfers": transfers.base_params(date_from, date_to, tz),
+            "consent": consent.params(date_from, date_to, tz)}
+
+
 def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions: bool = True) -> dict:
     s = settings()
     tz = s.timezone
@@ -91,10 +99,8 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions:
     # The review journal (docs/reviews.md): how the period's findings with a row id stand (without a decision, by
     # the status of the decision in force, due dates passed). Not for a comparison period (decisions=False).
     if decisions:
-        result["decisions"] = reviews.standing(
-            run, {"requests": period_params(as_of, date_from, date_to), "holds": holds.params(as_of, tz),
-                  "transfers": transfers.base_params(date_from, date_to, tz), "consent": cparams},
-            as_of, cookie_cases=rule_counts.get("cookie_before_consent", 0))
+        result["decisions"] = reviews.standing(run, review_params(date_from, date_to, as_of), as_of,
+                                               cookie_cases=rule_counts.get("cookie_before_consent", 0))
     result["status"] = {
         area: vars(findings.area_status(area, rule_counts, result["freshness"], as_of, s.data_grace_days))
         for area in findings.AREA_LOGS}

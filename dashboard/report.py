@@ -109,6 +109,37 @@ def _table(frame: pl.DataFrame, empty: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _review_section(run: metrics.Runner, now: dict, start: date, end: date, as_of: date, detail: bool) -> str:
+    """How the month's findings stand in the review journal (docs/reviews.md): counts per area for everyone; with
+    detail, each finding row with its decision, or "without a decision"."""
+    from dashboard import reviews
+
+    counts = pl.DataFrame([{"area": AREAS[area], **{k.replace(" ", "_"): v for k, v in c.items()}}
+                           for area, c in now["decisions"].items()])
+    text = ("<section><h2>Review of findings</h2><p class='sub'>The month's finding rows with an id (requests, holds, "
+            "transfers, cookie observations), against the decisions in the review journal: without a decision, "
+            "decided by status, and decisions past their due date.</p>" + _table(counts, ""))
+    if detail:
+        decided = {(d.rule, d.instance): d for d in reviews.latest()}
+        rows = []
+        for area, rules in reviews.present(run, metrics.review_params(start, end, as_of), decided).items():
+            for rule, ids in rules.items():
+                for instance in sorted(ids):
+                    d = decided.get((rule, instance))
+                    rows.append({"area": AREAS[area], "finding": findings.BY_RULE[rule].title, "row": instance,
+                                 "decision": d.status if d else "without a decision",
+                                 "owner": d.owner if d else None, "due": d.due if d else None,
+                                 "decided_on": d.decided_at[:10] if d else None, "by": d.decided_by if d else None,
+                                 "note": d.note if d else None})
+        frame = pl.DataFrame(rows, schema={k: pl.String for k in ("area", "finding", "row", "decision", "owner",
+                                                                   "due", "decided_on", "by", "note")})
+        cookies = now["decisions"]["consent"]["without_decision"]
+        text += ("<h3>Each finding row</h3>" + _table(frame, "No finding row with an id in the month.")
+                 + (f"<p class='sub'>{cookies} cookie observation(s) before consent without a decision are counted "
+                    "above, not listed (the Cookie consent page lists them).</p>" if cookies else ""))
+    return text + "</section>"
+
+
 def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bool = True) -> str:
     """The report for month (YYYY-MM) as one HTML document. as_of defaults to the month's last day (or today).
 
@@ -155,6 +186,8 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
     parts.append("<section><h2>Findings</h2>" + (
         f"<table><thead><tr><th>Severity</th><th>Rule</th><th>Count</th></tr></thead><tbody>{rows}</tbody></table>"
         if found else "<p>No rule was broken in the month.</p>") + "</section>")
+
+    parts.append(_review_section(run, now, start, end, as_of, detail))
 
     overdue = run("rpt_request_queue", types=[], statuses=["overdue"], channels=[], limit=None, offset=0,
                   **queue_params(as_of))

@@ -208,9 +208,8 @@ def standing(run, params: dict[str, dict], as_of: date, cookie_cases: int,
     "transfers", "consent"). Requests, holds and transfers list their finding rows' ids (few: the rows with
     problems); the cookie cases can be many, so only the decided ones (a short list) are looked up in DuckDB, and the
     rest of the finding's count (cookie_cases) is without a decision."""
-    from dashboard import findings, holds, transfers
-
     decided: dict[tuple[str, str], Decision] = {(d.rule, d.instance): d for d in latest(where=where)}
+    found = present(run, params, decided)
 
     def tally(present: dict[str, set[str]], extra_without: int = 0) -> dict[str, int]:
         out = {"findings": extra_without, "without_decision": extra_without, **{s: 0 for s in STATUSES},
@@ -226,10 +225,20 @@ def standing(run, params: dict[str, dict], as_of: date, cookie_cases: int,
                 out["due_passed"] += bool(d.overdue_on and d.overdue_on < as_of)
         return out
 
-    requests = {f.rule: set(run("rpt_request_finding_rows", rule=f.rule, **params["requests"])["request_id"])
-                for f in findings.REQUEST_RULES}
-    requests["requests_out_of_order"] = set(
-        run("rpt_request_finding_rows", rule="requests_out_of_order", **params["requests"])["request_id"])
+    cookies = found["consent"]["cookie_before_consent"]
+    return {"requests": tally(found["requests"]), "holds": tally(found["holds"]),
+            "transfers": tally(found["transfers"]),
+            "consent": tally({"cookie_before_consent": cookies}, cookie_cases - len(cookies))}
+
+
+def present(run, params: dict[str, dict], decided: dict[tuple[str, str], Decision]
+            ) -> dict[str, dict[str, set[str]]]:
+    """Per area and rule, the ids of the period's finding rows (standing() says which params). For cookie cases,
+    which can be many, only those the journal has a decision on."""
+    from dashboard import findings, holds, transfers
+
+    requests = {rule: set(run("rpt_request_finding_rows", rule=rule, **params["requests"])["request_id"])
+                for rule in [f.rule for f in findings.REQUEST_RULES] + ["requests_out_of_order"]}
     hold_rows = {rule: set(run(query, **params["holds"])["hold_id"]) for rule, query in holds.FINDING_ROWS.items()}
     transfer_rows = {
         rule: set(run("rpt_transfer_log", **{**params["transfers"],
@@ -237,10 +246,10 @@ def standing(run, params: dict[str, dict], as_of: date, cookie_cases: int,
                       )["transfer_id"])
         for rule in transfers.RULES}
     cookie_ids = [i for (rule, i) in decided if rule == "cookie_before_consent"]
-    present = set(run("rpt_cookie_cases_decided", ids=cookie_ids, **params["consent"])["event_id"]) \
+    cookies = set(run("rpt_cookie_cases_decided", ids=cookie_ids, **params["consent"])["event_id"]) \
         if cookie_ids else set()
-    return {"requests": tally(requests), "holds": tally(hold_rows), "transfers": tally(transfer_rows),
-            "consent": tally({"cookie_before_consent": present}, cookie_cases - len(present))}
+    return {"requests": requests, "holds": hold_rows, "transfers": transfer_rows,
+            "consent": {"cookie_before_consent": cookies}}
 
 
 def counts_by_area(where: str | Path | None = None) -> dict[str, dict[str, int]]:

@@ -269,3 +269,30 @@ def test_a_findings_rows_show_their_decision_by_the_areas_id(sample_store, journ
     at.run()
     rows = at.dataframe[0].value
     assert rows.set_index(id_column).loc[first, "owner"] == "Ekonomi"
+
+
+def test_the_monthly_report_carries_each_findings_decision_and_the_summary_only_counts(tmp_path, journal):
+    from dashboard import report, sql, store
+    from dashboard.ingest import ingest_file
+
+    os.environ.setdefault("AUDIT_PSEUDONYM_KEY", "a test key that is long enough")
+    fixtures = ROOT / "tests" / "fixtures" / "exports"
+    db = tmp_path / "audit.duckdb"
+    for name in ("fides_requests.csv", "scan_www.example.se.har"):
+        assert ingest_file(str(fixtures / name), db).exit_code == 0
+    reviews.record("request_overdue", "fides:pri_004", "in progress", "dpo@example.se", owner="Kundtjänst",
+                   note="<b>Ring</b> kunden 19900101-1239", due="2026-07-03")
+    with store.read_only(db) as con:
+        def run(name, **p):
+            return sql.run(con, name, **p)
+
+        full = report.build(run, "2026-06", date(2026, 6, 30))
+        summary = report.build(run, "2026-06", date(2026, 6, 30), detail=False)
+    section = full.split("<h2>Review of findings</h2>")[1].split("</section>")[0]
+    # June: pri_004 is overdue (decided); three cookies before consent (none decided, counted not listed)
+    assert "<td>fides:pri_004</td><td>in progress</td><td>Kundtjänst</td><td>2026-07-03</td>" in section
+    assert "&lt;b&gt;Ring&lt;/b&gt; kunden [personnummer]" in section and "19900101" not in full
+    assert "3 cookie observation(s) before consent without a decision" in section
+    counts = summary.split("<h2>Review of findings</h2>")[1].split("</section>")[0]
+    assert "<td>Data subject requests</td><td>1</td><td>0</td><td>0</td><td>1</td>" in counts
+    assert "fides:pri_004" not in summary and "Each finding row" not in summary
