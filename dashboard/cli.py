@@ -302,16 +302,25 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         print("list takes no rule or instance: use --rule to filter, or 'reviews add RULE INSTANCE'", file=sys.stderr)
         return 2
     rows = reviews.latest(status=args.status, rule=args.rule_filter, where=where)
+    gone: set = set()
+    db = config.db_path(args.db)
+    if rows and db.exists():  # which decisions are on rows since unloaded
+        from dashboard import sql, store
+
+        with store.read_only(db) as con:
+            gone = reviews.no_longer_present(lambda name, **p: sql.run(con, name, **p), rows)
     if args.json:
-        print(json.dumps([vars(d) for d in rows], indent=2, ensure_ascii=False))
+        print(json.dumps([{**vars(d), "finding_present": (d.rule, d.instance) not in gone} for d in rows],
+                         indent=2, ensure_ascii=False))
         return 0
     if not rows:
         print("No decision recorded" + (f" with status {args.status}" if args.status else "") + ".")
         return 0
     for d in rows:
         due = f" due {d.due}" if d.due else ""
+        absent = "  [finding no longer present]" if (d.rule, d.instance) in gone else ""
         print(f"{d.decided_at[:16].replace('T', ' ')}  {d.rule:<26} {d.instance:<28} {d.status:<13} "
-              f"{d.owner or '-'}{due}  ({d.decided_by}) {d.note}")
+              f"{d.owner or '-'}{due}  ({d.decided_by}) {d.note}{absent}")
     return 0
 
 
@@ -394,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", choices=("standard", "excel_sv"), default="standard",
                    help="export: standard CSV or Excel with Swedish settings")
     p.add_argument("--journal", help="the journal (default: $AUDIT_REVIEW_DB or data/reviews.sqlite)")
+    _add_db(p)
     p.set_defaults(func=cmd_reviews)
 
     sub.add_parser("bench", help="the scale benchmark (writes BENCHMARKS.md; see python -m dashboard bench --help)")

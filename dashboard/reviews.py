@@ -252,6 +252,23 @@ def present(run, params: dict[str, dict], decided: dict[tuple[str, str], Decisio
             "consent": {"cookie_before_consent": cookies}}
 
 
+AREA_KIND = {"requests": "request", "holds": "hold", "transfers": "transfer", "consent": "cookie"}
+
+
+def no_longer_present(run, decisions: list[Decision]) -> set[tuple[str, str]]:
+    """The (rule, instance) of decisions whose row is no longer in the store (its file was unloaded): the decision
+    stays in the journal, shown as "finding no longer present"."""
+    from dashboard import findings
+
+    kind_of = {d: AREA_KIND.get(findings.BY_RULE[d.rule].area) if d.rule in findings.BY_RULE else None
+               for d in decisions}
+    wanted = {k: sorted({d.instance for d in decisions if kind_of[d] == k}) for k in AREA_KIND.values()}
+    found = run("rpt_review_rows_present", request_ids=wanted["request"], hold_ids=wanted["hold"],
+                transfer_ids=wanted["transfer"], event_ids=wanted["cookie"])
+    here = set(zip(found["kind"], found["row_id"]))
+    return {(d.rule, d.instance) for d in decisions if kind_of[d] and (kind_of[d], d.instance) not in here}
+
+
 def counts_by_area(where: str | Path | None = None) -> dict[str, dict[str, int]]:
     """Per area, the decisions in force by status (a finding instance counts once, by its latest decision)."""
     from dashboard import findings

@@ -145,10 +145,20 @@ def test_a_finding_instance_is_the_same_after_the_file_is_unloaded_and_loaded_ag
     before = overdue()
     assert before == ["fides:pri_004"]
     reviews.record("request_overdue", before[0], "in progress", "dpo@example.se")
+
+    def gone() -> set:
+        with store.read_only(db) as con:
+            return reviews.no_longer_present(lambda name, **p: sql.run(con, name, **p), reviews.latest())
+
+    assert gone() == set()
     unload(run, db)
     assert overdue() == []
+    assert gone() == {("request_overdue", "fides:pri_004")}, "the decision stays, its finding is gone"
+    listed = subprocess.run([sys.executable, "-m", "dashboard", "reviews", "--db", str(db)], capture_output=True,
+                            text=True, cwd=ROOT, env={**os.environ, "AUDIT_REVIEW_DB": str(journal)}, timeout=60)
+    assert "fides:pri_004" in listed.stdout and "[finding no longer present]" in listed.stdout
     ingest_file(str(fixture), db)
-    assert overdue() == before
+    assert overdue() == before and gone() == set()
     assert [(d.rule, d.instance) for d in reviews.latest()] == [("request_overdue", "fides:pri_004")]
 
 
