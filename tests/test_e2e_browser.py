@@ -437,17 +437,29 @@ def test_an_overdue_request_received_before_the_period_is_in_every_figure(served
     context.close()
 
 
+def select_first_row(page, grid) -> None:
+    """Tick the first row's selection box of a grid (drawn on a canvas: by position). The page may still move as
+    charts above it settle, so the box is measured again and the click repeated until the selection shows."""
+    button = page.get_by_role("button", name="Record a decision on 1 selected")
+    for _ in range(5):
+        grid.scroll_into_view_if_needed()
+        wait_idle(page)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 52)
+        wait_idle(page)
+        if button.count():
+            return
+    raise AssertionError("the first row could not be selected")
+
+
 def record_a_decision_on_the_first_late_request(page, url, log_dir):
     """The DPO selects the first row of "Late and overdue", records a decision in the dialog; the row shows it, the
     journal holds it (the note's personal number replaced), the access log has a line for it (issue #18)."""
     from dashboard import reviews
 
     grid = page.locator('.st-key-late_rows [data-testid="stDataFrame"]')
-    grid.scroll_into_view_if_needed()
     first = grid.locator('[role="gridcell"]').first.inner_text().strip()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the first row's selection box
-    wait_idle(page, 'button:has-text("Record a decision on 1 selected")')
+    select_first_row(page, grid)
     page.get_by_role("button", name="Record a decision on 1 selected").click()
     wait_idle(page, '[role="dialog"]')
     page.get_by_label("Owner").fill("Kundtjänst")

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CHROMIUM
 from tests.helpers import IDENTIFIER
-from tests.test_e2e_browser import ARTIFACTS, _free_port, copy_of, start_streamlit, wait_idle
+from tests.test_e2e_browser import ARTIFACTS, _free_port, copy_of, select_first_row, start_streamlit, wait_idle
 
 pytestmark = [
     pytest.mark.skipif(
@@ -38,6 +38,9 @@ NAV = {
     "manager@example.se": ["Overview", "Requests", "Legal holds", "Transfers", "Cookie consent", "Data quality"],
     "staff@example.se": ["Transfers", "Data quality"],
 }
+
+
+JOURNAL: dict = {}  # each served app's review journal, by its address
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,9 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     (folder / "roles.toml").write_text(ROLE_MAP)
     log_dir = folder / "access-log"
     proc = start_streamlit(port, {"AUDIT_DB": str(db), "AUDIT_ROLE_MAP": str(folder / "roles.toml"),
-                                  "AUDIT_ACCESS_LOG_DIR": str(log_dir)}, "--secrets.files", str(secrets))
+                                  "AUDIT_ACCESS_LOG_DIR": str(log_dir),
+                                  "AUDIT_REVIEW_DB": str(folder / "reviews.sqlite")}, "--secrets.files", str(secrets))
+    JOURNAL[f"http://localhost:{port}"] = folder / "reviews.sqlite"
     yield f"http://localhost:{port}", log_dir
     proc.terminate()
     proc.wait(10)
@@ -165,6 +170,10 @@ def test_management_sees_figures_but_no_rows_or_identifiers(app, browser):
         assert page.locator('[data-testid="stMetric"]').count() > 0, path
         assert not IDENTIFIER.search(text), path
     assert "shown to the DPO only" in open_url(page, f"{url}/requests?{VIEW}")
+    # Management sees how the findings stand in the review journal, never a row to decide on (issue #18)
+    assert "finding row(s) without a decision" in open_url(page, f"{url}/?{VIEW}", wait_for='[data-testid="stMetric"]')
+    open_url(page, f"{url}/transfers?{VIEW}&rule=non_eea_without_mechanism", wait_for='[data-testid="stMetric"]')
+    assert page.get_by_role("button", name=re.compile("Record a decision")).count() == 0
     text = open_url(page, f"{url}/access_log?{VIEW}")
     assert "Access log" not in nav(page) and "integrity" not in text.lower()
     context.close()
@@ -182,6 +191,23 @@ def test_staff_see_transfers_and_data_quality_only(app, browser):
         found = [m for m in IDENTIFIER.findall(text) if not m.startswith("TR-")]  # staff may see transfer ids
         assert not found, (path, found[:3])
     page.screenshot(path=str(ARTIFACTS / "e2e-staff.png"), full_page=True)
+    # Staff record decisions on transfer findings (issue #18): one rule's rows, the first selected, the dialog.
+    open_url(page, f"{url}/transfers?{VIEW}&rule=non_eea_without_mechanism",
+             wait_for='.st-key-transfer_rows [role="gridcell"]')
+    grid = page.locator('.st-key-transfer_rows [data-testid="stDataFrame"]')
+    first = grid.locator('[role="gridcell"]').first.inner_text().strip()
+    select_first_row(page, grid)
+    page.get_by_role("button", name="Record a decision on 1 selected").click()
+    wait_idle(page, '[role="dialog"]')
+    page.get_by_label("Owner").fill("Inköp")
+    page.get_by_role("button", name="Record", exact=True).click()
+    wait_idle(page, '.st-key-transfer_rows [role="gridcell"]:has-text("Inköp")')
+    from dashboard import reviews
+
+    [d] = reviews.latest(where=JOURNAL[url])
+    assert (d.rule, d.instance, d.owner, d.decided_by) == ("non_eea_without_mechanism", first, "Inköp",
+                                                           "staff@example.se")
+    assert ("decision", "staff@example.se") in [(e["event"], e["user"]) for e in log(log_dir)]
     context.close()
 
 
