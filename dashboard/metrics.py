@@ -99,8 +99,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions:
     # The review journal (docs/reviews.md): how the period's findings with a row id stand (without a decision, by
     # the status of the decision in force, due dates passed). Not for a comparison period (decisions=False).
     if decisions:
-        result["decisions"] = reviews.standing(run, review_params(date_from, date_to, as_of), as_of,
-                                               cookie_cases=rule_counts.get("cookie_before_consent", 0))
+        result["decisions"] = reviews.standing(run, review_params(date_from, date_to, as_of), as_of, rule_counts)
     result["status"] = {
         area: vars(findings.area_status(area, rule_counts, result["freshness"], as_of, s.data_grace_days))
         for area in findings.AREA_LOGS}

@@ -199,57 +199,65 @@ def export_csv(dialect: str = "standard", where: str | Path | None = None) -> by
     return csv_bytes(pl.DataFrame(rows, schema=schema, orient="row"), dialect)
 
 
-def standing(run, params: dict[str, dict], as_of: date, cookie_cases: int,
+def row_rules() -> dict[str, tuple[str, ...]]:
+    """Per area, the rules whose findings are rows with an id (a finding instance each)."""
+    from dashboard import findings, holds, transfers
+
+    return {"requests": tuple(f.rule for f in findings.REQUEST_RULES) + ("requests_out_of_order",),
+            "holds": tuple(holds.FINDING_ROWS), "transfers": tuple(transfers.RULES),
+            "consent": ("cookie_before_consent",)}
+
+
+def rows_of(run, area: str, rule: str, params: dict[str, dict], ids: list[str] | None = None) -> set[str]:
+    """The ids of a rule's finding rows in the period (the rows its count counts). Cookie cases can be many: for
+    them only the given ids (the decided ones) are looked up."""
+    from dashboard import holds, transfers
+
+    if area == "requests":
+        return set(run("rpt_request_finding_rows", rule=rule, **params["requests"])["request_id"])
+    if area == "holds":
+        return set(run(holds.FINDING_ROWS[rule], **params["holds"])["hold_id"])
+    if area == "transfers":
+        return set(run("rpt_transfer_log", **{**params["transfers"], **transfers.TransferFilter(rule=rule).params(),
+                                                **transfers.every_row()})["transfer_id"])
+    return set(run("rpt_cookie_cases_decided", ids=ids, **params["consent"])["event_id"]) if ids else set()
+
+
+def standing(run, params: dict[str, dict], as_of: date, rule_counts: dict[str, int],
              where: str | Path | None = None) -> dict[str, dict[str, int]]:
     """Per area, the finding instances of the period that have a row id, and how they stand in the journal:
     without a decision, by the status of the decision in force, and how many open ones are past their due date.
 
-    run(name, **params) runs a query; params holds each area's query parameters ("requests", "holds",
-    "transfers", "consent"). Requests, holds and transfers list their finding rows' ids (few: the rows with
-    problems); the cookie cases can be many, so only the decided ones (a short list) are looked up in DuckDB, and the
-    rest of the finding's count (cookie_cases) is without a decision."""
+    The instances are counted by the rules' own counts (rule_counts, as metrics has them); a rule's rows are listed
+    only when the journal has decisions on that rule, to see which decided rows the period still counts. So a
+    journal with few decisions costs few queries. run(name, **params) runs a query; params holds each area's query
+    parameters ("requests", "holds", "transfers", "consent")."""
     decided: dict[tuple[str, str], Decision] = {(d.rule, d.instance): d for d in latest(where=where)}
-    found = present(run, params, decided)
-
-    def tally(present: dict[str, set[str]], extra_without: int = 0) -> dict[str, int]:
-        out = {"findings": extra_without, "without_decision": extra_without, **{s: 0 for s in STATUSES},
-               "due_passed": 0}
-        for rule, ids in present.items():
-            for instance in ids:
-                out["findings"] += 1
-                d = decided.get((rule, instance))
-                if d is None:
-                    out["without_decision"] += 1
-                    continue
-                out[d.status] += 1
-                out["due_passed"] += bool(d.overdue_on and d.overdue_on < as_of)
-        return out
-
-    cookies = found["consent"]["cookie_before_consent"]
-    return {"requests": tally(found["requests"]), "holds": tally(found["holds"]),
-            "transfers": tally(found["transfers"]),
-            "consent": tally({"cookie_before_consent": cookies}, cookie_cases - len(cookies))}
+    out = {}
+    for area, rules in row_rules().items():
+        found = sum(rule_counts.get(r, 0) for r in rules)
+        by_status = {s: 0 for s in STATUSES}
+        due_passed = 0
+        for rule in rules:
+            ids = [i for (r, i) in decided if r == rule]
+            if not ids:
+                continue
+            for instance in rows_of(run, area, rule, params, ids) & set(ids):
+                d = decided[(rule, instance)]
+                by_status[d.status] += 1
+                due_passed += bool(d.overdue_on and d.overdue_on < as_of)
+        out[area] = {"findings": found, "without_decision": found - sum(by_status.values()), **by_status,
+                     "due_passed": due_passed}
+    return out
 
 
 def present(run, params: dict[str, dict], decided: dict[tuple[str, str], Decision]
             ) -> dict[str, dict[str, set[str]]]:
-    """Per area and rule, the ids of the period's finding rows (standing() says which params). For cookie cases,
+    """Per area and rule, the ids of every finding row of the period (for the report's list); for cookie cases,
     which can be many, only those the journal has a decision on."""
-    from dashboard import findings, holds, transfers
-
-    requests = {rule: set(run("rpt_request_finding_rows", rule=rule, **params["requests"])["request_id"])
-                for rule in [f.rule for f in findings.REQUEST_RULES] + ["requests_out_of_order"]}
-    hold_rows = {rule: set(run(query, **params["holds"])["hold_id"]) for rule, query in holds.FINDING_ROWS.items()}
-    transfer_rows = {
-        rule: set(run("rpt_transfer_log", **{**params["transfers"],
-                                             **transfers.TransferFilter(rule=rule).params(), **transfers.every_row()}
-                      )["transfer_id"])
-        for rule in transfers.RULES}
     cookie_ids = [i for (rule, i) in decided if rule == "cookie_before_consent"]
-    cookies = set(run("rpt_cookie_cases_decided", ids=cookie_ids, **params["consent"])["event_id"]) \
-        if cookie_ids else set()
-    return {"requests": requests, "holds": hold_rows, "transfers": transfer_rows,
-            "consent": {"cookie_before_consent": cookies}}
+    return {area: {rule: rows_of(run, area, rule, params, cookie_ids) for rule in rules}
+            for area, rules in row_rules().items()}
 
 
 AREA_KIND = {"requests": "request", "holds": "hold", "transfers": "transfer", "consent": "cookie"}

@@ -306,3 +306,20 @@ def test_the_monthly_report_carries_each_findings_decision_and_the_summary_only_
     counts = summary.split("<h2>Review of findings</h2>")[1].split("</section>")[0]
     assert "<td>Data subject requests</td><td>1</td><td>0</td><td>0</td><td>1</td>" in counts
     assert "fides:pri_004" not in summary and "Each finding row" not in summary
+
+
+def test_the_findings_counted_for_review_are_the_rows_each_rule_lists(sample_store, journal):
+    """'decisions.findings' adds up the rules' own counts (cheap); it equals the rows the rules list, area by area."""
+    from dashboard import metrics, sql, store
+
+    with store.read_only(sample_store) as con:
+        def run(name, **p):
+            return sql.run(con, name, **p)
+
+        start, end, as_of = date(2025, 11, 25), date(2026, 11, 24), date(2026, 11, 24)
+        m = metrics.compute(run, start, end, as_of)
+        params = metrics.review_params(start, end, as_of)
+        for area in ("requests", "holds", "transfers"):
+            listed = sum(len(reviews.rows_of(run, area, rule, params)) for rule in reviews.row_rules()[area])
+            assert m["decisions"][area]["findings"] == listed > 0, area
+    assert m["decisions"]["consent"]["findings"] == m["consent"]["cookies_before_consent"] > 0
