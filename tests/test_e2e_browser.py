@@ -452,20 +452,28 @@ def select_first_row(page, grid) -> None:
     raise AssertionError("the first row could not be selected")
 
 
+def decide_on_first_row(page, container: str, owner: str, note: str = "") -> str:
+    """Select the first row of the table in a container, record a decision in the dialog (status open) with this
+    owner and note, and wait until the row shows it. Returns the row's id (its first cell)."""
+    grid = page.locator(f'.st-key-{container} [data-testid="stDataFrame"]')
+    first = grid.locator('[role="gridcell"]').first.inner_text().strip()
+    select_first_row(page, grid)
+    page.get_by_role("button", name="Record a decision on 1 selected").click()
+    wait_idle(page, '[role="dialog"]')
+    page.get_by_label("Owner").fill(owner)
+    if note:
+        page.get_by_label("Note").fill(note)
+    page.get_by_role("button", name="Record", exact=True).click()
+    wait_idle(page, f'.st-key-{container} [role="gridcell"]:has-text("{owner}")')
+    return first
+
+
 def record_a_decision_on_the_first_late_request(page, url, log_dir):
     """The DPO selects the first row of "Late and overdue", records a decision in the dialog; the row shows it, the
     journal holds it (the note's personal number replaced), the access log has a line for it (issue #18)."""
     from dashboard import reviews
 
-    grid = page.locator('.st-key-late_rows [data-testid="stDataFrame"]')
-    first = grid.locator('[role="gridcell"]').first.inner_text().strip()
-    select_first_row(page, grid)
-    page.get_by_role("button", name="Record a decision on 1 selected").click()
-    wait_idle(page, '[role="dialog"]')
-    page.get_by_label("Owner").fill("Kundtjänst")
-    page.get_by_label("Note").fill("Svar skickat, kunden 19900101-1239 ringde")
-    page.get_by_role("button", name="Record", exact=True).click()
-    wait_idle(page, '.st-key-late_rows [role="gridcell"]:has-text("Kundtjänst")')
+    first = decide_on_first_row(page, "late_rows", "Kundtjänst", "Svar skickat, kunden 19900101-1239 ringde")
     page.screenshot(path=str(ARTIFACTS / "e2e-decision-recorded.png"), full_page=True)
     [decision] = reviews.latest(where=SERVED_JOURNAL[url])
     assert (decision.rule, decision.instance, decision.status, decision.owner, decision.decided_by) == (

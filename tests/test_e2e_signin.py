@@ -12,7 +12,9 @@ import pytest
 
 from tests.conftest import CHROMIUM
 from tests.helpers import IDENTIFIER
-from tests.test_e2e_browser import ARTIFACTS, _free_port, copy_of, select_first_row, start_streamlit, wait_idle
+from tests.test_e2e_browser import (
+    ARTIFACTS, _free_port, copy_of, decide_on_first_row, start_streamlit, wait_idle,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -194,14 +196,7 @@ def test_staff_see_transfers_and_data_quality_only(app, browser):
     # Staff record decisions on transfer findings (issue #18): one rule's rows, the first selected, the dialog.
     open_url(page, f"{url}/transfers?{VIEW}&rule=non_eea_without_mechanism",
              wait_for='.st-key-transfer_rows [role="gridcell"]')
-    grid = page.locator('.st-key-transfer_rows [data-testid="stDataFrame"]')
-    first = grid.locator('[role="gridcell"]').first.inner_text().strip()
-    select_first_row(page, grid)
-    page.get_by_role("button", name="Record a decision on 1 selected").click()
-    wait_idle(page, '[role="dialog"]')
-    page.get_by_label("Owner").fill("Inköp")
-    page.get_by_role("button", name="Record", exact=True).click()
-    wait_idle(page, '.st-key-transfer_rows [role="gridcell"]:has-text("Inköp")')
+    first = decide_on_first_row(page, "transfer_rows", "Inköp")
     from dashboard import reviews
 
     [d] = reviews.latest(where=JOURNAL[url])
