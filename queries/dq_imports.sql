@@ -4,7 +4,7 @@ with imports as (
     select
         *,
         row_number() over (partition by format order by run_id desc) as nth,
-    from ingest_runs
+    from {{ ref('stg_ingest_runs') }}
     where format not in ('csv', 'jsonl', 'parquet')
 ),
 
@@ -22,11 +22,7 @@ select
     format,
     run_id,
     file,
-    case
-        when refused is not null then 'refused: ' || refused
-        when unloaded_at is not null then 'unloaded ' || strftime(timezone($tz, unloaded_at), '%Y-%m-%d %H:%M')
-        else 'loaded'
-    end as outcome,
+    outcome,
     records_read,
     rows_accepted,
     rows_rejected,
