@@ -67,6 +67,31 @@ def _banner_counts(versions, withdrawal: dict) -> dict[str, int]:
             "withdrawal_may_be_hard": int(bool(withdrawal["withdrawal_may_be_hard"]))}
 
 
+def finding_rows(run, rule: str, query_params: dict, limit: int | None = None):
+    """The rows a consent finding counts, from the queries that count them (cookie_counts), and how many there are:
+    (frame, total). Only cookie-before-consent rows can be many; limit pages them. The Cookie consent page's "Show
+    the rows" and the review journal (reviews.rows_of) read them here."""
+    import polars as pl
+
+    if rule == "cookie_before_consent":
+        rows = run("rpt_cookies_before_consent", limit=limit, offset=0, **query_params)
+        total = int(rows["total_rows"][0]) if rows.height else 0
+        return rows.drop("total_rows"), total
+    if rule == "decisions_without_shown":
+        rows = run("rpt_decisions_without_shown", **query_params)
+    elif rule == "unknown_cookie":
+        rows = run("rpt_cookie_summary", **query_params).filter(pl.col("category") == "unknown")
+    else:  # the banner checks (run only for their own findings)
+        checks = banner_checks(run, query_params)
+        if rule == "withdrawal_may_be_hard":
+            rows = pl.DataFrame([checks["withdrawal"]]).filter(pl.col(rule))
+        elif rule == "necessary_not_in_policy":
+            rows = checks["necessary_not_in_policy"]
+        else:  # reject_may_be_hidden, boxes_may_be_preticked
+            rows = checks["versions"].filter(pl.col(rule))
+    return rows, rows.height
+
+
 def cookie_counts(run, query_params: dict) -> dict[str, int]:
     """The consent figures of the metrics that need no rows: cookies before consent and the banner checks' counts
     (necessary cookies the policy does not call necessary counted with the first, in one pass)."""

@@ -33,7 +33,8 @@ def review_params(date_from: date, date_to: date, as_of: date) -> dict[str, dict
     tz = settings().timezone
     return {"requests": period_params(as_of, date_from, date_to), "holds": holds.params(as_of, tz),
             "transfers": transfers.base_params(date_from, date_to, tz),
-            "consent": consent.params(date_from, date_to, tz)}
+            "consent": consent.params(date_from, date_to, tz),
+            "rejected": {"date_from": date_from, "date_to": date_to, "tz": tz}}
 
 
 def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions: bool = True) -> dict:
@@ -96,7 +97,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions:
         row["log_name"]: {"last_day": row["last_day"].isoformat() if row["last_day"] else None,
                           "rows_in_period": row["rows_in_period"]}
         for row in fresh.iter_rows(named=True)}
-    # The review journal (docs/reviews.md): how the period's findings with a row id stand (without a decision, by
+    # The review journal (docs/reviews.md): how the period's finding instances stand (without a decision, by
     # the status of the decision in force, due dates passed). Not for a comparison period (decisions=False).
     if decisions:
         result["decisions"] = reviews.standing(run, review_params(date_from, date_to, as_of), as_of, rule_counts)

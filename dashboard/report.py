@@ -116,14 +116,19 @@ def _review_section(run: metrics.Runner, now: dict, start: date, end: date, as_o
 
     counts = pl.DataFrame([{"area": AREAS[area], **{k.replace(" ", "_"): v for k, v in c.items()}}
                            for area, c in now["decisions"].items()])
-    text = ("<section><h2>Review of findings</h2><p class='sub'>The month's finding rows with an id (requests, holds, "
-            "transfers, cookie observations), against the decisions in the review journal: without a decision, "
+    text = ("<section><h2>Review of findings</h2><p class='sub'>The month's finding instances (requests, holds, "
+            "transfers, cookie observations, banner versions, cookie names, rejected rows), against the decisions in the "
+            "review journal: without a decision, "
             "decided by status, and decisions past their due date.</p>" + _table(counts, ""))
     if detail:
         decided = {(d.rule, d.instance): d for d in reviews.latest()}
-        rows = []
+        counts = metrics.rule_counts(now)
+        rows, unlisted = [], []
         for area, rules in reviews.present(run, metrics.review_params(start, end, as_of), decided).items():
             for rule, ids in rules.items():
+                if reviews.many_rows(rule) and counts.get(rule, 0) > len(ids):
+                    unlisted.append(f"{counts[rule] - len(ids)} × {findings.BY_RULE[rule].title.lower()} "
+                                    f"({AREAS[area]})")
                 for instance in sorted(ids):
                     d = decided.get((rule, instance))
                     rows.append({"area": AREAS[area], "finding": findings.BY_RULE[rule].title, "row": instance,
@@ -133,10 +138,9 @@ def _review_section(run: metrics.Runner, now: dict, start: date, end: date, as_o
                                  "note": d.note if d else None})
         frame = pl.DataFrame(rows, schema={k: pl.String for k in ("area", "finding", "row", "decision", "owner",
                                                                    "due", "decided_on", "by", "note")})
-        cookies = now["decisions"]["consent"]["without_decision"]
-        text += ("<h3>Each finding row</h3>" + _table(frame, "No finding row with an id in the month.")
-                 + (f"<p class='sub'>{cookies} cookie observation(s) before consent without a decision are counted "
-                    "above, not listed (the Cookie consent page lists them).</p>" if cookies else ""))
+        text += ("<h3>Each finding row</h3>" + _table(frame, "No finding row in the month.")
+                 + (f"<p class='sub'>Counted above, not listed (there can be many; the pages list them), without a "
+                    f"decision: {html.escape('; '.join(unlisted))}.</p>" if unlisted else ""))
     return text + "</section>"
 
 

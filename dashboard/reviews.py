@@ -6,9 +6,10 @@ who took it and when is that evidence. The journal is an SQLite database in WAL 
 
 It is append-only: triggers refuse every UPDATE and DELETE, so a decision is never edited or removed; a later
 decision on the same finding instance supersedes it, and the history stays. A finding instance is the finding's rule
-and the id of the row it is about (a request id, a transfer id, a hold id, a cookie observation's event id), so a
-decision survives re-ingest and a change of period; a finding that occurs again (a new cookie observation) is a new
-instance with its own history. No streamlit import: the CLI and the tests use it too. docs/reviews.md.
+and what its row is about (a request id, a transfer id, a hold id, a cookie observation's event id, a banner
+version, a cookie name, a rejected row), so a decision survives re-ingest and a change of period; a finding that
+occurs again (a new cookie observation) is a new instance with its own history. No streamlit import: the CLI and
+the tests use it too. docs/reviews.md.
 """
 
 from __future__ import annotations
@@ -199,42 +200,72 @@ def export_csv(dialect: str = "standard", where: str | Path | None = None) -> by
     return csv_bytes(pl.DataFrame(rows, schema=schema, orient="row"), dialect)
 
 
-def row_rules() -> dict[str, tuple[str, ...]]:
-    """Per area, the rules whose findings are rows with an id (a finding instance each)."""
-    from dashboard import findings, holds, transfers
+# The column of a finding's rows that names its finding instance (docs/reviews.md): by rule, else by area.
+_INSTANCE_BY_RULE = {"cookie_before_consent": "event_id", "decisions_without_shown": "event_id",
+                     "reject_may_be_hidden": "banner_version", "boxes_may_be_preticked": "banner_version",
+                     "withdrawal_may_be_hard": "withdrawal_case", "unknown_cookie": "cookie_name",
+                     "necessary_not_in_policy": "cookie_name"}
+_INSTANCE_BY_AREA = {"requests": "request_id", "holds": "hold_id", "transfers": "transfer_id"}
 
-    return {"requests": tuple(f.rule for f in findings.REQUEST_RULES) + ("requests_out_of_order",),
-            "holds": tuple(holds.FINDING_ROWS), "transfers": tuple(transfers.RULES),
-            "consent": ("cookie_before_consent",)}
+
+def instance_column(rule: str) -> str:
+    """The column of the rule's finding rows whose value is the finding instance."""
+    from dashboard import findings
+
+    if rule.endswith("_rows_rejected"):
+        return "rejected_id"
+    return _INSTANCE_BY_RULE.get(rule) or _INSTANCE_BY_AREA[findings.BY_RULE[rule].area]
 
 
-def rows_of(run, area: str, rule: str, params: dict[str, dict], ids: list[str] | None = None) -> set[str]:
-    """The ids of a rule's finding rows in the period (the rows its count counts). Cookie cases can be many: for
-    them only the given ids (the decided ones) are looked up."""
-    from dashboard import holds, transfers
+def many_rows(rule: str) -> bool:
+    """Rules whose rows can be many (a cookie observation, a consent decision, a rejected row each): only their
+    decided rows are looked up, and the report counts the others instead of listing them."""
+    return rule in ("cookie_before_consent", "decisions_without_shown") or rule.endswith("_rows_rejected")
 
-    if area == "requests":
-        return set(run("rpt_request_finding_rows", rule=rule, **params["requests"])["request_id"])
-    if area == "holds":
-        return set(run(holds.FINDING_ROWS[rule], **params["holds"])["hold_id"])
-    if area == "transfers":
-        return set(run("rpt_transfer_log", **{**params["transfers"], **transfers.TransferFilter(rule=rule).params(),
-                                                **transfers.every_row()})["transfer_id"])
-    return set(run("rpt_cookie_cases_decided", ids=ids, **params["consent"])["event_id"]) if ids else set()
+
+def area_rules() -> dict[str, tuple[str, ...]]:
+    """Per area, its findings' rules: every finding has instances a decision can be recorded on."""
+    from dashboard import findings
+
+    return {area: tuple(f.rule for f in findings.RULES if f.area == area) for area in findings.AREA_LOGS}
+
+
+def rows_of(run, rule: str, params: dict[str, dict], ids: list[str] | None = None) -> set[str]:
+    """The instances of a rule's finding rows in the period (the rows its count counts), from the queries the pages
+    show them with; with ids, only those of them (cookie observations are looked up by id). run(name, **params)
+    runs a query; params holds the areas' query parameters (metrics.review_params)."""
+    from dashboard import consent, findings, holds, transfers
+
+    found = findings.BY_RULE[rule]
+    if rule == "cookie_before_consent" and ids is not None:
+        frame = run("rpt_cookie_cases_decided", ids=ids, **params["consent"])
+    elif rule.endswith("_rows_rejected"):
+        frame = run("dq_rejected_in_period", log_name=found.link["dq_log"],
+                    logs=[log for logs in findings.AREA_LOGS.values() for log in logs], **params["rejected"])
+    elif found.area == "requests":
+        frame = run("rpt_request_finding_rows", rule=rule, **params["requests"])
+    elif found.area == "holds":
+        frame = run(holds.FINDING_ROWS[rule], **params["holds"])
+    elif found.area == "transfers":
+        frame = run("rpt_transfer_log", **{**params["transfers"], **transfers.TransferFilter(rule=rule).params(),
+                                           **transfers.every_row()})
+    else:
+        frame = consent.finding_rows(run, rule, params["consent"])[0]
+    instances = {str(v) for v in frame[instance_column(rule)]}
+    return instances if ids is None else instances & set(ids)
 
 
 def standing(run, params: dict[str, dict], as_of: date, rule_counts: dict[str, int],
              where: str | Path | None = None) -> dict[str, dict[str, int]]:
-    """Per area, the finding instances of the period that have a row id, and how they stand in the journal:
-    without a decision, by the status of the decision in force, and how many open ones are past their due date.
+    """Per area, the period's finding instances and how they stand in the journal: without a decision, by the
+    status of the decision in force, and how many open ones are past their due date.
 
     The instances are counted by the rules' own counts (rule_counts, as metrics has them); a rule's rows are listed
     only when the journal has decisions on that rule, to see which decided rows the period still counts. So a
-    journal with few decisions costs few queries. run(name, **params) runs a query; params holds each area's query
-    parameters ("requests", "holds", "transfers", "consent")."""
+    journal with few decisions costs few queries."""
     decided: dict[tuple[str, str], Decision] = {(d.rule, d.instance): d for d in latest(where=where)}
     out = {}
-    for area, rules in row_rules().items():
+    for area, rules in area_rules().items():
         found = sum(rule_counts.get(r, 0) for r in rules)
         by_status = {s: 0 for s in STATUSES}
         due_passed = 0
@@ -242,7 +273,7 @@ def standing(run, params: dict[str, dict], as_of: date, rule_counts: dict[str, i
             ids = [i for (r, i) in decided if r == rule]
             if not ids:
                 continue
-            for instance in rows_of(run, area, rule, params, ids) & set(ids):
+            for instance in rows_of(run, rule, params, ids):
                 d = decided[(rule, instance)]
                 by_status[d.status] += 1
                 due_passed += bool(d.overdue_on and d.overdue_on < as_of)
@@ -253,14 +284,23 @@ def standing(run, params: dict[str, dict], as_of: date, rule_counts: dict[str, i
 
 def present(run, params: dict[str, dict], decided: dict[tuple[str, str], Decision]
             ) -> dict[str, dict[str, set[str]]]:
-    """Per area and rule, the ids of every finding row of the period (for the report's list); for cookie cases,
-    which can be many, only those the journal has a decision on."""
-    cookie_ids = [i for (rule, i) in decided if rule == "cookie_before_consent"]
-    return {area: {rule: rows_of(run, area, rule, params, cookie_ids) for rule in rules}
-            for area, rules in row_rules().items()}
+    """Per area and rule, the instances of the period's finding rows (for the report's list); for the rules whose
+    rows can be many (many_rows), only those the journal has a decision on."""
+    return {area: {rule: rows_of(run, rule, params, [i for (r, i) in decided if r == rule] if many_rows(rule)
+                                 else None) for rule in rules}
+            for area, rules in area_rules().items()}
 
 
-AREA_KIND = {"requests": "request", "holds": "hold", "transfers": "transfer", "consent": "cookie"}
+def _present_kind(rule: str) -> str | None:
+    """What rpt_review_rows_present looks an instance of the rule up as; None for a case with no row to unload."""
+    column = instance_column(rule)
+    if column == "event_id":
+        return "cookie_event" if rule == "cookie_before_consent" else "consent_event"
+    return None if column == "withdrawal_case" else column
+
+
+PRESENT_KINDS = ("request_id", "hold_id", "transfer_id", "cookie_event", "consent_event", "banner_version",
+                 "cookie_name", "rejected_id")
 
 
 def no_longer_present(run, decisions: list[Decision]) -> set[tuple[str, str]]:
@@ -268,11 +308,9 @@ def no_longer_present(run, decisions: list[Decision]) -> set[tuple[str, str]]:
     stays in the journal, shown as "finding no longer present"."""
     from dashboard import findings
 
-    kind_of = {d: AREA_KIND.get(findings.BY_RULE[d.rule].area) if d.rule in findings.BY_RULE else None
-               for d in decisions}
-    wanted = {k: sorted({d.instance for d in decisions if kind_of[d] == k}) for k in AREA_KIND.values()}
-    found = run("rpt_review_rows_present", request_ids=wanted["request"], hold_ids=wanted["hold"],
-                transfer_ids=wanted["transfer"], event_ids=wanted["cookie"])
+    kind_of = {d: _present_kind(d.rule) if d.rule in findings.BY_RULE else None for d in decisions}
+    wanted = {f"{k}s": sorted({d.instance for d in decisions if kind_of[d] == k}) for k in PRESENT_KINDS}
+    found = run("rpt_review_rows_present", **wanted)
     here = set(zip(found["kind"], found["row_id"]))
     return {(d.rule, d.instance) for d in decisions if kind_of[d] and (kind_of[d], d.instance) not in here}
 

@@ -141,17 +141,13 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
                  help="More rows than one Excel sheet holds: use CSV" if too_big else None)
 
 
-# The id that makes a finding's row a finding instance, per area (docs/reviews.md).
-INSTANCE_COLUMNS = {"requests": "request_id", "holds": "hold_id", "transfers": "transfer_id", "consent": "event_id"}
-
-
 def _finding_table(page: str, found, frame: pl.DataFrame) -> None:
-    """A finding's rows; where a row has an id, with the decision in force on it and, for who may decide on the
-    area, the dialog to record one on the rows selected (docs/reviews.md)."""
-    from dashboard import reviews_ui
+    """A finding's rows, with the decision in force on each and, for who may decide on the area, the dialog to
+    record one on the rows selected (docs/reviews.md)."""
+    from dashboard import reviews, reviews_ui
 
     colour = tuple(c for c in ("sla_status",) if c in frame.columns)
-    id_column = INSTANCE_COLUMNS.get(found.area)
+    id_column = reviews.instance_column(found.rule)
     id_column = id_column if id_column in frame.columns else None
     viewer = st.session_state.get("viewer")
     if id_column is None or viewer is None:

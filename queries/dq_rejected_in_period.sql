@@ -16,6 +16,7 @@ with rows_rejected as (
 )
 
 select
+    left(sha256, 16) || ':' || row_number as rejected_id,  -- the file's content and its row (docs/reviews.md)
     file,
     row_number,
     timezone($tz, happened_at) as happened_at,

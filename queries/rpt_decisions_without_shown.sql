@@ -13,6 +13,7 @@ unseen as (
 )
 
 select
+    e.event_id,
     e.visitor_ref,
     e.local_day,
     e.action,

@@ -21,5 +21,8 @@ select
     count(*) filter (where e.action = 'withdraw') = 0
         and count(*) filter (where e.action in ('accept_all', 'reject_all', 'custom')) > $min_window_decisions
         as withdrawal_may_be_hard,
+    -- The finding instance for the review journal (docs/reviews.md): the case of no withdrawal since the last one.
+    -- It stays the same while the window moves; a withdrawal ends it, so a later case is a new instance.
+    'no-withdrawal-since-' || coalesce(cast(any_value(l.last_day) as varchar), 'ever') as withdrawal_case,
 from last_withdrawal as l
 left join events as e on true

@@ -397,8 +397,9 @@ def test_show_the_rows_lands_on_exactly_the_rows_each_finding_counts(sample_stor
 def test_show_the_rows_of_data_errors_equals_their_counts(tmp_path, db, monkeypatch):
     """The data-error findings too: rows rejected at ingest (dated in the period, undated, and one outside it that
     is not counted), a request closed before it was received, a hold released before it was placed, decisions
-    with no banner shown: each page opened with ?finding= lists exactly as many rows as the finding counts."""
-    from dashboard import findings
+    with no banner shown: each page opened with ?finding= lists exactly as many rows as the finding counts, each
+    row with its decision in the review journal."""
+    from dashboard import findings, reviews
     from dashboard.ingest import ingest_file
     from tests.helpers import rows, write
 
@@ -431,4 +432,12 @@ def test_show_the_rows_of_data_errors_equals_their_counts(tmp_path, db, monkeypa
         at.run().switch_page(found.page).run()
         assert not at.exception, (rule, at.exception)
         assert at.subheader[0].value == f"{found.title}: {count}", rule
-        assert at.dataframe[0].value.shape[0] == count, rule
+        shown = at.dataframe[0].value
+        assert shown.shape[0] == count, rule
+        # each row is a finding instance of the review journal (docs/reviews.md): its decision beside its id
+        column = reviews.instance_column(rule)
+        assert list(shown.columns)[list(shown.columns).index(column) + 1] == "decision", rule
+        first = str(shown[column].iloc[0])
+        reviews.record(rule, first, "not an issue", "dpo@example.se", owner=f"owner of {rule}")
+        at.run()
+        assert at.dataframe[0].value.set_index(column).loc[first, "owner"] == f"owner of {rule}", rule

@@ -26,27 +26,8 @@ ui.page_header(
 
 
 if viewer.rows:
-    def rows_of(rule: str, every: bool = False):
-        """The rows each consent finding counts, from the queries that count them (consent.cookie_counts)."""
-        if rule == "cookie_before_consent":
-            rows = run_query("rpt_cookies_before_consent", limit=None if every else PAGE_SIZE, offset=0, **params)
-            total = int(rows["total_rows"][0]) if rows.height else 0
-            return rows.drop("total_rows"), total
-        if rule == "decisions_without_shown":
-            rows = run_query("rpt_decisions_without_shown", **params)
-        elif rule == "unknown_cookie":
-            rows = run_query("rpt_cookie_summary", **params).filter(pl.col("category") == "unknown")
-        else:  # the banner checks (run only for their own findings)
-            checks = consent.banner_checks(run_query, params)
-            if rule == "withdrawal_may_be_hard":
-                rows = pl.DataFrame([checks["withdrawal"]]).filter(pl.col(rule))
-            elif rule == "necessary_not_in_policy":
-                rows = checks["necessary_not_in_policy"]
-            else:  # reject_may_be_hidden, boxes_may_be_preticked
-                rows = checks["versions"].filter(pl.col(rule))
-        return rows, rows.height
-
-    ui.finding_rows("consent", rows_of)
+    ui.finding_rows("consent", lambda rule, every=False: consent.finding_rows(
+        run_query, rule, params, limit=None if every else PAGE_SIZE))
 
 now = run_query("rpt_consent_kpis", **params).row(0, named=True)
 before = run_query("rpt_consent_kpis", **previous).row(0, named=True)
