@@ -45,12 +45,20 @@ def with_decisions(frame: pl.DataFrame, id_column: str, rule_of: pl.Expr | str, 
     return joined.select(own[:at] + list(LABELS) + own[at:] + ["_rule"])
 
 
-def decided_filter(frame: pl.DataFrame, key: str) -> pl.DataFrame:
-    """The rows without a decision, or with one, as the control (and the link, ?decided=) says."""
-    linked = filters.url_value("decided", "all", allowed=list(DECIDED_VIEWS))
-    view = st.segmented_control("Decision", list(DECIDED_VIEWS), default=linked, format_func=DECIDED_VIEWS.get,
-                                key=key) or "all"
-    filters.keep_in_url(decided=view if view != "all" else None)
+def decided_view(key: str, param: str = "decided", where=st, help: str | None = None) -> str:
+    """The control (and the link, ?decided= or param) that shows all rows, those without a decision, or those
+    decided."""
+    linked = filters.url_value(param, "all", allowed=list(DECIDED_VIEWS))
+    view = where.segmented_control("Decision", list(DECIDED_VIEWS), default=linked, format_func=DECIDED_VIEWS.get,
+                                   key=key, help=help) or "all"
+    filters.keep_in_url(**{param: view if view != "all" else None})
+    return view
+
+
+def decided_filter(frame: pl.DataFrame, key: str, param: str = "decided", help: str | None = None
+                   ) -> pl.DataFrame:
+    """The rows without a decision, or with one, as decided_view says (frame has with_decisions' columns)."""
+    view = decided_view(key, param, help=help)
     if view == "without":
         return frame.filter(pl.col("decision").is_null())
     if view == "decided":

@@ -77,6 +77,10 @@ class TransferFilter:
     only_findings: bool = False
     rule: str = ""
     without_safeguard: bool = False  # only transfers outside the EU/EEA without a valid safeguard
+    # With a rule: only its rows without a decision ("without") or with one ("decided") in the review journal,
+    # decided_ids being the transfers the journal has a decision on for that rule (docs/reviews.md).
+    decided: str = ""
+    decided_ids: tuple[str, ...] = ()
 
     def params(self) -> dict:
         return {
@@ -85,6 +89,8 @@ class TransferFilter:
             "legal_bases": list(self.legal_bases), "purposes": list(self.purposes),
             "categories": list(self.categories), "only_findings": self.only_findings, "rule": self.rule,
             "without_safeguard": self.without_safeguard,
+            "decided": self.decided if self.decided in ("without", "decided") else "",
+            "decided_ids": list(self.decided_ids),
         }
 
 

@@ -141,7 +141,7 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
                  help="More rows than one Excel sheet holds: use CSV" if too_big else None)
 
 
-def _finding_table(page: str, found, frame: pl.DataFrame) -> None:
+def _finding_table(page: str, found, frame: pl.DataFrame, shown_part: bool = False) -> None:
     """A finding's rows, with the decision in force on each and, for who may decide on the area, the dialog to
     record one on the rows selected (docs/reviews.md)."""
     from dashboard import reviews, reviews_ui
@@ -155,6 +155,8 @@ def _finding_table(page: str, found, frame: pl.DataFrame) -> None:
         return
     reviews_ui.recorded_note()
     decided = reviews_ui.with_decisions(frame, id_column, found.rule, after=id_column)
+    decided = reviews_ui.decided_filter(decided, "finding_decided", "fdecided",
+                                        help=f"Among the {frame.height} rows shown." if shown_part else None)
     event = table(decided.drop("_rule"), reviews_ui.LABELS, colour=colour, on_select="rerun",
                   selection_mode="multi-row", key="finding_table")
     chosen = [i for i in (event.selection.rows if event else []) if i < decided.height]
@@ -181,7 +183,7 @@ def finding_rows(page: str, rows_of) -> str | None:
         if frame.is_empty():
             st.success("None in this view.")
         else:
-            _finding_table(page, found, frame)
+            _finding_table(page, found, frame, shown_part=frame.height < total)
             exports("Download these rows", frame if frame.height == total else lambda: rows_of(rule, every=True)[0],
                     f"finding-{rule.replace('_', '-')}", rows=total)
         if st.button("Show the whole page", icon=":material/close:", key="close_finding"):

@@ -261,6 +261,20 @@ def test_one_rules_transfer_rows_show_their_decision(sample_store, journal, monk
     assert table.set_index("transfer_id").loc[first, ["decision", "owner"]].tolist() == ["accepted risk", "IT"]
     assert [b.label for b in at.button if b.label.startswith("Record a decision")] == [
         "Record a decision (select rows first)"]
+    every = set(table["transfer_id"])
+
+    def rows_when(view: str) -> set:
+        """The log's rows with the decision filter set (on the server: the summary follows)."""
+        at.segmented_control(key="transfer_decided").set_value(view).run()
+        assert not at.exception, at.exception
+        assert at.query_params.get("decided") == (None if view == "all" else view)
+        shown = next(df.value for df in at.dataframe if "transfer_id" in df.columns and "decision" in df.columns)
+        assert int(next(m for m in at.metric if m.label == "Transfers").value.replace(" ", "")) == len(shown)
+        return set(shown["transfer_id"])
+
+    assert rows_when("decided") == {first}
+    assert rows_when("without") == every - {first}
+    assert rows_when("all") == every
 
 
 @pytest.mark.parametrize("page, rule, id_column", [("holds", "hold_overdue", "hold_id"),
@@ -292,6 +306,10 @@ def test_a_findings_rows_show_their_decision_by_the_areas_id(sample_store, journ
     at.run()
     rows = at.dataframe[0].value
     assert rows.set_index(id_column).loc[first, "owner"] == "Ekonomi"
+    at.segmented_control(key="finding_decided").set_value("decided").run()
+    assert list(at.dataframe[0].value[id_column]) == [first] and at.query_params["fdecided"] == "decided"
+    at.segmented_control(key="finding_decided").set_value("without").run()
+    assert first not in set(at.dataframe[0].value[id_column]) and len(at.dataframe[0].value) == len(rows) - 1
 
 
 def test_the_monthly_report_carries_each_findings_decision_and_the_summary_only_counts(tmp_path, journal):

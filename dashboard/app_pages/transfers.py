@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, labels, reviews_ui, ui
+from dashboard import access, charts, config, filters, labels, reviews, reviews_ui, ui
 from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params, every_row
@@ -49,15 +49,21 @@ with st.container(border=True):
     rule = filters.url_value("rule", "", allowed=["", *RULES])
     if st.query_params.get("finding") in RULES:  # from the Overview's "Show the rows": that rule's rows
         rule = st.query_params["finding"]
+    decided, decided_ids = "", ()
     if rule:
         st.info(f"Showing the rows that break: **{RULES[rule].title}**. The transfer log below lists exactly them.")
+        if viewer.rows:  # each row is a finding instance: filter by its decision in the review journal
+            decided = reviews_ui.decided_view("transfer_decided")
+            decided_ids = tuple(d.instance for d in reviews.latest(rule=rule)) if decided != "all" else ()
         if st.button("Show all rows again", icon=":material/close:"):
-            rule = ""
+            rule, decided, decided_ids = "", "", ()
+            filters.keep_in_url(decided=None)
             if "finding" in st.query_params:
                 del st.query_params["finding"]
 
 flt = TransferFilter(recipient, tuple(types), tuple(countries), region, tuple(mechanisms), tuple(bases),
-                     tuple(purposes), tuple(categories), only_findings, rule, without_safeguard=unsafe)
+                     tuple(purposes), tuple(categories), only_findings, rule, without_safeguard=unsafe,
+                     decided=decided, decided_ids=decided_ids)
 filters.keep_in_url(recipient=recipient.strip(), rtype=types, country=countries, region=region,
                     mechanism=mechanisms, basis=bases, purpose=purposes, category=categories,
                     findings=only_findings, rule=rule, unsafe=unsafe)
