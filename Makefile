@@ -9,7 +9,8 @@ DB     ?= data/audit.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: install run test sample data clean-data bench bench-10x bench-browser bench-imports
+.PHONY: install run test sample data clean-data bench bench-10x bench-browser bench-imports i18n-compile i18n-extract \
+	i18n-update
 
 install: $(STAMP)
 
@@ -22,12 +23,29 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 # The sample store, built through the real ingest path when absent.
-$(DB): | $(STAMP)
+$(DB): | $(STAMP) $(MO)
 	$(PY) -m dashboard ingest sample_data --db $(DB) --quiet
 
 data: $(DB)
 
-run: $(STAMP) $(DB)
+# The translations (docs/i18n.md): the Swedish catalogue is compiled at install; extract and update refresh it
+# from the code's messages (the English text is the message id).
+LOCALE := dashboard/locale
+MO     := $(LOCALE)/sv/LC_MESSAGES/messages.mo
+$(MO): $(LOCALE)/sv/LC_MESSAGES/messages.po | $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d $(LOCALE) -D messages -l sv
+
+i18n-compile: $(MO)
+
+i18n-extract: $(STAMP)
+	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -o $(LOCALE)/messages.pot dashboard
+
+i18n-update: i18n-extract
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages -l sv
+	$(MAKE) i18n-compile
+	$(PY) -c 'from dashboard.labels import glossary_markdown as g; open("docs/glossary.md", "w").write(g())'
+
+run: $(STAMP) $(DB) $(MO)
 	AUDIT_DB=$(DB) $(PY) -m dashboard serve --server.address $(ADDRESS) --server.port $(PORT)
 
 # Both cores: one worker per core. Each browser test file stays on one worker with its server (its xdist_group) and
@@ -35,7 +53,7 @@ run: $(STAMP) $(DB)
 # the two workers (measured: 515-585 s against 649 s for whole files). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 AXE := $(VENV)/axe/axe-4.14.1.min.js
-test: $(STAMP) $(AXE)
+test: $(STAMP) $(AXE) $(MO)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # axe-core (the browser tests' accessibility check) from its npm package, checked against the registry's digest.

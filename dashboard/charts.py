@@ -8,7 +8,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import labels
+from dashboard import i18n, labels
+from dashboard.i18n import N_, _
 
 # The charts' own template: dark text and ticks on white (contrast well above 4.5:1, WCAG 1.4.3), the category
 # colours, and no dependence on the app's theme, so a chart looks the same on a page and in a downloaded report.
@@ -32,9 +33,25 @@ px.defaults.color_discrete_sequence = list(labels.CATEGORY)
 
 
 def styled(fig):
-    """Our template on a figure (pages pass theme=None to st.plotly_chart, so it is what is drawn)."""
-    fig.update_layout(template=TEMPLATE)
+    """Our template on a figure (pages pass theme=None to st.plotly_chart, so it is what is drawn), with the
+    current language's decimal sign and thousands separator."""
+    fig.update_layout(template=TEMPLATE, separators=_SEPARATORS[i18n.current()])
     return fig
+
+
+def dated(fig):
+    """A chart over dates: in Swedish its dates as ISO dates (plotly names months in English only)."""
+    if i18n.current() != "en":
+        fig.update_xaxes(tickformat="%Y-%m-%d", hoverformat="%Y-%m-%d")
+    return fig
+
+
+_SEPARATORS = {"sv": ", ", "en": ". "}  # plotly's layout.separators: decimal sign, then thousands separator
+GRAINS = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
+
+
+def grain_word(grain: str) -> str:
+    return _(GRAINS[grain]) if grain in GRAINS else grain
 
 
 def worded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
@@ -65,11 +82,11 @@ def rejections_by_reason(reasons: pl.DataFrame):
 def request_volume(volume: pl.DataFrame, grain: str):
     fig = px.bar(worded(volume, "request_type"), x="period_start", y="requests", color="request_type",
                  color_discrete_map=colours(volume, "request_type"),
-                 labels={"period_start": grain.capitalize(), "requests": "Requests received",
-                         "request_type": "Type"},
-                 title=f"Requests received per {grain}, by type")
+                 labels={"period_start": grain_word(grain).capitalize(), "requests": _("Requests received"),
+                         "request_type": _("Type")},
+                 title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)))
     fig.update_layout(barmode="stack", legend_title_text="")
-    return styled(fig)
+    return dated(styled(fig))
 
 
 def time_to_close(distribution: pl.DataFrame):
@@ -182,20 +199,27 @@ RATE_LABELS = {"interaction_rate": "Interaction", "analytics_rate": "Analytics o
 RATE_COLOURS = {label: labels.colour("rate", key) for key, label in RATE_LABELS.items()}
 
 
+def rate_labels() -> dict[str, str]:
+    """The rates' names in the current language (the consent figures' own names, labels.FIGURES)."""
+    return {key: labels.name("consent", key) for key in RATE_LABELS}
+
+
 def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     """Consent rates over time, with a dashed line where a new banner version was first shown."""
     rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
+    names = rate_labels()
     long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
-        pl.col("rate").replace_strict(RATE_LABELS))
-    fig = px.line(long, x="period_start", y="value", color="rate", color_discrete_map=RATE_COLOURS,
-                  labels={"period_start": grain.capitalize(), "value": "Rate", "rate": ""},
-                  title=f"Consent rates per {grain}, with banner changes marked")
+        pl.col("rate").replace_strict(names))
+    fig = px.line(long, x="period_start", y="value", color="rate",
+                  color_discrete_map={names[k]: labels.colour("rate", k) for k in names},
+                  labels={"period_start": grain_word(grain).capitalize(), "value": _("Rate"), "rate": ""},
+                  title=_("Consent rates per {grain}, with banner changes marked").format(grain=grain_word(grain)))
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     for row in changes.iter_rows(named=True):
         fig.add_vline(x=row["first_day"], line_dash="dash", line_color="#6c757d")
         fig.add_annotation(x=row["first_day"], y=1, yref="y", text=html.escape(str(row["banner_version"])),
                            showarrow=False, xanchor="left", font={"size": 11, "color": "#333333"})
-    return styled(fig)
+    return dated(styled(fig))
 
 
 def consent_breakdown(breakdown: pl.DataFrame, dimension: str):

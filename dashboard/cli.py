@@ -172,7 +172,10 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     if args.date_from > args.date_to:
         print("--from is after --to", file=sys.stderr)
         return 2
-    with store.read_only(config.db_path(args.db)) as con:
+    from dashboard import i18n
+
+    # The JSON is an interface: English whatever AUDIT_LANG says (docs/i18n.md).
+    with store.read_only(config.db_path(args.db)) as con, i18n.use("en" if args.json else i18n.current()):
         result = metrics.compute(lambda name, **p: sql.run(con, name, **p), args.date_from, args.date_to,
                                  args.as_of or date.today())
     if args.json:
@@ -203,13 +206,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"--month {args.month!r} is outside {EARLIEST} .. {date.today().year + LATEST_YEARS_AHEAD}",
               file=sys.stderr)
         return 2
+    from dashboard import i18n
+
     out = args.out or f"privacy-report-{args.month}.html"
-    with store.read_only(config.db_path(args.db)) as con:
+    with store.read_only(config.db_path(args.db)) as con, i18n.use(args.lang or i18n.current()):
         text = report.build(lambda name, **p: sql.run(con, name, **p), args.month, args.as_of,
                             detail=not args.summary)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    print(f"wrote {out} ({len(text.encode()) // 1024} KB): open it in a browser, print to PDF from there")
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(i18n._("wrote {file} ({kb} KB): open it in a browser, print to PDF from there").format(
+            file=out, kb=len(text.encode()) // 1024))
     return 0
 
 
@@ -373,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="states as of this day (default: the month's last day, or today)")
     p.add_argument("--summary", action="store_true",
                    help="management's copy: overdue requests and unsafe transfers counted, no request ids listed")
+    p.add_argument("--lang", choices=["sv", "en"], help="the report's language (default: AUDIT_LANG, else en)")
     _add_db(p)
     p.set_defaults(func=cmd_report)
 

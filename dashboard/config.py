@@ -102,9 +102,11 @@ def settings() -> Settings:
 
 def holiday_reading(categories: tuple[str, ...]) -> str:
     """The name of the reading a set of holiday categories is, as the pages and the report state it."""
+    from dashboard.i18n import _
+
     if "de_facto" in categories:
-        return "Swedish-statute reading (midsummer, Christmas and New Year's eves count as holidays)"
-    return "strict reading (the public holidays of the Official Journal list; the eves are working days)"
+        return _("Swedish-statute reading (midsummer, Christmas and New Year's eves count as holidays)")
+    return _("strict reading (the public holidays of the Official Journal list; the eves are working days)")
 
 
 

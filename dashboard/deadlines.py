@@ -90,16 +90,17 @@ def rules_in_force() -> str:
     """Which reading of the holidays, which clock and which internal target the deadlines use, in words: the
     Requests page and the report state it."""
     from dashboard.config import holiday_reading, settings
+    from dashboard.i18n import _
 
     s = settings()
-    clock = {"received": "the month runs from receipt",
-             "suspended": "the month runs from receipt, suspended while identification asked in time is awaited "
-                          "(EDPB Guidelines 01/2022 para. 159)",
-             "identity_verified": "the month runs from identity verification (UK model)"}[s.clock_start]
+    clock = {"received": _("the month runs from receipt"),
+             "suspended": _("the month runs from receipt, suspended while identification asked in time is awaited "
+                            "(EDPB Guidelines 01/2022 para. 159)"),
+             "identity_verified": _("the month runs from identity verification (UK model)")}[s.clock_start]
     target = ""
     if s.internal_target_days or s.internal_targets:
-        target = "; internal target " + ", ".join(
-            ([f"{s.internal_target_days} working days"] if s.internal_target_days else [])
+        target = _("; internal target ") + ", ".join(
+            ([_("{days} working days").format(days=s.internal_target_days)] if s.internal_target_days else [])
             + [f"{t}: {d}" for t, d in s.internal_targets])
     return f"{holiday_reading(s.holiday_categories)}; {clock}{target}"
 

@@ -53,6 +53,18 @@ def url_value(param: str, default, allowed: list | None = None):
     return raw
 
 
+def language() -> str:
+    """The language asked for: the link's ?lang= (sv or en), else the browser's preferred language when it is one
+    of the two, else AUDIT_LANG (docs/i18n.md)."""
+    from dashboard import i18n
+
+    linked = st.query_params.get("lang")
+    if linked in i18n.LANGUAGES:
+        return linked
+    browser = (st.context.locale or "").lower()[:2]
+    return browser if browser in i18n.LANGUAGES else i18n.default()
+
+
 def url_list(param: str, allowed) -> list[str]:
     """A multi-valued page filter from the URL (comma-separated), keeping only allowed values."""
     allowed = set(allowed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dashboard.i18n import N_, _
 from dashboard.transfers import RULES as TRANSFER_RULES
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -22,37 +23,37 @@ class Finding:
 
 
 REQUEST_RULES = (
-    Finding("request_overdue", "high", "requests", "Open requests past their statutory deadline",
+    Finding("request_overdue", "high", "requests", N_("Open requests past their statutory deadline"),
             "app_pages/requests.py", {"state": "overdue"}),
-    Finding("request_late", "high", "requests", "Requests answered after their deadline",
+    Finding("request_late", "high", "requests", N_("Requests answered after their deadline"),
             "app_pages/requests.py", {}),
-    Finding("invalid_extension", "medium", "requests", "Extensions told after the first month (invalid)",
+    Finding("invalid_extension", "medium", "requests", N_("Extensions told after the first month (invalid)"),
             "app_pages/requests.py", {}),
-    Finding("request_at_risk", "low", "requests", "Open requests with 5 or fewer working days left",
+    Finding("request_at_risk", "low", "requests", N_("Open requests with 5 or fewer working days left"),
             "app_pages/requests.py", {"state": "at_risk"}),
-    Finding("depends_on_calendar", "medium", "requests", "On time only if the eves count as holidays",
+    Finding("depends_on_calendar", "medium", "requests", N_("On time only if the eves count as holidays"),
             "app_pages/requests.py", {"doubt": "calendar"}),
     Finding("identification_asked_late", "medium", "requests",
-            "Identification asked late (no suspension of the deadline)", "app_pages/requests.py",
+            N_("Identification asked late (no suspension of the deadline)"), "app_pages/requests.py",
             {"doubt": "identification"}),
 )
 HOLD_RULES = (
-    Finding("hold_overdue", "high", "holds", "Holds past retain-until never released", "app_pages/holds.py", {}),
-    Finding("hold_kept_too_long", "medium", "holds", "Holds set to last longer than the law allows",
+    Finding("hold_overdue", "high", "holds", N_("Holds past retain-until never released"), "app_pages/holds.py", {}),
+    Finding("hold_kept_too_long", "medium", "holds", N_("Holds set to last longer than the law allows"),
             "app_pages/holds.py", {}),
 )
 CONSENT_RULES = (
-    Finding("cookie_before_consent", "high", "consent", "Cookies set before consent", "app_pages/consent.py", {}),
+    Finding("cookie_before_consent", "high", "consent", N_("Cookies set before consent"), "app_pages/consent.py", {}),
     # Banner checks (docs/consent.md): what PTS and the EDPB's taskforce name, as a consent log can show it.
-    Finding("reject_may_be_hidden", "medium", "consent", "Reject may be missing or hidden on the first layer",
+    Finding("reject_may_be_hidden", "medium", "consent", N_("Reject may be missing or hidden on the first layer"),
             "app_pages/consent.py", {}),
-    Finding("boxes_may_be_preticked", "medium", "consent", "Boxes may be pre-ticked", "app_pages/consent.py", {}),
-    Finding("withdrawal_may_be_hard", "medium", "consent", "Withdrawal may be hard to find",
+    Finding("boxes_may_be_preticked", "medium", "consent", N_("Boxes may be pre-ticked"), "app_pages/consent.py", {}),
+    Finding("withdrawal_may_be_hard", "medium", "consent", N_("Withdrawal may be hard to find"),
             "app_pages/consent.py", {}),
-    Finding("unknown_cookie", "medium", "consent", "Cookies the policy does not name (e.g. _fbp)",
+    Finding("unknown_cookie", "medium", "consent", N_("Cookies the policy does not name (e.g. _fbp)"),
             "app_pages/consent.py", {}),
     Finding("necessary_not_in_policy", "low", "consent",
-            "Cookies classed necessary that the policy does not call necessary (review)", "app_pages/consent.py",
+            N_("Cookies classed necessary that the policy does not call necessary (review)"), "app_pages/consent.py",
             {}),
 )
 # The logs of each area. Rows of them rejected at ingest are counted nowhere else: a rule of their own, so a
@@ -60,17 +61,17 @@ CONSENT_RULES = (
 AREA_LOGS = {"requests": ("dsr_events",), "holds": ("hold_events",), "transfers": ("transfers",),
              "consent": ("consent_events", "cookie_observations")}
 REJECTED_RULES = tuple(
-    Finding(f"{area}_rows_rejected", "medium", area, "Rows rejected at ingest, counted nowhere else",
+    Finding(f"{area}_rows_rejected", "medium", area, N_("Rows rejected at ingest, counted nowhere else"),
             "app_pages/data_quality.py", {"dq_log": logs[0]})
     for area, logs in AREA_LOGS.items()
 )
 # Events out of order are data errors: never counted as compliant, always shown (docs/sla.md, docs/holds.md).
 ORDER_RULES = (
-    Finding("requests_out_of_order", "medium", "requests", "Requests with events before their receipt (data error)",
+    Finding("requests_out_of_order", "medium", "requests", N_("Requests with events before their receipt (data error)"),
             "app_pages/requests.py", {}),
-    Finding("holds_out_of_order", "medium", "holds", "Holds released before they were placed (data error)",
+    Finding("holds_out_of_order", "medium", "holds", N_("Holds released before they were placed (data error)"),
             "app_pages/holds.py", {}),
-    Finding("decisions_without_shown", "low", "consent", "Consent decisions with no banner shown (data error)",
+    Finding("decisions_without_shown", "low", "consent", N_("Consent decisions with no banner shown (data error)"),
             "app_pages/consent.py", {}),
 )
 RULES: tuple[Finding, ...] = (
@@ -83,6 +84,11 @@ RULES: tuple[Finding, ...] = (
     *ORDER_RULES,
 )
 BY_RULE = {f.rule: f for f in RULES}
+
+
+def title(rule: str) -> str:
+    """A finding's title in the current language."""
+    return _(BY_RULE[rule].title)
 # The pages that show a finding's own rows first when the link names it (?finding=<rule>, ui.finding_rows).
 ROWS_PAGES = frozenset({"app_pages/requests.py", "app_pages/holds.py", "app_pages/consent.py",
                         "app_pages/transfers.py", "app_pages/data_quality.py"})
@@ -156,20 +162,20 @@ def area_status(area: str, rule_counts: dict[str, int], freshness: dict | None =
     high = [f for f in broken if f.severity == "high"]
     empty, ends = freshness_gaps(area, freshness, as_of, grace_days) if freshness and as_of else (False, None)
     if empty:
-        gap = "; no events in the period"
+        gap = _("; no events in the period")
     elif ends:
-        gap = f"; the log ends {ends}, before the as-of date {as_of}"
+        gap = _("; the log ends {ends}, before the as-of date {as_of}").format(ends=ends, as_of=as_of)
     else:
         gap = ""
     if broken:
         status = "off track" if high else "needs attention"
-        why = "; ".join(f"{f.title}: {rule_counts[f.rule]}" for f in (high or broken)) + gap
-        return AreaStatus(status, status, why)
+        why = "; ".join(f"{title(f.rule)}: {rule_counts[f.rule]}" for f in (high or broken)) + gap
+        return AreaStatus(status, _(status), why)
     if empty:
-        return AreaStatus("no data", "no data", "No events in the period: nothing can be judged. Load the "
-                                                "area's logs, or choose another period.")
+        return AreaStatus("no data", _("no data"), _("No events in the period: nothing can be judged. Load the "
+                                                     "area's logs, or choose another period."))
     if ends:
-        return AreaStatus("data ends", f"data ends {ends}",
-                          f"No rule is broken up to {ends}, but the log ends there, before the as-of date {as_of}: "
-                          "later events are not loaded.")
-    return AreaStatus("on track", "on track", "No rule of this area is broken in the period.")
+        return AreaStatus("data ends", _("data ends {day}").format(day=ends),
+                          _("No rule is broken up to {ends}, but the log ends there, before the as-of date "
+                            "{as_of}: later events are not loaded.").format(ends=ends, as_of=as_of))
+    return AreaStatus("on track", _("on track"), _("No rule of this area is broken in the period."))

@@ -8,6 +8,8 @@ says "problem" by accident. https://personal.sron.nl/~pault/
 
 from __future__ import annotations
 
+from dashboard.i18n import N_, _
+
 # Problems only.
 RED = "#B2182B"
 ORANGE = "#D9822B"
@@ -16,23 +18,59 @@ CATEGORY = ("#332288", "#44AA99", "#88CCEE", "#117733", "#AA4499", "#999933", "#
 GREY = "#777777"
 
 WORDS = {
+    # request types (the Swedish words are the GDPR's and the policy's: registerutdrag, rättelse, radering, ...)
+    "access": N_("access"), "rectification": N_("rectification"), "erasure": N_("erasure"),
+    "objection": N_("objection"),
+    "restriction": N_("restriction"), "portability": N_("portability"),
+    # request events and channels
+    "received": N_("received"), "identity_requested": N_("identity requested"),
+    "identity_verified": N_("identity verified"),
+    "extended": N_("extended"), "completed": N_("completed"), "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "email": N_("e-mail"), "web": N_("web"), "letter": N_("letter"), "phone": N_("phone"),
     # request states
-    "at_risk": "at risk", "on_time": "on time", "awaiting_identity": "awaiting identity", "outside_sla": "withdrawn",
+    "at_risk": N_("at risk"), "on_time": N_("on time"), "awaiting_identity": N_("awaiting identity"),
+    "outside_sla": N_("withdrawn"),
+    "open": N_("open"), "overdue": N_("overdue"), "late": N_("late"), "closed": N_("closed"),
     # recipients, bases, mechanisms
-    "sub_processor": "sub-processor", "legal_obligation": "legal obligation",
-    "legitimate_interest": "legitimate interest", "eea": "EU/EEA", "adequacy": "adequacy decision",
-    "scc": "standard contractual clauses", "bcr": "binding corporate rules", "derogation": "derogation (Art. 49)",
-    "none": "no safeguard", "safe_harbour": "Safe Harbour (invalid)", "privacy_shield": "Privacy Shield (invalid)",
+    "processor": N_("processor"), "sub_processor": N_("sub-processor"), "authority": N_("authority"),
+    "acquirer": N_("acquirer"),
+    "controller": N_("controller"), "contract": N_("contract"), "consent": N_("consent"),
+    "legal_obligation": N_("legal obligation"),
+    "legitimate_interest": N_("legitimate interest"), "eea": N_("EU/EEA"), "adequacy": N_("adequacy decision"),
+    "scc": N_("standard contractual clauses"), "bcr": N_("binding corporate rules"),
+    "derogation": N_("derogation (Art. 49)"),
+    "none": N_("no safeguard"), "safe_harbour": N_("Safe Harbour (invalid)"),
+    "privacy_shield": N_("Privacy Shield (invalid)"),
     # holds
-    "bookkeeping_act": "Bookkeeping Act", "tax_procedure_act": "Tax Procedure Act", "aml_act": "AML Act",
-    "consumer_law": "consumer law", "aml_kyc": "AML/KYC",
+    "placed": N_("placed"), "released": N_("released"),
+    "bookkeeping_act": N_("Bookkeeping Act"), "tax_procedure_act": N_("Tax Procedure Act"), "aml_act": N_("AML Act"),
+    "consumer_law": N_("consumer law"), "aml_kyc": N_("AML/KYC"), "bookkeeping": N_("bookkeeping"),
+    "credit": N_("credit"),
+    "other": N_("other"),
     # purposes and categories
-    "service_delivery": "service delivery", "credit_check": "credit check", "law_enforcement": "law enforcement",
-    "aml_report": "AML report", "goods_services": "goods and services",
-    # consent
-    "accept_all": "accept all", "reject_all": "reject all",
+    "service_delivery": N_("service delivery"), "credit_check": N_("credit check"),
+    "law_enforcement": N_("law enforcement"),
+    "aml_report": N_("AML report"), "goods_services": N_("goods and services"), "invoicing": N_("invoicing"),
+    "payment": N_("payment"), "support": N_("support"), "hosting": N_("hosting"), "analytics": N_("analytics"),
+    "marketing": N_("marketing"), "tax": N_("tax"), "divestiture": N_("divestiture"), "sale": N_("sale"),
+    "contact": N_("contact"),
+    "identity": N_("identity"), "financial": N_("financial"), "interaction": N_("interaction"),
+    "device": N_("device"),
+    "location": N_("location"),
+    # consent and cookies
+    "shown": N_("banner shown"), "accept_all": N_("accept all"), "reject_all": N_("reject all"),
+    "custom": N_("custom"),
+    "withdraw": N_("withdraw"), "desktop": N_("desktop"), "mobile": N_("mobile"), "tablet": N_("tablet"),
+    "necessary": N_("necessary"), "functional": N_("functional"), "unknown": N_("unknown"),
+    # statuses of an area, decisions of the review journal, severities
+    "off track": N_("off track"), "needs attention": N_("needs attention"), "no data": N_("no data"),
+    "data ends": N_("data ends"),
+    "on track": N_("on track"), "in progress": N_("in progress"), "resolved": N_("resolved"),
+    "accepted risk": N_("accepted risk"),
+    "not an issue": N_("not an issue"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
     # access log
-    "sign_in": "sign-in", "sign_out": "sign-out", "page_view": "page view", "denied": "refused",
+    "sign_in": N_("sign-in"), "sign_out": N_("sign-out"), "page_view": N_("page view"), "denied": N_("refused"),
 }
 
 # The columns whose values are codes (shown as words on screen; exports keep the codes, which are stable).
@@ -43,10 +81,32 @@ CODE_COLUMNS = frozenset({
 
 
 def word(code) -> str:
-    """The word for a code (the code itself when it has none); None stays empty."""
+    """The word for a code in the current language (the code itself when it has none); None stays empty."""
     if code is None:
         return ""
-    return WORDS.get(code, str(code).replace("_", " "))
+    return _(WORDS[code]) if code in WORDS else str(code).replace("_", " ")
+
+
+def glossary_markdown() -> str:
+    """docs/glossary.md: every code the logs use, with its word in English and in Swedish (the GDPR's and the
+    policy's Swedish terms), as the pages, the report and the exports show them. `make i18n-update` rewrites it; a
+    test checks it is current."""
+    from dashboard import i18n
+
+    rows = []
+    for code in WORDS:
+        with i18n.use("sv"):
+            sv = word(code)
+        with i18n.use("en"):
+            en = word(code)
+        rows.append(f"| `{code}` | {en} | {sv} |")
+    return ("# Glossary: the logs' codes in English and Swedish\n\n"
+            "Written by `make i18n-update` from `dashboard/labels.py` (the codes and their English words) and the "
+            "Swedish catalogue `dashboard/locale/sv/LC_MESSAGES/messages.po`. The Swedish terms follow the Swedish "
+            "text of the GDPR and of the privacy policy (registerutdrag, rättelse, radering, invändning, "
+            "begränsning, dataportabilitet, personuppgiftsbiträde, tredjeland, lämplig skyddsåtgärd, "
+            "standardavtalsklausuler, samtycke). docs/i18n.md says how the languages work.\n\n"
+            "| code | English | Svenska |\n|---|---|---|\n" + "\n".join(rows) + "\n")
 
 
 # One fixed colour per category value, by dimension: the same request type has the same colour on every chart.
@@ -86,94 +146,94 @@ def colour_map(dimension: str, codes) -> dict[str, str]:
 # `metrics --json` (docs/metrics.md holds the same definitions). (name, definition)
 FIGURES = {
     "requests": {
-        "received": ("Received", "Requests whose received event falls in the period. Count of requests."),
-        "closed": ("Closed", "Requests received in the period that were completed or rejected. Count."),
-        "on_time": ("Closed on time", "Closed on or before the deadline day. Count."),
-        "late": ("Closed late", "Closed after the deadline day. Count."),
-        "open": ("Open", "Neither closed nor withdrawn on the as-of date, whatever the receipt day. Count."),
-        "overdue": ("Overdue", "Open and past the statutory deadline on the as-of date, whatever the receipt day. "
-                               "Count."),
-        "at_risk": ("At risk", "Open with few working days left (AUDIT_AT_RISK_DAYS) on the as-of date. Count."),
-        "awaiting_identity": ("Awaiting identity", "Open, identification asked in time and not yet answered: the "
-                                                   "clock is suspended. Count."),
-        "withdrawn": ("Withdrawn", "Withdrawn by the subject (outside the deadline rules). Count."),
-        "extended": ("Validly extended", "Extended on or before the one-month deadline. Count."),
-        "invalid_extensions": ("Invalid extensions", "Extended after the one-month deadline. Count."),
-        "on_time_rate": ("On-time rate", "Closed on time / closed. Closed requests only: read it beside Missed "
-                                         "deadline. Percent."),
-        "missed_deadline_rate": ("Missed deadline", "Late or overdue / requests whose deadline has passed by the "
-                                                    "as-of date. Percent."),
-        "internal_target_rate": ("Met internal target", "Closed on or before the internal due date / closed "
-                                                        "requests with a target. Percent."),
-        "depends_on_calendar": ("On time only if the eves count as holidays",
-                                "On time only if midsummer, Christmas and New Year's eves count as holidays (or "
-                                "the reverse): listed under Doubtful verdicts. Count."),
-        "identification_asked_late": ("Identification asked late",
-                                      "Identification asked more than AUDIT_ASK_ID_WITHIN_DAYS working days after "
-                                      "receipt: nothing is suspended. Count."),
-        "median_days_to_close": ("Median days to close", "Median calendar days from receipt to closing, of closed "
-                                                         "requests. Days."),
-        "p90_days_to_close": ("90th percentile days to close", "Nine in ten closed requests were closed within this "
-                                                               "many calendar days. Days."),
-        "rejected_rows": ("Rows rejected at ingest", "Rows of the area's logs refused at ingest, counted nowhere "
-                                                     "else. Count of rows."),
-        "out_of_order": ("Events before receipt", "Requests with an event dated before their receipt (data "
-                                                  "errors). Count."),
+        "received": (N_("Received"), N_("Requests whose received event falls in the period. Count of requests.")),
+        "closed": (N_("Closed"), N_("Requests received in the period that were completed or rejected. Count.")),
+        "on_time": (N_("Closed on time"), N_("Closed on or before the deadline day. Count.")),
+        "late": (N_("Closed late"), N_("Closed after the deadline day. Count.")),
+        "open": (N_("Open"), N_("Neither closed nor withdrawn on the as-of date, whatever the receipt day. Count.")),
+        "overdue": (N_("Overdue"), N_("Open and past the statutory deadline on the as-of date, whatever the receipt day. "
+                               "Count.")),
+        "at_risk": (N_("At risk"), N_("Open with few working days left (AUDIT_AT_RISK_DAYS) on the as-of date. Count.")),
+        "awaiting_identity": (N_("Awaiting identity"), N_("Open, identification asked in time and not yet answered: the "
+                                                   "clock is suspended. Count.")),
+        "withdrawn": (N_("Withdrawn"), N_("Withdrawn by the subject (outside the deadline rules). Count.")),
+        "extended": (N_("Validly extended"), N_("Extended on or before the one-month deadline. Count.")),
+        "invalid_extensions": (N_("Invalid extensions"), N_("Extended after the one-month deadline. Count.")),
+        "on_time_rate": (N_("On-time rate"), N_("Closed on time / closed. Closed requests only: read it beside Missed "
+                                         "deadline. Percent.")),
+        "missed_deadline_rate": (N_("Missed deadline"), N_("Late or overdue / requests whose deadline has passed by the "
+                                                    "as-of date. Percent.")),
+        "internal_target_rate": (N_("Met internal target"), N_("Closed on or before the internal due date / closed "
+                                                        "requests with a target. Percent.")),
+        "depends_on_calendar": (N_("On time only if the eves count as holidays"),
+                                N_("On time only if midsummer, Christmas and New Year's eves count as holidays (or "
+                                "the reverse): listed under Doubtful verdicts. Count.")),
+        "identification_asked_late": (N_("Identification asked late"),
+                                      N_("Identification asked more than AUDIT_ASK_ID_WITHIN_DAYS working days after "
+                                      "receipt: nothing is suspended. Count.")),
+        "median_days_to_close": (N_("Median days to close"), N_("Median calendar days from receipt to closing, of closed "
+                                                         "requests. Days.")),
+        "p90_days_to_close": (N_("90th percentile days to close"), N_("Nine in ten closed requests were closed within this "
+                                                               "many calendar days. Days.")),
+        "rejected_rows": (N_("Rows rejected at ingest"), N_("Rows of the area's logs refused at ingest, counted nowhere "
+                                                     "else. Count of rows.")),
+        "out_of_order": (N_("Events before receipt"), N_("Requests with an event dated before their receipt (data "
+                                                  "errors). Count.")),
     },
     "holds": {
-        "active": ("Active holds", "Placed and not released on the as-of date. Count of holds."),
-        "blocked_records": ("Blocked records", "Records under the active holds, blocked from every other use. "
-                                               "Count of records."),
-        "overdue": ("Overdue for release", "Active holds whose retain-until date has passed: the records should "
-                                           "have been deleted. Count of holds."),
-        "release_due_90d": ("Due for release within 90 days", "Active holds whose retain-until date falls in the "
-                                                              "next 90 days. Count of holds."),
-        "kept_too_long": ("Kept too long", "Active holds set to last longer than their legal basis allows. Count."),
-        "rejected_rows": ("Rows rejected at ingest", "Rows of the hold log refused at ingest. Count of rows."),
-        "out_of_order": ("Released before placed", "Holds released before they were placed (data errors). Count."),
+        "active": (N_("Active holds"), N_("Placed and not released on the as-of date. Count of holds.")),
+        "blocked_records": (N_("Blocked records"), N_("Records under the active holds, blocked from every other use. "
+                                               "Count of records.")),
+        "overdue": (N_("Overdue for release"), N_("Active holds whose retain-until date has passed: the records should "
+                                           "have been deleted. Count of holds.")),
+        "release_due_90d": (N_("Due for release within 90 days"), N_("Active holds whose retain-until date falls in the "
+                                                              "next 90 days. Count of holds.")),
+        "kept_too_long": (N_("Kept too long"), N_("Active holds set to last longer than their legal basis allows. Count.")),
+        "rejected_rows": (N_("Rows rejected at ingest"), N_("Rows of the hold log refused at ingest. Count of rows.")),
+        "out_of_order": (N_("Released before placed"), N_("Holds released before they were placed (data errors). Count.")),
     },
     "transfers": {
-        "total": ("Transfers", "Disclosures to another party in the period. Count of transfers."),
-        "records": ("Records", "Records disclosed by those transfers. Count of records."),
-        "non_eea": ("Outside EU/EEA", "Transfers to a country outside the EU/EEA. Count of transfers."),
+        "total": (N_("Transfers"), N_("Disclosures to another party in the period. Count of transfers.")),
+        "records": (N_("Records"), N_("Records disclosed by those transfers. Count of records.")),
+        "non_eea": (N_("Outside EU/EEA"), N_("Transfers to a country outside the EU/EEA. Count of transfers.")),
         "non_eea_without_valid_mechanism": (
-            "Outside EU/EEA without a valid safeguard",
-            "Outside the EU/EEA with no safeguard, or one not valid that day (an adequacy decision not in force, "
-            "Privacy Shield, Safe Harbour, 'eea' claimed for a third country). Count of transfers."),
-        "sale_without_consent": ("Sales without consent", "Purpose 'sale' with a legal basis other than consent. "
-                                                          "Count of transfers."),
-        "with_findings": ("Transfers with findings", "Transfers that break at least one rule. Count."),
-        "rejected_rows": ("Rows rejected at ingest", "Rows of the transfer log refused at ingest. Count of rows."),
+            N_("Outside EU/EEA without a valid safeguard"),
+            N_("Outside the EU/EEA with no safeguard, or one not valid that day (an adequacy decision not in force, "
+            "Privacy Shield, Safe Harbour, 'eea' claimed for a third country). Count of transfers.")),
+        "sale_without_consent": (N_("Sales without consent"), N_("Purpose 'sale' with a legal basis other than consent. "
+                                                          "Count of transfers.")),
+        "with_findings": (N_("Transfers with findings"), N_("Transfers that break at least one rule. Count.")),
+        "rejected_rows": (N_("Rows rejected at ingest"), N_("Rows of the transfer log refused at ingest. Count of rows.")),
     },
     "consent": {
-        "shown": ("Banner shown", "Banner impressions in the period. Count."),
-        "decisions": ("Decisions", "Accept all, reject all and custom decisions. Count."),
-        "interaction_rate": ("Interaction", "Visitors shown the banner who decided / visitors shown the banner. "
-                                            "Percent."),
-        "analytics_rate": ("Analytics opt-in", "Decisions granting analytics / decisions. Percent."),
-        "functional_rate": ("Functional opt-in", "Decisions granting functional cookies / decisions. Percent."),
-        "accept_all_rate": ("Accept all", "Accept-all decisions / decisions. Percent."),
-        "reject_all_rate": ("Reject all", "Reject-all decisions / decisions. Percent."),
-        "withdrawals": ("Withdrawals", "Consent withdrawn. Count of events."),
-        "cookies_before_consent": ("Cookies before consent", "Observations of an analytics or functional cookie "
+        "shown": (N_("Banner shown"), N_("Banner impressions in the period. Count.")),
+        "decisions": (N_("Decisions"), N_("Accept all, reject all and custom decisions. Count.")),
+        "interaction_rate": (N_("Interaction"), N_("Visitors shown the banner who decided / visitors shown the banner. "
+                                            "Percent.")),
+        "analytics_rate": (N_("Analytics opt-in"), N_("Decisions granting analytics / decisions. Percent.")),
+        "functional_rate": (N_("Functional opt-in"), N_("Decisions granting functional cookies / decisions. Percent.")),
+        "accept_all_rate": (N_("Accept all"), N_("Accept-all decisions / decisions. Percent.")),
+        "reject_all_rate": (N_("Reject all"), N_("Reject-all decisions / decisions. Percent.")),
+        "withdrawals": (N_("Withdrawals"), N_("Consent withdrawn. Count of events.")),
+        "cookies_before_consent": (N_("Cookies before consent"), N_("Observations of an analytics or functional cookie "
                                                              "when the visitor's latest decision did not allow it. "
-                                                             "Count of observations."),
-        "unknown_cookies": ("Cookies the policy does not name", "Distinct cookies seen in the period that neither "
-                                                                "the policy nor the inventory names. Count."),
-        "reject_may_be_hidden": ("Banner versions where reject may be hidden", "Count of banner versions."),
-        "boxes_may_be_preticked": ("Banner versions with boxes that may be pre-ticked", "Count of banner versions."),
-        "withdrawal_may_be_hard": ("Withdrawal may be hard to find", "1 = yes, 0 = no."),
-        "necessary_not_in_policy": ("Necessary cookies the policy does not call necessary", "Count of cookies."),
-        "rejected_rows": ("Rows rejected at ingest", "Rows of the consent logs refused at ingest. Count of rows."),
-        "decisions_without_shown": ("Decisions with no banner shown", "Decisions by visitors with no banner shown "
-                                                                      "in the period (data errors). Count."),
+                                                             "Count of observations.")),
+        "unknown_cookies": (N_("Cookies the policy does not name"), N_("Distinct cookies seen in the period that neither "
+                                                                "the policy nor the inventory names. Count.")),
+        "reject_may_be_hidden": (N_("Banner versions where reject may be hidden"), N_("Count of banner versions.")),
+        "boxes_may_be_preticked": (N_("Banner versions with boxes that may be pre-ticked"), N_("Count of banner versions.")),
+        "withdrawal_may_be_hard": (N_("Withdrawal may be hard to find"), N_("1 = yes, 0 = no.")),
+        "necessary_not_in_policy": (N_("Necessary cookies the policy does not call necessary"), N_("Count of cookies.")),
+        "rejected_rows": (N_("Rows rejected at ingest"), N_("Rows of the consent logs refused at ingest. Count of rows.")),
+        "decisions_without_shown": (N_("Decisions with no banner shown"), N_("Decisions by visitors with no banner shown "
+                                                                      "in the period (data errors). Count.")),
     },
 }
 
 
 def name(area: str, key: str) -> str:
-    return FIGURES[area][key][0]
+    return _(FIGURES[area][key][0])
 
 
 def definition(area: str, key: str) -> str:
-    return FIGURES[area][key][1]
+    return _(FIGURES[area][key][1])

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import calendar
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from dashboard import charts, consent, findings, labels, metrics, transfers
+from dashboard import charts, consent, findings, i18n, labels, metrics, transfers
 from dashboard.config import settings
 from dashboard.deadlines import period_params, queue_params, rules_in_force
+from dashboard.i18n import N_, _
 
 # The figures of the key-figure tables, in order, named and defined as on the pages (labels.FIGURES).
 REPORTED = {
@@ -29,25 +30,68 @@ REPORTED = {
                 "reject_may_be_hidden", "boxes_may_be_preticked", "withdrawal_may_be_hard",
                 "necessary_not_in_policy", "rejected_rows", "decisions_without_shown"),
 }
-LABELS = {area: {key: labels.name(area, key) for key in keys} for area, keys in REPORTED.items()}
-AREAS = {"requests": "Data subject requests", "holds": "Legal holds", "transfers": "Transfers",
-         "consent": "Cookie consent"}
+AREAS = {"requests": N_("Data subject requests"), "holds": N_("Legal holds"), "transfers": N_("Transfers"),
+         "consent": N_("Cookie consent")}
+# The report's tables' columns, named in words (the frames keep the queries' names).
+COLUMNS = {
+    "request_id": N_("Request"), "request_type": N_("Type"), "received_day": N_("Received"),
+    "deadline": N_("Deadline"), "days_late": N_("Days late"), "overdue_requests": N_("Overdue requests"),
+    "most_days_late": N_("Most days late"), "transfer_id": N_("Transfer"), "occurred_at": N_("When"),
+    "recipient": N_("Recipient"), "country": N_("Country"), "mechanism": N_("Mechanism"),
+    "record_count": N_("Records"), "records": N_("Records"), "transfers": N_("Transfers"),
+    "findings": N_("Findings"), "area": N_("Area"), "finding": N_("Finding"), "row": N_("Instance"),
+    "decision": N_("Decision"), "owner": N_("Owner"), "due": N_("Due"), "decided_on": N_("Decided on"),
+    "by": N_("By"), "note": N_("Note"), "without_decision": N_("Without a decision"), "open": N_("Open"),
+    "in_progress": N_("In progress"), "resolved": N_("Resolved"), "accepted_risk": N_("Accepted risk"),
+    "not_an_issue": N_("Not an issue"), "due_passed": N_("Due date passed"), "findings_found": N_("Finding instances"),
+}
 
 DEFINITIONS = [
-    ("Period", "From the first to the last day of the month, in local (Europe/Stockholm) dates."),
-    ("Requests", "Requests received in the month, in their state as of the as-of date; open, overdue and at risk "
+    (N_("Period"), N_("From the first to the last day of the month, in local (Europe/Stockholm) dates.")),
+    (N_("Requests"), N_("Requests received in the month, in their state as of the as-of date; open, overdue and at risk "
                  "are the backlog on the as-of date, whatever month a request was received in. A request is due one month "
                  "after receipt (three when validly extended), counted per Regulation 1182/71 and moved to the next "
                  "Swedish working day (GDPR Art. 12(3)); the holidays and the clock in force are stated under the "
-                 "title; see docs/sla.md."),
-    ("Legal holds", "The state as of the as-of date: active holds, the records they block, holds whose retain-until "
-                    "date has passed without release; see docs/holds.md."),
-    ("Transfers", "Disclosures in the month. Outside the EU/EEA a transfer needs an adequacy decision in force that "
-                  "day, standard contractual clauses or binding corporate rules; see docs/transfers.md."),
-    ("Consent", "Banner events in the month. Rates are shares of decisions (accept all, reject all, custom), except "
+                 "title; see docs/sla.md.")),
+    (N_("Legal holds"), N_("The state as of the as-of date: active holds, the records they block, holds whose retain-until "
+                    "date has passed without release; see docs/holds.md.")),
+    (N_("Transfers"), N_("Disclosures in the month. Outside the EU/EEA a transfer needs an adequacy decision in force that "
+                  "day, standard contractual clauses or binding corporate rules; see docs/transfers.md.")),
+    (N_("Consent"), N_("Banner events in the month. Rates are shares of decisions (accept all, reject all, custom), except "
                 "interaction = decisions / banner shown. A cookie before consent is an analytics or functional "
-                "cookie seen when the visitor's latest decision did not allow it; see docs/consent.md."),
+                "cookie seen when the visitor's latest decision did not allow it; see docs/consent.md.")),
 ]
+
+# The report's headings and sentences written inside f-strings (the catalogue's extractor reads no call inside an
+# f-string): each run reads them translated from T = _texts().
+TEXTS = (
+    N_('Count'),
+    N_('Findings'),
+    N_('Area'),
+    N_('Requests received'),
+    N_('Review of findings'),
+    N_('Each finding row'),
+    N_('Privacy audit report: {month}'),
+    N_('Status'),
+    N_('Why'),
+    N_('Key figures'),
+    N_('Figure'),
+    N_('Severity'),
+    N_('Rule'),
+    N_('No rule was broken in the month.'),
+    N_('Overdue requests on {day}'),
+    N_('Every open request past its deadline, whatever month it was received in.'),
+    N_('Transfers outside the EU/EEA without a valid safeguard'),
+    N_('No banner event in the month.'),
+    N_('Consent trends'),
+    N_('Definitions'),
+    N_('Privacy audit report {month}'),
+)
+
+
+def _texts() -> dict[str, str]:
+    return {text: _(text) for text in TEXTS}
+
 
 # A status is said in words and a mark as well as a colour (WCAG 1.4.1).
 STATUS_MARK = {"off track": "✖", "needs attention": "▲", "no data": "∅", "data ends": "⋯", "on track": "✔"}
@@ -92,18 +136,36 @@ def _fmt(key: str, value) -> str:
     if value is None:
         return "–"
     if key.endswith("_rate"):
-        return f"{value:.1%}"
+        return i18n.percent(value)
     if isinstance(value, float):
-        return f"{value:.1f}"
-    return f"{value:,}".replace(",", " ")
+        return i18n.number(value, 1)
+    return i18n.number(value)
+
+
+def _cell(column: str, value) -> str:
+    """A table cell in the report's language: codes as words, dates and numbers as the language writes them."""
+    if value is None:
+        return ""
+    if column in labels.CODE_COLUMNS or column in ("mechanism", "decision"):
+        return labels.word(value)
+    if column == "findings":  # the rule ids a transfer breaks, comma-separated
+        return "; ".join(findings.title(r) if r in findings.BY_RULE else r for r in str(value).split(", "))
+    if isinstance(value, datetime):
+        return f"{i18n.day(value)} {value:%H:%M}"
+    if isinstance(value, date):
+        return i18n.day(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return i18n.number(value)
+    return str(value)
 
 
 def _table(frame: pl.DataFrame, empty: str) -> str:
     if frame.is_empty():
         return f"<p>{html.escape(empty)}</p>"
-    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{html.escape(_(COLUMNS[c]) if c in COLUMNS else c.replace('_', ' '))}</th>"
+                   for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_cell(c, v))}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
         for row in frame.iter_rows()
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -114,12 +176,14 @@ def _review_section(run: metrics.Runner, now: dict, start: date, end: date, as_o
     detail, each finding row with its decision, or "without a decision"."""
     from dashboard import reviews
 
-    counts = pl.DataFrame([{"area": AREAS[area], **{k.replace(" ", "_"): v for k, v in c.items()}}
+    T = _texts()
+    counts = pl.DataFrame([{"area": _(AREAS[area]), **{k.replace(" ", "_"): v for k, v in c.items()}}
                            for area, c in now["decisions"].items()])
-    text = ("<section><h2>Review of findings</h2><p class='sub'>The month's finding instances (requests, holds, "
-            "transfers, cookie observations, banner versions, cookie names, rejected rows), against the decisions in the "
-            "review journal: without a decision, "
-            "decided by status, and decisions past their due date.</p>" + _table(counts, ""))
+    text = (f"<section><h2>{T['Review of findings']}</h2><p class='sub'>"
+            + html.escape(_("The month's finding instances (requests, holds, transfers, cookie observations, banner "
+                            "versions, cookie names, rejected rows), against the decisions in the review journal: "
+                            "without a decision, decided by status, and decisions past their due date."))
+            + "</p>" + _table(counts.rename({"findings": "findings_found"}), ""))
     if detail:
         decided = {(d.rule, d.instance): d for d in reviews.latest()}
         counts = metrics.rule_counts(now)
@@ -127,20 +191,24 @@ def _review_section(run: metrics.Runner, now: dict, start: date, end: date, as_o
         for area, rules in reviews.present(run, metrics.review_params(start, end, as_of), decided).items():
             for rule, ids in rules.items():
                 if reviews.many_rows(rule) and counts.get(rule, 0) > len(ids):
-                    unlisted.append(f"{counts[rule] - len(ids)} × {findings.BY_RULE[rule].title.lower()} "
-                                    f"({AREAS[area]})")
+                    unlisted.append(f"{counts[rule] - len(ids)} × {findings.title(rule).lower()} "
+                                    f"({_(AREAS[area])})")
                 for instance in sorted(ids):
                     d = decided.get((rule, instance))
-                    rows.append({"area": AREAS[area], "finding": findings.BY_RULE[rule].title, "row": instance,
-                                 "decision": d.status if d else "without a decision",
-                                 "owner": d.owner if d else None, "due": d.due if d else None,
-                                 "decided_on": d.decided_at[:10] if d else None, "by": d.decided_by if d else None,
-                                 "note": d.note if d else None})
-        frame = pl.DataFrame(rows, schema={k: pl.String for k in ("area", "finding", "row", "decision", "owner",
-                                                                   "due", "decided_on", "by", "note")})
-        text += ("<h3>Each finding row</h3>" + _table(frame, "No finding row in the month.")
-                 + (f"<p class='sub'>Counted above, not listed (there can be many; the pages list them), without a "
-                    f"decision: {html.escape('; '.join(unlisted))}.</p>" if unlisted else ""))
+                    rows.append({"area": _(AREAS[area]), "finding": findings.title(rule), "row": instance,
+                                 "decision": d.status if d else _("without a decision"),
+                                 "owner": d.owner if d else None,
+                                 "due": date.fromisoformat(d.due) if d and d.due else None,
+                                 "decided_on": date.fromisoformat(d.decided_at[:10]) if d else None,
+                                 "by": d.decided_by if d else None, "note": d.note if d else None})
+        frame = pl.DataFrame(rows, schema={**{k: pl.String for k in ("area", "finding", "row", "decision", "owner",
+                                                                      "by", "note")},
+                                           "due": pl.Date, "decided_on": pl.Date}
+                             ).select("area", "finding", "row", "decision", "owner", "due", "decided_on", "by", "note")
+        text += (f"<h3>{T['Each finding row']}</h3>" + _table(frame, _("No finding row in the month."))
+                 + ("<p class='sub'>" + html.escape(_("Counted above, not listed (there can be many; the pages list "
+                                                      "them), without a decision: {counts}.").format(
+                                                        counts="; ".join(unlisted))) + "</p>" if unlisted else ""))
     return text + "</section>"
 
 
@@ -156,26 +224,31 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
     before = metrics.compute(run, prev_start, prev_end, min(prev_end, as_of), decisions=False)
     tz = settings().timezone
 
-    parts = [f"<h1>Privacy audit report: {html.escape(month)}</h1>",
-             f"<p class='sub'>{start} – {end}, states as of {as_of}. Beside each figure: "
-             f"{previous_month(month)} (as of {min(prev_end, as_of)}).</p>",
-             f"<p class='sub'>Deadlines: {html.escape(rules_in_force())}.</p>"]
+    prev_as_of = min(prev_end, as_of)
+    T = _texts()
+    parts = [f"<h1>{html.escape(T['Privacy audit report: {month}'].format(month=month))}</h1>",
+             "<p class='sub'>" + html.escape(_("{start} – {end}, states as of {as_of}. Beside each figure: "
+                                               "{previous} (as of {previous_as_of}).").format(
+                 start=i18n.day(start), end=i18n.day(end), as_of=i18n.day(as_of), previous=previous_month(month),
+                 previous_as_of=i18n.day(prev_as_of))) + "</p>",
+             "<p class='sub'>" + html.escape(_("Deadlines: {rules}.").format(rules=rules_in_force())) + "</p>"]
 
     rows = []
     for area, title in AREAS.items():
         st = now["status"][area]
-        rows.append(f"<tr><td>{title}</td><td><span class='status {st['status'].replace(' ', '-')}'>"
+        rows.append(f"<tr><td>{html.escape(_(title))}</td><td><span class='status {st['status'].replace(' ', '-')}'>"
                     f"{STATUS_MARK[st['status']]} {html.escape(st['label'])}</span></td>"
                     f"<td>{html.escape(st['why'])}</td></tr>")
-    parts.append("<section><h2>Status</h2><table><thead><tr><th>Area</th><th>Status</th><th>Why</th></tr></thead>"
-                 f"<tbody>{''.join(rows)}</tbody></table></section>")
+    parts.append(f"<section><h2>{T['Status']}</h2><table><thead><tr><th>{T['Area']}</th><th>{T['Status']}</th>"
+                 f"<th>{T['Why']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
 
-    kpi = ["<section><h2>Key figures</h2>"]
-    for area, names in LABELS.items():
-        kpi.append(f"<h3>{AREAS[area]}</h3><table><thead><tr><th>Figure</th><th>{month}</th>"
+    kpi = [f"<section><h2>{T['Key figures']}</h2>"]
+    for area, keys in REPORTED.items():
+        kpi.append(f"<h3>{html.escape(_(AREAS[area]))}</h3><table><thead><tr><th>{T['Figure']}</th><th>{month}</th>"
                    f"<th>{previous_month(month)}</th></tr></thead><tbody>")
-        for key, label in names.items():
-            kpi.append(f"<tr><td title='{html.escape(labels.definition(area, key), quote=True)}'>{label}</td>"
+        for key in keys:
+            kpi.append(f"<tr><td title='{html.escape(labels.definition(area, key), quote=True)}'>"
+                       f"{html.escape(labels.name(area, key))}</td>"
                        f"<td class='num'>{_fmt(key, now[area][key])}</td>"
                        f"<td class='num'>{_fmt(key, before[area][key])}</td></tr>")
         kpi.append("</tbody></table>")
@@ -184,12 +257,13 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
 
     found = [f for f in now["findings"] if f["count"]]
     rows = "".join(
-        f"<tr><td><span class='status {f['severity']}'>{f['severity']}</span></td>"
-        f"<td>{html.escape(findings.BY_RULE[f['rule']].title)}</td><td class='num'>{f['count']}</td></tr>"
+        f"<tr><td><span class='status {f['severity']}'>{labels.word(f['severity'])}</span></td>"
+        f"<td>{html.escape(findings.title(f['rule']))}</td><td class='num'>{i18n.number(f['count'])}</td></tr>"
         for f in found)
-    parts.append("<section><h2>Findings</h2>" + (
-        f"<table><thead><tr><th>Severity</th><th>Rule</th><th>Count</th></tr></thead><tbody>{rows}</tbody></table>"
-        if found else "<p>No rule was broken in the month.</p>") + "</section>")
+    parts.append(f"<section><h2>{T['Findings']}</h2>" + (
+        f"<table><thead><tr><th>{T['Severity']}</th><th>{T['Rule']}</th><th>{T['Count']}</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>" if found else f"<p>{T['No rule was broken in the month.']}</p>")
+        + "</section>")
 
     parts.append(_review_section(run, now, start, end, as_of, detail))
 
@@ -199,39 +273,41 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
                overdue.group_by("request_type").agg(pl.len().alias("overdue_requests"),
                                                     pl.col("days_late").max().alias("most_days_late"))
                .sort("request_type"))
-    parts.append(f"<section><h2>Overdue requests on {as_of}</h2><p class='sub'>Every open request past its "
-                 "deadline, whatever month it was received in.</p>"
-                 + _table(overdue, f"No request was overdue on {as_of}.") + "</section>")
+    parts.append(f"<section><h2>{html.escape(T['Overdue requests on {day}'].format(day=i18n.day(as_of)))}</h2>"
+                 f"<p class='sub'>{T['Every open request past its deadline, whatever month it was received in.']}"
+                 "</p>" + _table(overdue, _("No request was overdue on {day}.").format(day=i18n.day(as_of)))
+                 + "</section>")
 
     invalid = run("rpt_transfer_log", **transfers.every_row(), **transfers.base_params(start, end, tz),
                   **transfers.TransferFilter(without_safeguard=True).params())
-    parts.append("<section><h2>Transfers outside the EU/EEA without a valid safeguard</h2>"
+    parts.append(f"<section><h2>{T['Transfers outside the EU/EEA without a valid safeguard']}</h2>"
                  + _table(invalid.select("transfer_id", "occurred_at", "recipient", "country", "mechanism",
                                          "record_count", "findings") if detail else
                           invalid.group_by("recipient", "country", "mechanism").agg(
                               pl.len().alias("transfers"), pl.col("record_count").sum().alias("records"))
                           .sort("transfers", "recipient", descending=[True, False]),
-                          "Every transfer outside the EU/EEA in the month had a valid safeguard.") + "</section>")
+                          _("Every transfer outside the EU/EEA in the month had a valid safeguard.")) + "</section>")
 
     trend = consent.trend_frame(run("rpt_consent_rates", **consent.params(start, end, tz, group_by="day")))
     versions = run("rpt_banner_versions", tz=tz).filter(
         (pl.col("first_day") > start) & (pl.col("first_day") <= end))
-    chart = ("<p>No banner event in the month.</p>" if trend.is_empty() else
+    chart = (f"<p>{T['No banner event in the month.']}</p>" if trend.is_empty() else
              charts.consent_trend(trend, "day", versions).to_html(full_html=False, include_plotlyjs=True,
                                                                    config={"staticPlot": True}))
-    parts.append(f"<section><h2>Consent trends</h2>{chart}</section>")
+    parts.append(f"<section><h2>{T['Consent trends']}</h2>{chart}</section>")
 
     volume = run("rpt_request_volume", grain="week", **period_params(as_of, start, end))
     if not volume.is_empty():
         fig = charts.request_volume(volume, "week")
-        parts.append("<section><h2>Requests received</h2>"
+        parts.append(f"<section><h2>{T['Requests received']}</h2>"
                      + fig.to_html(full_html=False, include_plotlyjs=trend.is_empty(), config={"staticPlot": True})
                      + "</section>")
 
-    defs = "".join(f"<dt><b>{t}</b></dt><dd>{html.escape(d)}</dd>" for t, d in DEFINITIONS)
-    parts.append(f"<section><h2>Definitions</h2><dl>{defs}</dl></section>")
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>Privacy audit report {html.escape(month)}</title><style>{CSS}</style></head><body>"
+    defs = "".join(f"<dt><b>{html.escape(_(t))}</b></dt><dd>{html.escape(_(d))}</dd>" for t, d in DEFINITIONS)
+    parts.append(f"<section><h2>{T['Definitions']}</h2><dl>{defs}</dl></section>")
+    return (f"<!DOCTYPE html><html lang='{i18n.current()}'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(T['Privacy audit report {month}'].format(month=month))}</title>"
+            f"<style>{CSS}</style></head><body>"
             + "".join(parts) + "</body></html>")
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dashboard.i18n import N_
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -24,21 +26,21 @@ class Rule:
 
 
 RULES = {r.rule_id: r for r in (
-    Rule("non_eea_without_mechanism", "high", "Outside the EU/EEA without a safeguard",
-         "Mechanism 'none' for a country outside the EU/EEA (GDPR Art. 44-46)."),
-    Rule("adequacy_not_in_force", "high", "Adequacy claimed where no decision was in force",
-         "Mechanism 'adequacy' but the country had no EU adequacy decision in force on the transfer date "
-         "(GDPR Art. 45)."),
-    Rule("eea_mechanism_outside_eea", "high", "'eea' claimed for a country outside the EU/EEA",
-         "Mechanism 'eea' but the country is not one of the 27 EU states, Iceland, Liechtenstein or Norway."),
-    Rule("sale_without_consent", "high", "Personal data sold without consent",
-         "Purpose 'sale' with a legal basis other than consent: the policy promises no sale without consent."),
-    Rule("scheme_not_in_force", "high", "Safe Harbour or Privacy Shield relied on outside its validity",
-         "Mechanism 'safe_harbour' or 'privacy_shield' for a transfer made when that scheme was not in force for "
+    Rule("non_eea_without_mechanism", "high", N_("Outside the EU/EEA without a safeguard"),
+         N_("Mechanism 'none' for a country outside the EU/EEA (GDPR Art. 44-46).")),
+    Rule("adequacy_not_in_force", "high", N_("Adequacy claimed where no decision was in force"),
+         N_("Mechanism 'adequacy' but the country had no EU adequacy decision in force on the transfer date "
+         "(GDPR Art. 45).")),
+    Rule("eea_mechanism_outside_eea", "high", N_("'eea' claimed for a country outside the EU/EEA"),
+         N_("Mechanism 'eea' but the country is not one of the 27 EU states, Iceland, Liechtenstein or Norway.")),
+    Rule("sale_without_consent", "high", N_("Personal data sold without consent"),
+         N_("Purpose 'sale' with a legal basis other than consent: the policy promises no sale without consent.")),
+    Rule("scheme_not_in_force", "high", N_("Safe Harbour or Privacy Shield relied on outside its validity"),
+         N_("Mechanism 'safe_harbour' or 'privacy_shield' for a transfer made when that scheme was not in force for "
          "the country (Safe Harbour ended 2015-10-05, Privacy Shield 2020-07-15: GDPR Art. 45, CJEU C-362/14 and "
-         "C-311/18)."),
-    Rule("derogation_review", "medium", "Derogation: review that it was occasional and justified",
-         "Mechanism 'derogation' (GDPR Art. 49) is allowed only for specific, occasional situations."),
+         "C-311/18).")),
+    Rule("derogation_review", "medium", N_("Derogation: review that it was occasional and justified"),
+         N_("Mechanism 'derogation' (GDPR Art. 49) is allowed only for specific, occasional situations.")),
 )}
 
 

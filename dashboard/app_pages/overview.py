@@ -6,7 +6,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, consent, findings, labels, metrics, report, transfers, ui
+from dashboard import access, charts, config, consent, filters, findings, i18n, labels, metrics, report, transfers, ui
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
 
@@ -155,5 +155,17 @@ st.caption(f"The report of {month} counts the month {month} with states as of "
 if not viewer.rows:
     st.caption("Your copy lists no request ids or single transfers: overdue requests and transfers without a "
                "safeguard are counted, not listed.")
-ui.download("Download the report", lambda: report.build(run_query_uncached, month, detail=viewer.rows),
-            f"privacy-report-{month}.html", "text/html", rows=0, icon=":material/download:")
+lang = st.segmented_control("Language of the report", list(i18n.LANGUAGES), default=filters.language(),
+                            format_func=i18n.LANGUAGES.get, key="report_lang") or filters.language()
+
+
+def build_report() -> str:
+    """Built on the click, in the language chosen (the pages themselves are English until docs/i18n.md says
+    otherwise)."""
+    with i18n.use(lang):
+        return report.build(run_query_uncached, month, detail=viewer.rows)
+
+
+ui.download("Download the report", build_report,
+            f"privacy-report-{month}.html" if lang == "en" else f"dataskyddsrapport-{month}.html", "text/html",
+            rows=0, icon=":material/download:")

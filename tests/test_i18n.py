@@ -1,0 +1,190 @@
+"""Swedish and English (issue #17, docs/i18n.md): the catalogue is complete and current, numbers and dates follow
+the language, the report reads in either language with no word of the other, and the interfaces stay English."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import string
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from dashboard import i18n, labels
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "dashboard" / "locale" / "sv" / "LC_MESSAGES" / "messages.po"
+
+
+def _catalogue(path: Path):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as fh:
+        return read_po(fh)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> set[str]:
+    """The messages the code marks today (pybabel extract, as `make i18n-extract` runs it)."""
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "--no-location", "-F", "babel.cfg",
+                    "-o", str(pot), "dashboard"], cwd=ROOT, check=True, capture_output=True)
+    return {m.id for m in _catalogue(pot) if m.id}
+
+
+def test_every_message_of_the_code_is_in_the_swedish_catalogue_and_translated(extracted):
+    catalogue = _catalogue(PO)
+    entries = {m.id: m for m in catalogue if m.id}
+    assert len(extracted) > 250
+    missing = sorted(extracted - set(entries))
+    assert not missing, f"not in the catalogue (run make i18n-update): {missing[:10]}"
+    untranslated = sorted(i for i, m in entries.items() if not m.string or m.fuzzy)
+    assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
+    assert not sorted(set(entries) - extracted), "entries the code no longer uses (run make i18n-update)"
+
+
+def test_a_translation_keeps_every_placeholder_of_its_message():
+    """A Swedish text that lost or renamed a {placeholder} would fail at .format() or drop a figure."""
+    fields = string.Formatter()
+    for m in _catalogue(PO):
+        if m.id:
+            names = lambda text: sorted(f for _, f, _, _ in fields.parse(text) if f is not None)  # noqa: E731
+            assert names(m.id) == names(m.string), m.id
+
+
+def test_numbers_percentages_and_dates_follow_the_language():
+    with i18n.use("sv"):
+        assert (i18n.number(10458), i18n.percent(0.737), i18n.day(date(2026, 11, 24))) == (
+            "10\u00a0458", "73,7\u00a0%", "24 nov. 2026")
+        assert i18n.number(3.25, 1) == "3,2" and i18n.percent(None) == "–"
+    with i18n.use("en"):  # the English the pages have always shown: space-grouped, ISO dates
+        assert (i18n.number(10458), i18n.percent(0.737), i18n.day(date(2026, 11, 24))) == (
+            "10 458", "73.7%", "2026-11-24")
+
+
+@given(st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["SV", " sv ", "en-GB", "de", "sv;q=1",
+                                                                   "<script>", "../sv", "ssv", "e\x00n"])))
+def test_any_language_from_outside_is_one_of_the_two(raw):
+    assert i18n.pick(raw) in i18n.LANGUAGES
+
+
+def test_the_language_of_one_run_does_not_leak_into_another():
+    outer = i18n.current()
+    with i18n.use("sv"):
+        assert labels.word("access") == "registerutdrag"
+        with i18n.use("en"):
+            assert labels.word("access") == "access"
+        assert labels.word("erasure") == "radering"
+    assert i18n.current() == outer
+
+
+def test_the_glossary_lists_every_code_in_both_languages():
+    assert (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8") == labels.glossary_markdown(), (
+        "docs/glossary.md is not current: run make i18n-update")
+    text = labels.glossary_markdown()
+    for code, en, sv in [("access", "access", "registerutdrag"), ("processor", "processor", "personuppgiftsbiträde"),
+                         ("scc", "standard contractual clauses", "standardavtalsklausuler"),
+                         ("consent", "consent", "samtycke"), ("portability", "portability", "dataportabilitet")]:
+        assert f"| `{code}` | {en} | {sv} |" in text
+
+
+def visible_text(document: str) -> str:
+    """What a reader sees of the report: no script, style, attribute or tag."""
+    document = re.sub(r"<(script|style)\b.*?</\1>", " ", document, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", document))
+
+
+# Words that are English only (never Swedish) and Swedish only: the report in one language holds none of the other's.
+ENGLISH = {"the", "and", "of", "requests", "request", "overdue", "without", "transfers", "holds", "received",
+           "deadline", "findings", "decision", "rule", "month", "figure", "consent", "cookies", "before", "whose",
+           "area", "why", "closed", "open", "records", "legal", "report", "which", "count", "percent", "days"}
+SWEDISH = {"och", "begäranden", "registerutdrag", "radering", "samtycke", "överföringar", "tredjeland", "spärrar",
+           "avvikelser", "försenade", "nyckeltal", "månaden", "lägesdagen", "utan", "beslut", "kakor", "antal"}
+# Names that stay as they are in both (laws, schemes, ids, the config's names, file paths).
+NAMES = re.compile(r"AUDIT_[A-Z_]+|docs/\S+|Europe/Stockholm|Privacy Shield|Safe Harbour|EDPB|GDPR|CJEU|"
+                   r"[A-Z]{2,}-\d+|v\d[\w-]*|S?SESS\w+|_\w+|C-\d+/\d+")
+
+
+def words_of(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_]+", NAMES.sub(" ", text))}
+
+
+@pytest.fixture(scope="module")
+def reports(sample_store) -> dict[str, str]:
+    from dashboard import report, sql, store
+
+    out = {}
+    with store.read_only(sample_store) as con:
+        for lang in ("sv", "en"):
+            with i18n.use(lang):
+                out[lang] = report.build(lambda name, **p: sql.run(con, name, **p), "2026-10", date(2026, 10, 31))
+    return out
+
+
+def test_the_swedish_report_has_no_english_word_and_the_english_none_of_swedish(reports):
+    sv, en = words_of(visible_text(reports["sv"])), words_of(visible_text(reports["en"]))
+    assert not sv & ENGLISH, sorted(sv & ENGLISH)
+    assert not en & SWEDISH, sorted(en & SWEDISH)
+    assert "<html lang='sv'>" in reports["sv"] and "<html lang='en'>" in reports["en"]
+    Path(ROOT / "test-artifacts").mkdir(exist_ok=True)
+    for lang, text in reports.items():
+        (ROOT / "test-artifacts" / f"report-2026-10-{lang}.html").write_text(text, encoding="utf-8")
+
+
+def test_the_swedish_report_says_the_same_figures_in_swedish(reports):
+    sv = visible_text(reports["sv"])
+    assert "Dataskyddsrapport: 2026-10" in sv and "1 okt. 2026 – 31 okt. 2026, läget 31 okt. 2026" in sv
+    assert "Begäranden från registrerade" in sv and "strikt läsning" in sv
+    # the same figure in both: the received count, one as a Swedish and one as an English number
+    figure = r"<td[^>]*>{}</td><td class='num'>([^<]*)</td>"
+    received_sv = re.search(figure.format("Mottagna"), reports["sv"]).group(1)
+    received_en = re.search(figure.format("Received"), reports["en"]).group(1)
+    assert received_sv.replace("\u00a0", " ") == received_en
+    rate_sv = re.search(figure.format("Andel i tid"), reports["sv"]).group(1)
+    rate_en = re.search(figure.format("On-time rate"), reports["en"]).group(1)
+    assert rate_sv.replace("\u00a0", "").replace(",", ".") == rate_en, (rate_sv, rate_en)
+    # the charts speak Swedish too: titles, and the decimal comma
+    assert "Samtyckesandelar per dag" in reports["sv"] and '"separators":", "' in reports["sv"].replace(" ", " ")
+
+
+def test_the_command_line_writes_the_report_in_the_language_asked_and_metrics_json_stays_english(
+        sample_store, tmp_path):
+    env = {**os.environ, "AUDIT_LANG": "sv"}
+    out = tmp_path / "r.html"
+    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-10", "--db",
+                           str(sample_store), "--out", str(out)], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("skrev ") and "Dataskyddsrapport" in out.read_text(encoding="utf-8")
+    english = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-10", "--lang", "en",
+                              "--db", str(sample_store), "--out", str(out)], capture_output=True, text=True,
+                             cwd=ROOT, env=env, timeout=120)
+    assert english.stdout.startswith("wrote ") and "Privacy audit report" in out.read_text(encoding="utf-8")
+    metrics = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", "2026-10-01", "--to",
+                              "2026-10-31", "--as-of", "2026-10-31", "--db", str(sample_store), "--json"],
+                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    result = json.loads(metrics.stdout)
+    assert result["status"]["requests"]["label"] in ("off track", "needs attention", "on track")
+    assert not words_of(metrics.stdout) & SWEDISH, "metrics --json is an interface: English under AUDIT_LANG=sv"
+
+
+@pytest.mark.parametrize("link, locale, expected", [({"lang": "sv"}, "en-US", "sv"), ({}, "sv-SE", "sv"),
+                                                     ({}, "en-GB", "en"), ({"lang": "<b>"}, "sv-SE", "sv")])
+def test_the_overviews_report_language_follows_the_link_then_the_browser(sample_store, monkeypatch, link, locale,
+                                                                         expected):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    monkeypatch.setattr("streamlit.context", type("C", (), {"locale": locale, "headers": {}, "cookies": {}})(),
+                        raising=False)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params.update({"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-10-31", **link})
+    at.run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key="report_lang").value == expected
