@@ -69,6 +69,18 @@ def browser():
         b.close()
 
 
+def kept_page(browser):
+    """The module's one browser page, navigated by each test in turn, as a person keeps one tab: its renderer keeps
+    Streamlit's scripts (the grid and chart code) loaded, which a new context would load and compile again for
+    every test (about 4 s each on a loaded 2-core machine). Every navigation is a new Streamlit session, so no test
+    sees another's state. Tests that need their own cookies (sign-in) open their own context."""
+    page = getattr(browser, "_audit_page", None)
+    if page is None or page.is_closed():
+        context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+        page = browser._audit_page = context.new_page()
+    return page
+
+
 # The browser files run as one unit each on one xdist worker (their xdist_group) and are the longest units: they are
 # handed out first, longest first, so the many short tests fill in around them and the two workers of `make test`
 # finish together.

@@ -21,7 +21,7 @@ import pytest
 # drawn, on three polls in a row (the benchmark times the same state). Never a fixed wait, so a loaded machine only
 # makes it slower.
 from dashboard.pagetiming import wait_idle
-from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM, kept_page
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -106,13 +106,20 @@ def metrics_json(db, view=VIEW, env: dict | None = RULES) -> dict:
     return json.loads(out.stdout)
 
 
+class _KeptPage:
+    """What open_page hands back in place of a browser context: closing it keeps the page for the next test."""
+
+    def close(self) -> None:
+        pass
+
+
 def open_page(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-    page = context.new_page()
+    """Navigate the module's one page (conftest.kept_page) to url and wait until the app is idle."""
+    page = kept_page(browser)
     page.goto(url)
     wait_idle(page, '[data-testid="stMetric"]')
     assert page.locator('[data-testid="stException"]').count() == 0, "an error element on the page"
-    return context, page
+    return _KeptPage(), page
 
 
 def read_metrics(page) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, FLAGS
+from tests.conftest import CHROMIUM, FLAGS, kept_page
 from tests.helpers import rows, write
 from tests.test_e2e_browser import ARTIFACTS, ROOT, _free_port, copy_of, start_streamlit, wait_idle
 
@@ -78,8 +78,7 @@ def no_injected_elements(page) -> None:
 
 
 def test_text_from_the_logs_is_shown_as_text(hostile, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-    page = context.new_page()
+    page = kept_page(browser)
     page.goto(f"http://127.0.0.1:{hostile}/transfers?{VIEW}")
     wait_idle(page, '[data-testid="stMetric"]')
     text = page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")  # the invisible joiner
@@ -95,12 +94,10 @@ def test_text_from_the_logs_is_shown_as_text(hostile, browser):
     assert f"![c](http://{EVIL}/c.png)" in page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")
     no_injected_elements(page)
     page.screenshot(path=str(ARTIFACTS / "e2e-hostile-consent.png"), full_page=True)
-    context.close()
 
 
 def test_csv_exports_neutralise_formulas(hostile, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
-    page = context.new_page()
+    page = kept_page(browser)
     page.goto(f"http://127.0.0.1:{hostile}/transfers?{VIEW}&country=US&mechanism=none")
     wait_idle(page, '[data-testid="stMetric"]')
     with page.expect_download(timeout=60000) as download:
@@ -111,7 +108,6 @@ def test_csv_exports_neutralise_formulas(hostile, browser):
     for hostile_value in RECIPIENTS[3:7]:
         assert "'" + hostile_value in cells, hostile_value
     assert not any(c[:1] in "=+-@\t\r" for c in cells)
-    context.close()
 
 
 @pytest.mark.parametrize("link", [
@@ -120,15 +116,13 @@ def test_csv_exports_neutralise_formulas(hostile, browser):
     "from=0001-01-01&to=9999-12-31&as_of=0001-01-02",
 ])
 def test_absurd_dates_in_a_link_are_moved_to_the_edge_with_a_note(hostile, browser, link):
-    context = browser.new_context(viewport={"width": 1400, "height": 1600})
-    page = context.new_page()
+    page = kept_page(browser)
     page.goto(f"http://127.0.0.1:{hostile}/requests?{link}")
     wait_idle(page, '[data-testid="stMetric"]', timeout=60000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "was moved to its edge" in page.locator('[data-testid="stSidebar"]').inner_text()
     for year in re.findall(r"=(\d{4})-", page.url):
         assert 2020 <= int(year) <= 2030, page.url
-    context.close()
 
 
 def raw_request(port: int, host: str, origin: str | None, websocket: bool) -> str:
