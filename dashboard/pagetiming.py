@@ -110,13 +110,16 @@ def measure_floor(work: Path, rounds: int) -> dict:
 
 
 def measure(url: str, rounds: int = 3, pages: dict | None = None) -> dict[str, dict]:
-    """Per page: the first visit's time to finished (a new server process serves it cold, its caches empty) and
-    the median of `rounds` later visits, each in a new browser context."""
+    """Per page: the first visit's time to finished (a new server process serves it cold, its caches empty); the
+    median of `rounds` later visits, each in a new browser context (a browser that keeps nothing); and the median
+    of `rounds` visits in a tab that stays open, as a person keeps the dashboard open and follows links (the
+    browser has Streamlit's grid and chart code loaded already)."""
     from playwright.sync_api import sync_playwright
 
     out: dict[str, dict] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         for name, path in (pages or PAGES).items():
             times = []
             for _ in range(rounds + 1):
@@ -125,7 +128,12 @@ def measure(url: str, rounds: int = 3, pages: dict | None = None) -> dict[str, d
                 page.goto(f"{url}/{path}?{VIEW}")
                 times.append(wait_idle(page, '[data-testid="stMain"]'))
                 context.close()
-            out[name] = {"first_ms": round(times[0]), "warm_median_ms": round(statistics.median(times[1:]))}
+            kept = []
+            for _ in range(rounds):
+                tab.goto(f"{url}/{path}?{VIEW}")
+                kept.append(wait_idle(tab, '[data-testid="stMain"]'))
+            out[name] = {"first_ms": round(times[0]), "warm_median_ms": round(statistics.median(times[1:])),
+                         "tab_median_ms": round(statistics.median(kept))}
         browser.close()
     return out
 
@@ -138,19 +146,23 @@ def write_markdown(out: Path, result: dict[str, dict], cores: int) -> None:
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cores} cores: time from navigation to a finished page "
         f"in chromium (Playwright), on the bundled sample data, view `?{VIEW}`. First: the first visit to a freshly "
         "started server (its caches empty); warm: the median of three later visits, each in a new browser "
-        f"context. Target: {TARGET_MS} ms per page. The last row is a bare Streamlit page (a title and one figure) "
-        "timed the same way: what the framework itself costs on this machine, below which no page can go.",
+        "context (nothing kept in the browser); open tab: the median of three visits in a tab that stays open, as "
+        "a person keeps the dashboard open and follows links (the browser has loaded Streamlit's grid and chart "
+        f"code once). Target: {TARGET_MS} ms per page. The last row is a bare Streamlit page (a title and one "
+        "figure) timed the same way: what the framework itself costs on this machine, below which no page can go.",
         "",
         "The machine's own speed varies (a shared virtual machine): the column 'warm above the floor' is the page's "
         "own cost, the figure to compare between runs.",
         "",
-        "| page | first visit (ms) | warm (ms) | warm above the floor (ms) | within target |",
-        "|---|---:|---:|---:|---|",
+        "| page | first visit (ms) | warm (ms) | warm above the floor (ms) | open tab (ms) | within target |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     floor = result.get("streamlit floor", {}).get("warm_median_ms", 0)
     for name, r in result.items():
-        ok = "yes" if max(r["first_ms"], r["warm_median_ms"]) <= TARGET_MS else "no"
-        lines.append(f"| {name} | {r['first_ms']} | {r['warm_median_ms']} | {r['warm_median_ms'] - floor} | {ok} |")
+        ok = "yes" if max(r["first_ms"], r["warm_median_ms"], r["tab_median_ms"]) <= TARGET_MS else (
+            "open tab only" if r["tab_median_ms"] <= TARGET_MS else "no")
+        lines.append(f"| {name} | {r['first_ms']} | {r['warm_median_ms']} | {r['warm_median_ms'] - floor} | "
+                     f"{r['tab_median_ms']} | {ok} |")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -181,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in result.items():
         flag = "" if max(r.values()) <= TARGET_MS else f"  (over the {TARGET_MS} ms target)"
         print(f"{name:<15} first {r['first_ms']:>6} ms   warm {r['warm_median_ms']:>6} ms   "
-              f"above the floor {r['warm_median_ms'] - floor:>5} ms{flag}")
+              f"above the floor {r['warm_median_ms'] - floor:>5} ms   open tab {r['tab_median_ms']:>6} ms{flag}")
     write_markdown(Path(args.out), result, os.cpu_count() or 1)
     print(f"wrote {args.out}")
     return 0
