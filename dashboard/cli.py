@@ -150,16 +150,24 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         print(json.dumps({"as_of": as_of.isoformat(), "within_working_days": within, "overdue": overdue,
                           "due_soon": alerts.height - overdue,
                           "requests": alerts.to_dicts()}, default=str, indent=2))
-    else:
+    else:  # in AUDIT_LANG (docs/i18n.md); the JSON above is an interface and stays English
+        from dashboard import i18n, labels
+        from dashboard.i18n import _, ngettext
+
         if alerts.is_empty():
-            print(f"As of {as_of}: no request is overdue or due within {within} working days.")
+            print(_("As of {day}: no request is overdue or due within {within} working days.").format(
+                day=i18n.day(as_of), within=within))
         else:
-            print(f"As of {as_of}: {overdue} overdue, {alerts.height - overdue} due within {within} working days.")
+            print(_("As of {day}: {overdue} overdue, {soon} due within {within} working days.").format(
+                day=i18n.day(as_of), overdue=overdue, soon=alerts.height - overdue, within=within))
             for r in alerts.iter_rows(named=True):
-                when = (f"{r['days_late']} days overdue" if r["sla_status"] == "overdue"
-                        else f"{r['working_days_left']} working days left")
-                print(f"  {r['request_id']:<16} {r['request_type']:<14} received {r['received_day']}  "
-                      f"deadline {r['deadline']}  {when}")
+                when = (ngettext("{days} day overdue", "{days} days overdue", r["days_late"]).format(
+                    days=r["days_late"]) if r["sla_status"] == "overdue" else ngettext(
+                    "{days} working day left", "{days} working days left", r["working_days_left"]).format(
+                    days=r["working_days_left"]))
+                print("  " + _("{request:<16} {type:<14} received {received}  deadline {deadline}  {when}").format(
+                    request=r["request_id"], type=labels.word(r["request_type"]),
+                    received=i18n.day(r["received_day"]), deadline=i18n.day(r["deadline"]), when=when))
     return 1 if overdue else 0
 
 
@@ -180,15 +188,18 @@ def cmd_metrics(args: argparse.Namespace) -> int:
                                  args.as_of or date.today())
     if args.json:
         print(json.dumps(result, indent=2))
-    else:
-        for area in ("requests", "holds", "transfers", "consent"):
-            print(f"{area}:")
-            for key, value in result[area].items():
-                print(f"  {key}: {value}")
-        print("findings:")
+    else:  # in AUDIT_LANG: the figures' names as the pages and the report name them
+        from dashboard import findings, labels, report
+        from dashboard.i18n import _
+
+        for area, keys in report.REPORTED.items():
+            print(f"{_(report.AREAS[area])}:")
+            for key in keys:
+                print(f"  {labels.name(area, key)}: {report.format_figure(key, result[area][key])}")
+        print(_("Findings") + ":")
         for f in result["findings"]:
             if f["count"]:
-                print(f"  [{f['severity']}] {f['rule']}: {f['count']}")
+                print(f"  [{labels.word(f['severity'])}] {findings.title(f['rule'])}: {f['count']}")
     return 0
 
 

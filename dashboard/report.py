@@ -131,7 +131,7 @@ def previous_month(month: str) -> str:
     return f"{prev.year:04d}-{prev.month:02d}"
 
 
-def _fmt(key: str, value) -> str:
+def format_figure(key: str, value) -> str:
     """A figure as the report prints it: rates as percentages, other decimals with one place, counts grouped."""
     if value is None:
         return "–"
@@ -249,8 +249,8 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
         for key in keys:
             kpi.append(f"<tr><td title='{html.escape(labels.definition(area, key), quote=True)}'>"
                        f"{html.escape(labels.name(area, key))}</td>"
-                       f"<td class='num'>{_fmt(key, now[area][key])}</td>"
-                       f"<td class='num'>{_fmt(key, before[area][key])}</td></tr>")
+                       f"<td class='num'>{format_figure(key, now[area][key])}</td>"
+                       f"<td class='num'>{format_figure(key, before[area][key])}</td></tr>")
         kpi.append("</tbody></table>")
     kpi.append("</section>")
     parts.append("".join(kpi))

@@ -44,7 +44,8 @@ def test_every_message_of_the_code_is_in_the_swedish_catalogue_and_translated(ex
     assert len(extracted) > 250
     missing = sorted(extracted - set(entries))
     assert not missing, f"not in the catalogue (run make i18n-update): {missing[:10]}"
-    untranslated = sorted(i for i, m in entries.items() if not m.string or m.fuzzy)
+    untranslated = sorted(str(i) for i, m in entries.items() if not all(m.string if m.pluralizable else [m.string])
+                          or m.fuzzy)
     assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
     assert not sorted(set(entries) - extracted), "entries the code no longer uses (run make i18n-update)"
 
@@ -52,10 +53,13 @@ def test_every_message_of_the_code_is_in_the_swedish_catalogue_and_translated(ex
 def test_a_translation_keeps_every_placeholder_of_its_message():
     """A Swedish text that lost or renamed a {placeholder} would fail at .format() or drop a figure."""
     fields = string.Formatter()
+    def names(text: str) -> list[str]:
+        return sorted(f for _, f, _, _ in fields.parse(text) if f is not None)
+
     for m in _catalogue(PO):
-        if m.id:
-            names = lambda text: sorted(f for _, f, _, _ in fields.parse(text) if f is not None)  # noqa: E731
-            assert names(m.id) == names(m.string), m.id
+        if m.id:  # a plural message is (singular, plural) with a translation of each
+            for message, translated in zip(*((m.id, m.string) if m.pluralizable else ((m.id,), (m.string,)))):
+                assert names(message) == names(translated), m.id
 
 
 def test_numbers_percentages_and_dates_follow_the_language():
@@ -172,6 +176,25 @@ def test_the_command_line_writes_the_report_in_the_language_asked_and_metrics_js
     result = json.loads(metrics.stdout)
     assert result["status"]["requests"]["label"] in ("off track", "needs attention", "on track")
     assert not words_of(metrics.stdout) & SWEDISH, "metrics --json is an interface: English under AUDIT_LANG=sv"
+
+
+def test_the_alerts_and_the_metrics_speak_the_language_of_audit_lang(sample_store):
+    def run(*args, lang):
+        done = subprocess.run([sys.executable, "-m", "dashboard", *args, "--db", str(sample_store)],
+                              capture_output=True, text=True, cwd=ROOT, env={**os.environ, "AUDIT_LANG": lang},
+                              timeout=120)
+        assert done.returncode in (0, 1), done.stderr
+        return done.stdout
+
+    alerts = {lang: run("alerts", "--as-of", "2026-10-31", lang=lang) for lang in ("sv", "en")}
+    assert alerts["sv"].startswith("31 okt. 2026: ") and "försenade" in alerts["sv"] and "sista dag" in alerts["sv"]
+    assert alerts["en"].startswith("As of 2026-10-31: ") and "overdue" in alerts["en"]
+    ids = [set(re.findall(r"REQ-\d{6}", text)) for text in alerts.values()]
+    assert ids[0] == ids[1] and ids[0], "the same requests in both languages"
+    assert not words_of(alerts["sv"]) & ENGLISH, sorted(words_of(alerts["sv"]) & ENGLISH)
+    figures = run("metrics", "--from", "2026-10-01", "--to", "2026-10-31", "--as-of", "2026-10-31", lang="sv")
+    assert "Begäranden från registrerade:" in figures and "  Andel i tid: " in figures
+    assert not words_of(figures) & ENGLISH, sorted(words_of(figures) & ENGLISH)
 
 
 @pytest.mark.parametrize("link, locale, expected", [({"lang": "sv"}, "en-US", "sv"), ({}, "sv-SE", "sv"),
