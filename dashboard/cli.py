@@ -457,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     import duckdb
 
+    from dashboard.i18n import LanguageError
     from dashboard.ingest import StoreUnavailable, store_problem
 
     try:
@@ -466,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except config.SettingsError as exc:
         print(f"The settings cannot be used: {exc}.", file=sys.stderr)
+        return 2
+    except LanguageError as exc:  # the Swedish catalogue was not compiled (make does it)
+        print(f"Cannot speak that language: {exc}.", file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # a reader that cannot open the store: say why, no traceback
         problem = store_problem(exc, config.db_path(getattr(args, "db", None)))

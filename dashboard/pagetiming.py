@@ -134,8 +134,32 @@ def measure(url: str, rounds: int = 3, pages: dict | None = None) -> dict[str, d
                 kept.append(wait_idle(tab, '[data-testid="stMain"]'))
             out[name] = {"first_ms": round(times[0]), "warm_median_ms": round(statistics.median(times[1:])),
                          "tab_median_ms": round(statistics.median(kept))}
+        if pages is None:  # the dashboard's own pages: also by its links, the tab staying on one document
+            links: dict[str, list[float]] = {name: [] for name in PAGES}
+            titles = _nav_titles()
+            for _ in range(rounds):
+                for name in PAGES:
+                    links[name].append(follow_link(tab, titles[name]))
+            for name, times in links.items():
+                out[name]["link_median_ms"] = round(statistics.median(times))
         browser.close()
     return out
+
+
+def _nav_titles() -> dict[str, str]:
+    """The sidebar's name of each page (access.PAGES), which also starts the browser tab's title."""
+    from dashboard.access import PAGES as NAV
+
+    return {name: NAV[name][0] for name in PAGES}
+
+
+def follow_link(tab, title: str) -> float:
+    """Click the page's link in the sidebar (the view stays, as it does for a person) and return the ms from the
+    click to the page finished: the browser keeps its document, so the framework's code is not loaded again."""
+    start = float(tab.evaluate("() => performance.now()"))
+    tab.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
+    tab.wait_for_function("(title) => document.title.startsWith(title + ' ·')", arg=title, timeout=90000)
+    return wait_idle(tab) - start
 
 
 def write_markdown(out: Path, result: dict[str, dict], cores: int) -> None:
@@ -146,23 +170,27 @@ def write_markdown(out: Path, result: dict[str, dict], cores: int) -> None:
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cores} cores: time from navigation to a finished page "
         f"in chromium (Playwright), on the bundled sample data, view `?{VIEW}`. First: the first visit to a freshly "
         "started server (its caches empty); warm: the median of three later visits, each in a new browser "
-        "context (nothing kept in the browser); open tab: the median of three visits in a tab that stays open, as "
-        "a person keeps the dashboard open and follows links (the browser has loaded Streamlit's grid and chart "
-        f"code once). Target: {TARGET_MS} ms per page. The last row is a bare Streamlit page (a title and one "
-        "figure) timed the same way: what the framework itself costs on this machine, below which no page can go.",
+        "context (nothing kept in the browser); open tab: the median of three loads of the page's address in a tab "
+        "that stays open (the browser has Streamlit's code cached); by link: the median of three clicks on the "
+        "page's link in the sidebar, from the page before it, as a person moves through the dashboard (one "
+        f"document, nothing loaded again). Target: {TARGET_MS} ms per page. The last row is a bare Streamlit page "
+        "(a title and one figure) timed the same way: what the framework itself costs on this machine, below which "
+        "no page can go.",
         "",
         "The machine's own speed varies (a shared virtual machine): the column 'warm above the floor' is the page's "
         "own cost, the figure to compare between runs.",
         "",
-        "| page | first visit (ms) | warm (ms) | warm above the floor (ms) | open tab (ms) | within target |",
-        "|---|---:|---:|---:|---:|---|",
+        "| page | first visit (ms) | warm (ms) | warm above the floor (ms) | open tab (ms) | by link (ms) | "
+        "within target |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     floor = result.get("streamlit floor", {}).get("warm_median_ms", 0)
     for name, r in result.items():
-        ok = "yes" if max(r["first_ms"], r["warm_median_ms"], r["tab_median_ms"]) <= TARGET_MS else (
-            "open tab only" if r["tab_median_ms"] <= TARGET_MS else "no")
+        within = [label for label, key in (("first visit", "first_ms"), ("warm", "warm_median_ms"),
+                                           ("open tab", "tab_median_ms"), ("by link", "link_median_ms"))
+                  if key in r and r[key] <= TARGET_MS]
         lines.append(f"| {name} | {r['first_ms']} | {r['warm_median_ms']} | {r['warm_median_ms'] - floor} | "
-                     f"{r['tab_median_ms']} | {ok} |")
+                     f"{r['tab_median_ms']} | {r.get('link_median_ms', '')} | {', '.join(within) or 'none'} |")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -192,8 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     floor = result["streamlit floor"]["warm_median_ms"]
     for name, r in result.items():
         flag = "" if max(r.values()) <= TARGET_MS else f"  (over the {TARGET_MS} ms target)"
+        link = f"   by link {r['link_median_ms']:>6} ms" if "link_median_ms" in r else ""
         print(f"{name:<15} first {r['first_ms']:>6} ms   warm {r['warm_median_ms']:>6} ms   "
-              f"above the floor {r['warm_median_ms'] - floor:>5} ms   open tab {r['tab_median_ms']:>6} ms{flag}")
+              f"above the floor {r['warm_median_ms'] - floor:>5} ms   open tab {r['tab_median_ms']:>6} ms{link}{flag}")
     write_markdown(Path(args.out), result, os.cpu_count() or 1)
     print(f"wrote {args.out}")
     return 0
