@@ -15,18 +15,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import access_log, roles, ui
+from dashboard import access_log, labels, roles, ui
+from dashboard.i18n import N_, _
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Every page: its key (the file in app_pages/, the key roles.PAGES uses), title and icon, in menu order.
 PAGES = {
-    "overview": ("Overview", ":material/dashboard:"),
-    "requests": ("Requests", ":material/assignment_ind:"),
-    "holds": ("Legal holds", ":material/lock:"),
-    "transfers": ("Transfers", ":material/public:"),
-    "consent": ("Cookie consent", ":material/cookie:"),
-    "data_quality": ("Data quality", ":material/fact_check:"),
-    "access_log": ("Access log", ":material/history:"),
+    "overview": (N_("Overview"), ":material/dashboard:"),
+    "requests": (N_("Requests"), ":material/assignment_ind:"),
+    "holds": (N_("Legal holds"), ":material/lock:"),
+    "transfers": (N_("Transfers"), ":material/public:"),
+    "consent": (N_("Cookie consent"), ":material/cookie:"),
+    "data_quality": (N_("Data quality"), ":material/fact_check:"),
+    "access_log": (N_("Access log"), ":material/history:"),
 }
 LOCAL_USER = "local"
 
@@ -78,20 +79,20 @@ def _load_role_map() -> roles.RoleMap:
 
 
 def _sign_in_page() -> None:
-    st.title("Privacy Audit Dashboard")
-    st.write("Sign in with your company account to see the audit. What you may see depends on your role "
-             "(management, DPO or staff).")
-    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+    st.title(_("Privacy Audit Dashboard"))
+    st.write(_("Sign in with your company account to see the audit. What you may see depends on your role "
+               "(management, DPO or staff)."))
+    st.button(_("Sign in"), type="primary", icon=":material/login:", on_click=st.login)
 
 
 def _no_access_page(who: str, why: str) -> None:
-    st.title("No access")
+    st.title(_("No access"))
     # Claims are whatever the token says: shown as text, never as Markdown.
-    st.write(f"You are signed in as **{ui.md_escape(who)}**, but you have not been given a role in the Privacy "
-             "Audit Dashboard, so there is nothing here for you to see.")
-    st.write("If you need access, ask the data protection officer to add you to the role map.")
-    st.caption(f"Reason: {ui.md_escape(why)}.")
-    st.button("Sign out", icon=":material/logout:", on_click=st.logout)
+    st.write(_("You are signed in as **{who}**, but you have not been given a role in the Privacy Audit Dashboard, "
+               "so there is nothing here for you to see.").format(who=ui.md_escape(who)))
+    st.write(_("If you need access, ask the data protection officer to add you to the role map."))
+    st.caption(_("Reason: {why}.").format(why=ui.md_escape(why)))
+    st.button(_("Sign out"), icon=":material/logout:", on_click=st.logout)
 
 
 def current() -> Viewer:
@@ -99,9 +100,10 @@ def current() -> Viewer:
     if not auth_configured():
         address = st.get_option("server.address") or ""
         if address not in LOOPBACK:
-            st.error("No sign-in is configured, so the dashboard only serves on this computer (127.0.0.1), but the "
-                     f"server listens on {address or 'every network interface'}. Start it with "
-                     "`--server.address 127.0.0.1` (as `make run` does), or configure sign-in: docs/security.md.")
+            st.error(_("No sign-in is configured, so the dashboard only serves on this computer (127.0.0.1), but "
+                       "the server listens on {address}. Start it with `--server.address 127.0.0.1` (as `make run` "
+                       "does), or configure sign-in: docs/security.md.").format(
+                address=address or _("every network interface")))
             st.stop()
         return Viewer(LOCAL_USER, "dpo", local=True)
     if not st.user.is_logged_in:
@@ -112,7 +114,8 @@ def current() -> Viewer:
     try:
         decision = roles.decide(claims, _load_role_map())
     except roles.RoleMapError as exc:
-        st.error(f"The role map cannot be read, so nobody can be let in: {ui.md_escape(str(exc))}")
+        st.error(_("The role map cannot be read, so nobody can be let in: {problem}").format(
+            problem=ui.md_escape(str(exc))))
         st.stop()
     if decision.role is None:
         if st.session_state.get("access_denied_logged") != who.key:
@@ -149,12 +152,13 @@ def _first_session_of_sign_in(email: str, issued) -> bool:
 def sidebar(viewer: Viewer) -> None:
     with st.sidebar:
         if viewer.local:
-            st.info("Local mode: no sign-in is configured, the dashboard serves only on this computer "
-                    "(127.0.0.1) and you act as DPO. docs/security.md says how to turn on sign-in.",
+            st.info(_("Local mode: no sign-in is configured, the dashboard serves only on this computer "
+                      "(127.0.0.1) and you act as DPO. docs/security.md says how to turn on sign-in."),
                     icon=":material/computer:")
         else:
-            st.caption(f"Signed in as {ui.md_escape(viewer.email)} ({viewer.role})")
-            if st.button("Sign out", icon=":material/logout:"):
+            st.caption(_("Signed in as {email} ({role})").format(email=ui.md_escape(viewer.email),
+                                                                 role=labels.word(viewer.role)))
+            if st.button(_("Sign out"), icon=":material/logout:"):
                 access_log.append("sign_out", viewer.email, viewer.role, **viewer.identity)
                 st.session_state.pop("access_signed_in", None)
                 st.logout()
@@ -167,14 +171,15 @@ def require(page: str) -> Viewer:
         who = viewer.email if viewer else "unknown"
         access_log.append("denied", who, viewer.role if viewer else None, page=page,
                           detail="page not allowed for the role", **(viewer.identity if viewer else {}))
-        st.error("Your role may not open this page.")
+        st.error(_("Your role may not open this page."))
         st.stop()
     return viewer
 
 
 def rows_hidden_note(what: str) -> None:
     """Said where management would otherwise see row-level data."""
-    st.caption(f"{what} are shown to the DPO only: your role sees figures and charts, not identifiers or rows.")
+    st.caption(_("{what} are shown to the DPO only: your role sees figures and charts, not identifiers or "
+                 "rows.").format(what=what))
 
 
 def view_params() -> str:

@@ -3,13 +3,14 @@
 import streamlit as st
 
 from dashboard import access, config, db, filters
+from dashboard.i18n import _
 
 st.set_page_config(page_title="Privacy Audit Dashboard", page_icon="🛡️", layout="wide")
 try:
     config.settings()
 except config.SettingsError as exc:  # a deadline rule set wrongly would make every figure wrong: say which, stop
-    st.error(f"The dashboard's settings cannot be used: {exc}. See README.md, Configuration.",
-             icon=":material/settings:")
+    st.error(_("The dashboard's settings cannot be used: {problem}. See README.md, Configuration.").format(
+        problem=exc), icon=":material/settings:")
     st.stop()
 
 # A table sorts by its header on screen only, the rows of one page: a sort that looks like the whole log's and is
@@ -30,10 +31,10 @@ st.html("<style>[data-testid='stDataFrame']{position:relative}"
 viewer = access.current()
 st.session_state["viewer"] = viewer
 allowed = [key for key in access.PAGES if key in viewer.pages]
-page = st.navigation([st.Page(f"app_pages/{key}.py", title=access.PAGES[key][0], icon=access.PAGES[key][1],
+page = st.navigation([st.Page(f"app_pages/{key}.py", title=_(access.PAGES[key][0]), icon=access.PAGES[key][1],
                               default=key == allowed[0]) for key in allowed])
 # Each page its own title in the browser's tab and for screen readers (WCAG 2.4.2).
-st.set_page_config(page_title=f"{page.title} · Privacy Audit Dashboard")
+st.set_page_config(page_title=page.title + " · " + _("Privacy Audit Dashboard"))
 access.sidebar(viewer)
 with db.connection_per_run():
     if not db.store_ready():

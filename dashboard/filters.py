@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import config
+from dashboard.i18n import _
 
 DEFAULT_DAYS = 90
 MARGIN_DAYS = 366  # how far outside the store's span a date may be set (a link's date beyond is moved to the edge)
@@ -48,7 +49,7 @@ def url_value(param: str, default, allowed: list | None = None):
     if raw is None:
         return default
     if allowed is not None and raw not in allowed:
-        st.toast(f"Ignored the link's {param}: not a known value.")
+        st.toast(_("Ignored the link's {param}: not a known value.").format(param=param))
         return default
     return raw
 
@@ -96,17 +97,20 @@ def default_period(last_day: date | None, today: date | None = None) -> Period:
 
 def freshness_note(logs: list[tuple[str, date | None]], as_of: date) -> None:
     """In the sidebar: each log's last event, and a warning when the as-of date is past one of them."""
+    from dashboard import labels
+
+    empty = _("empty")
     behind = [(name, day) for name, day in logs if day is None or day < as_of]
-    lines = "\n".join(f"- {name.replace('_', ' ')}: {day or 'empty'}" for name, day in logs)
+    lines = "\n".join(f"- {labels.log_name(name)}: {day or empty}" for name, day in logs)
     with st.sidebar:
         if behind:
-            st.warning(f"The as-of date {as_of} is past the last event of "
-                       + ", ".join(f"{n.replace('_', ' ')} ({d or 'empty'})" for n, d in behind)
-                       + ": later events are not loaded, so states and figures after that day are incomplete.",
-                       icon=":material/history:")
-        with st.expander("Data loaded up to", expanded=False):
+            st.warning(_("The as-of date {as_of} is past the last event of {logs}: later events are not loaded, so "
+                         "states and figures after that day are incomplete.").format(
+                as_of=as_of, logs=", ".join(f"{labels.log_name(n)} ({d or empty})" for n, d in behind)),
+                icon=":material/history:")
+        with st.expander(_("Data loaded up to"), expanded=False):
             st.markdown(lines)
-            st.caption("The last event of each log in the store (local days).")
+            st.caption(_("The last event of each log in the store (local days)."))
 
 
 def bounds(first_day: date | None, last_day: date | None, today: date | None = None) -> tuple[date, date]:
@@ -160,35 +164,37 @@ def sidebar(first_day: date | None, last_day: date | None) -> Period:
         if moved:
             st.session_state["f_url_moved"] = moved
     with st.sidebar:
-        st.subheader("Period")
+        st.subheader(_("Period"))
         months = review_months(last_day)
-        st.selectbox("Month review", ["", *months], key="f_month", on_change=_review_month,
-                     format_func=lambda m: m or "Choose a month…",
-                     help="Sets the period to a month and the as-of date to its last day: the figures of that "
-                          "month's report, to compare with it.")
-        st.date_input("From", key="f_from", format="YYYY-MM-DD", min_value=low, max_value=high,
+        choose = _("Choose a month…")
+        st.selectbox(_("Month review"), ["", *months], key="f_month", on_change=_review_month,
+                     format_func=lambda m: m or choose,
+                     help=_("Sets the period to a month and the as-of date to its last day: the figures of that "
+                            "month's report, to compare with it."))
+        st.date_input(_("From"), key="f_from", format="YYYY-MM-DD", min_value=low, max_value=high,
                       on_change=_clear_month)
-        st.date_input("To", key="f_to", format="YYYY-MM-DD", min_value=low, max_value=high, on_change=_clear_month)
-        st.date_input("As of", key="f_as_of", format="YYYY-MM-DD", min_value=low, max_value=high,
+        st.date_input(_("To"), key="f_to", format="YYYY-MM-DD", min_value=low, max_value=high,
+                      on_change=_clear_month)
+        st.date_input(_("As of"), key="f_as_of", format="YYYY-MM-DD", min_value=low, max_value=high,
                       on_change=_clear_month,
-                      help="States (open, overdue, active holds) are computed as of this day; later events are "
-                           "ignored.")
+                      help=_("States (open, overdue, active holds) are computed as of this day; later events are "
+                             "ignored."))
         if st.session_state.pop("f_url_problems", None):
-            st.caption("Some dates in the link were not valid (YYYY-MM-DD) and were replaced by defaults.")
+            st.caption(_("Some dates in the link were not valid (YYYY-MM-DD) and were replaced by defaults."))
         if moved_params := st.session_state.pop("f_url_moved", None):
-            st.caption(f"The link's {', '.join(moved_params)} lay far outside the logs ({low} – {high} is the "
-                       "range a view may use) and was moved to its edge.")
+            st.caption(_("The link's {params} lay far outside the logs ({low} – {high} is the range a view may use) "
+                         "and was moved to its edge.").format(params=", ".join(moved_params), low=low, high=high))
     start, end, as_of = st.session_state["f_from"], st.session_state["f_to"], st.session_state["f_as_of"]
     if start > end:
-        st.sidebar.error("From is after To: the two were swapped.")
+        st.sidebar.error(_("From is after To: the two were swapped."))
         start, end = end, start
     keep_in_url(**{"from": start, "to": end, "as_of": as_of})
-    st.sidebar.caption(f"Days and deadlines in {config.settings().timezone} time.")
-    dialects = {"standard": "Standard (UTF-8, comma)", "excel_sv": "Excel, Swedish (semicolon, decimal comma)"}
+    st.sidebar.caption(_("Days and deadlines in {tz} time.").format(tz=config.settings().timezone))
+    dialects = {"standard": _("Standard (UTF-8, comma)"), "excel_sv": _("Excel, Swedish (semicolon, decimal comma)")}
     dialect = url_value("csv", "standard", list(dialects))
     st.session_state["csv_dialect"] = st.sidebar.selectbox(
-        "CSV files for", list(dialects), index=list(dialects).index(dialect), format_func=dialects.get,
-        help="Excel with Swedish settings opens a CSV by double click only with semicolons, decimal commas and a "
-             "UTF-8 mark (else å, ä, ö are garbled).")
+        _("CSV files for"), list(dialects), index=list(dialects).index(dialect), format_func=dialects.get,
+        help=_("Excel with Swedish settings opens a CSV by double click only with semicolons, decimal commas and a "
+               "UTF-8 mark (else å, ä, ö are garbled)."))
     keep_in_url(csv=st.session_state["csv_dialect"] if st.session_state["csv_dialect"] != "standard" else None)
     return Period(start, end, as_of)

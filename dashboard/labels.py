@@ -69,9 +69,20 @@ WORDS = {
     "on track": N_("on track"), "in progress": N_("in progress"), "resolved": N_("resolved"),
     "accepted risk": N_("accepted risk"),
     "not an issue": N_("not an issue"), "high": N_("high"), "medium": N_("medium"), "low": N_("low"),
+    # roles
+    "dpo": N_("DPO"), "management": N_("management"), "staff": N_("staff"),
     # access log
     "sign_in": N_("sign-in"), "sign_out": N_("sign-out"), "page_view": N_("page view"), "denied": N_("refused"),
 }
+
+# The logs, named for people (the contract's names are the tables').
+LOGS = {"dsr_events": N_("data subject requests"), "hold_events": N_("legal holds"), "transfers": N_("transfers"),
+        "consent_events": N_("consent events"), "cookie_observations": N_("cookie observations")}
+
+
+def log_name(log: str) -> str:
+    return _(LOGS[log]) if log in LOGS else log.replace("_", " ")
+
 
 # The columns whose values are codes (shown as words on screen; exports keep the codes, which are stable).
 CODE_COLUMNS = frozenset({

@@ -9,6 +9,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from dashboard import i18n
+from dashboard.i18n import _, ngettext
 from dashboard.labels import CODE_COLUMNS, WORDS, word
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -76,7 +78,8 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
             config[name] = label
     # Codes read as words (at_risk as "at risk", aml_act as "AML Act"); the files keep the codes.
     coded = [n for n, d in frame.schema.items() if n in CODE_COLUMNS and d == pl.String]
-    data = frame.with_columns(pl.col(n).replace_strict(WORDS, default=pl.col(n).str.replace_all("_", " "))
+    words = {code: word(code) for code in WORDS}  # in the run's language
+    data = frame.with_columns(pl.col(n).replace_strict(words, default=pl.col(n).str.replace_all("_", " "))
                               for n in coded) if coded else frame
     if colour:
         colours = {word(k): v for k, v in STATE_COLOURS.items()}
@@ -128,7 +131,7 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
         return frame() if callable(frame) else frame
 
     dialect = st.session_state.get("csv_dialect", "standard")
-    shown = ", " + f"{rows:,}".replace(",", " ") + " rows" if count else ""
+    shown = ", " + ngettext("{rows} row", "{rows} rows", rows).format(rows=i18n.number(rows)) if count else ""
     left, right, _ = st.columns([2, 2, 3])
     with left:
         download(f"{label} (CSV{shown})", lambda: csv_bytes(get(), dialect), f"{stem}.csv", "text/csv", rows=rows,
@@ -138,7 +141,7 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
         download(f"{label} (Excel)", lambda: excel_bytes(get(), stem[:31]), f"{stem}.xlsx", XLSX, rows=rows,
                  key=f"xlsx_{stem}", icon=":material/table_view:",
                  disabled=too_big or kwargs.get("disabled", False),
-                 help="More rows than one Excel sheet holds: use CSV" if too_big else None)
+                 help=_("More rows than one Excel sheet holds: use CSV") if too_big else None)
 
 
 def _finding_table(page: str, found, frame: pl.DataFrame, shown_part: bool = False) -> None:
@@ -156,7 +159,8 @@ def _finding_table(page: str, found, frame: pl.DataFrame, shown_part: bool = Fal
     reviews_ui.recorded_note()
     decided = reviews_ui.with_decisions(frame, id_column, found.rule, after=id_column)
     decided = reviews_ui.decided_filter(decided, "finding_decided", "fdecided",
-                                        help=f"Among the {frame.height} rows shown." if shown_part else None)
+                                        help=_("Among the {rows} rows shown.").format(rows=frame.height)
+                                        if shown_part else None)
     event = table(decided.drop("_rule"), reviews_ui.LABELS, colour=colour, on_select="rerun",
                   selection_mode="multi-row", key="finding_table")
     chosen = [i for i in (event.selection.rows if event else []) if i < decided.height]
@@ -176,17 +180,18 @@ def finding_rows(page: str, rows_of) -> str | None:
         return None
     frame, total = rows_of(rule)
     with st.container(border=True, key="finding_rows"):
-        st.subheader(f"{found.title}: {total}")
-        st.caption(f"The rows this finding counts (severity {found.severity}), the same count as on the Overview and "
-                   "in the report" + (f"; the first {frame.height} are shown, the downloads hold all."
-                                      if frame.height < total else "."))
+        st.subheader(f"{findings.title(rule)}: {total}")
+        st.caption(_("The rows this finding counts (severity {severity}), the same count as on the Overview and in "
+                     "the report").format(severity=word(found.severity))
+                   + (_("; the first {rows} are shown, the downloads hold all.").format(rows=frame.height)
+                      if frame.height < total else "."))
         if frame.is_empty():
-            st.success("None in this view.")
+            st.success(_("None in this view."))
         else:
             _finding_table(page, found, frame, shown_part=frame.height < total)
-            exports("Download these rows", frame if frame.height == total else lambda: rows_of(rule, every=True)[0],
+            exports(_("Download these rows"), frame if frame.height == total else lambda: rows_of(rule, every=True)[0],
                     f"finding-{rule.replace('_', '-')}", rows=total)
-        if st.button("Show the whole page", icon=":material/close:", key="close_finding"):
+        if st.button(_("Show the whole page"), icon=":material/close:", key="close_finding"):
             del st.query_params["finding"]
             st.rerun()
     return rule
