@@ -577,7 +577,7 @@ def test_the_page_sees_an_edit_that_keeps_the_files_size_and_time(sample_store, 
 
 
 @pytest.fixture
-def store_with_rejections(copy_store, tmp_path) -> Path:
+def store_with_rejected_rows_of_every_log(copy_store, tmp_path) -> Path:
     from dashboard.ingest import ingest_file
     from tests.helpers import rows, write
 
@@ -596,9 +596,10 @@ def store_with_rejections(copy_store, tmp_path) -> Path:
     ("dpo", "dpo@example.se", ["TR-99900003", "REQ-999001", "HOLD-999002", "kunden ringde"], []),
     ("management", "manager@example.se", [], ["TR-99900003", "REQ-999001", "HOLD-999002", "kunden ringde"]),
 ])
-def test_rejected_rows_and_orphans_are_shown_per_role_like_their_pages(store_with_rejections, monkeypatch, role_map,
+def test_rejected_rows_and_orphans_are_shown_per_role_like_their_pages(store_with_rejected_rows_of_every_log,
+                                                                       monkeypatch, role_map,
                                                                        role, email, sees, never):
-    at = signed_in(store_with_rejections, monkeypatch, {"email": email})
+    at = signed_in(store_with_rejected_rows_of_every_log, monkeypatch, {"email": email})
     at.switch_page("app_pages/data_quality.py").run()
     assert not at.exception
     text = page_text(at)
