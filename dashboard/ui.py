@@ -191,7 +191,6 @@ def finding_rows(page: str, rows_of) -> str | None:
             _finding_table(page, found, frame, shown_part=frame.height < total)
             exports(_("Download these rows"), frame if frame.height == total else lambda: rows_of(rule, every=True)[0],
                     f"finding-{rule.replace('_', '-')}", rows=total)
-        if st.button(_("Show the whole page"), icon=":material/close:", key="close_finding"):
-            del st.query_params["finding"]
-            st.rerun()
+        st.button(_("Show the whole page"), icon=":material/close:", key="close_finding",
+                  on_click=lambda: st.query_params.pop("finding", None))
     return rule

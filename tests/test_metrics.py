@@ -292,7 +292,7 @@ def test_report_refuses_a_bad_month(sample_store):
 
 
 def test_report_formats_a_figure_by_what_it_is_not_by_its_size():
-    from dashboard.report import _fmt
+    from dashboard.report import format_figure as _fmt
 
     assert _fmt("median_days_to_close", 1.0) == "1.0", "one day is not 100 %"
     assert _fmt("median_days_to_close", 0.5) == "0.5"

@@ -79,9 +79,10 @@ for col, (key, column) in zip(cols, (("total", "transfers"), ("records", "record
                help=f"{labels.definition('transfers', key)}{extra} {period.start} – {period.end}, with the filters.")
 if summary["non_eea_without_valid_mechanism"] and not unsafe and viewer.rows:
     # the figure is a link to its rows: one click filters the log to exactly them
-    if cols[3].button("Show these transfers", key="show_unsafe", icon=":material/filter_alt:"):
-        st.query_params["unsafe"] = "1"
-        st.rerun()
+    # Set in the click's callback, before the rerun the click starts: one run draws the filtered log (a second
+    # run after st.rerun() left a moment between the two where the page looked finished with the old figures).
+    cols[3].button("Show these transfers", key="show_unsafe", icon=":material/filter_alt:",
+                   on_click=lambda: st.query_params.update(unsafe="1"))
 
 if not summary["transfers"]:
     st.info("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters.")
@@ -118,9 +119,9 @@ else:
             a.markdown(f"**{r.title}** · severity {r.severity}  \n{r.explanation}  \n"
                        f"{row['transfers']} transfer(s), {records} records, {row['first_day']} – "
                        f"{row['last_day']}; recipients: {ui.md_escape(row['recipients'])}")
-            if viewer.rows and b.button("Show the rows", key=f"rule_{r.rule_id}"):
-                st.query_params["rule"] = r.rule_id
-                st.rerun()
+            if viewer.rows:
+                b.button("Show the rows", key=f"rule_{r.rule_id}",
+                         on_click=lambda rule=r.rule_id: st.query_params.update(rule=rule))
 
 if not viewer.rows:
     access.rows_hidden_note("The transfer log, its exports and the disclosures to authorities")
