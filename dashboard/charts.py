@@ -194,14 +194,17 @@ def releases_due(due: pl.DataFrame):
     return styled(fig)
 
 
-RATE_LABELS = {"interaction_rate": "Interaction", "analytics_rate": "Analytics opt-in",
-               "functional_rate": "Functional opt-in", "accept_all_rate": "Accept all", "reject_all_rate": "Reject all"}
-RATE_COLOURS = {label: labels.colour("rate", key) for key, label in RATE_LABELS.items()}
+RATES = ("interaction_rate", "analytics_rate", "functional_rate", "accept_all_rate", "reject_all_rate")
 
 
 def rate_labels() -> dict[str, str]:
     """The rates' names in the current language (the consent figures' own names, labels.FIGURES)."""
-    return {key: labels.name("consent", key) for key in RATE_LABELS}
+    return {key: labels.name("consent", key) for key in RATES}
+
+
+def rate_colours(names: dict[str, str]) -> dict[str, str]:
+    """color_discrete_map for the rates, keyed by their names (rate_labels)."""
+    return {name: labels.colour("rate", key) for key, name in names.items()}
 
 
 def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
@@ -210,8 +213,7 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     names = rate_labels()
     long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
         pl.col("rate").replace_strict(names))
-    fig = px.line(long, x="period_start", y="value", color="rate",
-                  color_discrete_map={names[k]: labels.colour("rate", k) for k in names},
+    fig = px.line(long, x="period_start", y="value", color="rate", color_discrete_map=rate_colours(names),
                   labels={"period_start": grain_word(grain).capitalize(), "value": _("Rate"), "rate": ""},
                   title=_("Consent rates per {grain}, with banner changes marked").format(grain=grain_word(grain)))
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
@@ -225,8 +227,8 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
 def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
     long = plain(breakdown).unpivot(index="value", on=["analytics_rate", "functional_rate", "reject_all_rate"],
                              variable_name="rate", value_name="share").with_columns(
-        pl.col("rate").replace_strict(RATE_LABELS))
-    fig = px.bar(long, x="value", y="share", color="rate", barmode="group", color_discrete_map=RATE_COLOURS,
+        pl.col("rate").replace_strict(names := rate_labels()))
+    fig = px.bar(long, x="value", y="share", color="rate", barmode="group", color_discrete_map=rate_colours(names),
                  labels={"value": dimension.replace("_", " ").capitalize(), "share": "Share of decisions", "rate": ""},
                  title=f"Opt-in and reject-all by {dimension.replace('_', ' ')}")
     fig.update_yaxes(tickformat=".0%")
@@ -234,8 +236,8 @@ def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
 
 
 def change_effect(effect: pl.DataFrame):
-    long = effect.unpivot(index="side", on=list(RATE_LABELS), variable_name="rate", value_name="value").with_columns(
-        pl.col("rate").replace_strict(RATE_LABELS))
+    long = effect.unpivot(index="side", on=list(RATES), variable_name="rate", value_name="value").with_columns(
+        pl.col("rate").replace_strict(rate_labels()))
     fig = px.bar(long, x="rate", y="value", color="side", barmode="group",
                  category_orders={"side": ["before", "after"]}, color_discrete_map=labels.colour_map(
                      "side", ["before", "after"]),

@@ -126,7 +126,7 @@ def review_months(last_day: date | None, count: int = 24) -> list[str]:
     """The months a review may choose, newest first: from the month of the last day with data back."""
     day = min(last_day or date.today(), date.today()).replace(day=1)
     out = []
-    for _ in range(count):
+    for _month in range(count):
         out.append(day.strftime("%Y-%m"))
         day = (day - timedelta(days=1)).replace(day=1)
     return out

@@ -121,9 +121,3 @@ def day(value: date | datetime | str | None) -> str:
         value = value.date()
     return value.isoformat() if current() == "en" else dates.format_date(value, "medium", locale=LOCALES[current()])
 
-
-def month(value: date) -> str:
-    """A month and year in the current language: `november 2026`, `November 2026`."""
-    from babel import dates
-
-    return dates.format_date(value, "LLLL y", locale=LOCALES[current()])

@@ -45,12 +45,12 @@ def with_decisions(frame: pl.DataFrame, id_column: str, rule_of: pl.Expr | str, 
     return joined.select(own[:at] + list(LABELS) + own[at:] + ["_rule"])
 
 
-def decided_view(key: str, param: str = "decided", where=st, help: str | None = None) -> str:
+def decided_view(key: str, param: str = "decided", help: str | None = None) -> str:
     """The control (and the link, ?decided= or param) that shows all rows, those without a decision, or those
     decided."""
     linked = filters.url_value(param, "all", allowed=list(DECIDED_VIEWS))
-    view = where.segmented_control("Decision", list(DECIDED_VIEWS), default=linked, format_func=DECIDED_VIEWS.get,
-                                   key=key, help=help) or "all"
+    view = st.segmented_control("Decision", list(DECIDED_VIEWS), default=linked, format_func=DECIDED_VIEWS.get,
+                                key=key, help=help) or "all"
     filters.keep_in_url(**{param: view if view != "all" else None})
     return view
 
