@@ -6,6 +6,7 @@ from dashboard import access, config, db, filters
 from dashboard.i18n import _
 
 st.set_page_config(page_title="Privacy Audit Dashboard", page_icon="🛡️", layout="wide")
+filters.choose_language()  # first: every text below, the sign-in page's included, is in the language chosen
 try:
     config.settings()
 except config.SettingsError as exc:  # a deadline rule set wrongly would make every figure wrong: say which, stop

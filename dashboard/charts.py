@@ -54,6 +54,15 @@ def grain_word(grain: str) -> str:
     return _(GRAINS[grain]) if grain in GRAINS else grain
 
 
+def country_name(code: str, english: str) -> str:
+    """A country's name in the current language (Babel's territory names; ISO 3166 code in, name out)."""
+    if i18n.current() == "en":
+        return english
+    from babel import Locale
+
+    return Locale.parse(i18n.LOCALES[i18n.current()]).territories.get(code, english)
+
+
 def worded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     """Codes shown as words (labels.WORDS) in the given columns."""
     return frame.with_columns(pl.col(c).map_elements(labels.word, return_dtype=pl.String) for c in columns)
@@ -73,8 +82,8 @@ def plain(frame: pl.DataFrame) -> pl.DataFrame:
 def rejections_by_reason(reasons: pl.DataFrame):
     frame = plain(reasons).with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field"))
     fig = px.bar(frame, x="rejections", y="field", color="reason_kind", orientation="h",
-                 labels={"rejections": "Rejected values", "field": "Log.column", "reason_kind": "Reason"},
-                 title="Which fields are rejected, and why")
+                 labels={"rejections": _("Rejected values"), "field": _("Log.column"), "reason_kind": _("Reason")},
+                 title=_("Which fields are rejected, and why"))
     fig.update_layout(showlegend=False, height=max(220, 40 * frame["field"].n_unique() + 120))
     return styled(fig)
 
@@ -92,23 +101,23 @@ def request_volume(volume: pl.DataFrame, grain: str):
 def time_to_close(distribution: pl.DataFrame):
     fig = px.bar(worded(distribution, "request_type"), x="days_to_close", y="requests", color="request_type",
                  color_discrete_map=colours(distribution, "request_type"),
-                 labels={"days_to_close": "Calendar days from receipt to closing", "requests": "Requests",
-                         "request_type": "Type"},
-                 title="How long requests took to close, by type")
+                 labels={"days_to_close": _("Calendar days from receipt to closing"), "requests": _("Requests"),
+                         "request_type": _("Type")},
+                 title=_("How long requests took to close, by type"))
     fig.update_layout(barmode="stack", legend_title_text="")
-    for days, label in ((31, "≈ one month"), (92, "≈ three months (extended)")):
+    for days, label in ((31, _("≈ one month")), (92, _("≈ three months (extended)"))):
         fig.add_vline(x=days, line_dash="dash", line_color="#595959", annotation_text=label,
                       annotation_position="top")
     return styled(fig)
 
 
 def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
-    label = {"transfers": "Transfers", "records": "Records"}[measure]
+    label = {"transfers": _("Transfers"), "records": _("Records")}[measure]
     order = [labels.word(m) for m in ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour",
                                       "privacy_shield")]
     fig = px.bar(worded(breakdown, "recipient_type", "mechanism"), x="recipient_type", y=measure, color="mechanism",
-                 labels={"recipient_type": "Recipient type", measure: label, "mechanism": "Mechanism"},
-                 title=f"{label} by recipient type and mechanism", color_discrete_map=colours(breakdown, "mechanism"),
+                 labels={"recipient_type": _("Recipient type"), measure: label, "mechanism": _("Mechanism")},
+                 title=_("{measure} by recipient type and mechanism").format(measure=label), color_discrete_map=colours(breakdown, "mechanism"),
                  category_orders={"mechanism": order})
     fig.update_layout(barmode="stack")
     return styled(fig)
@@ -116,11 +125,13 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
 
 def non_eea_share(trend: pl.DataFrame, grain: str):
     fig = px.line(trend, x="period_start", y="non_eea_share", markers=True,
-                  labels={"period_start": grain.capitalize(), "non_eea_share": "Share outside the EU/EEA"},
-                  title=f"Share of transfers going outside the EU/EEA, per {grain}", hover_data=["transfers", "non_eea"])
+                  labels={"period_start": grain_word(grain).capitalize(), "non_eea_share": _("Share outside the EU/EEA"),
+                          "transfers": _("Transfers"), "non_eea": _("Outside the EU/EEA")},
+                  title=_("Share of transfers going outside the EU/EEA, per {grain}").format(grain=grain_word(grain)),
+                  hover_data=["transfers", "non_eea"])
     fig.update_traces(line_color=labels.CATEGORY[0])
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    return styled(fig)
+    return dated(styled(fig))
 
 
 def destinations_map(countries: pl.DataFrame):
@@ -128,27 +139,29 @@ def destinations_map(countries: pl.DataFrame):
     import pycountry
 
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-    names = {c.alpha_2: c.name for c in pycountry.countries}
+    names = {c.alpha_2: country_name(c.alpha_2, c.name) for c in pycountry.countries}
     frame = countries.with_columns(
         pl.col("country").replace_strict(iso3, default=None).alias("iso3"),
         pl.col("country").replace_strict(names, default=pl.col("country")).alias("name"),
-        pl.when(pl.col("is_eea")).then(pl.lit("EU/EEA")).otherwise(pl.lit("outside EU/EEA")).alias("region"),
+        pl.when(pl.col("is_eea")).then(pl.lit(_("EU/EEA"))).otherwise(pl.lit(_("outside EU/EEA"))).alias("region"),
     )
     fig = px.choropleth(frame, locations="iso3", color="records", hover_name="name",
                         hover_data={"iso3": False, "transfers": True, "records": True, "region": True,
                                     "with_findings": True},
-                        color_continuous_scale="Blues", labels={"records": "Records", "with_findings": "With findings"},
-                        title="Where personal data went: records per destination country")
+                        color_continuous_scale="Blues",
+                        labels={"records": _("Records"), "with_findings": _("With findings"),
+                                "transfers": _("Transfers"), "region": _("Region")},
+                        title=_("Where personal data went: records per destination country"))
     flagged = frame.filter(pl.col("with_findings") > 0)
     if flagged.height:
         # countries with findings: a red outline and a mark, so they are seen without reading colours
         fig.add_trace(go.Choropleth(locations=flagged["iso3"].to_list(), z=[1] * flagged.height,
                                     colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
                                     marker_line_color=labels.RED, marker_line_width=2.5, hoverinfo="skip",
-                                    name="with findings"))
+                                    name=_("with findings")))
         fig.add_trace(go.Scattergeo(locations=flagged["iso3"].to_list(), mode="markers+text", text=["✖"] * flagged.height,
                                     textfont={"color": labels.RED, "size": 14}, marker={"size": 1, "opacity": 0},
-                                    name="Country with findings", showlegend=True,
+                                    name=_("Country with findings"), showlegend=True,
                                     hovertext=flagged["name"].to_list(), hoverinfo="text"))
     # the whole world, always: no country is cut off by fitting the view to the data
     fig.update_geos(showframe=False, showcoastlines=False, showland=True, landcolor="#eeeeee", showcountries=True,
@@ -166,8 +179,9 @@ MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
 def blocked_records(blocked: pl.DataFrame):
     fig = px.bar(worded(blocked, "legal_basis", "data_category"), x="records", y="legal_basis",
                  color="data_category", orientation="h", color_discrete_map=colours(blocked, "data_category"),
-                 labels={"records": "Blocked records", "legal_basis": "Legal basis", "data_category": "Category"},
-                 title="Records blocked from erasure, by the law that keeps them")
+                 labels={"records": _("Blocked records"), "legal_basis": _("Legal basis"),
+                         "data_category": _("Category")},
+                 title=_("Records blocked from erasure, by the law that keeps them"))
     fig.update_layout(barmode="stack")
     return styled(fig)
 
@@ -179,16 +193,17 @@ def releases_due(due: pl.DataFrame):
     if span > 731:
         bucket = (pl.col("month").dt.year().cast(pl.String) + "-Q"
                   + pl.col("month").dt.quarter().cast(pl.String))
-        grain = "Quarter"
+        axis, title = _("Quarter the obligation ends"), _("When blocked records are due for deletion, per quarter")
     else:
-        bucket, grain = pl.col("month").dt.strftime("%Y-%m"), "Month"
+        bucket = pl.col("month").dt.strftime("%Y-%m")
+        axis, title = _("Month the obligation ends"), _("When blocked records are due for deletion, per month")
     grouped = (due.with_columns(bucket.alias("when")).group_by("when", "legal_basis")
                .agg(pl.col("records").sum(), pl.col("holds").sum()).sort("when", "legal_basis"))
     fig = px.bar(worded(grouped, "legal_basis"), x="when", y="records", color="legal_basis",
                  color_discrete_map=colours(grouped, "legal_basis"),
-                 labels={"when": f"{grain} the obligation ends", "records": "Records to release",
-                         "legal_basis": "Legal basis"},
-                 hover_data=["holds"], title=f"When blocked records are due for deletion, per {grain.lower()}")
+                 labels={"when": axis, "records": _("Records to release"), "legal_basis": _("Legal basis"),
+                         "holds": _("Holds")},
+                 hover_data=["holds"], title=title)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     return styled(fig)
@@ -229,19 +244,22 @@ def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
                              variable_name="rate", value_name="share").with_columns(
         pl.col("rate").replace_strict(names := rate_labels()))
     fig = px.bar(long, x="value", y="share", color="rate", barmode="group", color_discrete_map=rate_colours(names),
-                 labels={"value": dimension.replace("_", " ").capitalize(), "share": "Share of decisions", "rate": ""},
-                 title=f"Opt-in and reject-all by {dimension.replace('_', ' ')}")
+                 labels={"value": _(dimension.replace("_", " ").capitalize()), "share": _("Share of decisions"),
+                         "rate": ""},
+                 title=_("Opt-in and reject-all by {dimension}").format(
+                     dimension=_(dimension.replace("_", " ").capitalize()).lower()))
     fig.update_yaxes(tickformat=".0%")
     return styled(fig)
 
 
 def change_effect(effect: pl.DataFrame):
+    sides = {"before": _("before"), "after": _("after")}
     long = effect.unpivot(index="side", on=list(RATES), variable_name="rate", value_name="value").with_columns(
-        pl.col("rate").replace_strict(rate_labels()))
+        pl.col("rate").replace_strict(rate_labels()), pl.col("side").replace_strict(sides, default=pl.col("side")))
     fig = px.bar(long, x="rate", y="value", color="side", barmode="group",
-                 category_orders={"side": ["before", "after"]}, color_discrete_map=labels.colour_map(
-                     "side", ["before", "after"]),
-                 labels={"rate": "", "value": "Rate", "side": ""}, title="Before and after the banner change")
+                 category_orders={"side": list(sides.values())},
+                 color_discrete_map={sides[k]: v for k, v in labels.colour_map("side", list(sides)).items()},
+                 labels={"rate": "", "value": _("Rate"), "side": ""}, title=_("Before and after the banner change"))
     fig.update_yaxes(tickformat=".0%")
     return styled(fig)
 
@@ -249,30 +267,31 @@ def change_effect(effect: pl.DataFrame):
 def access_events(daily: pl.DataFrame):
     fig = px.bar(worded(daily, "event"), x="occurred_day", y="events", color="event",
                  color_discrete_map=colours(daily, "event"),
-                 labels={"occurred_day": "Day", "events": "Entries", "event": "Event"},
-                 title="Who used the dashboard: access-log entries per day")
+                 labels={"occurred_day": _("Day"), "events": _("Entries"), "event": _("Event")},
+                 title=_("Who used the dashboard: access-log entries per day"))
     fig.update_layout(barmode="stack", legend_title_text="")
     fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if daily["occurred_day"].n_unique() < 15 else None)
-    return styled(fig)
+    return dated(styled(fig))
 
 
 def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl.DataFrame):
     """The Overview's weekly trends side by side: requests received, transfers outside the EU/EEA, interaction."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=3, subplot_titles=("Requests received per week",
-                                                         "Transfers outside the EU/EEA per week",
-                                                         "Interaction per week"))
-    for col, (frame, column, colour) in enumerate(((requests, "requests", labels.CATEGORY[0]),
-                                                    (transfers, "non_eea", labels.CATEGORY[1]),
-                                                    (consent, "interaction_rate", labels.CATEGORY[4])), start=1):
+    fig = make_subplots(rows=1, cols=3, subplot_titles=(_("Requests received per week"),
+                                                         _("Transfers outside the EU/EEA per week"),
+                                                         _("Interaction per week")))
+    for col, (frame, column, colour, title) in enumerate((
+            (requests, "requests", labels.CATEGORY[0], _("Requests received")),
+            (transfers, "non_eea", labels.CATEGORY[1], _("Outside the EU/EEA")),
+            (consent, "interaction_rate", labels.CATEGORY[4], labels.name("consent", "interaction_rate"))), start=1):
         if frame.height:
             fig.add_trace(go.Scatter(x=frame["period_start"].to_list(), y=frame[column].to_list(), mode="lines",
                                      line={"color": colour, "width": 2}, fill="tozeroy", showlegend=False,
-                                     name=column), row=1, col=col)
+                                     name=title), row=1, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=3)
     fig.update_yaxes(rangemode="tozero")
-    fig.update_xaxes(tickformat="%b", nticks=6)
+    fig.update_xaxes(tickformat="%b" if i18n.current() == "en" else "%Y-%m-%d", nticks=6)
     fig.update_layout(height=220, margin={"l": 40, "r": 10, "t": 40, "b": 30})
     fig.update_annotations(font={"size": 13, "color": "#1f1f1f"})
     return styled(fig)

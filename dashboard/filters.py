@@ -60,10 +60,31 @@ def language() -> str:
     from dashboard import i18n
 
     linked = st.query_params.get("lang")
-    if linked in i18n.LANGUAGES:
-        return linked
+    return linked if linked in i18n.LANGUAGES else automatic_language()
+
+
+def automatic_language() -> str:
+    """The language without a choice: the browser's preferred language when it is Swedish or English, else
+    AUDIT_LANG (default Swedish)."""
+    from dashboard import i18n
+
     browser = (st.context.locale or "").lower()[:2]
     return browser if browser in i18n.LANGUAGES else i18n.default()
+
+
+def choose_language() -> str:
+    """The language of this run, set for everything it draws: the sidebar's choice, which starts from the link's
+    ?lang= and else the automatic one; the link keeps it when it differs from the automatic one (docs/i18n.md)."""
+    from dashboard import i18n
+
+    if st.session_state.get("ui_lang") not in i18n.LANGUAGES:  # first run, or the control was clicked off
+        st.session_state["ui_lang"] = language()
+    lang = st.session_state["ui_lang"]
+    i18n.activate(lang)
+    st.sidebar.segmented_control("Språk · Language", list(i18n.LANGUAGES), key="ui_lang",
+                                 format_func=i18n.LANGUAGES.get)
+    keep_in_url(lang=lang if lang != automatic_language() else None)
+    return lang
 
 
 def url_list(param: str, allowed) -> list[str]:
@@ -191,10 +212,13 @@ def sidebar(first_day: date | None, last_day: date | None) -> Period:
     keep_in_url(**{"from": start, "to": end, "as_of": as_of})
     st.sidebar.caption(_("Days and deadlines in {tz} time.").format(tz=config.settings().timezone))
     dialects = {"standard": _("Standard (UTF-8, comma)"), "excel_sv": _("Excel, Swedish (semicolon, decimal comma)")}
-    dialect = url_value("csv", "standard", list(dialects))
+    from dashboard import i18n
+
+    usual = "excel_sv" if i18n.current() == "sv" else "standard"  # what Excel in the page's language opens as is
+    dialect = url_value("csv", usual, list(dialects))
     st.session_state["csv_dialect"] = st.sidebar.selectbox(
         _("CSV files for"), list(dialects), index=list(dialects).index(dialect), format_func=dialects.get,
         help=_("Excel with Swedish settings opens a CSV by double click only with semicolons, decimal commas and a "
                "UTF-8 mark (else å, ä, ö are garbled)."))
-    keep_in_url(csv=st.session_state["csv_dialect"] if st.session_state["csv_dialect"] != "standard" else None)
+    keep_in_url(csv=st.session_state["csv_dialect"] if st.session_state["csv_dialect"] != usual else None)
     return Period(start, end, as_of)

@@ -33,9 +33,10 @@ class LanguageError(RuntimeError):
 
 
 def default() -> str:
-    """AUDIT_LANG when it names a language, else English (until every page is translated; docs/i18n.md)."""
+    """AUDIT_LANG when it names a language, else Swedish: the company, its policy and its authorities are Swedish
+    (docs/i18n.md)."""
     lang = os.environ.get("AUDIT_LANG", "").strip().lower()[:2]
-    return lang if lang in LANGUAGES else "en"
+    return lang if lang in LANGUAGES else "sv"
 
 
 def current() -> str:
@@ -46,6 +47,12 @@ def pick(lang: str | None) -> str:
     """A language code from outside (a URL, a flag, a header): one of LANGUAGES, else the default."""
     lang = (lang or "").strip().lower()[:2]
     return lang if lang in LANGUAGES else default()
+
+
+def activate(lang: str) -> None:
+    """The language of the rest of this script run (the app sets it first thing in every run; each session's runs
+    are on its own thread, so its context variable is its own)."""
+    _current.set(pick(lang))
 
 
 @contextmanager

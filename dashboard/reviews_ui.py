@@ -9,10 +9,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import access, access_log, filters, reviews
+from dashboard.i18n import N_, _, ngettext
 from dashboard.labels import word
 
-LABELS = {"decision": "Decision", "owner": "Owner", "due": "Due", "decided_at": "Decided on"}
-DECIDED_VIEWS = {"all": "All", "without": "Without a decision", "decided": "Decided"}
+LABELS = {"decision": N_("Decision"), "owner": N_("Owner"), "due": N_("Due"), "decided_at": N_("Decided on")}
+DECIDED_VIEWS = {"all": N_("All"), "without": N_("Without a decision"), "decided": N_("Decided")}
 # Who may record a decision on which area's findings (issue #18): the DPO on every area, staff on transfers only;
 # management sees the counts and decisions, never the rows.
 DECIDERS = {"dpo": ("requests", "holds", "transfers", "consent"), "staff": ("transfers",)}
@@ -49,8 +50,8 @@ def decided_view(key: str, param: str = "decided", help: str | None = None) -> s
     """The control (and the link, ?decided= or param) that shows all rows, those without a decision, or those
     decided."""
     linked = filters.url_value(param, "all", allowed=list(DECIDED_VIEWS))
-    view = st.segmented_control("Decision", list(DECIDED_VIEWS), default=linked, format_func=DECIDED_VIEWS.get,
-                                key=key, help=help) or "all"
+    view = st.segmented_control(_("Decision"), list(DECIDED_VIEWS), default=linked,
+                                format_func=lambda v: _(DECIDED_VIEWS[v]), key=key, help=help) or "all"
     filters.keep_in_url(**{param: view if view != "all" else None})
     return view
 
@@ -71,24 +72,29 @@ def decision_button(viewer: access.Viewer, area: str, page: str, picked: list[tu
     """The button that opens the dialog for the selected rows (rule, row id); only for who may decide on them."""
     if not may_decide(viewer, area):
         return
-    label = (f"Record a decision on {len(picked)} selected" if picked
-             else "Record a decision (select rows first)")
+    label = (_("Record a decision on {count} selected").format(count=len(picked)) if picked
+             else _("Record a decision (select rows first)"))
     if st.button(label, disabled=not picked, icon=":material/gavel:", key=f"decide_{page}_{key}"):
         _dialog(picked, viewer, page)
 
 
-@st.dialog("Record a decision", width="large")
 def _dialog(picked: list[tuple[str, str]], viewer: access.Viewer, page: str) -> None:
-    st.caption(f"{len(picked)} finding(s): " + ", ".join(f"{i} ({word(r)})" for r, i in picked[:10])
-               + (" …" if len(picked) > 10 else "") + ". A decision is never edited: a later one supersedes it, "
-               "and the history stays (docs/reviews.md).")
+    # The dialog's title is fixed when it is declared: declared per call, so it is in the run's language.
+    st.dialog(_("Record a decision"), width="large")(_decision_form)(picked, viewer, page)
+
+
+def _decision_form(picked: list[tuple[str, str]], viewer: access.Viewer, page: str) -> None:
+    st.caption(ngettext("{count} finding: ", "{count} findings: ", len(picked)).format(count=len(picked))
+               + ", ".join(f"{i} ({word(r)})" for r, i in picked[:10])
+               + (" …" if len(picked) > 10 else "") + ". "
+               + _("A decision is never edited: a later one supersedes it, and the history stays (docs/reviews.md)."))
     with st.form("decision_form", border=False):
-        status = st.selectbox("Status", reviews.STATUSES, format_func=str.capitalize)
-        owner = st.text_input("Owner", max_chars=reviews.MAX_OWNER, placeholder="a name or a team")
-        due = st.date_input("Due", value=None, min_value=date(1990, 1, 1), format="YYYY-MM-DD")
-        note = st.text_area("Note", max_chars=reviews.MAX_NOTE,
-                            placeholder="what was decided and why (a person's number or address is replaced)")
-        if not st.form_submit_button("Record", type="primary"):
+        status = st.selectbox(_("Status"), reviews.STATUSES, format_func=lambda s: word(s)[:1].upper() + word(s)[1:])
+        owner = st.text_input(_("Owner"), max_chars=reviews.MAX_OWNER, placeholder=_("a name or a team"))
+        due = st.date_input(_("Due"), value=None, min_value=date(1990, 1, 1), format="YYYY-MM-DD")
+        note = st.text_area(_("Note"), max_chars=reviews.MAX_NOTE,
+                            placeholder=_("what was decided and why (a person's number or address is replaced)"))
+        if not st.form_submit_button(_("Record"), type="primary"):
             return
     try:
         for rule, instance in picked:
@@ -97,9 +103,11 @@ def _dialog(picked: list[tuple[str, str]], viewer: access.Viewer, page: str) -> 
                               detail=f"{d.rule} {d.instance}: {d.status}" + (f", due {d.due}" if d.due else ""),
                               **viewer.identity)
     except reviews.ReviewError as exc:
-        st.error(f"Not recorded: {exc}")
+        st.error(_("Not recorded: {problem}").format(problem=exc))
         return
-    st.session_state["decision_recorded"] = f"Recorded '{status}' on {len(picked)} finding(s)."
+    st.session_state["decision_recorded"] = ngettext("Recorded '{status}' on {count} finding.",
+                                                     "Recorded '{status}' on {count} findings.", len(picked)).format(
+        status=word(status), count=len(picked))
     st.rerun()
 
 

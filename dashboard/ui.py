@@ -40,7 +40,21 @@ def md_escape(text) -> str:
     return joined.translate(_MARKDOWN_SPECIAL).replace("\n", " ")
 
 
-_ZERO = re.compile(r"^[+-]?0+([.,]0+)?( ?pp)?$")
+_ZERO = re.compile(r"^[+-]?0+([.,]0+)?(?P<unit> ?[^\W\d_].*)?$")
+
+
+def signed(change, decimals: int | None = None) -> str | None:
+    """A change with its sign, in the language's number format (+1 234, -3,5)."""
+    if change is None:
+        return None
+    return ("-" if change < 0 else "+") + i18n.number(abs(change), decimals)
+
+
+def pp_change(now, before) -> str | None:
+    """The change between two shares in percentage points (+2.5 pp; Swedish +2,5 p.e.)."""
+    if now is None or before is None:
+        return None
+    return signed((now - before) * 100, 1) + " " + _("pp")
 
 
 def delta_style(delta, colour: str) -> dict:
@@ -48,8 +62,10 @@ def delta_style(delta, colour: str) -> dict:
     change is said by its sign and arrow as well as its colour (WCAG 1.4.1)."""
     if delta is None:
         return {"delta": None}
-    if _ZERO.match(str(delta).replace("\u00a0", "").strip()):
-        return {"delta": "±0" + (" pp" if "pp" in str(delta) else ""), "delta_color": "off", "delta_arrow": "off"}
+    zero = _ZERO.match(str(delta).replace("\u00a0", "").strip())
+    if zero:
+        unit = (zero.group("unit") or "").strip()
+        return {"delta": "±0" + (" " + unit if unit else ""), "delta_color": "off", "delta_arrow": "off"}
     return {"delta": delta, "delta_color": colour}
 
 
@@ -61,13 +77,20 @@ def _label(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def column_label(name: str, labels: dict[str, str] | None = None) -> str:
+    """A column's header in the run's language: the page's own label, else the column's name as words (every such
+    name is in the catalogue: labels.COLUMNS)."""
+    labels = labels or {}
+    return _(labels[name]) if name in labels else _(_label(name))
+
+
 def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tuple[str, ...] = (),
           **kwargs):
     """st.dataframe with readable headers, YYYY-MM-DD dates and coloured state columns."""
     labels = labels or {}
     config = {}
     for name, dtype in frame.schema.items():
-        label = labels.get(name, _label(name))
+        label = column_label(name, labels)
         if dtype == pl.Date:
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif name.endswith(("_rate", "_share")):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# The tests read the English texts unless a test asks for Swedish (the dashboard's own default is Swedish).
+os.environ.setdefault("AUDIT_LANG", "en")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"

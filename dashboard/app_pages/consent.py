@@ -5,8 +5,9 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, consent, filters, labels, ui
+from dashboard import access, charts, config, consent, filters, i18n, labels, ui
 from dashboard.db import run_query
+from dashboard.i18n import N_, _, ngettext
 
 PAGE_SIZE = 50
 
@@ -17,11 +18,11 @@ params = consent.params(period.start, period.end, tz)
 previous = consent.params(period.previous().start, period.previous().end, tz)
 
 ui.page_header(
-    "Cookie consent",
-    "Analytics and functional cookies need the visitor's consent (Lag 2022:482 om elektronisk "
-    "kommunikation 9 kap. 28 §); strictly necessary ones do not. Rates are shares of decisions (accept "
-    "all, reject all, custom), except interaction, which is decisions per banner shown.",
-    "consent.md", "Definitions and the cookie-before-consent rule",
+    _("Cookie consent"),
+    _("Analytics and functional cookies need the visitor's consent (Lag 2022:482 om elektronisk "
+      "kommunikation 9 kap. 28 §); strictly necessary ones do not. Rates are shares of decisions (accept "
+      "all, reject all, custom), except interaction, which is decisions per banner shown."),
+    "consent.md", _("Definitions and the cookie-before-consent rule"),
 )
 
 
@@ -36,155 +37,173 @@ before["cookies_before_consent"] = consent.cookies_before_consent(run_query, pre
 summary = run_query("rpt_cookie_summary", **params)
 
 
-def pct(value):
-    return "–" if value is None else f"{value:.1%}"
+pct = i18n.percent
 
 
 def pp(key):
-    if now[key] is None or before[key] is None:
-        return None
-    return f"{(now[key] - before[key]) * 100:+.1f} pp"
+    return ui.pp_change(now[key], before[key])
 
 
 def diff(key):
-    return f"{now[key] - before[key]:+,}".replace(",", " ")
+    return ui.signed(now[key] - before[key])
 
 
 cells = [
-    ("shown", f"{now['shown']:,}".replace(",", " "), diff("shown"), "off"),
+    ("shown", i18n.number(now["shown"]), diff("shown"), "off"),
     ("interaction_rate", pct(now["interaction_rate"]), pp("interaction_rate"), "off"),
     ("analytics_rate", pct(now["analytics_rate"]), pp("analytics_rate"), "off"),
     ("functional_rate", pct(now["functional_rate"]), pp("functional_rate"), "off"),
     ("accept_all_rate", pct(now["accept_all_rate"]), pp("accept_all_rate"), "off"),
     ("reject_all_rate", pct(now["reject_all_rate"]), pp("reject_all_rate"), "off"),
-    ("withdrawals", now["withdrawals"], diff("withdrawals"), "off"),
-    ("cookies_before_consent", now["cookies_before_consent"], diff("cookies_before_consent"), "inverse"),
+    ("withdrawals", i18n.number(now["withdrawals"]), diff("withdrawals"), "off"),
+    ("cookies_before_consent", i18n.number(now["cookies_before_consent"]), diff("cookies_before_consent"), "inverse"),
 ]
 cols = st.columns(4) + st.columns(4)
 for col, (key, value, change, colour) in zip(cols, cells):
     col.metric(labels.name("consent", key), value, **ui.delta_style(change, colour), border=True,
-               help=f"{labels.definition('consent', key)} {period.start} – {period.end}; change against "
-                    f"{period.previous().start} – "
-                    f"{period.previous().end}.")
+               help=labels.definition("consent", key) + " " + _("{start} – {end}; change against {prev_start} – "
+                                                                "{prev_end}.").format(
+                   start=i18n.day(period.start), end=i18n.day(period.end),
+                   prev_start=i18n.day(period.previous().start), prev_end=i18n.day(period.previous().end)))
 
 if not now["shown"] and not now["decisions"]:
-    st.info("No banner event in the period. Widen the period in the sidebar, or load consent_events "
-            "(docs/data-contract.md).")
+    st.info(_("No banner event in the period. Widen the period in the sidebar, or load consent_events "
+              "(docs/data-contract.md)."))
 else:
     # One chart at a time: only the open tab is drawn (its name is in the link as ?cview=...), so the page finishes
     # sooner (BENCHMARKS.browser.md); the other tabs' queries and charts run when opened.
     versions = run_query("rpt_banner_versions", tz=tz)
-    tab_trend, tab_by, tab_change = st.tabs(["Trend", "Breakdown", "Effect of a banner change"], key="cview",
+    tab_trend, tab_by, tab_change = st.tabs([_("Trend"), _("Breakdown"), _("Effect of a banner change")], key="cview",
                                             bind="query-params")
     grain = filters.url_value("cgrain", "week" if period.days > 60 else "day", allowed=["day", "week"])
     dimension = filters.url_value("by", "banner_version", allowed=list(consent.DIMENSIONS))
     if tab_trend.open:
         with tab_trend:
-            grain = st.segmented_control("Trend per", ["day", "week"], default=grain, key="consent_grain") or "week"
+            grain = st.segmented_control(_("Trend per"), ["day", "week"], default=grain, key="consent_grain",
+                                         format_func=charts.grain_word) or "week"
             trend = consent.trend_frame(run_query("rpt_consent_rates", **{**params, "group_by": grain}))
             in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
             st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch", theme=None)
     if tab_by.open:
         with tab_by:
-            dimension = st.selectbox("Break down by", consent.DIMENSIONS,
+            dimension = st.selectbox(_("Break down by"), consent.DIMENSIONS,
                                      index=consent.DIMENSIONS.index(dimension),
-                                     format_func=lambda d: d.replace("_", " "))
+                                     format_func=lambda d: ui.column_label(d).lower())
             breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
                 {"group_key": "value"}).sort("shown", descending=True)
             st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
-            ui.table(breakdown, {"value": dimension.replace("_", " ").capitalize()})
-            ui.exports("Download the breakdown", breakdown, f"consent-by-{dimension}", rows=breakdown.height,
+            ui.table(breakdown, {"value": ui.column_label(dimension)})
+            ui.exports(_("Download the breakdown"), breakdown, f"consent-by-{dimension}", rows=breakdown.height,
                        count=False)
     if tab_change.open:
         with tab_change:
             changes = versions.slice(1)
             if changes.is_empty():
-                st.caption("Only one banner version has been shown: no change to compare.")
+                st.caption(_("Only one banner version has been shown: no change to compare."))
             else:
-                names = [f"{r['banner_version']} (from {r['first_day']})" for r in changes.iter_rows(named=True)]
-                chosen = st.selectbox("Banner change", range(len(names)), index=len(names) - 1,
+                names = [_("{version} (from {day})").format(version=r["banner_version"], day=i18n.day(r["first_day"]))
+                         for r in changes.iter_rows(named=True)]
+                chosen = st.selectbox(_("Banner change"), range(len(names)), index=len(names) - 1,
                                       format_func=lambda i: names[i])
-                window = st.slider("Days before and after", 7, 90, 28)
+                window = st.slider(_("Days before and after"), 7, 90, 28)
                 change = changes.row(chosen, named=True)
                 effect = run_query("rpt_consent_rates", **consent.params(
                     change["first_day"] - timedelta(days=window), change["first_day"] + timedelta(days=window - 1),
                     tz, group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
                     "side", descending=True)
                 st.plotly_chart(charts.change_effect(effect), width="stretch", theme=None)
-                st.caption(f"{window} days before {change['first_day']} against the first {window} days of "
-                           f"{ui.md_escape(change['banner_version'])} "
-                           f"(up to {change['first_day'] + timedelta(days=window - 1)}).")
+                st.caption(_("{days} days before {day} against the first {days} days of {version} (up to "
+                             "{last}).").format(days=window, day=i18n.day(change["first_day"]),
+                                                version=ui.md_escape(change["banner_version"]),
+                                                last=i18n.day(change["first_day"] + timedelta(days=window - 1))))
                 ui.table(effect)
     filters.keep_in_url(cgrain=grain, by=dimension if dimension != "banner_version" else None)
 
-st.subheader("Cookies before consent")
+st.subheader(_("Cookies before consent"))
 
 
 def before_consent_rows() -> None:
-    page = st.number_input("Page", min_value=1, value=1, step=1, key="cookie_page")
+    page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="cookie_page")
     findings = run_query("rpt_cookies_before_consent", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **params)
     if findings.is_empty() and page == 1:
-        st.success("No analytics or functional cookie was seen without consent for its category in the period.")
+        st.success(_("No analytics or functional cookie was seen without consent for its category in the period."))
         return
     total = int(findings["total_rows"][0]) if findings.height else 0
-    st.caption(f"{total} observation(s) of an analytics or functional cookie for a visitor whose latest decision "
-               "did not allow that category, or who had not decided yet. Showing "
-               f"{findings.height} from number {(page - 1) * PAGE_SIZE + 1}.")
-    ui.table(findings.drop("total_rows"), {"visitor_ref": "Visitor (pseudonym)", "consent_at": "Decided at"})
-    ui.exports("Download this page", findings.drop("total_rows"), "cookies-before-consent", rows=findings.height,
+    st.caption(ngettext("{total} observation of an analytics or functional cookie for a visitor whose latest "
+                        "decision did not allow that category, or who had not decided yet.",
+                        "{total} observations of an analytics or functional cookie for a visitor whose latest "
+                        "decision did not allow that category, or who had not decided yet.", total).format(
+        total=i18n.number(total)) + " " + _("Showing {rows} from number {first}.").format(
+        rows=findings.height, first=(page - 1) * PAGE_SIZE + 1))
+    ui.table(findings.drop("total_rows"), {"visitor_ref": N_("Visitor (pseudonym)"), "consent_at": N_("Decided at")})
+    ui.exports(_("Download this page"), findings.drop("total_rows"), "cookies-before-consent", rows=findings.height,
                count=False)
 
 
 if viewer.rows:
     before_consent_rows()
 else:
-    st.metric(labels.name("consent", "cookies_before_consent"), now["cookies_before_consent"], border=True,
-              help=labels.definition("consent", "cookies_before_consent"))
-    access.rows_hidden_note("The observations themselves (visitor pseudonyms)")
+    st.metric(labels.name("consent", "cookies_before_consent"), i18n.number(now["cookies_before_consent"]),
+              border=True, help=labels.definition("consent", "cookies_before_consent"))
+    access.rows_hidden_note(_("The observations themselves (visitor pseudonyms)"))
 
-st.subheader("Banner checks")
+st.subheader(_("Banner checks"))
 checks = consent.banner_checks(run_query, params, summary)
 t = consent.banner_thresholds()
-st.caption("Practices PTS (2023) and the EDPB's cookie banner taskforce (2023) name that the consent log can reveal. "
-           "Thresholds are heuristics, in dashboard/data/banner_checks.csv with their sources; see docs/consent.md.")
+st.caption(_("Practices PTS (2023) and the EDPB's cookie banner taskforce (2023) name that the consent log can "
+             "reveal. Thresholds are heuristics, in dashboard/data/banner_checks.csv with their sources; see "
+             "docs/consent.md."))
 flagged = checks["versions"].filter(pl.col("reject_may_be_hidden") | pl.col("boxes_may_be_preticked"))
 for row in flagged.iter_rows(named=True):
     version = ui.md_escape(row["banner_version"])
     if row["reject_may_be_hidden"]:
-        st.warning(f"Reject may be missing or hidden on the first layer: banner version {version} had "
-                   f"{row['reject_all_share']:.1%} reject all and {row['accept_all_share']:.1%} accept all of "
-                   f"{row['decisions']} decisions (flagged under {t['max_reject_share']:.0%} reject with over "
-                   f"{t['min_accept_share']:.0%} accept).", icon=":material/visibility_off:")
+        st.warning(_("Reject may be missing or hidden on the first layer: banner version {version} had {reject} "
+                     "reject all and {accept} accept all of {decisions} decisions (flagged under {max_reject} reject "
+                     "with over {min_accept} accept).").format(
+            version=version, reject=i18n.percent(row["reject_all_share"]),
+            accept=i18n.percent(row["accept_all_share"]), decisions=i18n.number(row["decisions"]),
+            max_reject=i18n.percent(t["max_reject_share"], 0), min_accept=i18n.percent(t["min_accept_share"], 0)),
+            icon=":material/visibility_off:")
     if row["boxes_may_be_preticked"]:
-        st.warning(f"Boxes may be pre-ticked: in banner version {version}, {row['custom_all_granted_share']:.1%} of "
-                   f"{row['custom']} custom decisions granted every category (flagged over "
-                   f"{t['min_all_granted_share']:.0%}).", icon=":material/check_box:")
+        st.warning(_("Boxes may be pre-ticked: in banner version {version}, {share} of {custom} custom decisions "
+                     "granted every category (flagged over {threshold}).").format(
+            version=version, share=i18n.percent(row["custom_all_granted_share"]),
+            custom=i18n.number(row["custom"]), threshold=i18n.percent(t["min_all_granted_share"], 0)),
+            icon=":material/check_box:")
 w = checks["withdrawal"]
 if w["withdrawal_may_be_hard"]:
-    st.warning(f"Withdrawal may be hard to find: no withdrawal from {w['window_from']} to {period.end} although "
-               f"{w['decisions']:,} decisions were made; the last withdrawal was on "
-               f"{w['last_withdrawal'] or 'no day in the log'}.".replace(",", " "), icon=":material/undo:")
+    st.warning(_("Withdrawal may be hard to find: no withdrawal from {start} to {end} although {decisions} "
+                 "decisions were made; the last withdrawal was on {last}.").format(
+        start=i18n.day(w["window_from"]), end=i18n.day(period.end), decisions=i18n.number(w["decisions"]),
+        last=i18n.day(w["last_withdrawal"]) if w["last_withdrawal"] else _("no day in the log")),
+        icon=":material/undo:")
 unnamed = checks["necessary_not_in_policy"]
 if not unnamed.is_empty():
-    st.info(f"For review: {unnamed.height} cookie(s) seen that the inventory classes necessary (no consent asked) "
-            "but the policy does not call necessary: "
-            f"{', '.join(ui.md_escape(n) for n in unnamed['cookie_name'].to_list())}. Confirm the exemption "
-            "(Lag 2022:482 9 kap. 28 §) and say so in the policy.", icon=":material/rule:")
+    st.info(ngettext("For review: {count} cookie seen that the inventory classes necessary (no consent asked) but "
+                     "the policy does not call necessary: {names}. Confirm the exemption (Lag 2022:482 9 kap. 28 §) "
+                     "and say so in the policy.",
+                     "For review: {count} cookies seen that the inventory classes necessary (no consent asked) but "
+                     "the policy does not call necessary: {names}. Confirm the exemption (Lag 2022:482 9 kap. 28 §) "
+                     "and say so in the policy.", unnamed.height).format(
+        count=unnamed.height, names=", ".join(ui.md_escape(n) for n in unnamed["cookie_name"].to_list())),
+        icon=":material/rule:")
 if flagged.is_empty() and not w["withdrawal_may_be_hard"] and unnamed.is_empty():
-    st.success("No banner check fires in the period.")
-with st.expander(f"Every banner version in the period ({checks['versions'].height})"):
-    ui.table(checks["versions"], {"banner_version": "Banner version", "custom": "Custom decisions",
-                                  "custom_all_granted_share": "Custom granting everything",
-                                  "reject_may_be_hidden": "Reject may be hidden",
-                                  "boxes_may_be_preticked": "May be pre-ticked"})
+    st.success(_("No banner check fires in the period."))
+with st.expander(_("Every banner version in the period ({count})").format(count=checks["versions"].height)):
+    ui.table(checks["versions"], {"banner_version": N_("Banner version"), "custom": N_("Custom decisions"),
+                                  "custom_all_granted_share": N_("Custom granting everything"),
+                                  "reject_may_be_hidden": N_("Reject may be hidden"),
+                                  "boxes_may_be_preticked": N_("May be pre-ticked")})
 
-st.subheader("Cookies seen")
+st.subheader(_("Cookies seen"))
 unknown = summary.filter(pl.col("category") == "unknown")
 if not unknown.is_empty():
-    st.warning(f"{unknown.height} cookie(s) seen that the policy does not name: "
-               f"{', '.join(ui.md_escape(n) for n in unknown['cookie_name'].to_list())}. Add them to the policy and "
-               "the inventory, or stop "
-               "setting them.")
-ui.table(summary, {"before_consent": "Without consent"})
-st.subheader("Cookie inventory (what the policy names)")
-ui.table(pl.DataFrame(list(consent.inventory())), {"match": "Name match", "policy_category": "The policy calls it"})
+    st.warning(ngettext("{count} cookie seen that the policy does not name: {names}. Add it to the policy and the "
+                        "inventory, or stop setting it.",
+                        "{count} cookies seen that the policy does not name: {names}. Add them to the policy and the "
+                        "inventory, or stop setting them.", unknown.height).format(
+        count=unknown.height, names=", ".join(ui.md_escape(n) for n in unknown["cookie_name"].to_list())))
+ui.table(summary, {"before_consent": N_("Without consent")})
+st.subheader(_("Cookie inventory (what the policy names)"))
+ui.table(pl.DataFrame(list(consent.inventory())), {"match": N_("Name match"),
+                                                   "policy_category": N_("The policy calls it")})

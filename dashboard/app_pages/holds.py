@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, holds, labels, ui
+from dashboard import access, charts, config, filters, holds, i18n, labels, ui
 from dashboard.db import run_query
-
+from dashboard.i18n import N_, _
+HOLD_LABELS = {"hold_id": N_("Hold"), "request_id": N_("Erasure request"), "placed_day": N_("Placed")}
 
 viewer = access.require("holds")
 period: filters.Period = st.session_state["period"]
 params = holds.params(period.as_of, config.settings().timezone)
 
 ui.page_header(
-    "Legal holds",
-    "When erasure is asked for but bookkeeping, tax, anti-money-laundering or consumer law forces us to "
-    "keep records, they are blocked from every other use and must be deleted when the obligation ends. "
-    "States are as of the as-of date.",
-    "holds.md", "The rules and retention periods",
+    _("Legal holds"),
+    _("When erasure is asked for but bookkeeping, tax, anti-money-laundering or consumer law forces us to "
+      "keep records, they are blocked from every other use and must be deleted when the obligation ends. "
+      "States are as of the as-of date."),
+    "holds.md", _("The rules and retention periods"),
 )
 
 if viewer.rows:
@@ -28,11 +29,12 @@ if viewer.rows:
 summary = run_query("rpt_hold_summary", **params).row(0, named=True)
 cols = st.columns(5)
 for col, key in zip(cols, ("active", "blocked_records", "overdue", "release_due_90d", "kept_too_long")):
-    col.metric(labels.name("holds", key), f"{summary[key]:,}".replace(",", " "), border=True,
-               help=f"{labels.definition('holds', key)} A state on {period.as_of}.")
+    col.metric(labels.name("holds", key), i18n.number(summary[key]), border=True,
+               help=labels.definition("holds", key) + " " + _("A state on {as_of}.").format(
+                   as_of=i18n.day(period.as_of)))
 
 if not summary["active"] and not summary["released"]:
-    st.info("No legal hold has been placed up to the as-of date. Load hold_events (docs/data-contract.md).")
+    st.info(_("No legal hold has been placed up to the as-of date. Load hold_events (docs/data-contract.md)."))
 else:
     left, right = st.columns(2)
     blocked = run_query("rpt_hold_blocked", **params)
@@ -42,41 +44,42 @@ else:
     if not due.is_empty():
         right.plotly_chart(charts.releases_due(due), width="stretch", theme=None)
 
-    st.subheader("Blocked records by legal basis and category")
+    st.subheader(_("Blocked records by legal basis and category"))
     ui.table(blocked)
-    ui.exports("Download blocked records", blocked, "holds-blocked", rows=blocked.height, count=False)
+    ui.exports(_("Download blocked records"), blocked, "holds-blocked", rows=blocked.height, count=False)
 
     if not viewer.rows:
-        access.rows_hidden_note("Overdue holds, holds kept too long and holds per erasure request (hold and "
-                                "request ids)")
+        access.rows_hidden_note(_("Overdue holds, holds kept too long and holds per erasure request (hold and "
+                                  "request ids)"))
         st.stop()
 
-    st.subheader("Overdue: obligation ended, records not released")
+    st.subheader(_("Overdue: obligation ended, records not released"))
     overdue = run_query("rpt_hold_overdue", **params)
     if overdue.is_empty():
-        st.success("Every hold whose obligation has ended was released.")
+        st.success(_("Every hold whose obligation has ended was released."))
     else:
-        st.caption("Oldest first. Keeping these records breaks the promise to delete them when the obligation ends "
-                   "(storage limitation, GDPR Art. 5(1)(e)).")
-        ui.table(overdue, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
-        ui.exports("Download overdue holds", overdue, "holds-overdue", rows=overdue.height, count=False)
+        st.caption(_("Oldest first. Keeping these records breaks the promise to delete them when the obligation "
+                     "ends (storage limitation, GDPR Art. 5(1)(e))."))
+        ui.table(overdue, HOLD_LABELS)
+        ui.exports(_("Download overdue holds"), overdue, "holds-overdue", rows=overdue.height, count=False)
 
-    st.subheader("Kept longer than the law allows")
+    st.subheader(_("Kept longer than the law allows"))
     too_long = run_query("rpt_hold_too_long", **params)
     if too_long.is_empty():
-        st.success("No active hold is set to last beyond its legal basis's period.")
+        st.success(_("No active hold is set to last beyond its legal basis's period."))
     else:
-        ui.table(too_long, {"hold_id": "Hold", "request_id": "Erasure request", "placed_day": "Placed"})
-        ui.exports("Download holds kept too long", too_long, "holds-too-long", rows=too_long.height,
+        ui.table(too_long, HOLD_LABELS)
+        ui.exports(_("Download holds kept too long"), too_long, "holds-too-long", rows=too_long.height,
                    count=False)
 
-    st.subheader("Per erasure request")
+    st.subheader(_("Per erasure request"))
     by_request = run_query("rpt_hold_by_request", date_from=period.start, date_to=period.end, **params)
     if by_request.is_empty():
-        st.caption(f"No erasure request had records put on hold between {period.start} and {period.end}.")
+        st.caption(_("No erasure request had records put on hold between {start} and {end}.").format(
+            start=i18n.day(period.start), end=i18n.day(period.end)))
     else:
-        st.caption("Erasure requests whose records were put on hold in the period: what they left blocked and what "
-                   "has since been released.")
-        ui.table(by_request, {"placed_day": "First hold placed"})
-        ui.exports("Download per request", by_request, "holds-by-request", rows=by_request.height,
+        st.caption(_("Erasure requests whose records were put on hold in the period: what they left blocked and "
+                     "what has since been released."))
+        ui.table(by_request, {"placed_day": N_("First hold placed")})
+        ui.exports(_("Download per request"), by_request, "holds-by-request", rows=by_request.height,
                    count=False)

@@ -6,9 +6,10 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, consent, filters, findings, i18n, labels, metrics, report, transfers, ui
+from dashboard import access, charts, config, consent, findings, i18n, labels, metrics, report, transfers, ui
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
+from dashboard.i18n import _, ngettext
 
 STATUS_ICON = {"off track": ":material/error:", "needs attention": ":material/warning:",
                "no data": ":material/block:", "data ends": ":material/history:", "on track": ":material/check_circle:"}
@@ -22,10 +23,11 @@ now = metrics.compute(run_query, period.start, period.end, period.as_of)
 previous = period.previous()
 before = metrics.compute(run_query, previous.start, previous.end, previous.as_of, decisions=False)
 
-st.title("Overview")
-st.caption(f"{period.start} – {period.end} ({period.days} days), states as of {period.as_of}; changes against "
-           f"{previous.start} – {previous.end} as of {previous.as_of}. The same figures as "
-           "`python -m dashboard metrics --json` (docs/metrics.md).")
+st.title(_("Overview"))
+st.caption(_("{start} – {end} ({days} days), states as of {as_of}; changes against {prev_start} – {prev_end} as of "
+             "{prev_as_of}. The same figures as `python -m dashboard metrics --json` (docs/metrics.md).").format(
+    start=i18n.day(period.start), end=i18n.day(period.end), days=period.days, as_of=i18n.day(period.as_of),
+    prev_start=i18n.day(previous.start), prev_end=i18n.day(previous.end), prev_as_of=i18n.day(previous.as_of)))
 
 
 def weekly(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -38,11 +40,11 @@ def change(area: str, key: str, pct: bool = False):
     a, b = now[area][key], before[area][key]
     if a is None or b is None:
         return None
-    return f"{(a - b) * 100:+.1f} pp" if pct else f"{a - b:+,}".replace(",", " ")
+    return ui.pp_change(a, b) if pct else ui.signed(a - b)
 
 
 def rate(v):
-    return "–" if v is None else f"{v:.1%}"
+    return i18n.percent(v)
 
 
 tparams = {**transfers.base_params(period.start, period.end, tz), **transfers.TransferFilter().params(),
@@ -61,28 +63,28 @@ def cell(area: str, key: str, shown, colour: str, pct: bool = False) -> tuple:
 
 
 def count(area: str, key: str) -> str:
-    return f"{now[area][key]:,}".replace(",", " ")
+    return i18n.number(now[area][key])
 
 
 areas = [
-    ("requests", "Data subject requests", "app_pages/requests.py", [
+    ("requests", _("Data subject requests"), "app_pages/requests.py", [
         cell("requests", "received", count("requests", "received"), "off"),
         cell("requests", "on_time_rate", rate(now["requests"]["on_time_rate"]), "normal", pct=True),
         cell("requests", "missed_deadline_rate", rate(now["requests"]["missed_deadline_rate"]), "inverse", pct=True),
         cell("requests", "overdue", count("requests", "overdue"), "inverse"),
     ]),
-    ("holds", "Legal holds", "app_pages/holds.py", [
+    ("holds", _("Legal holds"), "app_pages/holds.py", [
         cell("holds", "active", count("holds", "active"), "off"),
         cell("holds", "blocked_records", count("holds", "blocked_records"), "off"),
         cell("holds", "overdue", count("holds", "overdue"), "inverse"),
     ]),
-    ("transfers", "Transfers", "app_pages/transfers.py", [
+    ("transfers", _("Transfers"), "app_pages/transfers.py", [
         cell("transfers", "non_eea", count("transfers", "non_eea"), "off"),
         cell("transfers", "non_eea_without_valid_mechanism", count("transfers", "non_eea_without_valid_mechanism"),
              "inverse"),
         cell("transfers", "sale_without_consent", count("transfers", "sale_without_consent"), "inverse"),
     ]),
-    ("consent", "Cookie consent", "app_pages/consent.py", [
+    ("consent", _("Cookie consent"), "app_pages/consent.py", [
         cell("consent", "interaction_rate", rate(now["consent"]["interaction_rate"]), "off", pct=True),
         cell("consent", "analytics_rate", rate(now["consent"]["analytics_rate"]), "off", pct=True),
         cell("consent", "cookies_before_consent", count("consent", "cookies_before_consent"), "inverse"),
@@ -98,19 +100,25 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
         st.badge(status["label"], icon=STATUS_ICON[status["status"]], color=STATUS_COLOUR[status["status"]])
         st.caption(ui.md_escape(status["why"]))
         for area_, key, value, delta, colour in cells:
-            when = (f"A state on {period.as_of}." if (area_, key) in STATES
-                    else f"{period.start} – {period.end}, as of {period.as_of}.")
+            when = (_("A state on {as_of}.").format(as_of=i18n.day(period.as_of)) if (area_, key) in STATES
+                    else _("{start} – {end}, as of {as_of}.").format(start=i18n.day(period.start),
+                                                                     end=i18n.day(period.end),
+                                                                     as_of=i18n.day(period.as_of)))
             st.metric(labels.name(area_, key), value, **ui.delta_style(delta, colour),
                       help=f"{labels.definition(area_, key)} {when}")
         if now[area]["rejected_rows"]:
-            st.caption(f"{now[area]['rejected_rows']} row(s) of this area were rejected at ingest and are counted "
-                       "nowhere above: see Data quality.")
+            st.caption(ngettext("{rows} row of this area was rejected at ingest and is counted nowhere above: see "
+                                "Data quality.", "{rows} rows of this area were rejected at ingest and are counted "
+                                "nowhere above: see Data quality.", now[area]["rejected_rows"]).format(
+                rows=i18n.number(now[area]["rejected_rows"])))
         decided = now["decisions"][area]
         if decided["findings"]:
-            passed = f"; {decided['due_passed']} past their due date" if decided["due_passed"] else ""
-            st.caption(f"Review: {decided['without_decision']} of {decided['findings']} finding row(s) without a "
-                       f"decision{passed} (docs/reviews.md).")
-        st.page_link(page, label="Open the page", icon=":material/arrow_forward:",
+            passed = (_("; {count} past their due date").format(count=decided["due_passed"])
+                      if decided["due_passed"] else "")
+            st.caption(_("Review: {without} of {findings} finding rows without a decision{passed} "
+                         "(docs/reviews.md).").format(without=decided["without_decision"],
+                                                      findings=decided["findings"], passed=passed))
+        st.page_link(page, label=_("Open the page"), icon=":material/arrow_forward:",
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
 
 # The weekly trends as one light chart (a plotly figure, read by screen readers as the chart it is; the metrics'
@@ -119,53 +127,53 @@ if trend_requests.height or trend_transfers.height or trend_consent.height:
     st.plotly_chart(charts.overview_trends(trend_requests, trend_transfers, trend_consent), width="stretch",
                     theme=None, config={"displayModeBar": False})
 
-st.subheader("Findings")
-st.caption("Every rule the dashboard checks, most severe first. Status of an area: off track when a high-severity "
-           "rule is broken, needs attention for a medium or low one; no data when its logs have nothing in the "
-           "period, data ends when a log stops before the as-of date; on track only with data and nothing broken.")
+st.subheader(_("Findings"))
+st.caption(_("Every rule the dashboard checks, most severe first. Status of an area: off track when a high-severity "
+             "rule is broken, needs attention for a medium or low one; no data when its logs have nothing in the "
+             "period, data ends when a log stops before the as-of date; on track only with data and nothing "
+             "broken."))
 shown = [f for f in now["findings"] if f["count"]]
 if not shown:
-    st.success("No rule is broken in the period.")
+    st.success(_("No rule is broken in the period."))
 for f in shown:
     rule = findings.BY_RULE[f["rule"]]
     with st.container(border=True, key=f"finding_{f['rule']}"):
         left, mid, right = st.columns([1, 5, 2])
-        left.badge(f["severity"], color={"high": "red", "medium": "orange", "low": "gray"}[f["severity"]])
-        mid.markdown(f"**{rule.title}** · {f['count']}")
-        right.page_link(rule.page, label="Show the rows" if viewer.rows else "Open the page",
+        left.badge(labels.word(f["severity"]), color={"high": "red", "medium": "orange", "low": "gray"}[f["severity"]])
+        mid.markdown(f"**{findings.title(rule.rule)}** · {i18n.number(f['count'])}")
+        right.page_link(rule.page, label=_("Show the rows") if viewer.rows else _("Open the page"),
                         icon=":material/table_view:",
                         query_params={"from": str(period.start), "to": str(period.end),
                                       "as_of": str(period.as_of), **rule.link,
                                       **({"finding": rule.rule} if rule.page in findings.ROWS_PAGES else {})})
-with st.expander(f"Rules not broken in the period ({len(now['findings']) - len(shown)})"):
-    st.markdown("\n".join(f"- {findings.BY_RULE[f['rule']].title} ({f['severity']})"
+with st.expander(_("Rules not broken in the period ({count})").format(count=len(now["findings"]) - len(shown))):
+    st.markdown("\n".join(f"- {findings.title(f['rule'])} ({labels.word(f['severity'])})"
                           for f in now["findings"] if not f["count"]))
 
-st.subheader("Monthly report")
+st.subheader(_("Monthly report"))
 last_full = (period.as_of.replace(day=1) - timedelta(days=1)).replace(day=1)
 months = [add_months(last_full, -i).strftime("%Y-%m") for i in range(12)]
 reviewed = period.start.strftime("%Y-%m")
 if (period.start, period.end, period.as_of) == report.month_review(reviewed):  # a month review: its report
     months = [reviewed, *(m for m in months if m != reviewed)]
-month = st.selectbox("Month", months, help="A self-contained HTML file: readable offline, prints to PDF. Its "
-                                           "figures are the month's as of its last day: choose the month under "
-                                           "Month review in the sidebar to see the same figures here.")
-st.caption(f"The report of {month} counts the month {month} with states as of "
-           f"{report.month_review(month)[2]}.")
+month = st.selectbox(_("Month"), months, help=_("A self-contained HTML file: readable offline, prints to PDF. Its "
+                                                 "figures are the month's as of its last day: choose the month under "
+                                                 "Month review in the sidebar to see the same figures here."))
+st.caption(_("The report of {month} counts the month {month} with states as of {as_of}.").format(
+    month=month, as_of=i18n.day(report.month_review(month)[2])))
 if not viewer.rows:
-    st.caption("Your copy lists no request ids or single transfers: overdue requests and transfers without a "
-               "safeguard are counted, not listed.")
-lang = st.segmented_control("Language of the report", list(i18n.LANGUAGES), default=filters.language(),
-                            format_func=i18n.LANGUAGES.get, key="report_lang") or filters.language()
+    st.caption(_("Your copy lists no request ids or single transfers: overdue requests and transfers without a "
+                 "safeguard are counted, not listed."))
+lang = st.segmented_control(_("Language of the report"), list(i18n.LANGUAGES), default=i18n.current(),
+                            format_func=i18n.LANGUAGES.get, key="report_lang") or i18n.current()
 
 
 def build_report() -> str:
-    """Built on the click, in the language chosen (the pages themselves are English until docs/i18n.md says
-    otherwise)."""
+    """Built on the click, in the language chosen for the report (the page's own, unless changed)."""
     with i18n.use(lang):
         return report.build(run_query_uncached, month, detail=viewer.rows)
 
 
-ui.download("Download the report", build_report,
+ui.download(_("Download the report"), build_report,
             f"privacy-report-{month}.html" if lang == "en" else f"dataskyddsrapport-{month}.html", "text/html",
             rows=0, icon=":material/download:")

@@ -3,16 +3,19 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, filters, labels, reviews_ui, ui
+from dashboard import access, charts, config, filters, i18n, labels, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import period_params, queue_params, rules_in_force
+from dashboard.i18n import N_, _, ngettext
 
-LABELS = {"request_id": "Request", "request_type": "Type", "sla_status": "State", "received_day": "Received",
-          "closed_day": "Closed", "is_extended": "Extended", "has_invalid_extension": "Extended too late",
-          "calendar_days_left": "Days left", "days_late": "Days overdue", "internal_due": "Internal target",
-          "deadline_strict": "Deadline (strict)", "deadline_statute": "Deadline (Swedish-statute)",
-          "requested_day": "Identification asked", "verified_day": "Identification received", "why": "Why"}
+LABELS = {"request_id": N_("Request"), "request_type": N_("Type"), "sla_status": N_("State"),
+          "received_day": N_("Received"), "closed_day": N_("Closed"), "is_extended": N_("Extended"),
+          "has_invalid_extension": N_("Extended too late"), "calendar_days_left": N_("Days left"),
+          "days_late": N_("Days overdue"), "internal_due": N_("Internal target"),
+          "deadline_strict": N_("Deadline (strict)"), "deadline_statute": N_("Deadline (Swedish-statute)"),
+          "requested_day": N_("Identification asked"), "verified_day": N_("Identification received"),
+          "why": N_("Why")}
 QUEUE_STATES = ["overdue", "at_risk", "pending", "awaiting_identity"]
 PAGE_SIZE = 100
 
@@ -22,14 +25,14 @@ sla = queue_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
 
 ui.page_header(
-    "Data subject requests",
-    "A request must be answered within one month of receipt, or three months when extended within the "
-    "first month (GDPR Art. 12(3)). The month ends on the same date next month (or that month's last day) "
-    "and moves to the next Swedish working day; states are as of the as-of date.",
-    "sla.md", "The rules in full",
+    _("Data subject requests"),
+    _("A request must be answered within one month of receipt, or three months when extended within the "
+      "first month (GDPR Art. 12(3)). The month ends on the same date next month (or that month's last day) "
+      "and moves to the next Swedish working day; states are as of the as-of date."),
+    "sla.md", _("The rules in full"),
 )
 settings = config.settings()
-st.caption(f"Deadlines: {rules_in_force()}.")
+st.caption(_("Deadlines: {rules}.").format(rules=rules_in_force()))
 if viewer.rows:
     def rows_of(rule: str, every: bool = False):
         frame = run_query("rpt_request_finding_rows", rule=rule, **in_period)
@@ -43,30 +46,29 @@ def kpis(p: filters.Period) -> dict:
     return frame.row(0, named=True)
 
 
-def delta(now, before, fmt="{:+,.0f}"):
+def delta(now, before, decimals: int | None = 0):
     if now is None or before is None:
         return None
-    return fmt.format(now - before)
+    return ui.signed(now - before, decimals)
 
 
 now, before = kpis(period), kpis(period.previous())
 if not now["received"]:
-    st.info(f"No request was received between {period.start} and {period.end}. Widen the period in the sidebar, "
-            "or load dsr_events (see docs/data-contract.md).")
+    st.info(_("No request was received between {start} and {end}. Widen the period in the sidebar, or load "
+              "dsr_events (see docs/data-contract.md).").format(start=i18n.day(period.start),
+                                                                 end=i18n.day(period.end)))
 
 
 def rate_cell(key: str, colour: str) -> tuple:
-    value, earlier = now[key], before[key]
-    change = None if value is None or earlier is None else f"{(value - earlier) * 100:+.1f} pp"
-    return key, "–" if value is None else f"{value:.1%}", change, colour
+    return key, i18n.percent(now[key]), ui.pp_change(now[key], before[key]), colour
 
 
 def count_cell(key: str, colour: str) -> tuple:
-    return key, now[key], delta(now[key], before[key]), colour
+    return key, i18n.number(now[key]), delta(now[key], before[key]), colour
 
 
 def days_cell(key: str) -> tuple:
-    return key, "–" if now[key] is None else f"{now[key]:.0f}", delta(now[key], before[key], "{:+.1f}"), "inverse"
+    return key, i18n.number(now[key], 0), delta(now[key], before[key], 1), "inverse"
 
 
 # The on-time rate sees closed requests only: the missed-deadline rate (and the internal target) stand beside it.
@@ -84,12 +86,17 @@ STATES = {"open", "overdue", "at_risk", "awaiting_identity"}  # the backlog: sta
 
 def scope_note(key: str) -> str:
     """What a figure counts: a state of the backlog on the as-of day, or a flow of the period."""
+    earlier = period.previous()
     if key in STATES:
-        return (f"A state on {period.as_of}: every request received on or before it that is open then, whatever its "
-                f"receipt day ({now['open_from_before']} of the {now['open']} open received before {period.start}). "
-                f"Change against {period.previous().as_of}.")
-    return (f"Requests received {period.start} – {period.end}, as of {period.as_of}; change against "
-            f"{period.previous().start} – {period.previous().end} as of {period.previous().as_of}.")
+        return _("A state on {as_of}: every request received on or before it that is open then, whatever its "
+                 "receipt day ({before} of the {open} open received before {start}). Change against "
+                 "{prev_as_of}.").format(as_of=i18n.day(period.as_of), before=now["open_from_before"],
+                                         open=now["open"], start=i18n.day(period.start),
+                                         prev_as_of=i18n.day(earlier.as_of))
+    return _("Requests received {start} – {end}, as of {as_of}; change against {prev_start} – {prev_end} as of "
+             "{prev_as_of}.").format(start=i18n.day(period.start), end=i18n.day(period.end),
+                                     as_of=i18n.day(period.as_of), prev_start=i18n.day(earlier.start),
+                                     prev_end=i18n.day(earlier.end), prev_as_of=i18n.day(earlier.as_of))
 
 
 cols = [col for _ in range(0, len(cells), 4) for col in st.columns(4)]
@@ -97,44 +104,48 @@ for col, (key, value, change, colour) in zip(cols, cells):
     col.metric(labels.name("requests", key), value, **ui.delta_style(change, colour), border=True,
                help=f"{labels.definition('requests', key)} {scope_note(key)}")
 if now["open_from_before"]:
-    st.caption(f"Open, overdue and at risk are the backlog on {period.as_of}: {now['open_from_before']} of the "
-               f"{now['open']} open requests were received before {period.start}, and are counted too.")
+    st.caption(_("Open, overdue and at risk are the backlog on {as_of}: {before} of the {open} open requests were "
+                 "received before {start}, and are counted too.").format(
+        as_of=i18n.day(period.as_of), before=now["open_from_before"], open=now["open"], start=i18n.day(period.start)))
 
 grain = filters.url_value("grain", "week", allowed=["week", "month"])
-grain = st.segmented_control("Volume per", ["week", "month"], default=grain, key="req_grain") or "week"
+grain = st.segmented_control(_("Volume per"), ["week", "month"], default=grain, key="req_grain",
+                             format_func=charts.grain_word) or "week"
 left, right = st.columns(2)
 with left:
     volume = run_query("rpt_request_volume", grain=grain, **in_period)
     if volume.is_empty():
-        st.caption("No requests in the period.")
+        st.caption(_("No requests in the period."))
     else:
         st.plotly_chart(charts.request_volume(volume, grain), width="stretch", theme=None)
 with right:
     distribution = run_query("rpt_request_time_to_close", **in_period)
     if distribution.is_empty():
-        st.caption("No request received in the period has been closed yet.")
+        st.caption(_("No request received in the period has been closed yet."))
     else:
         st.plotly_chart(charts.time_to_close(distribution), width="stretch", theme=None)
 
 if not viewer.rows:
-    access.rows_hidden_note("The queue, late requests, timelines and repeat access requests (request ids and "
-                            "subject pseudonyms)")
+    access.rows_hidden_note(_("The queue, late requests, timelines and repeat access requests (request ids and "
+                              "subject pseudonyms)"))
     st.stop()
 
-st.subheader("Queue: open requests")
+st.subheader(_("Queue: open requests"))
 f1, f2, f3 = st.columns(3)
 url_list = filters.url_list
-types = f1.multiselect("Type", REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder="All types")
-statuses = f2.multiselect("State", QUEUE_STATES, default=url_list("state", QUEUE_STATES), placeholder="All states",
-                          format_func=labels.word)
-channels = f3.multiselect("Channel", CHANNELS, default=url_list("channel", CHANNELS), placeholder="All channels")
+types = f1.multiselect(_("Type"), REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder=_("All types"),
+                       format_func=labels.word)
+statuses = f2.multiselect(_("State"), QUEUE_STATES, default=url_list("state", QUEUE_STATES),
+                          placeholder=_("All states"), format_func=labels.word)
+channels = f3.multiselect(_("Channel"), CHANNELS, default=url_list("channel", CHANNELS),
+                          placeholder=_("All channels"), format_func=labels.word)
 filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
 PAGE_SIZES = [25, 50, 100, 250]
-q1, q2, _ = st.columns([1, 1, 3])
+q1, q2, _rest = st.columns([1, 1, 3])
 linked_size = int(filters.url_value("q_size", str(PAGE_SIZE), [str(n) for n in PAGE_SIZES]))
-q_size = q1.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(linked_size), key="queue_size")
+q_size = q1.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(linked_size), key="queue_size")
 linked_page = filters.url_value("q_page", "1")
-q_page = q2.number_input("Queue page", min_value=1, step=1, key="queue_page",
+q_page = q2.number_input(_("Queue page"), min_value=1, step=1, key="queue_page",
                          value=int(linked_page) if linked_page.isdigit() and 1 <= int(linked_page) <= 100_000 else 1)
 filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
 queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
@@ -143,15 +154,18 @@ queue_total = int(queue["total_rows"][0]) if queue.height else 0
 queue = queue.drop("total_rows")
 
 if queue.is_empty():
-    st.success(f"No open request matches, as of {period.as_of}." if q_page == 1 else "No more rows.")
+    st.success(_("No open request matches, as of {as_of}.").format(as_of=i18n.day(period.as_of)) if q_page == 1
+               else _("No more rows."))
 else:
-    st.caption(f"{queue_total} open request(s) as of {period.as_of}, overdue first; showing "
-               f"{(q_page - 1) * q_size + 1}–{(q_page - 1) * q_size + queue.height}. Select a row for its "
-               "timeline.")
+    st.caption(ngettext("{total} open request as of {as_of}, overdue first; showing {first}–{last}. Select a row for "
+                        "its timeline.", "{total} open requests as of {as_of}, overdue first; showing "
+                        "{first}–{last}. Select a row for its timeline.", queue_total).format(
+        total=i18n.number(queue_total), as_of=i18n.day(period.as_of), first=(q_page - 1) * q_size + 1,
+        last=(q_page - 1) * q_size + queue.height))
     with st.container(key="queue_rows"):
         picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
                           key="queue_table")
-    ui.exports("Download the queue",
+    ui.exports(_("Download the queue"),
                lambda: run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
                                           limit=None, offset=0, **sla).drop("total_rows"),
                "request-queue", rows=queue_total)
@@ -163,49 +177,52 @@ else:
         st.session_state["req_timeline"] = pick
     st.session_state["queue_pick"] = pick
 
-st.subheader("Late and overdue")
+st.subheader(_("Late and overdue"))
 late = run_query("rpt_requests_late", **in_period)
 if late.is_empty():
-    st.success(f"No request received in the period was closed late, and none is overdue on {period.as_of}.")
+    st.success(_("No request received in the period was closed late, and none is overdue on {as_of}.").format(
+        as_of=i18n.day(period.as_of)))
 else:
     reviews_ui.recorded_note()
     late = reviews_ui.with_decisions(late, "request_id", pl.when(pl.col("sla_status") == "overdue")
                                      .then(pl.lit("request_overdue")).otherwise(pl.lit("request_late")),
                                      after="sla_status")
-    st.caption(f"Requests received in the period and closed after their deadline, and every request overdue on "
-               f"{period.as_of} whatever its receipt day ({late.height} in all, "
-               f"{late['decision'].is_null().sum()} without a decision). Select rows to record a decision.")
+    st.caption(_("Requests received in the period and closed after their deadline, and every request overdue on "
+                 "{as_of} whatever its receipt day ({count} in all, {without} without a decision). Select rows to "
+                 "record a decision.").format(as_of=i18n.day(period.as_of), count=late.height,
+                                               without=late["decision"].is_null().sum()))
     shown = reviews_ui.decided_filter(late, "late_decided")
     with st.container(key="late_rows"):
-        event = ui.table(shown.drop("_rule"), {**LABELS, "days_late": "Days late", **reviews_ui.LABELS},
+        event = ui.table(shown.drop("_rule"), {**LABELS, "days_late": N_("Days late"), **reviews_ui.LABELS},
                          colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
     chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
     reviews_ui.decision_button(viewer, "requests", "requests",
                                [(shown["_rule"][i], shown["request_id"][i]) for i in chosen])
-    ui.exports("Download late and overdue", late.drop("_rule"), "requests-late", rows=late.height, count=False)
+    ui.exports(_("Download late and overdue"), late.drop("_rule"), "requests-late", rows=late.height, count=False)
 
-st.subheader("Doubtful verdicts")
+st.subheader(_("Doubtful verdicts"))
 doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
 filters.keep_in_url(doubt=doubt if doubt != "all" else None)
 doubtful = run_query("rpt_requests_doubtful", doubt=doubt, **in_period)
-st.caption("Requests received in the period that are on time under one reading of the holidays and late under the "
-           "other (closed, or extended, after the strict deadline but on or before the Swedish-statute one), and "
-           f"requests whose identification was asked more than {settings.ask_within_days} working days after "
-           "receipt. Neither reading hides them; see docs/sla.md."
-           + {"all": "", "calendar": " Showing: holiday reading only.",
-              "identification": " Showing: identification asked late only."}[doubt])
+st.caption(_("Requests received in the period that are on time under one reading of the holidays and late under the "
+             "other (closed, or extended, after the strict deadline but on or before the Swedish-statute one), and "
+             "requests whose identification was asked more than {days} working days after receipt. Neither reading "
+             "hides them; see docs/sla.md.").format(days=settings.ask_within_days)
+           + {"all": "", "calendar": " " + _("Showing: holiday reading only."),
+              "identification": " " + _("Showing: identification asked late only.")}[doubt])
 if doubtful.is_empty():
-    st.success("No verdict in the period depends on the holiday reading, and every identification was asked in time.")
+    st.success(_("No verdict in the period depends on the holiday reading, and every identification was asked in "
+                 "time."))
 else:
     with st.container(key="doubtful_rows"):
         ui.table(doubtful, LABELS, colour=("sla_status",))
-    ui.exports("Download doubtful verdicts", doubtful, "requests-doubtful", rows=doubtful.height, count=False)
+    ui.exports(_("Download doubtful verdicts"), doubtful, "requests-doubtful", rows=doubtful.height, count=False)
 
-st.subheader("A request's timeline")
+st.subheader(_("A request's timeline"))
 if "req_timeline" not in st.session_state:  # from the link
     st.session_state["req_timeline"] = filters.url_value("req", "")[:100]
-request_id = st.text_input("Request id", key="req_timeline", max_chars=100,
-                           placeholder="e.g. REQ-000123, or select a row in the queue")
+request_id = st.text_input(_("Request id"), key="req_timeline", max_chars=100,
+                           placeholder=_("e.g. REQ-000123, or select a row in the queue"))
 # In the link, so the view can be shared and the access log records which request's timeline was opened.
 filters.keep_in_url(req=request_id.strip())
 if request_id.strip():
@@ -213,33 +230,37 @@ if request_id.strip():
     stored = found["request_id"][0] if found.height else request_id.strip()
     timeline = run_query("rpt_request_timeline", request_id=stored, as_of=period.as_of, tz=sla["tz"])
     if timeline.is_empty():
-        st.warning(f"No events for request {ui.md_escape(request_id)} up to {period.as_of}.")
+        st.warning(_("No events for request {request} up to {as_of}.").format(request=ui.md_escape(request_id),
+                                                                             as_of=i18n.day(period.as_of)))
     else:
         detail = run_query("rpt_request_detail", request_id=stored, **{**sla, "only_open": False, "only_id": stored})
         with st.container(border=True, key="request_detail"):
             if not detail.is_empty():
                 d = detail.row(0, named=True)
-                st.markdown(f"**{ui.md_escape(stored)}** · deadline **{d['deadline']}** · "
-                            f"{ui.md_escape(labels.word(d['sla_status']))}")
+                st.markdown(_("**{request}** · deadline **{deadline}** · {state}").format(
+                    request=ui.md_escape(stored), deadline=i18n.day(d["deadline"]),
+                    state=ui.md_escape(labels.word(d["sla_status"]))))
                 st.caption(ui.md_escape(d["how"]) + ".")
                 if d["last_note"]:
-                    st.caption("Last note: " + ui.md_escape(d["last_note"]))
-            ui.table(timeline, {"occurred_at": "When"})
+                    st.caption(_("Last note: {note}").format(note=ui.md_escape(d["last_note"])))
+            ui.table(timeline, {"occurred_at": N_("When")})
 
-st.subheader("Repeat access requests")
-r_page = st.number_input("Page", min_value=1, value=1, step=1, key="repeat_page")
+st.subheader(_("Repeat access requests"))
+r_page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="repeat_page")
 with_year_before = period_params(period.as_of, period.start, period.end, lookback_days=366)
 repeats = run_query("rpt_repeat_access", limit=PAGE_SIZE, offset=(r_page - 1) * PAGE_SIZE, **with_year_before)
-st.caption("Access requests in the period from a subject who made one within the previous 365 days. The policy "
-           "promises one free copy (registerutdrag) a year; a later one may carry a fee.")
+st.caption(_("Access requests in the period from a subject who made one within the previous 365 days. The policy "
+             "promises one free copy (registerutdrag) a year; a later one may carry a fee."))
 if repeats.is_empty():
-    st.success("No subject asked for a second copy within a year." if r_page == 1 else "No more rows.")
+    st.success(_("No subject asked for a second copy within a year.") if r_page == 1 else _("No more rows."))
 else:
     total = int(repeats["total_rows"][0])
-    st.caption(f"{total} repeat request(s); showing {(r_page - 1) * PAGE_SIZE + 1}–"
-               f"{(r_page - 1) * PAGE_SIZE + repeats.height}.")
-    ui.table(repeats.drop("total_rows"), {"subject_ref": "Subject (pseudonym)", "previous_day": "Previous received"})
-    ui.exports("Download repeat access requests",
+    st.caption(ngettext("{total} repeat request; showing {first}–{last}.",
+                        "{total} repeat requests; showing {first}–{last}.", total).format(
+        total=i18n.number(total), first=(r_page - 1) * PAGE_SIZE + 1, last=(r_page - 1) * PAGE_SIZE + repeats.height))
+    ui.table(repeats.drop("total_rows"), {"subject_ref": N_("Subject (pseudonym)"),
+                                          "previous_day": N_("Previous received")})
+    ui.exports(_("Download repeat access requests"),
                lambda: run_query_uncached("rpt_repeat_access", limit=None, offset=0,
                                           **with_year_before).drop("total_rows"),
                "repeat-access", rows=total)

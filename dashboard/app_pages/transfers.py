@@ -2,60 +2,65 @@
 
 import streamlit as st
 
-from dashboard import access, charts, config, filters, labels, reviews, reviews_ui, ui
+from dashboard import access, charts, config, filters, i18n, labels, reviews, reviews_ui, ui
 from dashboard.contract import DATA_CATEGORIES, MECHANISMS, PURPOSES, RECIPIENT_TYPES, TRANSFER_BASES
 from dashboard.db import run_query, run_query_uncached
+from dashboard.i18n import N_, _, ngettext
 from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params, every_row
 
 PAGE_SIZES = [25, 50, 100, 250]
+LOG_LABELS = {"is_eea": N_("EU/EEA"), "occurred_at": N_("When")}
 
 viewer = access.require("transfers")
 period: filters.Period = st.session_state["period"]
 base = base_params(period.start, period.end, config.settings().timezone)
 
 ui.page_header(
-    "Transfers",
-    "Every disclosure of personal data to another party. Outside the EU/EEA a transfer needs an adequacy "
-    "decision in force that day, standard contractual clauses or binding corporate rules (GDPR Art. "
-    "44-49); the policy also promises no sale of personal data without consent.",
-    "transfers.md", "The rules in full",
+    _("Transfers"),
+    _("Every disclosure of personal data to another party. Outside the EU/EEA a transfer needs an adequacy "
+      "decision in force that day, standard contractual clauses or binding corporate rules (GDPR Art. "
+      "44-49); the policy also promises no sale of personal data without consent."),
+    "transfers.md", _("The rules in full"),
 )
 
 countries_all = run_query("rpt_transfer_countries", **base, **TransferFilter().params())["country"].to_list()
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-    recipient = c1.text_input("Recipient contains", value=filters.url_value("recipient", "")[:200], max_chars=200)
-    types = c2.multiselect("Recipient type", RECIPIENT_TYPES, default=filters.url_list("rtype", RECIPIENT_TYPES),
-                           placeholder="All", format_func=labels.word)
-    countries = c3.multiselect("Country", sorted(countries_all), default=filters.url_list("country", countries_all),
-                               placeholder="All")
-    regions = {"": "All", "eea": "EU/EEA", "non_eea": "Outside EU/EEA"}
-    region = c4.selectbox("Region", list(regions), format_func=regions.get,
+    recipient = c1.text_input(_("Recipient contains"), value=filters.url_value("recipient", "")[:200], max_chars=200)
+    every = _("All")
+    types = c2.multiselect(_("Recipient type"), RECIPIENT_TYPES,
+                           default=filters.url_list("rtype", RECIPIENT_TYPES), placeholder=every,
+                           format_func=labels.word)
+    countries = c3.multiselect(_("Country"), sorted(countries_all),
+                               default=filters.url_list("country", countries_all), placeholder=every)
+    regions = {"": every, "eea": _("EU/EEA"), "non_eea": _("Outside EU/EEA")}
+    region = c4.selectbox(_("Region"), list(regions), format_func=regions.get,
                           index=list(regions).index(filters.url_value("region", "", allowed=list(regions))))
     c5, c6, c7, c8, c9, c10 = st.columns([1, 1, 1, 1, 1, 1])
-    mechanisms = c5.multiselect("Mechanism", MECHANISMS, default=filters.url_list("mechanism", MECHANISMS),
-                                placeholder="All", format_func=labels.word)
-    bases = c6.multiselect("Legal basis", TRANSFER_BASES, default=filters.url_list("basis", TRANSFER_BASES),
-                           placeholder="All", format_func=labels.word)
-    purposes = c7.multiselect("Purpose", PURPOSES, default=filters.url_list("purpose", PURPOSES), placeholder="All",
-                              format_func=labels.word)
-    categories = c8.multiselect("Data category", DATA_CATEGORIES,
-                                default=filters.url_list("category", DATA_CATEGORIES), placeholder="All",
+    mechanisms = c5.multiselect(_("Mechanism"), MECHANISMS, default=filters.url_list("mechanism", MECHANISMS),
+                                placeholder=every, format_func=labels.word)
+    bases = c6.multiselect(_("Legal basis"), TRANSFER_BASES, default=filters.url_list("basis", TRANSFER_BASES),
+                           placeholder=every, format_func=labels.word)
+    purposes = c7.multiselect(_("Purpose"), PURPOSES, default=filters.url_list("purpose", PURPOSES),
+                              placeholder=every, format_func=labels.word)
+    categories = c8.multiselect(_("Data category"), DATA_CATEGORIES,
+                                default=filters.url_list("category", DATA_CATEGORIES), placeholder=every,
                                 format_func=labels.word)
-    only_findings = c9.toggle("Only findings", value=st.query_params.get("findings") == "1")
-    unsafe = c10.toggle("Outside EU/EEA without a valid safeguard", value=st.query_params.get("unsafe") == "1",
-                        help="Only the transfers the figure of that name counts (no safeguard, or one not valid "
-                             "that day).")
+    only_findings = c9.toggle(_("Only findings"), value=st.query_params.get("findings") == "1")
+    unsafe = c10.toggle(_("Outside EU/EEA without a valid safeguard"), value=st.query_params.get("unsafe") == "1",
+                        help=_("Only the transfers the figure of that name counts (no safeguard, or one not valid "
+                               "that day)."))
     rule = filters.url_value("rule", "", allowed=["", *RULES])
     if st.query_params.get("finding") in RULES:  # from the Overview's "Show the rows": that rule's rows
         rule = st.query_params["finding"]
     decided, decided_ids = "", ()
     if rule:
-        st.info(f"Showing the rows that break: **{RULES[rule].title}**. The transfer log below lists exactly them.")
+        st.info(_("Showing the rows that break: **{rule}**. The transfer log below lists exactly them.").format(
+            rule=_(RULES[rule].title)))
         if viewer.rows:  # each row is a finding instance: filter by its decision in the review journal
             decided = reviews_ui.decided_view("transfer_decided")
             decided_ids = tuple(d.instance for d in reviews.latest(rule=rule)) if decided != "all" else ()
-        if st.button("Show all rows again", icon=":material/close:"):
+        if st.button(_("Show all rows again"), icon=":material/close:"):
             rule, decided, decided_ids = "", "", ()
             filters.keep_in_url(decided=None)
             if "finding" in st.query_params:
@@ -74,21 +79,23 @@ cols = st.columns(5)
 for col, (key, column) in zip(cols, (("total", "transfers"), ("records", "records"), ("non_eea", "non_eea"),
                                      ("non_eea_without_valid_mechanism", "non_eea_without_valid_mechanism"),
                                      ("with_findings", "with_findings"))):
-    extra = f" {summary['non_eea_records']:,} records.".replace(",", " ") if key == "non_eea" else ""
-    col.metric(labels.name("transfers", key), f"{summary[column]:,}".replace(",", " "), border=True,
-               help=f"{labels.definition('transfers', key)}{extra} {period.start} – {period.end}, with the filters.")
+    extra = (" " + _("{records} records.").format(records=i18n.number(summary["non_eea_records"]))
+             if key == "non_eea" else "")
+    col.metric(labels.name("transfers", key), i18n.number(summary[column]), border=True,
+               help=labels.definition("transfers", key) + extra + " " + _("{start} – {end}, with the filters.").format(
+                   start=i18n.day(period.start), end=i18n.day(period.end)))
 if summary["non_eea_without_valid_mechanism"] and not unsafe and viewer.rows:
     # the figure is a link to its rows: one click filters the log to exactly them
     # Set in the click's callback, before the rerun the click starts: one run draws the filtered log (a second
     # run after st.rerun() left a moment between the two where the page looked finished with the old figures).
-    cols[3].button("Show these transfers", key="show_unsafe", icon=":material/filter_alt:",
+    cols[3].button(_("Show these transfers"), key="show_unsafe", icon=":material/filter_alt:",
                    on_click=lambda: st.query_params.update(unsafe="1"))
 
 if not summary["transfers"]:
-    st.info("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters.")
+    st.info(_("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters."))
 else:
     # Only the open tab is drawn (its name is in the link as ?view=...): figures are the costly part of a page.
-    tab_kind, tab_time, tab_map = st.tabs(["By recipient type", "Outside the EU/EEA over time", "Map"],
+    tab_kind, tab_time, tab_map = st.tabs([_("By recipient type"), _("Outside the EU/EEA over time"), _("Map")],
                                           key="view", bind="query-params")
     if tab_kind.open:
         with tab_kind:
@@ -106,71 +113,78 @@ else:
             destinations = run_query("rpt_transfer_countries", **params)
             st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG, theme=None)
 
-st.subheader("Findings")
+st.subheader(_("Findings"))
 findings = run_query("rpt_transfer_findings", **params)
 if findings.is_empty():
-    st.success("No transfer in the selection breaks a rule.")
+    st.success(_("No transfer in the selection breaks a rule."))
 else:
     for row in findings.iter_rows(named=True):
         r = RULES[row["rule_id"]]
         with st.container(border=True):
             a, b = st.columns([4, 1])
-            records = f"{row['records']:,}".replace(",", " ")
-            a.markdown(f"**{r.title}** · severity {r.severity}  \n{r.explanation}  \n"
-                       f"{row['transfers']} transfer(s), {records} records, {row['first_day']} – "
-                       f"{row['last_day']}; recipients: {ui.md_escape(row['recipients'])}")
+            a.markdown(_("**{rule}** · severity {severity}").format(rule=_(r.title), severity=labels.word(r.severity))
+                       + f"  \n{_(r.explanation)}  \n"
+                       + ngettext("{transfers} transfer, {records} records, {first} – {last}; recipients: {who}",
+                                  "{transfers} transfers, {records} records, {first} – {last}; recipients: {who}",
+                                  row["transfers"]).format(
+                           transfers=i18n.number(row["transfers"]), records=i18n.number(row["records"]),
+                           first=i18n.day(row["first_day"]), last=i18n.day(row["last_day"]),
+                           who=ui.md_escape(row["recipients"])))
             if viewer.rows:
-                b.button("Show the rows", key=f"rule_{r.rule_id}",
+                b.button(_("Show the rows"), key=f"rule_{r.rule_id}",
                          on_click=lambda rule=r.rule_id: st.query_params.update(rule=rule))
 
 if not viewer.rows:
-    access.rows_hidden_note("The transfer log, its exports and the disclosures to authorities")
+    access.rows_hidden_note(_("The transfer log, its exports and the disclosures to authorities"))
     st.stop()
 
-st.subheader("Transfer log")
+st.subheader(_("Transfer log"))
 s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
-sort_by = s1.selectbox("Sort by", SORTABLE, index=SORTABLE.index(filters.url_value("sort", "occurred_at", SORTABLE)),
-                       format_func=lambda c: {"occurred_at": "time"}.get(c, c.replace("_", " ")))
-descending = s2.toggle("Descending", value=st.query_params.get("asc") != "1")
+sort_by = s1.selectbox(_("Sort by"), SORTABLE,
+                       index=SORTABLE.index(filters.url_value("sort", "occurred_at", SORTABLE)),
+                       format_func=lambda c: ui.column_label(c, LOG_LABELS))
+descending = s2.toggle(_("Descending"), value=st.query_params.get("asc") != "1")
 page_size = int(filters.url_value("size", "50", [str(n) for n in PAGE_SIZES]))
-page_size = s3.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(page_size))
+page_size = s3.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(page_size))
 pages = max(1, -(-summary["transfers"] // page_size))
 linked_page = filters.url_value("page", "1")
-page = s4.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1,
+page = s4.number_input(_("Page (of {pages})").format(pages=i18n.number(pages)), min_value=1, max_value=pages, step=1,
                        value=min(int(linked_page), pages) if linked_page.isdigit() and int(linked_page) >= 1 else 1)
 filters.keep_in_url(sort=sort_by if sort_by != "occurred_at" else None, asc=not descending,
                     size=page_size if page_size != 50 else None, page=page if page != 1 else None)
 log = run_query("rpt_transfer_log", sort_by=sort_by, descending=descending, limit=page_size,
                 offset=(page - 1) * page_size, **params)
 first = (page - 1) * page_size + 1 if summary["transfers"] else 0
-st.caption(f"Rows {first}–{first + log.height - 1 if log.height else 0} of {summary['transfers']:,}".replace(",", " "))
+st.caption(_("Rows {first}–{last} of {total}").format(first=i18n.number(first),
+                                                     last=i18n.number(first + log.height - 1 if log.height else 0),
+                                                     total=i18n.number(summary["transfers"])))
 if rule and log.height:
     # One rule's rows: each is a finding instance of that rule, with the decision in force on it (docs/reviews.md).
     reviews_ui.recorded_note()
     log = reviews_ui.with_decisions(log, "transfer_id", rule, after="transfer_id")
     if reviews_ui.may_decide(viewer, "transfers"):
-        st.caption("Select rows to record a decision on this finding.")
+        st.caption(_("Select rows to record a decision on this finding."))
     with st.container(key="transfer_rows"):
-        event = ui.table(log.drop("_rule"), {"is_eea": "EU/EEA", "occurred_at": "When", **reviews_ui.LABELS},
+        event = ui.table(log.drop("_rule"), {**LOG_LABELS, **reviews_ui.LABELS},
                          on_select="rerun", selection_mode="multi-row", key="transfer_table")
     chosen = [i for i in (event.selection.rows if event else []) if i < log.height]
     reviews_ui.decision_button(viewer, "transfers", "transfers", [(rule, log["transfer_id"][i]) for i in chosen])
     log = log.drop("_rule")
 else:
-    ui.table(log, {"is_eea": "EU/EEA", "occurred_at": "When"})
+    ui.table(log, LOG_LABELS)
 
 # The files follow the page's sort: the same query, every row (transfers.every_row), sorted on the server.
-ui.exports("Export the transfer log",
+ui.exports(_("Export the transfer log"),
            lambda: run_query_uncached("rpt_transfer_log", **every_row(sort_by, descending), **params),
            "transfers", rows=summary["transfers"], disabled=not summary["transfers"])
 
-st.subheader("Disclosures to authorities")
+st.subheader(_("Disclosures to authorities"))
 authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end)
 if authorities.is_empty():
-    st.caption("No disclosure to an authority in the period.")
+    st.caption(_("No disclosure to an authority in the period."))
 else:
-    st.caption("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a legal "
-               "obligation, with the authority's case reference.")
-    ui.table(authorities, {"occurred_at": "When"})
-    ui.exports("Download disclosures to authorities", authorities, "authority-disclosures",
+    st.caption(_("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a "
+                 "legal obligation, with the authority's case reference."))
+    ui.table(authorities, {"occurred_at": N_("When")})
+    ui.exports(_("Download disclosures to authorities"), authorities, "authority-disclosures",
                rows=authorities.height, count=False)
