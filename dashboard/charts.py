@@ -64,8 +64,13 @@ def country_name(code: str, english: str) -> str:
 
 
 def worded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    """Codes shown as words (labels.WORDS) in the given columns."""
-    return frame.with_columns(pl.col(c).map_elements(labels.word, return_dtype=pl.String) for c in columns)
+    """Codes shown as words (labels.WORDS) in the given columns. The words are looked up here, on the run's thread
+    (its language is a context variable), not in a function polars calls from its own threads."""
+    def words(column: str) -> dict[str, str]:
+        return {code: labels.word(code) for code in frame[column].unique().to_list() if code is not None}
+
+    return frame.with_columns(pl.col(c).replace_strict(words(c), default=pl.col(c), return_dtype=pl.String)
+                              for c in columns)
 
 
 def colours(frame: pl.DataFrame, column: str, dimension: str | None = None) -> dict:
@@ -291,7 +296,7 @@ def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl
                                      name=title), row=1, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=3)
     fig.update_yaxes(rangemode="tozero")
-    fig.update_xaxes(tickformat="%b" if i18n.current() == "en" else "%Y-%m-%d", nticks=6)
+    fig.update_xaxes(tickformat="%b" if i18n.current() == "en" else "%-d/%-m", nticks=6)  # 1/10: 1 October
     fig.update_layout(height=220, margin={"l": 40, "r": 10, "t": 40, "b": 30})
     fig.update_annotations(font={"size": 13, "color": "#1f1f1f"})
     return styled(fig)

@@ -154,7 +154,7 @@ def review_months(last_day: date | None, count: int = 24) -> list[str]:
 
 
 def _clear_month() -> None:
-    st.session_state["f_month"] = ""
+    st.session_state["f_month"] = None
 
 
 def _review_month() -> None:
@@ -187,9 +187,10 @@ def sidebar(first_day: date | None, last_day: date | None) -> Period:
     with st.sidebar:
         st.subheader(_("Period"))
         months = review_months(last_day)
-        choose = _("Choose a month…")
-        st.selectbox(_("Month review"), ["", *months], key="f_month", on_change=_review_month,
-                     format_func=lambda m: m or choose,
+        # No choice is None with a placeholder, not an option "" shown as words: a keyed widget keeps its identity
+        # when the language changes, and the browser answers with the text it showed, which must not be a word.
+        st.selectbox(_("Month review"), months, index=None, key="f_month", on_change=_review_month,
+                     placeholder=_("Choose a month…"),
                      help=_("Sets the period to a month and the as-of date to its last day: the figures of that "
                             "month's report, to compare with it."))
         st.date_input(_("From"), key="f_from", format="YYYY-MM-DD", min_value=low, max_value=high,

@@ -211,3 +211,72 @@ def test_the_overviews_report_language_follows_the_link_then_the_browser(sample_
     at.run()
     assert not at.exception, at.exception
     assert at.segmented_control(key="report_lang").value == expected
+
+
+# The calls that put text on a page, and the keyword arguments that are text a person reads.
+SHOWN = {"title", "header", "subheader", "caption", "markdown", "write", "info", "success", "warning", "error",
+         "toast", "button", "metric", "selectbox", "multiselect", "text_input", "text_area", "number_input",
+         "date_input", "toggle", "segmented_control", "expander", "tabs", "page_link", "download_button", "slider",
+         "badge", "dialog", "form_submit_button", "checkbox", "radio", "spinner", "page_header", "exports",
+         "download", "rows_hidden_note"}
+SHOWN_KEYWORDS = {"label", "help", "placeholder", "title"}
+APP_FILES = ["app.py", "ui.py", "reviews_ui.py", "filters.py", "access.py", *(f"app_pages/{p.name}" for p in
+             sorted((ROOT / "dashboard" / "app_pages").glob("*.py")))]
+BOTH_LANGUAGES = {"Språk · Language"}  # the language choice reads in both, for whoever cannot read the page
+
+
+def _literal_words(node) -> str:
+    """The text a string literal (or the fixed parts of an f-string) puts on screen."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return " ".join(_literal_words(e) for e in node.elts)
+    return ""
+
+
+def _is_words(text: str) -> bool:
+    """Words a person reads ("Open the page", "Sign-ins"), not a name the code uses (a file, a key, a mime type)."""
+    return text not in BOTH_LANGUAGES and bool(re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}|^[A-Z][a-z]+(-[a-z]+)*$", text.strip()))
+
+
+def bare_texts(source: str) -> list[str]:
+    """The words a call that draws text is given as a literal: its label (the first argument; every argument of
+    ui.page_header, whose title, rules and link text are all shown) and its help, placeholder or title."""
+    import ast
+
+    bare = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if func not in SHOWN:
+            continue
+        texts = (node.args if func == "page_header" else node.args[:1]) + [
+            k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS]
+        bare += [f"line {t.lineno}: {_literal_words(t)[:60]!r}" for t in texts if _is_words(_literal_words(t))]
+    return bare
+
+
+@pytest.mark.parametrize("source, found", [
+    ('st.caption("No rule is broken in the period.")', 1), ('col.metric("Sign-ins", 3)', 1), ('col.metric(_("Sign-ins"), 3)', 0),
+    ('st.button("Record", type="primary")', 1), ('st.info(f"No request between {a} and {b}.")', 1),
+    ('x.selectbox(_("Log"), LOGS, help="Which log")', 1), ('st.tabs(["Trend", "Map"])', 1),
+    ('ui.page_header(_("T"), _("R"), "sla.md", "The rules in full")', 1),
+    ('st.caption(_("No rule is broken."))', 0), ('st.markdown(f"**{title}** · {count}")', 0),
+    ('ui.exports(_("Download"), frame, "request-queue", rows=3)', 0),
+])
+def test_the_untranslated_text_check_finds_bare_words(source, found):
+    assert len(bare_texts(source)) == found, bare_texts(source)
+
+
+@pytest.mark.parametrize("name", APP_FILES)
+def test_no_page_puts_untranslated_text_on_screen(name):
+    """Every text a page shows goes through the catalogue: a call that draws text (st.title, a label, a help, a
+    placeholder, the pages' own helpers) never takes a bare string literal or f-string of words. The message
+    itself is then checked to be in the catalogue and translated (above)."""
+    bare = bare_texts((ROOT / "dashboard" / name).read_text(encoding="utf-8"))
+    assert not bare, bare
