@@ -8,6 +8,7 @@ import os
 import sys
 
 from dashboard import config
+from dashboard.i18n import _, ngettext
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -55,7 +56,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = config.db_path(args.db)
     files, empty = _expand(args.files, args.format)
     for note in empty:
-        print(f"NOTHING TO LOAD {note}", file=sys.stderr)
+        print(_("NOTHING TO LOAD {note}").format(note=note), file=sys.stderr)
     if not files:
         return 2
     worst = 2 if empty else 0
@@ -76,26 +77,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         except StoreUnavailable as exc:
             bar.close()
             rest = files[files.index(path):]
-            print(f"STORE UNAVAILABLE: {exc}. Not loaded: {', '.join(rest)}", file=sys.stderr)
+            print(_("STORE UNAVAILABLE: {problem}. Not loaded: {files}").format(problem=exc, files=", ".join(rest)),
+                  file=sys.stderr)
             return 2
         bar.update(4 - steps_done)
         worst = max(worst, result.exit_code)
         if result.refused:
-            tqdm.write(f"REFUSED {path}: {result.refused}. Nothing from this file was stored.", file=sys.stderr)
+            tqdm.write(_("REFUSED {file}: {why}. Nothing from this file was stored.").format(file=path,
+                                                                                          why=result.refused),
+                       file=sys.stderr)
             continue
         for line in (result.report.lines() if result.report else []):
             tqdm.write(f"{path}: {line}")
-        summary = (f"{path} -> {result.log} (run {result.run_id}): {result.rows_read} rows read, "
-                   f"{result.accepted} stored, {result.rejected} rejected, {result.duplicate} already in the store")
+        summary = _("{file} -> {log} (run {run}): {read} rows read, {stored} stored, {rejected} rejected, "
+                    "{duplicate} already in the store").format(
+            file=path, log=result.log, run=result.run_id, read=result.rows_read, stored=result.accepted,
+            rejected=result.rejected, duplicate=result.duplicate)
         if result.conflicting:
-            summary += f"; {result.conflicting} conflict with stored rows of the same id"
+            summary += _("; {count} conflict with stored rows of the same id").format(count=result.conflicting)
         if result.seen_before and result.accepted == 0 and not result.conflicting:
-            summary += " (nothing new: this file was already ingested)"
+            summary += _(" (nothing new: this file was already ingested)")
         tqdm.write(summary)
         for r in result.rejections:
-            tqdm.write(f"  {path}: row {r.row}, column {r.column}: {r.reason}", file=sys.stderr)
+            tqdm.write("  " + _("{file}: row {row}, column {column}: {reason}").format(
+                file=path, row=r.row, column=r.column, reason=r.reason), file=sys.stderr)
         if result.rejected > len({r.row for r in result.rejections}):
-            tqdm.write("  ... see all rejected rows on the Data quality page or in table rejected_rows",
+            tqdm.write("  " + _("... see all rejected rows on the Data quality page or in table rejected_rows"),
                        file=sys.stderr)
     bar.close()
     return worst
@@ -105,8 +112,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from dashboard.sample import generate
 
     manifest = generate(args.out, seed=args.seed, scale=args.scale, until=args.until)
-    print(f"wrote sample logs to {args.out} (as of {manifest['as_of']}): "
-          + ", ".join(f"{k} {v}" for k, v in manifest["rows"].items()))
+    print(_("wrote sample logs to {folder} (as of {as_of}): {rows}").format(
+        folder=args.out, as_of=manifest["as_of"], rows=", ".join(f"{k} {v}" for k, v in manifest["rows"].items())))
     return 0
 
 
@@ -152,7 +159,6 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                           "requests": alerts.to_dicts()}, default=str, indent=2))
     else:  # in AUDIT_LANG (docs/i18n.md); the JSON above is an interface and stays English
         from dashboard import i18n, labels
-        from dashboard.i18n import _, ngettext
 
         if alerts.is_empty():
             print(_("As of {day}: no request is overdue or due within {within} working days.").format(
@@ -178,7 +184,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from dashboard import metrics, sql, store
 
     if args.date_from > args.date_to:
-        print("--from is after --to", file=sys.stderr)
+        print(_("--from is after --to"), file=sys.stderr)
         return 2
     from dashboard import i18n
 
@@ -190,7 +196,6 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
     else:  # in AUDIT_LANG: the figures' names as the pages and the report name them
         from dashboard import findings, labels, report
-        from dashboard.i18n import _
 
         for area, keys in report.REPORTED.items():
             print(f"{_(report.AREAS[area])}:")
@@ -211,11 +216,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from datetime import date
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
-        print(f"--month {args.month!r} is not YYYY-MM", file=sys.stderr)
+        print(_("--month {month!r} is not YYYY-MM").format(month=args.month), file=sys.stderr)
         return 2
     if not EARLIEST <= int(args.month[:4]) <= date.today().year + LATEST_YEARS_AHEAD:
-        print(f"--month {args.month!r} is outside {EARLIEST} .. {date.today().year + LATEST_YEARS_AHEAD}",
-              file=sys.stderr)
+        print(_("--month {month!r} is outside {low} .. {high}").format(
+            month=args.month, low=EARLIEST, high=date.today().year + LATEST_YEARS_AHEAD), file=sys.stderr)
         return 2
     from dashboard import i18n
 
@@ -236,10 +241,11 @@ def cmd_unload(args: argparse.Namespace) -> int:
     try:
         done = unload(args.run_id, config.db_path(args.db))
     except ValueError as exc:
-        print(f"Nothing unloaded: {exc}.", file=sys.stderr)
+        print(_("Nothing unloaded: {problem}.").format(problem=exc), file=sys.stderr)
         return 2
-    print(f"Unloaded run {done.run_id} ({done.file} -> {done.log}): {done.rows} rows and {done.rejected_rows} "
-          "rejected rows removed; the run stays in ingest_runs, marked unloaded.")
+    print(_("Unloaded run {run} ({file} -> {log}): {rows} rows and {rejected} rejected rows removed; the run stays "
+            "in ingest_runs, marked unloaded.").format(run=done.run_id, file=done.file, log=done.log, rows=done.rows,
+                                                      rejected=done.rejected_rows))
     return 0
 
 
@@ -254,13 +260,16 @@ def cmd_access_log(args: argparse.Namespace) -> int:
 
     checks = access_log.verify_all()
     if not checks:
-        print(f"No access log in {access_log.log_dir()} yet (AUDIT_ACCESS_LOG_DIR).")
+        print(_("No access log in {folder} yet (AUDIT_ACCESS_LOG_DIR).").format(folder=access_log.log_dir()))
         return 0
     for c in checks:
-        state = "intact" if c.intact else f"ALTERED from line {c.broken_at}: {c.problem}"
+        state = _("intact") if c.intact else _("ALTERED from line {line}: {problem}").format(line=c.broken_at,
+                                                                                              problem=c.problem)
         if c.partial:
-            state += f" (line(s) {', '.join(map(str, c.partial))} cut short by a crash or a full disk)"
-        print(f"{c.path.name}: {c.lines} lines, {state}", file=sys.stderr if args.json else sys.stdout)
+            state += " " + _("(lines {lines} cut short by a crash or a full disk)").format(
+                lines=", ".join(map(str, c.partial)))
+        print(_("{file}: {lines} lines, {state}").format(file=c.path.name, lines=c.lines, state=state),
+              file=sys.stderr if args.json else sys.stdout)
     date_to = args.date_to or date.today()
     params = {"date_from": args.date_from or date_to - timedelta(days=29), "date_to": date_to,
               "tz": config.settings().timezone, "events": args.event or [], "page": args.page or "",
@@ -272,9 +281,9 @@ def cmd_access_log(args: argparse.Namespace) -> int:
         daily = access_log.run("rpt_access_log_daily", **params)
         totals = daily.group_by("event").agg(pl.col("events").sum()).sort("event")
         print(f"{params['date_from']} – {date_to}: " + (", ".join(
-            f"{r['event']} {r['events']}" for r in totals.iter_rows(named=True)) or "no entries"))
+            f"{r['event']} {r['events']}" for r in totals.iter_rows(named=True)) or _("no entries")))
         for r in rows.iter_rows(named=True):
-            rows_note = f" ({r['row_count']} rows)" if r["row_count"] is not None else ""
+            rows_note = " " + _("({rows} rows)").format(rows=r["row_count"]) if r["row_count"] is not None else ""
             print(f"  {r['occurred_at']:%Y-%m-%d %H:%M:%S}  {r['event']:<9} {r['user_email']:<30} {r['role']:<10} "
                   f"{r['page']:<12} {r['detail']}{rows_note}")
     return 0 if all(c.intact for c in checks) else 1
@@ -296,27 +305,29 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         if args.out:
             with open(args.out, "wb") as fh:
                 fh.write(data)
-            print(f"wrote {args.out}: {count} decisions", file=sys.stderr)
+            print(_("wrote {file}: {count} decisions").format(file=args.out, count=count), file=sys.stderr)
         else:
             sys.stdout.buffer.write(data)
         access_log.append("export", "local", "dpo", page="reviews", detail="journal csv", rows=count)
         return 0
     if args.action == "add":
         if not (args.rule and args.instance and args.status):
-            print("add needs RULE INSTANCE --status S", file=sys.stderr)
+            print(_("add needs RULE INSTANCE --status S"), file=sys.stderr)
             return 2
         try:
             d = reviews.record(args.rule, args.instance, args.status, "local", owner=args.owner or "",
                                note=args.note or "", due=args.due, where=where)
         except reviews.ReviewError as exc:
-            print(f"NOT RECORDED: {exc}", file=sys.stderr)
+            print(_("NOT RECORDED: {problem}").format(problem=exc), file=sys.stderr)
             return 2
         access_log.append("decision", "local", "dpo", page="reviews",
                           detail=f"{d.rule} {d.instance}: {d.status}" + (f", due {d.due}" if d.due else ""))
-        print(f"recorded decision {d.id}: {d.rule} {d.instance} -> {d.status}")
+        print(_("recorded decision {id}: {rule} {instance} -> {status}").format(id=d.id, rule=d.rule,
+                                                                                 instance=d.instance, status=d.status))
         return 0
     if args.rule or args.instance:
-        print("list takes no rule or instance: use --rule to filter, or 'reviews add RULE INSTANCE'", file=sys.stderr)
+        print(_("list takes no rule or instance: use --rule to filter, or 'reviews add RULE INSTANCE'"),
+              file=sys.stderr)
         return 2
     rows = reviews.latest(status=args.status, rule=args.rule_filter, where=where)
     gone: set = set()
@@ -331,11 +342,12 @@ def cmd_reviews(args: argparse.Namespace) -> int:
                          indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print("No decision recorded" + (f" with status {args.status}" if args.status else "") + ".")
+        print(_("No decision recorded with status {status}.").format(status=args.status) if args.status
+              else _("No decision recorded."))
         return 0
     for d in rows:
-        due = f" due {d.due}" if d.due else ""
-        absent = "  [finding no longer present]" if (d.rule, d.instance) in gone else ""
+        due = " " + _("due {day}").format(day=d.due) if d.due else ""
+        absent = "  " + _("[finding no longer present]") if (d.rule, d.instance) in gone else ""
         print(f"{d.decided_at[:16].replace('T', ' ')}  {d.rule:<26} {d.instance:<28} {d.status:<13} "
               f"{d.owner or '-'}{due}  ({d.decided_by}) {d.note}{absent}")
     return 0
@@ -390,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, help="states as of this day (default: the month's last day, or today)")
     p.add_argument("--summary", action="store_true",
                    help="management's copy: overdue requests and unsafe transfers counted, no request ids listed")
-    p.add_argument("--lang", choices=["sv", "en"], help="the report's language (default: AUDIT_LANG, else en)")
+    p.add_argument("--lang", choices=["sv", "en"], help="the report's language (default: AUDIT_LANG, else sv)")
     _add_db(p)
     p.set_defaults(func=cmd_report)
 
@@ -466,14 +478,14 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except config.SettingsError as exc:
-        print(f"The settings cannot be used: {exc}.", file=sys.stderr)
+        print(_("The settings cannot be used: {problem}.").format(problem=exc), file=sys.stderr)
         return 2
     except LanguageError as exc:  # the Swedish catalogue was not compiled (make does it)
-        print(f"Cannot speak that language: {exc}.", file=sys.stderr)
+        print(f"Cannot speak that language: {exc}.", file=sys.stderr)  # English: the catalogue is what is missing
         return 2
     except duckdb.Error as exc:  # a reader that cannot open the store: say why, no traceback
         problem = store_problem(exc, config.db_path(getattr(args, "db", None)))
         if problem is None:
             raise
-        print(f"Cannot read the store: {problem}.", file=sys.stderr)
+        print(_("Cannot read the store: {problem}.").format(problem=problem), file=sys.stderr)
         return 2

@@ -280,3 +280,36 @@ def test_no_page_puts_untranslated_text_on_screen(name):
     itself is then checked to be in the catalogue and translated (above)."""
     bare = bare_texts((ROOT / "dashboard" / name).read_text(encoding="utf-8"))
     assert not bare, bare
+
+
+def test_the_command_lines_human_output_is_swedish_by_default(tmp_path):
+    """Without AUDIT_LANG the command line speaks Swedish (the issue's default): ingest's summary, its rejected row
+    (file, row and column named) and a refused file; with AUDIT_LANG=en the same in English."""
+    good = tmp_path / "dsr_events.csv"
+    good.write_text("event_id,request_id,subject_ref,request_type,event,occurred_at,channel\n"
+                    "e1,REQ-1,s-1,access,received,2026-10-01T09:00:00+02:00,web\n"
+                    "e2,REQ-2,s-2,access,received,not a time,web\n", encoding="utf-8")
+    refused = tmp_path / "transfers.csv"
+    refused.write_text("nothing,we,know\n1,2,3\n", encoding="utf-8")
+
+    def run(lang: str | None):
+        env = {k: v for k, v in os.environ.items() if k != "AUDIT_LANG"}
+        env.update({"AUDIT_LANG": lang} if lang else {})
+        return subprocess.run([sys.executable, "-m", "dashboard", "ingest", str(good), str(refused), "--db",
+                               str(tmp_path / f"{lang}.duckdb")], capture_output=True, text=True, cwd=ROOT, env=env,
+                              timeout=120)
+
+    swedish, english = run(None), run("en")
+    assert "1 rader lästa" not in swedish.stdout and "2 rader lästa, 1 lagrade, 1 avvisade" in swedish.stdout
+    assert ": rad 2, kolumn occurred_at: " in swedish.stderr and "AVVISAD " in swedish.stderr
+    assert "Inget från filen lagrades." in swedish.stderr
+    assert "2 rows read, 1 stored, 1 rejected" in english.stdout and "REFUSED " in english.stderr
+    assert ": row 2, column occurred_at: " in english.stderr
+
+
+def test_the_default_language_is_swedish_unless_audit_lang_says_otherwise(monkeypatch):
+    monkeypatch.delenv("AUDIT_LANG", raising=False)
+    assert i18n.default() == "sv"
+    for value, expected in (("en", "en"), ("EN_gb", "en"), ("sv", "sv"), ("de", "sv"), ("<b>", "sv"), ("", "sv")):
+        monkeypatch.setenv("AUDIT_LANG", value)
+        assert i18n.default() == expected, value
