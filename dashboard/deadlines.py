@@ -149,3 +149,53 @@ def period_params(as_of: date, date_from: date, date_to: date, lookback_days: in
     as_of whatever its receipt day (the backlog is a state as of as_of, not a flow of the period)."""
     return {**sla_params(as_of), "date_from": date_from, "date_to": date_to,
             "scope_from": date_from - timedelta(days=lookback_days), "scope_to": date_to, "open_too": True}
+
+
+def how(d: dict, params: dict) -> str:
+    """How a request's deadline was computed, in words in the current language, from its row of rpt_request_detail
+    and the parameters it was computed with (sla_params): receipt, identification, extension, the deadline under the
+    reading in force and the other, the internal target, and where it stands."""
+    from dashboard.i18n import _, day, ngettext
+    from dashboard.labels import word
+
+    parts = [_("received {day}").format(day=day(d["received_day"]))]
+    if d["requested_day"] is not None:
+        asked = day(d["requested_day"])
+        if params["clock_start"] == "suspended" and (d["suspended_days"] or 0) > 0:
+            answered = (_("answered {day}").format(day=day(d["verified_day"])) if d["verified_day"] is not None
+                        else _("not answered yet"))
+            parts.append(ngettext("identification asked {asked}, {answered}: clock suspended {days} day (EDPB "
+                                  "Guidelines 01/2022 para. 159)",
+                                  "identification asked {asked}, {answered}: clock suspended {days} days (EDPB "
+                                  "Guidelines 01/2022 para. 159)", d["suspended_days"]).format(
+                asked=asked, answered=answered, days=d["suspended_days"]))
+        elif d["asked_late"]:
+            parts.append(_("identification asked {asked}, more than {days} working days after receipt: nothing "
+                           "suspended").format(asked=asked, days=params["ask_within_days"]))
+        else:
+            parts.append(_("identification asked {asked}").format(asked=asked))
+    if params["clock_start"] == "identity_verified" and d["verified_day"] is not None:
+        parts.append(_("month counted from verification {day} (UK model)").format(day=day(d["verified_day"])))
+    parts.append(_("one month ends {day}").format(day=day(d["one_month_deadline"])))
+    if d["is_extended"]:
+        parts.append(_("extended {day} (in time): three months").format(day=day(d["extended_day"])))
+    elif d["has_invalid_extension"]:
+        parts.append(_("extended {day} (too late: does not count)").format(day=day(d["extended_day"])))
+    reading = _("Swedish-statute reading") if params["count_eves"] else _("strict reading")
+    parts.append(_("deadline {day} ({reading})").format(day=day(d["deadline"]), reading=reading))
+    if d["depends_on_calendar"]:
+        other = d["deadline_strict"] if params["count_eves"] else d["deadline_statute"]
+        parts.append(_("under the other reading {day}").format(day=day(other)))
+    if d["internal_due"] is not None:
+        parts.append(_("internal target {day}").format(day=day(d["internal_due"])))
+    if d["closed_day"] is not None:
+        closed = _("{state} {day}").format(state=word(d["state"]), day=day(d["closed_day"]))
+        if d["days_late"] is not None:
+            closed += ", " + ngettext("{days} day late", "{days} days late", d["days_late"]).format(days=d["days_late"])
+        parts.append(closed)
+    elif d["days_late"] is not None:
+        parts.append(ngettext("{days} day overdue", "{days} days overdue", d["days_late"]).format(days=d["days_late"]))
+    elif d["calendar_days_left"] is not None:
+        parts.append(ngettext("{days} day left", "{days} days left", d["calendar_days_left"]).format(
+            days=d["calendar_days_left"]))
+    return "; ".join(parts)

@@ -74,6 +74,9 @@ WORDS = {
     # access log
     "sign_in": N_("sign-in"), "sign_out": N_("sign-out"), "page_view": N_("page view"), "denied": N_("refused"),
     "export": N_("export"), "decision": N_("decision"),
+    # why a verdict is doubtful (rpt_requests_doubtful.why)
+    "holiday reading": N_("holiday reading"), "identification asked late": N_("identification asked late"),
+    "holiday reading; identification asked late": N_("holiday reading; identification asked late"),
 }
 
 # Table headers made from a column's name (ui.column_label: "received_day" is "Received day"), listed so the
@@ -218,7 +221,7 @@ def log_name(log: str) -> str:
 # The columns whose values are codes (shown as words on screen; exports keep the codes, which are stable).
 CODE_COLUMNS = frozenset({
     "sla_status", "request_type", "channel", "recipient_type", "legal_basis", "mechanism", "purpose",
-    "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category",
+    "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category", "why",
 })
 
 

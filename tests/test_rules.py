@@ -200,7 +200,9 @@ def test_the_timeline_shows_the_suspension(id_store):
     finally:
         con.close()
     assert detail["suspended_days"] == 10 and detail["requested_day"] == date(2026, 3, 4)
-    assert "suspended 10 days" in detail["how"]
+    from dashboard.deadlines import how
+
+    assert "suspended 10 days" in how(detail, params)
 
 
 # ---- 3. internal target, and the figure a manager cannot misread ------------------------------------------------

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import access, charts, config, filters, i18n, labels, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import run_query, run_query_uncached
-from dashboard.deadlines import period_params, queue_params, rules_in_force
+from dashboard.deadlines import how, period_params, queue_params, rules_in_force
 from dashboard.i18n import N_, _, ngettext
 
 LABELS = {"request_id": N_("Request"), "request_type": N_("Type"), "sla_status": N_("State"),
@@ -240,7 +240,7 @@ if request_id.strip():
                 st.markdown(_("**{request}** · deadline **{deadline}** · {state}").format(
                     request=ui.md_escape(stored), deadline=i18n.day(d["deadline"]),
                     state=ui.md_escape(labels.word(d["sla_status"]))))
-                st.caption(ui.md_escape(d["how"]) + ".")
+                st.caption(ui.md_escape(how(d, sla)) + ".")
                 if d["last_note"]:
                     st.caption(_("Last note: {note}").format(note=ui.md_escape(d["last_note"])))
             ui.table(timeline, {"occurred_at": N_("When")})
