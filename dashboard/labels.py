@@ -60,7 +60,7 @@ WORDS = {
     "location": N_("location"),
     # consent and cookies
     "shown": N_("banner shown"), "accept_all": N_("accept all"), "reject_all": N_("reject all"),
-    "custom": N_("custom"),
+    "custom": N_("custom"), "no_decision": N_("no decision yet"),
     "withdraw": N_("withdraw"), "desktop": N_("desktop"), "mobile": N_("mobile"), "tablet": N_("tablet"),
     "necessary": N_("necessary"), "functional": N_("functional"), "unknown": N_("unknown"),
     # statuses of an area, decisions of the review journal, severities
@@ -222,6 +222,7 @@ def log_name(log: str) -> str:
 CODE_COLUMNS = frozenset({
     "sla_status", "request_type", "channel", "recipient_type", "legal_basis", "mechanism", "purpose",
     "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category", "why",
+    "consent_in_force",
 })
 
 

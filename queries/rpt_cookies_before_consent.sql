@@ -19,7 +19,7 @@ select
     c.cookie_name,
     f.category,
     c.page,
-    coalesce(c.consent_action, 'no decision yet') as consent_in_force,
+    coalesce(c.consent_action, 'no_decision') as consent_in_force,
     timezone($tz, c.consent_at) as consent_at,
     f.total_rows,
 from flagged as f

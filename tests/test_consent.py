@@ -97,7 +97,7 @@ def test_cookie_before_consent_edges(consent_store):
     assert got == sorted(["o2", "o3", "o4", "o7", "o8", "o9", "o10"])
     by_id = {r["event_id"]: r for r in findings.iter_rows(named=True)}
     assert by_id["o3"]["consent_in_force"] == "withdraw"
-    assert by_id["o8"]["consent_in_force"] == "no decision yet"
+    assert by_id["o8"]["consent_in_force"] == "no_decision"  # a code, shown as words (labels.WORDS)
     summary = {r["cookie_name"]: r for r in run(consent_store, "rpt_cookie_summary").iter_rows(named=True)}
     assert summary["_fbp"]["category"] == "unknown" and summary["_fbp"]["before_consent"] == 0
     assert summary["SSESS1a2b"]["category"] == "necessary"
