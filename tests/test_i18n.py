@@ -218,11 +218,13 @@ SHOWN = {"title", "header", "subheader", "caption", "markdown", "write", "info",
          "toast", "button", "metric", "selectbox", "multiselect", "text_input", "text_area", "number_input",
          "date_input", "toggle", "segmented_control", "expander", "tabs", "page_link", "download_button", "slider",
          "badge", "dialog", "form_submit_button", "checkbox", "radio", "spinner", "page_header", "exports",
-         "download", "rows_hidden_note"}
+         "download", "rows_hidden_note", "print", "write"}
 SHOWN_KEYWORDS = {"label", "help", "placeholder", "title"}
-APP_FILES = ["app.py", "ui.py", "reviews_ui.py", "filters.py", "access.py", *(f"app_pages/{p.name}" for p in
-             sorted((ROOT / "dashboard" / "app_pages").glob("*.py")))]
-BOTH_LANGUAGES = {"Språk · Language"}  # the language choice reads in both, for whoever cannot read the page
+APP_FILES = ["app.py", "ui.py", "reviews_ui.py", "filters.py", "access.py", "cli.py", "report.py",
+             *(f"app_pages/{p.name}" for p in sorted((ROOT / "dashboard" / "app_pages").glob("*.py")))]
+# The language choice reads in both, for whoever cannot read the page; the command line says in English that the
+# Swedish catalogue is missing (it cannot say it in Swedish).
+BOTH_LANGUAGES = {"Språk · Language", "Cannot speak that language:  ."}
 
 
 def _literal_words(node) -> str:
@@ -275,9 +277,9 @@ def test_the_untranslated_text_check_finds_bare_words(source, found):
 
 @pytest.mark.parametrize("name", APP_FILES)
 def test_no_page_puts_untranslated_text_on_screen(name):
-    """Every text a page shows goes through the catalogue: a call that draws text (st.title, a label, a help, a
-    placeholder, the pages' own helpers) never takes a bare string literal or f-string of words. The message
-    itself is then checked to be in the catalogue and translated (above)."""
+    """Every text a page or the command line shows goes through the catalogue: a call that draws or prints text
+    (st.title, a label, a help, a placeholder, the pages' own helpers, print) never takes a bare string literal or
+    f-string of words. The message itself is then checked to be in the catalogue and translated (above)."""
     bare = bare_texts((ROOT / "dashboard" / name).read_text(encoding="utf-8"))
     assert not bare, bare
 
