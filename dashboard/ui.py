@@ -84,14 +84,40 @@ def column_label(name: str, labels: dict[str, str] | None = None) -> str:
     return _(labels[name]) if name in labels else _(_label(name))
 
 
+_NOT_QUANTITIES = ("_id", "_number", "_ref")  # numbers that name a thing (a row number, an id): never grouped
+
+
+def _numbers_in_language(frame: pl.DataFrame) -> dict[str, list]:
+    """In Swedish, each quantity column of a page's table as text in Swedish (`5 982`, `73,7 %`, `1,5`): the grid
+    formats numbers in English only. Made here, on the run's thread (its language), for the rows on the page. English
+    keeps the grid's own numbers."""
+    if i18n.current() == "en":
+        return {}
+    out = {}
+    for name, dtype in frame.schema.items():
+        if not dtype.is_numeric() or name.endswith(_NOT_QUANTITIES):
+            continue
+        values = frame[name].to_list()
+        if name.endswith(("_rate", "_share")):
+            out[name] = [None if v is None else i18n.percent(v) for v in values]
+        elif dtype.is_integer():
+            out[name] = [None if v is None else i18n.number(v) for v in values]
+        else:
+            out[name] = [None if v is None else i18n.number(v, 1) for v in values]
+    return out
+
+
 def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tuple[str, ...] = (),
           **kwargs):
     """st.dataframe with readable headers, YYYY-MM-DD dates and coloured state columns."""
     labels = labels or {}
     config = {}
+    written = _numbers_in_language(frame)
     for name, dtype in frame.schema.items():
         label = column_label(name, labels)
-        if dtype == pl.Date:
+        if name in written:
+            config[name] = st.column_config.TextColumn(label, alignment="right")
+        elif dtype == pl.Date:
             config[name] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif name.endswith(("_rate", "_share")):
             config[name] = st.column_config.NumberColumn(label, format="percent")
@@ -104,6 +130,8 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
     words = {code: word(code) for code in WORDS}  # in the run's language
     data = frame.with_columns(pl.col(n).replace_strict(words, default=pl.col(n).str.replace_all("_", " "))
                               for n in coded) if coded else frame
+    if written:
+        data = data.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in written.items())
     if colour:
         colours = {word(k): v for k, v in STATE_COLOURS.items()}
         data = data.to_pandas().style.map(
