@@ -187,7 +187,9 @@ def blocked_records(blocked: pl.DataFrame):
                  labels={"records": _("Blocked records"), "legal_basis": _("Legal basis"),
                          "data_category": _("Category")},
                  title=_("Records blocked from erasure, by the law that keeps them"))
-    fig.update_layout(barmode="stack")
+    # The laws' names are long (in Swedish more so): the legend goes below, the names keep the room they need.
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.25})
+    fig.update_yaxes(automargin=True)
     return styled(fig)
 
 
