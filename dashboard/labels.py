@@ -74,6 +74,8 @@ WORDS = {
     # access log
     "sign_in": N_("sign-in"), "sign_out": N_("sign-out"), "page_view": N_("page view"), "denied": N_("refused"),
     "export": N_("export"), "decision": N_("decision"),
+    # the outcome of an ingest run
+    "loaded": N_("loaded"), "refused": N_("refused (nothing stored)"), "unloaded": N_("unloaded"),
     # why a verdict is doubtful (rpt_requests_doubtful.why)
     "holiday reading": N_("holiday reading"), "identification asked late": N_("identification asked late"),
     "holiday reading; identification asked late": N_("holiday reading; identification asked late"),

@@ -23,6 +23,7 @@ select
     run_id,
     file,
     outcome,
+    outcome_detail,
     records_read,
     rows_accepted,
     rows_rejected,

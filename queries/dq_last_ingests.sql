@@ -5,6 +5,7 @@ select
     log as log_name,
     format,
     outcome,
+    outcome_detail,
     rows_read,
     rows_accepted,
     rows_rejected,

@@ -40,7 +40,8 @@ runs = run_query("dq_last_ingests", limit=20)
 if runs.is_empty():
     st.info(_("Nothing has been loaded yet: `python -m dashboard ingest FILE...`."))
 else:
-    ui.table(runs, {**LOG_LABELS, "run_id": N_("Run"), "finished_at": N_("Finished")})
+    ui.table(runs, {**LOG_LABELS, "run_id": N_("Run"), "finished_at": N_("Finished"),
+                    "outcome_detail": N_("Why or when")})
 
 st.subheader(_("Imports from your tools"))
 try:
@@ -58,6 +59,7 @@ else:
     st.caption(_("The last three imports of each format: records read from the export, contract rows stored, "
                  "rejected or already there, and records skipped on purpose with the reason (docs/importers.md)."))
     ui.table(imports, {"format": N_("Format"), "run_id": N_("Run"), "file": N_("File"), "outcome": N_("Outcome"),
+                       "outcome_detail": N_("Why or when"),
                        "records_read": N_("Records read"), "rows_accepted": N_("Rows stored"),
                        "rows_rejected": N_("Rows rejected"), "rows_duplicate": N_("Already stored"),
                        "records_skipped": N_("Records skipped"), "skipped_why": N_("Skipped because"),
