@@ -54,13 +54,18 @@ def grain_word(grain: str) -> str:
     return _(GRAINS[grain]) if grain in GRAINS else grain
 
 
-def country_name(code: str, english: str) -> str:
-    """A country's name in the current language (Babel's territory names; ISO 3166 code in, name out)."""
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> the country's name in the current language (pycountry's in English, Babel's
+    territory names otherwise)."""
+    import pycountry
+
+    english = {c.alpha_2: c.name for c in pycountry.countries}
     if i18n.current() == "en":
         return english
     from babel import Locale
 
-    return Locale.parse(i18n.LOCALES[i18n.current()]).territories.get(code, english)
+    local = Locale.parse(i18n.LOCALES[i18n.current()]).territories
+    return {code: local.get(code, name) for code, name in english.items()}
 
 
 def worded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
@@ -144,7 +149,7 @@ def destinations_map(countries: pl.DataFrame):
     import pycountry
 
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-    names = {c.alpha_2: country_name(c.alpha_2, c.name) for c in pycountry.countries}
+    names = country_names()
     frame = countries.with_columns(
         pl.col("country").replace_strict(iso3, default=None).alias("iso3"),
         pl.col("country").replace_strict(names, default=pl.col("country")).alias("name"),
