@@ -74,6 +74,9 @@ WORDS = {
     # access log
     "sign_in": N_("sign-in"), "sign_out": N_("sign-out"), "page_view": N_("page view"), "denied": N_("refused"),
     "export": N_("export"), "decision": N_("decision"),
+    # why an event is an orphan (dq_orphan_events.problem)
+    "request has no received event": N_("request has no received event"),
+    "hold was never placed": N_("hold was never placed"),
     # the outcome of an ingest run
     "loaded": N_("loaded"), "refused": N_("refused (nothing stored)"), "unloaded": N_("unloaded"),
     # why a verdict is doubtful (rpt_requests_doubtful.why)
@@ -224,15 +227,18 @@ def log_name(log: str) -> str:
 CODE_COLUMNS = frozenset({
     "sla_status", "request_type", "channel", "recipient_type", "legal_basis", "mechanism", "purpose",
     "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category", "why",
-    "consent_in_force",
+    "consent_in_force", "problem", "log_name",
 })
 
 
 def word(code) -> str:
-    """The word for a code in the current language (the code itself when it has none); None stays empty."""
+    """The word for a code in the current language (a log's name for a log; the code itself when it has none);
+    None stays empty."""
     if code is None:
         return ""
-    return _(WORDS[code]) if code in WORDS else str(code).replace("_", " ")
+    if code in WORDS:
+        return _(WORDS[code])
+    return _(LOGS[code]) if code in LOGS else str(code).replace("_", " ")
 
 
 def glossary_markdown() -> str:
