@@ -256,10 +256,10 @@ def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
                              variable_name="rate", value_name="share").with_columns(
         pl.col("rate").replace_strict(names := rate_labels()))
     fig = px.bar(long, x="value", y="share", color="rate", barmode="group", color_discrete_map=rate_colours(names),
-                 labels={"value": _(dimension.replace("_", " ").capitalize()), "share": _("Share of decisions"),
+                 labels={"value": labels.column(dimension), "share": _("Share of decisions"),
                          "rate": ""},
                  title=_("Opt-in and reject-all by {dimension}").format(
-                     dimension=_(dimension.replace("_", " ").capitalize()).lower()))
+                     dimension=labels.column(dimension).lower()))
     fig.update_yaxes(tickformat=".0%")
     return styled(fig)
 

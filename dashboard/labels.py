@@ -84,7 +84,19 @@ WORDS = {
     "holiday reading; identification asked late": N_("holiday reading; identification asked late"),
 }
 
-# Table headers made from a column's name (ui.column_label: "received_day" is "Received day"), listed so the
+def column(name: str, own: dict[str, str] | None = None) -> str:
+    """A column's header in the current language: the page's own label (own), else the column's name as words
+    ("received_day" is "Received day", "is_eea" is "Eea"; every such name is in COLUMNS, so in the catalogue)."""
+    if own and name in own:
+        return _(own[name])
+    text = name.replace("_", " ")
+    for prefix in ("is ", "has "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return _(text[:1].upper() + text[1:])
+
+
+# Table headers made from a column's name (labels.column: "received_day" is "Received day"), listed so the
 # catalogue holds them; a page's own labels (ui.table's labels) are marked where the page names them.
 COLUMNS = (
     N_("Accept all"),

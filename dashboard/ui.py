@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.i18n import _, ngettext
-from dashboard.labels import CODE_COLUMNS, LOGS, WORDS, word
+from dashboard.labels import CODE_COLUMNS, LOGS, WORDS, column, word
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -69,21 +69,6 @@ def delta_style(delta, colour: str) -> dict:
     return {"delta": delta, "delta_color": colour}
 
 
-def _label(name: str) -> str:
-    text = name.replace("_", " ")
-    for prefix in ("is ", "has "):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    return text[:1].upper() + text[1:]
-
-
-def column_label(name: str, labels: dict[str, str] | None = None) -> str:
-    """A column's header in the run's language: the page's own label, else the column's name as words (every such
-    name is in the catalogue: labels.COLUMNS)."""
-    labels = labels or {}
-    return _(labels[name]) if name in labels else _(_label(name))
-
-
 _NOT_QUANTITIES = ("_id", "_number", "_ref")  # numbers that name a thing (a row number, an id): never grouped
 
 
@@ -114,7 +99,7 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
     config = {}
     written = _numbers_in_language(frame)
     for name, dtype in frame.schema.items():
-        label = column_label(name, labels)
+        label = column(name, labels)
         if name in written:
             config[name] = st.column_config.TextColumn(label, alignment="right")
         elif dtype == pl.Date:

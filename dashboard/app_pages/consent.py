@@ -37,9 +37,6 @@ before["cookies_before_consent"] = consent.cookies_before_consent(run_query, pre
 summary = run_query("rpt_cookie_summary", **params)
 
 
-pct = i18n.percent
-
-
 def pp(key):
     return ui.pp_change(now[key], before[key])
 
@@ -50,11 +47,11 @@ def diff(key):
 
 cells = [
     ("shown", i18n.number(now["shown"]), diff("shown"), "off"),
-    ("interaction_rate", pct(now["interaction_rate"]), pp("interaction_rate"), "off"),
-    ("analytics_rate", pct(now["analytics_rate"]), pp("analytics_rate"), "off"),
-    ("functional_rate", pct(now["functional_rate"]), pp("functional_rate"), "off"),
-    ("accept_all_rate", pct(now["accept_all_rate"]), pp("accept_all_rate"), "off"),
-    ("reject_all_rate", pct(now["reject_all_rate"]), pp("reject_all_rate"), "off"),
+    ("interaction_rate", i18n.percent(now["interaction_rate"]), pp("interaction_rate"), "off"),
+    ("analytics_rate", i18n.percent(now["analytics_rate"]), pp("analytics_rate"), "off"),
+    ("functional_rate", i18n.percent(now["functional_rate"]), pp("functional_rate"), "off"),
+    ("accept_all_rate", i18n.percent(now["accept_all_rate"]), pp("accept_all_rate"), "off"),
+    ("reject_all_rate", i18n.percent(now["reject_all_rate"]), pp("reject_all_rate"), "off"),
     ("withdrawals", i18n.number(now["withdrawals"]), diff("withdrawals"), "off"),
     ("cookies_before_consent", i18n.number(now["cookies_before_consent"]), diff("cookies_before_consent"), "inverse"),
 ]
@@ -88,11 +85,11 @@ else:
         with tab_by:
             dimension = st.selectbox(_("Break down by"), consent.DIMENSIONS,
                                      index=consent.DIMENSIONS.index(dimension),
-                                     format_func=lambda d: ui.column_label(d).lower())
+                                     format_func=lambda d: labels.column(d).lower())
             breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
                 {"group_key": "value"}).sort("shown", descending=True)
             st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
-            ui.table(breakdown, {"value": ui.column_label(dimension)})
+            ui.table(breakdown, {"value": labels.column(dimension)})
             ui.exports(_("Download the breakdown"), breakdown, f"consent-by-{dimension}", rows=breakdown.height,
                        count=False)
     if tab_change.open:

@@ -43,10 +43,6 @@ def change(area: str, key: str, pct: bool = False):
     return ui.pp_change(a, b) if pct else ui.signed(a - b)
 
 
-def rate(v):
-    return i18n.percent(v)
-
-
 tparams = {**transfers.base_params(period.start, period.end, tz), **transfers.TransferFilter().params(),
            "grain": "week"}
 trend_requests = weekly(run_query("rpt_request_volume", grain="week",
@@ -69,8 +65,8 @@ def count(area: str, key: str) -> str:
 areas = [
     ("requests", _("Data subject requests"), "app_pages/requests.py", [
         cell("requests", "received", count("requests", "received"), "off"),
-        cell("requests", "on_time_rate", rate(now["requests"]["on_time_rate"]), "normal", pct=True),
-        cell("requests", "missed_deadline_rate", rate(now["requests"]["missed_deadline_rate"]), "inverse", pct=True),
+        cell("requests", "on_time_rate", i18n.percent(now["requests"]["on_time_rate"]), "normal", pct=True),
+        cell("requests", "missed_deadline_rate", i18n.percent(now["requests"]["missed_deadline_rate"]), "inverse", pct=True),
         cell("requests", "overdue", count("requests", "overdue"), "inverse"),
     ]),
     ("holds", _("Legal holds"), "app_pages/holds.py", [
@@ -85,8 +81,8 @@ areas = [
         cell("transfers", "sale_without_consent", count("transfers", "sale_without_consent"), "inverse"),
     ]),
     ("consent", _("Cookie consent"), "app_pages/consent.py", [
-        cell("consent", "interaction_rate", rate(now["consent"]["interaction_rate"]), "off", pct=True),
-        cell("consent", "analytics_rate", rate(now["consent"]["analytics_rate"]), "off", pct=True),
+        cell("consent", "interaction_rate", i18n.percent(now["consent"]["interaction_rate"]), "off", pct=True),
+        cell("consent", "analytics_rate", i18n.percent(now["consent"]["analytics_rate"]), "off", pct=True),
         cell("consent", "cookies_before_consent", count("consent", "cookies_before_consent"), "inverse"),
         cell("consent", "unknown_cookies", count("consent", "unknown_cookies"), "inverse"),
     ]),

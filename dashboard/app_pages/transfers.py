@@ -142,7 +142,7 @@ st.subheader(_("Transfer log"))
 s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
 sort_by = s1.selectbox(_("Sort by"), SORTABLE,
                        index=SORTABLE.index(filters.url_value("sort", "occurred_at", SORTABLE)),
-                       format_func=lambda c: ui.column_label(c, LOG_LABELS))
+                       format_func=lambda c: labels.column(c, LOG_LABELS))
 descending = s2.toggle(_("Descending"), value=st.query_params.get("asc") != "1")
 page_size = int(filters.url_value("size", "50", [str(n) for n in PAGE_SIZES]))
 page_size = s3.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(page_size))
