@@ -45,6 +45,7 @@ with db.connection_per_run():
                                                  span["last_day"][0] if span.height else None)
     logs = db.run_query("dq_rows_per_log")
     filters.freshness_note(list(zip(logs["log_name"], logs["last_day"])), st.session_state["period"].as_of)
+    filters.refresh_note(db.run_query("store_refresh_pending"))
     st.session_state["access_page"] = page.url_path or allowed[0]  # the page an export is logged under
     try:
         page.run()

@@ -68,9 +68,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         def progress(phase: str) -> None:
             nonlocal steps_done
-            steps_done += 1
             bar.set_postfix_str(phase)
-            bar.update(1)
+            if steps_done < 4:  # reading, validating, storing, recording; then the refresh's months
+                steps_done += 1
+                bar.update(1)
 
         try:
             result = ingest_file(path, db, log_name=args.log, progress=progress, format_name=args.format)
@@ -104,6 +105,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if result.rejected > len({r.row for r in result.rejections}):
             tqdm.write("  " + _("... see all rejected rows on the Data quality page or in table rejected_rows"),
                        file=sys.stderr)
+        if result.refresh_problem:
+            worst = max(worst, 1)
+            tqdm.write(_("REFRESH NOT FINISHED after {file}: {problem}. The rows are stored; the pages say which "
+                         "days are pending until `python -m dashboard refresh` redoes them.").format(
+                file=path, problem=result.refresh_problem), file=sys.stderr)
     bar.close()
     return worst
 
@@ -249,6 +255,27 @@ def cmd_unload(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """Run the refresh jobs: what an ingest or an interrupted refresh left pending, or the days asked for."""
+    from dashboard import refresh, store
+
+    db = config.db_path(args.db)
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(_("Nothing refreshed: --from is after --to."), file=sys.stderr)
+        return 2
+    try:
+        done = refresh.run_pending(db, None if args.quiet else (lambda msg: print(msg, file=sys.stderr)),
+                                   args.date_from, args.date_to, everything=args.all)
+    except (store.StoreMissing, store.NotAStore) as exc:
+        print(_("Nothing refreshed: {problem}").format(problem=exc), file=sys.stderr)
+        return 2
+    if not done:
+        print(_("Nothing was pending: every derived table agrees with the logs."))
+    for d in done:
+        print(_("{table}: {first} – {last} refreshed").format(table=d.table, first=d.day_from, last=d.day_to))
+    return 0
+
+
 def cmd_access_log(args: argparse.Namespace) -> int:
     """The dashboard's own access log: the integrity of every month file, then the entries (the page's queries)."""
     import json
@@ -373,6 +400,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_id", type=int, help="the run that loaded the file (ingest prints it)")
     _add_db(p)
     p.set_defaults(func=cmd_unload)
+
+    p = sub.add_parser("refresh", help="run the refresh jobs of the derived tables (what is pending, or the days "
+                                       "asked for); docs/refresh.md")
+    p.add_argument("--from", dest="date_from", type=_date, help="first local day to redo (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_date, help="last local day to redo (YYYY-MM-DD)")
+    p.add_argument("--all", action="store_true", help="rebuild every derived table from the logs")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    _add_db(p)
+    p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("sample", help="generate deterministic sample logs with planted problems")
     p.add_argument("--out", required=True)

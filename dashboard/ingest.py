@@ -22,7 +22,7 @@ from typing import Callable
 import duckdb
 import pycountry
 
-from dashboard import importers, privacy, store
+from dashboard import importers, privacy, refresh, store
 from dashboard.contract import (
     BOOLEAN, COUNT, COUNTRY, DATE, EARLIEST_YEAR, ENUM, ENUM_LIST, ID, MAX_COUNT, MAX_UTC_OFFSET_MINUTES, PSEUDONYM,
     TEXT, TIMESTAMP, Log, LOGS,
@@ -62,6 +62,7 @@ class FileResult:
     refused: str | None = None
     report: "importers.Report | None" = None  # what an import from a tool's export did (None: a contract file)
     rejections: list[Rejection] = field(default_factory=list)  # the first few, for the message
+    refresh_problem: str | None = None  # the rows are stored, but the derived tables' refresh did not finish
 
     @property
     def exit_code(self) -> int:
@@ -518,7 +519,18 @@ def ingest_file(path: str, db: str | Path, log_name: str | None = None,
         raise StoreUnavailable(problem) from exc
     if result.refused:
         record_refusal(db, result)
+    result.refresh_problem = _refresh(db, progress)
     return result
+
+
+def _refresh(db: str | Path, progress: Callable[[str], None] | None) -> str | None:
+    """Run the refresh jobs the load queued (and any an interrupted refresh left). A failure leaves the days
+    pending, which pages show, and returns what went wrong; the stored rows stay."""
+    try:
+        refresh.run_pending(db, progress)
+    except (duckdb.Error, store.NotAStore) as exc:
+        return _first_line(exc)
+    return None
 
 
 def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[[str], None] | None,
@@ -628,7 +640,8 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                 result.accepted = con.execute(
                     f"select count(*) from store.{log.name} where ingest_run_id = $run", {"run": run_id}
                 ).fetchall()[0][0]
-                store.refresh_for_run(con, log.name, run_id)
+                refresh.mark_run(con, log.name, run_id)  # the days its derived tables must redo, queued with
+                refresh.queue_marked(con, log.name, run_id)  # the rows: refreshed after the commit (refresh.py)
                 say("recording")  # the rows are in, not yet committed: an interruption here must undo them
                 good = con.execute("select count(*) from good").fetchall()[0][0]
                 result.conflicting = con.execute("select count(distinct _row) from conflicts").fetchall()[0][0]
@@ -699,20 +712,15 @@ def unload(run_id: int, db: str | Path) -> Unloaded:
                 raise ValueError(f"run {run_id} was refused, so it stored nothing to unload")
             if unloaded_at is not None:
                 raise ValueError(f"run {run_id} was already unloaded on {unloaded_at:%Y-%m-%d %H:%M}")
-            # The derived rows of the keys this run touched are recomputed without its rows.
-            table = store.FEEDS.get(log)
-            if table:
-                key = store.KEY[table]
-                con.execute(f"create temp table _unload_keys as select distinct {key} from store.{log} "
-                            "where ingest_run_id = $r", {"r": run_id})
+            # The days of the derived tables this run fed are queued (with the deletion) and redone after it.
+            refresh.mark_run(con, log, run_id)
             rows = con.execute(f"select count(*) from store.{log} where ingest_run_id = $r",
                                {"r": run_id}).fetchall()[0][0]
             con.execute(f"delete from store.{log} where ingest_run_id = $r", {"r": run_id})
             rejected = con.execute("select count(*) from store.rejected_rows where run_id = $r",
                                    {"r": run_id}).fetchall()[0][0]
             con.execute("delete from store.rejected_rows where run_id = $r", {"r": run_id})
-            if table:
-                store.refresh(con, table, f"select {store.KEY[table]} from _unload_keys")
+            refresh.queue_marked(con, log, run_id)
             con.execute("update store.ingest_runs set unloaded_at = now() where run_id = $r", {"r": run_id})
             con.execute("commit")
         except BaseException:
@@ -720,4 +728,5 @@ def unload(run_id: int, db: str | Path) -> Unloaded:
             raise
     finally:
         con.close()
+    refresh.run_pending(db)
     return Unloaded(run_id, file, log, rows, rejected)

@@ -82,6 +82,9 @@ WORDS = {
     # why a verdict is doubtful (rpt_requests_doubtful.why)
     "holiday reading": N_("holiday reading"), "identification asked late": N_("identification asked late"),
     "holiday reading; identification asked late": N_("holiday reading; identification asked late"),
+    # the derived tables, each kept by its refresh job (docs/refresh.md)
+    "cookie_consent": N_("cookies with the consent in force"), "request_rollup": N_("requests, one row each"),
+    "consent_daily": N_("banner counts per day"), "cookie_daily": N_("cookies per day"),
 }
 
 def column(name: str, own: dict[str, str] | None = None) -> str:
@@ -217,7 +220,7 @@ COLUMNS = (
     N_("User email"),
     N_("Value"),
     N_("Visitor ref"),
-    N_("Visitors"),
+    N_("Visitor days"),
     N_("Window from"),
     N_("Withdrawal case"),
     N_("Withdrawal may be hard"),
@@ -374,8 +377,8 @@ FIGURES = {
     "consent": {
         "shown": (N_("Banner shown"), N_("Banner impressions in the period. Count.")),
         "decisions": (N_("Decisions"), N_("Accept all, reject all and custom decisions. Count.")),
-        "interaction_rate": (N_("Interaction"), N_("Visitors shown the banner who decided / visitors shown the banner. "
-                                            "Percent.")),
+        "interaction_rate": (N_("Interaction"), N_("Visits with the banner shown and a decision / visits with the "
+                                            "banner shown (a visit: one visitor on one day). Percent.")),
         "analytics_rate": (N_("Analytics opt-in"), N_("Decisions granting analytics / decisions. Percent.")),
         "functional_rate": (N_("Functional opt-in"), N_("Decisions granting functional cookies / decisions. Percent.")),
         "accept_all_rate": (N_("Accept all"), N_("Accept-all decisions / decisions. Percent.")),
@@ -391,8 +394,8 @@ FIGURES = {
         "withdrawal_may_be_hard": (N_("Withdrawal may be hard to find"), N_("1 = yes, 0 = no.")),
         "necessary_not_in_policy": (N_("Necessary cookies the policy does not call necessary"), N_("Count of cookies.")),
         "rejected_rows": (N_("Rows rejected at ingest"), N_("Rows of the consent logs refused at ingest. Count of rows.")),
-        "decisions_without_shown": (N_("Decisions with no banner shown"), N_("Decisions by visitors with no banner shown "
-                                                                      "in the period (data errors). Count.")),
+        "decisions_without_shown": (N_("Decisions with no banner shown"), N_("Decisions in visits with no banner shown "
+                                                                      "(data errors). Count.")),
     },
 }
 

@@ -110,56 +110,6 @@ def table_ddl(alias: str = "store") -> list[str]:
     return ddl
 
 
-# Derived at ingest (never loaded from files), each recomputed in the ingest's transaction for what a file touches:
-# - cookie_consent: each cookie observation with the consent in force at that moment (an ASOF join);
-# - request_rollup: one row per request with the first event of each kind. A state as of any day follows from it:
-#   the first event of a kind on or before that day is the first event of that kind, if it is on or before it.
-DERIVED = {
-    "cookie_consent": """
-    create table {alias}.cookie_consent (
-        event_id varchar, observed_at timestamptz, visitor_ref varchar, cookie_name varchar, page varchar,
-        consent_action varchar, consent_at timestamptz, functional boolean, analytics boolean)""",
-    "request_rollup": """
-    create table {alias}.request_rollup (
-        request_id varchar, received_at timestamptz, request_type varchar, channel varchar, subject_ref varchar,
-        verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar,
-        requested_at timestamptz)""",
-}
-
-REFRESH = {
-    "cookie_consent": """
-    insert into {alias}.cookie_consent
-    select o.event_id, o.observed_at, o.visitor_ref, o.cookie_name, o.page,
-           ch.action, ch.occurred_at, ch.functional, ch.analytics
-    from (select * from {alias}.cookie_observations where {scope}) as o
-    asof left join (
-        select visitor_ref, occurred_at, action, functional, analytics
-        from {alias}.consent_events
-        where action in ('accept_all', 'reject_all', 'custom', 'withdraw') and {scope}
-    ) as ch on o.visitor_ref = ch.visitor_ref and o.observed_at >= ch.occurred_at
-""",
-    "request_rollup": """
-    insert into {alias}.request_rollup
-    select
-        request_id,
-        min(occurred_at) filter (where event = 'received'),
-        arg_min(request_type, occurred_at) filter (where event = 'received'),
-        arg_min(channel, occurred_at) filter (where event = 'received'),
-        arg_min(subject_ref, occurred_at) filter (where event = 'received'),
-        min(occurred_at) filter (where event = 'identity_verified'),
-        min(occurred_at) filter (where event = 'extended'),
-        min(occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')),
-        arg_min(event, occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')),
-        min(occurred_at) filter (where event = 'identity_requested'),
-    from {alias}.dsr_events
-    where {scope}
-    group by request_id
-    order by 2
-""",
-}
-KEY = {"cookie_consent": "visitor_ref", "request_rollup": "request_id"}
-
-
 def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     for statement in table_ddl(alias):
         con.execute(statement)
@@ -171,44 +121,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     columns = {(r[0], r[1]) for r in con.execute(
         "select table_name, column_name from information_schema.columns where table_catalog = $a",
         {"a": alias}).fetchall()}
-    for name, ddl in DERIVED.items():
-        if name in present and any(t == name and c not in columns for t, c in _derived_columns(name)):
-            con.execute(f"drop table {alias}.{name}")  # from before a column was added: rebuilt below
-            present.discard(name)
-        if name not in present:  # a store from before this table: build it from what is stored
-            con.execute(ddl.format(alias=alias))
-            con.execute(REFRESH[name].format(alias=alias, scope="true"))
+    from dashboard import refresh  # derived tables: created here, filled by their refresh jobs after the commit
 
-
-def _derived_columns(name: str) -> list[tuple[str, str]]:
-    """(table, column) for each column the derived table's DDL declares."""
-    body = DERIVED[name].split("(", 1)[1].rsplit(")", 1)[0]
-    return [(name, part.split()[0]) for part in body.split(",") if part.strip()]
-
-
-# Which derived table each log feeds, and the key of its rows there.
-FEEDS = {"cookie_observations": "cookie_consent", "consent_events": "cookie_consent", "dsr_events": "request_rollup"}
-
-
-def refresh_for_run(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: str = "store") -> None:
-    """Recompute the derived rows a load (or an unload) of run_id touched."""
-    table = FEEDS.get(log)
-    if table is None:
-        return
-    keys = f"select {KEY[table]} from {alias}.{log} where ingest_run_id = {int(run_id)}"
-    if log == "consent_events":  # only visitors with observations have anything to recompute
-        keys += f" intersect select visitor_ref from {alias}.cookie_observations"
-    refresh(con, table, keys, alias)
-
-
-def refresh(con: duckdb.DuckDBPyConnection, table: str, keys_sql: str, alias: str = "store") -> None:
-    """Recompute the derived table's rows for the keys keys_sql selects (the visitors or requests of the rows just
-    ingested), inside the caller's transaction, from only their history."""
-    key = KEY[table]
-    con.execute(f"create or replace temp table _touched as select distinct {key} from ({keys_sql})")
-    con.execute(f"delete from {alias}.{table} where {key} in (select {key} from _touched)")
-    con.execute(REFRESH[table].format(alias=alias, scope=f"{key} in (select {key} from _touched)"))
-    con.execute("drop table _touched")
+    refresh.create_tables(con, alias, present, columns)
 
 
 def version(path: str | Path) -> tuple[int, int, int]:
@@ -223,8 +138,11 @@ def version(path: str | Path) -> tuple[int, int, int]:
 
 def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The store's tables that this version expects but the file lacks (an older store, before a log was added)."""
-    expected = [*LOGS, "ingest_runs", "rejected_rows", *DERIVED, "ingest_runs.refused", "ingest_runs.unloaded_at",
-                "request_rollup.requested_at"]  # ingest_runs.import_report is optional: Data quality says so
+    from dashboard import refresh
+
+    expected = [*LOGS, "ingest_runs", "rejected_rows", *refresh.BY_TABLE, "refresh_pending", "refresh_state",
+                "ingest_runs.refused", "ingest_runs.unloaded_at", "request_rollup.requested_at",
+                "request_rollup.first_at"]  # ingest_runs.import_report is optional: Data quality says so
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     present |= {f"{t}.{c}" for t, c in con.execute(
         "select table_name, column_name from information_schema.columns "

@@ -5,12 +5,12 @@
 with per_version as (
     select
         banner_version,
-        count(*) filter (where is_decision) as decisions,
-        count(*) filter (where action = 'accept_all') as accept_all,
-        count(*) filter (where action = 'reject_all') as reject_all,
-        count(*) filter (where action = 'custom') as custom,
-        count(*) filter (where action = 'custom' and analytics and functional) as custom_all_granted,
-    from {{ ref('stg_consent_events') }}
+        sum(decisions) as decisions,
+        sum(accept_all) as accept_all,
+        sum(reject_all) as reject_all,
+        sum(custom) as custom,
+        sum(custom_all_granted) as custom_all_granted,
+    from {{ ref('stg_consent_days') }}
     group by banner_version
 ),
 

@@ -1,10 +1,10 @@
 -- The banner's figures per group, for events from $date_from to $date_to (docs/consent.md defines them).
 -- $group_by: all | day | week | banner_version | device | browser | country | side (before or after $change_day).
--- Rates are shares of decisions (accept_all, reject_all, custom), except interaction = visitors shown the banner who
--- decided / visitors shown the banner (at most 100 %); decisions by visitors not shown the banner in the group are
--- counted apart (decisions_without_shown, a data-quality figure).
+-- Rates are shares of decisions (accept_all, reject_all, custom), except interaction = visits with the banner shown
+-- and a decision / visits with the banner shown (at most 100 %); decisions in visits without the banner shown are
+-- counted apart (decisions_without_shown, a data-quality figure). Read from the daily counts (stg_consent_days).
 with grouped as (
-    -- Days and weeks are grouped as dates and written as text only after counting (formatting every row costs).
+    -- Days and weeks are grouped as dates and written as text only after counting.
     select
         *,
         case $group_by
@@ -19,27 +19,13 @@ with grouped as (
             when 'country' then coalesce(country, '(unknown)')
             when 'side' then case when local_day < $change_day then 'before' else 'after' end
         end as group_text,
-    from {{ ref('stg_consent_events') }}
-),
-
-per_visitor as (
-    select
-        group_day,
-        group_text,
-        visitor_ref,
-        count(*) filter (where action = 'shown') as shown,
-        count(*) filter (where is_decision) as decisions,
-        count(*) filter (where grants_analytics) as analytics,
-        count(*) filter (where grants_functional) as functional,
-        count(*) filter (where action = 'accept_all') as accept_all,
-        count(*) filter (where action = 'reject_all') as reject_all,
-        count(*) filter (where action = 'custom') as custom,
-        count(*) filter (where action = 'withdraw') as withdrawals,
-    from grouped
-    group by group_day, group_text, visitor_ref
+        $group_by in ('all', 'day', 'week', 'side') as by_day,
+    from {{ ref('stg_consent_days') }}
 ),
 
 counted as (
+    -- Sums of the daily counts. A visit is one visitor's day; in a breakdown by banner version, device, browser or
+    -- country, one visitor's day in that group. Either way every group's figures add up from the days exactly.
     select
         group_day,
         group_text,
@@ -51,10 +37,11 @@ counted as (
         sum(reject_all) as reject_all,
         sum(custom) as custom,
         sum(withdrawals) as withdrawals,
-        count(*) filter (where shown > 0) as visitors_shown,
-        count(*) filter (where shown > 0 and decisions > 0) as visitors_decided,
-        sum(decisions) filter (where shown = 0) as decisions_without_shown,
-    from per_visitor
+        sum(case when by_day then visits_shown else group_visits_shown end) as visits_shown,
+        sum(case when by_day then visits_decided else group_visits_decided end) as visits_decided,
+        sum(case when by_day then decisions_without_shown else group_decisions_without_shown end)
+            as decisions_without_shown,
+    from grouped
     group by group_day, group_text
 )
 
@@ -62,7 +49,7 @@ select
     coalesce(strftime(group_day, '%Y-%m-%d'), group_text) as group_key,
     cast(shown as bigint) as shown,
     cast(decisions as bigint) as decisions,
-    visitors_decided / nullif(visitors_shown, 0) as interaction_rate,
+    visits_decided / nullif(visits_shown, 0) as interaction_rate,
     analytics / nullif(decisions, 0) as analytics_rate,
     functional / nullif(decisions, 0) as functional_rate,
     accept_all / nullif(decisions, 0) as accept_all_rate,

@@ -2,13 +2,9 @@
 -- force at that moment: the visitor's latest decision or withdrawal at or before the observation (an ASOF join,
 -- so a decision in the same second counts). An analytics or functional cookie without consent for its category is
 -- a finding; a necessary cookie never is; a cookie not in the inventory is "unknown" (docs/consent.md).
-with inventory as (
-    select unnest($inventory, recursive := true)
-),
-
-observed as (
-    -- cookie_consent is maintained at ingest: each observation with the visitor's latest decision or withdrawal
-    -- at or before it (an ASOF join; dashboard/store.py).
+with observed as (
+    -- cookie_consent is kept by its refresh job: each observation with the visitor's latest decision or withdrawal
+    -- at or before it (an ASOF join; docs/refresh.md).
     select
         *,
         rowid as consent_row,  -- lets a page fetch its few rows' text columns last
@@ -16,29 +12,6 @@ observed as (
     from cookie_consent
     where observed_at >= timezone($tz, cast($date_from as timestamp))
         and observed_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
-),
-
-names as (
-    select distinct cookie_name from observed
-),
-
-categorised as (
-    select
-        n.cookie_name,
-        coalesce(
-            max(i.category) filter (where i.match = 'exact'),
-            max(i.category) filter (where i.match = 'prefix')
-        ) as category,
-        -- what the policy calls it (null: the policy gives no category), from the same inventory row
-        case when count(*) filter (where i.match = 'exact') > 0
-            then max(i.policy_category) filter (where i.match = 'exact')
-            else max(i.policy_category) filter (where i.match = 'prefix')
-        end as policy_category,
-    from names as n
-    left join inventory as i
-        on (i.match = 'exact' and n.cookie_name = i.cookie_name)
-        or (i.match = 'prefix' and starts_with(n.cookie_name, i.cookie_name))
-    group by n.cookie_name
 ),
 
 checked as (
@@ -59,7 +32,7 @@ checked as (
             when 'functional' then coalesce(o.functional, false)
         end as has_consent,
     from observed as o
-    inner join categorised as c using (cookie_name)
+    left join {{ ref('stg_cookie_categories') }} as c using (cookie_name)
 )
 
 select

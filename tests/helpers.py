@@ -82,7 +82,8 @@ def snapshot(db: Path) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         names = [r[0] for r in con.sql("select table_name from information_schema.tables").fetchall()]
-        return {n: con.sql(f"select count(*), sum(hash(t)) from {n} as t"
+        # (a refresh job's state records when it last ran: its time zone is what the tables depend on)
+        return {n: con.sql(f"select count(*), sum(hash({'job, tz' if n == 'refresh_state' else 't'})) from {n} as t"
                            + (" where refused is null" if n == "ingest_runs" else "")).fetchall()[0]
                 for n in names}
     finally:

@@ -203,10 +203,13 @@ def test_an_older_store_gets_the_derived_tables_on_its_next_ingest(consent_store
     con = duckdb.connect(str(consent_store))
     con.execute("drop table cookie_consent")
     con.execute("drop table request_rollup")
-    assert store.missing_tables(con) == ["cookie_consent", "request_rollup", "request_rollup.requested_at"]
+    con.execute("drop table consent_daily")
+    assert store.missing_tables(con) == ["cookie_consent", "request_rollup", "consent_daily",
+                                         "request_rollup.requested_at", "request_rollup.first_at"]
     con.close()
     extra = write(tmp_path / "transfers.csv", rows("transfers", {}))
     assert ingest_file(str(extra), consent_store).exit_code == 0
     with store.read_only(consent_store) as con:
         assert store.missing_tables(con) == []
     assert len(before) == 7 and run(consent_store, "rpt_cookies_before_consent", limit=100, offset=0).equals(before)
+    assert run(consent_store, "rpt_consent_kpis")["shown"][0] == 5

@@ -32,7 +32,7 @@ def load_with_future(tmp_path, db, rows):
     """The issue's worked examples end after today, and ingest refuses events more than a day ahead. The past rows
     go through ingest; the later ones are written into the same real store as ingest would (and the request rollup
     recomputed as ingest does), standing in for the loads of the coming weeks."""
-    from dashboard import store
+    from dashboard import refresh
 
     today = date.today()
     past = [r for r in rows if date.fromisoformat(r["occurred_at"][:10]) <= today]
@@ -47,8 +47,9 @@ def load_with_future(tmp_path, db, rows):
                         "nullif($6, ''), nullif($7, ''), nullif($8, ''), 0)",
                         [r["event_id"], r["request_id"], r["occurred_at"], r["event"], r["request_type"],
                          r["channel"], r["subject_ref"], r["note"]])
-        store.refresh(con, "request_rollup", "select request_id from dsr_events", alias="main")
+        refresh.queue(con, "request_rollup", None, None, alias="main")  # rebuilt from the rows inserted here
         con.execute("commit")
+        refresh.run_pending_on(con)
     finally:
         con.close()
 

@@ -1,0 +1,283 @@
+"""Refresh jobs: every derived table is the output of one SQL statement over the logs, run for a range of days.
+
+A job is `queries/job_<table>.sql`: a plain select over the logs (or over a job before it) for the local days
+$day_from..$day_to. Refreshing a range replaces the table's rows of those days with the statement's rows, in one
+transaction per month of the range, so a year's refresh runs in the memory of a month's.
+
+Ingest and unload do not refresh inside their own transaction: they record which days each job must redo (the
+table refresh_pending, written in the same transaction as the rows), and the refresh runs after they commit. An
+interrupted refresh leaves its days pending, a page says so, and the next ingest or `python -m dashboard refresh`
+redoes them. docs/refresh.md tells which table serves which figure.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from dashboard import sql, store
+
+
+@dataclass(frozen=True)
+class Job:
+    table: str
+    ddl: str              # the table's columns
+    day_column: str       # the instant (or local day) that places a row on a day of the range
+    source: str           # the log whose days the job covers: "table.column"
+
+    @property
+    def scope(self) -> str:
+        """The rows of the table that the job's statement makes for $day_from..$day_to."""
+        if self.day_column == "day":
+            return "day >= $day_from and day <= $day_to"
+        return (f"{self.day_column} >= timezone($tz, cast($day_from as timestamp)) and {self.day_column} < "
+                "timezone($tz, cast($day_to as timestamp) + interval 1 day)")
+
+
+# In the order they run: cookie_daily reads cookie_consent.
+JOBS = (
+    Job("cookie_consent",
+        "event_id varchar, observed_at timestamptz, visitor_ref varchar, cookie_name varchar, page varchar, "
+        "consent_action varchar, consent_at timestamptz, functional boolean, analytics boolean",
+        "observed_at", "cookie_observations.observed_at"),
+    Job("request_rollup",
+        "request_id varchar, received_at timestamptz, request_type varchar, channel varchar, subject_ref varchar, "
+        "verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar, "
+        "requested_at timestamptz, first_at timestamptz",
+        "first_at", "dsr_events.occurred_at"),
+    Job("consent_daily",
+        "day date, banner_version varchar, device varchar, browser varchar, country varchar, events bigint, "
+        "shown bigint, decisions bigint, analytics bigint, functional bigint, accept_all bigint, reject_all bigint, "
+        "custom bigint, custom_all_granted bigint, withdrawals bigint, visits_shown bigint, visits_decided bigint, "
+        "decisions_without_shown bigint, group_visits_shown bigint, group_visits_decided bigint, "
+        "group_decisions_without_shown bigint",
+        "day", "consent_events.occurred_at"),
+    Job("cookie_daily",
+        "day date, cookie_name varchar, analytics_granted boolean, functional_granted boolean, "
+        "observations bigint, visitors bigint",
+        "day", "cookie_observations.observed_at"),
+)
+BY_TABLE = {job.table: job for job in JOBS}
+
+BOOKKEEPING = (
+    # Days a job still has to redo (day_from null: every day, a rebuild; day_to null: up to the last day with data).
+    "create table if not exists {alias}.refresh_pending (job varchar, day_from date, day_to date, "
+    "queued_at timestamptz, run_id bigint)",
+    # What each job's table holds: the time zone of its days, and when it was last brought up to date.
+    "create table if not exists {alias}.refresh_state (job varchar, tz varchar, refreshed_at timestamptz)",
+)
+
+
+def _tz() -> str:
+    from dashboard.config import settings
+    return settings().timezone
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, alias: str, present: set[str], columns: set[tuple[str, str]]
+                  ) -> None:
+    """Create the derived tables a store lacks (or has from before a column was added) and queue their rebuild."""
+    for statement in BOOKKEEPING:
+        con.execute(statement.format(alias=alias))
+    for job in JOBS:
+        wanted = [part.split()[0] for part in job.ddl.split(", ")]
+        if job.table in present and any((job.table, c) not in columns for c in wanted):
+            con.execute(f"drop table {alias}.{job.table}")
+            present.discard(job.table)
+        if job.table not in present:
+            con.execute(f"create table {alias}.{job.table} ({job.ddl})")
+            queue(con, job.table, None, None, alias=alias)
+
+
+def queue(con: duckdb.DuckDBPyConnection, table: str, day_from: date | None, day_to: date | None,
+          run_id: int | None = None, alias: str = "store") -> None:
+    con.execute(f"insert into {alias}.refresh_pending values ($job, $lo, $hi, now(), $run)",
+                {"job": table, "lo": day_from, "hi": day_to, "run": run_id})
+
+
+def _local_day(column: str) -> str:
+    return f"cast(timezone($tz, {column}) as date)"
+
+
+def mark_run(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: str = "store") -> None:
+    """Note what a run's rows touch, while they are in the store (before an unload deletes them, after an ingest
+    adds them): their days, and for request events their requests. queue_marked() turns it into pending days."""
+    time_column = "observed_at" if log == "cookie_observations" else "occurred_at"
+    choice = "action in ('accept_all', 'reject_all', 'custom', 'withdraw')" if log == "consent_events" else "true"
+    con.execute(
+        f"create or replace temp table _run_days as select min({_local_day(time_column)}) as lo, "
+        f"max({_local_day(time_column)}) as hi, min({_local_day(time_column)}) filter (where {choice}) as choice_lo "
+        f"from {alias}.{log} where ingest_run_id = $run", {"run": run_id, "tz": _tz()})
+    if log == "dsr_events":
+        con.execute(f"create or replace temp table _run_requests as select distinct request_id from {alias}.{log} "
+                    "where ingest_run_id = $run", {"run": run_id})
+
+
+def queue_marked(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: str = "store") -> None:
+    """Queue the days each job must redo after the run's rows were added or taken out (mark_run before)."""
+    lo, hi, choice_lo = con.execute("select lo, hi, choice_lo from _run_days").fetchall()[0]
+    if lo is None:
+        return  # the run stored nothing
+    if log == "cookie_observations":
+        queue(con, "cookie_consent", lo, hi, run_id, alias)
+        queue(con, "cookie_daily", lo, hi, run_id, alias)
+    elif log == "consent_events":
+        queue(con, "consent_daily", lo, hi, run_id, alias)
+        if choice_lo is not None:  # a decision changes the consent in force from then on
+            queue(con, "cookie_consent", choice_lo, None, run_id, alias)
+            queue(con, "cookie_daily", choice_lo, None, run_id, alias)
+    elif log == "dsr_events":
+        # A request's row sits on the day of its first event: redo both the day it sat on and the day it sits on
+        # now (an earlier event added, or its first event unloaded, moves it).
+        span = con.execute(
+            f"""select min(d), max(d) from (
+                select {_local_day('first_at')} as d from {alias}.request_rollup
+                where request_id in (select request_id from _run_requests)
+                union all
+                select {_local_day('min(occurred_at)')} from {alias}.dsr_events
+                where request_id in (select request_id from _run_requests) group by request_id)""",
+            {"tz": _tz()}).fetchall()[0]
+        if span[0] is not None:
+            queue(con, "request_rollup", span[0], span[1], run_id, alias)
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[str, date | None, date | None]]:
+    """(job, first day, last day) still to redo; None for a rebuild (from) or up to the last day (to)."""
+    return con.execute("select job, day_from, day_to from refresh_pending order by job, day_from nulls first"
+                       ).fetchall()
+
+
+def _months(lo: date, hi: date):
+    """lo..hi cut at the end of each calendar month."""
+    while lo <= hi:
+        end = min(hi, lo.replace(day=calendar.monthrange(lo.year, lo.month)[1]))
+        yield lo, end
+        lo = end + timedelta(days=1)
+
+
+def _source_days(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> tuple[date | None, date | None]:
+    table, column = job.source.split(".")
+    return con.execute(f"select {_local_day(f'min({column})')}, {_local_day(f'max({column})')} from {table}",
+                       {"tz": tz}).fetchall()[0]
+
+
+def _plan(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> list[tuple[date, date]]:
+    """Merge the job's pending rows into disjoint ranges of real days, in one transaction: a rebuild empties the
+    table first (its days stay pending until each month is redone)."""
+    con.execute("begin transaction")
+    try:
+        rows = con.execute("select day_from, day_to from refresh_pending where job = $j", {"j": job.table}
+                           ).fetchall()
+        if not rows:
+            con.execute("commit")
+            return []
+        first, last = _source_days(con, job, tz)
+        if any(lo is None for lo, _ in rows):
+            con.execute(f"delete from {job.table}")
+            rows = [(first, last)] if first is not None else []
+        spans = sorted((lo, hi if hi is not None else max(lo, last or lo)) for lo, hi in rows)
+        merged: list[list[date]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1] + timedelta(days=1):
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        con.execute("delete from refresh_pending where job = $j", {"j": job.table})
+        for lo, hi in merged:
+            queue(con, job.table, lo, hi, alias="main")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return [(lo, hi) for lo, hi in merged]
+
+
+def _run_range(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str) -> None:
+    """Replace the table's rows of lo..hi with the job's, and take those days off the pending list, at once."""
+    params = {"day_from": lo, "day_to": hi, "tz": tz}
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {job.table} where {job.scope}",
+                    {k: v for k, v in params.items() if f"${k}" in job.scope})
+        con.execute(f"insert into {job.table} " + sql.load(f"job_{job.table}"), params)
+        con.execute("update refresh_pending set day_from = $next where job = $j and day_from = $lo",
+                    {"next": hi + timedelta(days=1), "j": job.table, "lo": lo})
+        con.execute("delete from refresh_pending where job = $j and day_from > day_to", {"j": job.table})
+        con.execute("delete from refresh_state where job = $j", {"j": job.table})
+        con.execute("insert into refresh_state values ($j, $tz, now())", {"j": job.table, "tz": tz})
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _check_time_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    """Tables built in another time zone (AUDIT_TZ changed) hold other days: rebuild them all."""
+    stale = [r[0] for r in con.execute("select job from refresh_state where tz <> $tz", {"tz": tz}).fetchall()]
+    for table in stale:
+        con.execute("begin transaction")
+        con.execute("delete from refresh_pending where job = $j", {"j": table})
+        queue(con, table, None, None, alias="main")
+        con.execute("delete from refresh_state where job = $j", {"j": table})
+        con.execute("commit")
+
+
+@dataclass
+class Refreshed:
+    table: str
+    day_from: date
+    day_to: date
+
+
+def run_pending_on(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None
+                   ) -> list[Refreshed]:
+    """Run every job's pending days on an open read-write connection to the store (tables unqualified)."""
+    tz = _tz()
+    _check_time_zone(con, tz)
+    done = []
+    for job in JOBS:
+        for lo, hi in _plan(con, job, tz):
+            for month_lo, month_hi in _months(lo, hi):
+                if progress:
+                    progress(f"refreshing {job.table} {month_lo}..{month_hi}")
+                _run_range(con, job, month_lo, month_hi, tz)
+            done.append(Refreshed(job.table, lo, hi))
+    return done
+
+
+def run_pending(db: str | Path, progress: Callable[[str], None] | None = None,
+                day_from: date | None = None, day_to: date | None = None, everything: bool = False
+                ) -> list[Refreshed]:
+    """Open the store for writing (waiting while readers hold it) and run what is pending; with a range or
+    everything=True, queue that first (for every job)."""
+    check = Path(db)
+    if not check.exists():
+        raise store.StoreMissing(f"No audit store at {db}.")
+    store.check_is_store(db)
+    limit = os.environ.get("AUDIT_INGEST_MEMORY", "600MB")
+    with tempfile.TemporaryDirectory(prefix=f"audit-refresh-{os.getpid()}-") as tmp:
+        con = store._with_retry(lambda: duckdb.connect(str(db), config={"temp_directory": tmp,
+                                                                         "memory_limit": limit}),
+                                store.LOCK_WAIT_SECONDS)
+        try:
+            con.execute("begin transaction")
+            store.ensure_schema(con, alias=con.execute("select current_database()").fetchall()[0][0])
+            if everything or day_from or day_to:
+                for job in JOBS:
+                    if everything:
+                        queue(con, job.table, None, None, alias="main")
+                    else:
+                        first, last = _source_days(con, job, _tz())
+                        lo, hi = day_from or first, day_to or last
+                        if lo is not None and hi is not None and lo <= hi:
+                            queue(con, job.table, lo, hi, alias="main")
+            con.execute("commit")
+            return run_pending_on(con, progress)
+        finally:
+            con.close()

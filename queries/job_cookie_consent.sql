@@ -1,0 +1,33 @@
+-- Refresh job (docs/refresh.md): each cookie observation of the local days $day_from..$day_to with the consent in
+-- force at that moment, the visitor's latest decision or withdrawal at or before it (an ASOF join: a decision in
+-- the same second counts). Reads the logs only; the runner replaces the table's rows of those days with these.
+with observed as (
+    select event_id, observed_at, visitor_ref, cookie_name, page
+    from cookie_observations
+    where observed_at >= timezone($tz, cast($day_from as timestamp))
+        and observed_at < timezone($tz, cast($day_to as timestamp) + interval 1 day)
+),
+
+choices as (
+    -- only the visitors observed on these days, and only what happened before the last of those days ended
+    select visitor_ref, occurred_at, action, functional, analytics
+    from consent_events
+    where action in ('accept_all', 'reject_all', 'custom', 'withdraw')
+        and occurred_at < timezone($tz, cast($day_to as timestamp) + interval 1 day)
+        and visitor_ref in (select visitor_ref from observed)
+)
+
+select
+    o.event_id,
+    o.observed_at,
+    o.visitor_ref,
+    o.cookie_name,
+    o.page,
+    c.action as consent_action,
+    c.occurred_at as consent_at,
+    c.functional,
+    c.analytics,
+from observed as o
+asof left join choices as c
+    on o.visitor_ref = c.visitor_ref and o.observed_at >= c.occurred_at
+order by o.observed_at

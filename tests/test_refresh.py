@@ -1,0 +1,354 @@
+"""The refresh jobs (docs/refresh.md): every figure read from a derived table equals the same figure computed from
+the raw events, on the sample data and on random logs loaded in any order, re-loaded and unloaded; the tables kept
+day by day equal a rebuild from scratch, row for row; an interrupted refresh is shown as pending and redone."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date, datetime, timedelta, timezone
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from dashboard import consent, refresh, sql
+from dashboard.ingest import ingest_file, unload
+from tests.helpers import snapshot, write
+
+TZ = "Europe/Stockholm"
+DERIVED = [job.table for job in refresh.JOBS]
+GROUPINGS = ("all", "day", "week", "banner_version", "device", "browser", "country", "side")
+
+# ---- the figures computed from the raw events, by the definitions in docs/consent.md -------------------------------
+
+RAW_CONSENT_RATES = """
+with e as (
+    select *, cast(timezone($tz, occurred_at) as date) as d, action in ('accept_all', 'reject_all', 'custom') as dec
+    from consent_events
+    where cast(timezone($tz, occurred_at) as date) between $date_from and $date_to
+),
+k as (
+    select *,
+        case $group_by
+            when 'day' then strftime(d, '%Y-%m-%d')
+            when 'week' then strftime(date_trunc('week', d), '%Y-%m-%d')
+            when 'all' then 'all'
+            when 'banner_version' then banner_version
+            when 'device' then coalesce(device, '(unknown)')
+            when 'browser' then coalesce(browser, '(unknown)')
+            when 'country' then coalesce(country, '(unknown)')
+            when 'side' then case when d < $change_day then 'before' else 'after' end
+        end as group_key,
+        -- a visit: a visitor's day; in a breakdown by a banner or visitor attribute, a visitor's day in one group
+        case when $group_by in ('all', 'day', 'week', 'side') then [visitor_ref, cast(d as varchar)]
+            else [visitor_ref, cast(d as varchar), banner_version, device, browser, country] end as visit,
+    from e
+),
+visits as (
+    select group_key, visit, bool_or(action = 'shown') as was_shown, count(*) filter (where dec) as decided
+    from k group by group_key, visit
+),
+per_group as (
+    select group_key,
+        count(*) filter (where was_shown) as shown_visits,
+        count(*) filter (where was_shown and decided > 0) as decided_visits,
+        coalesce(sum(decided) filter (where not was_shown), 0) as without_shown,
+    from visits group by group_key
+),
+counts as (
+    select group_key,
+        count(*) filter (where action = 'shown') as shown,
+        count(*) filter (where dec) as decisions,
+        count(*) filter (where dec and analytics) as analytics,
+        count(*) filter (where dec and functional) as functional,
+        count(*) filter (where action = 'accept_all') as accept_all,
+        count(*) filter (where action = 'reject_all') as reject_all,
+        count(*) filter (where action = 'custom') as custom,
+        count(*) filter (where action = 'withdraw') as withdrawals,
+    from k group by group_key
+)
+select c.group_key, c.shown, c.decisions,
+    p.decided_visits / nullif(p.shown_visits, 0) as interaction_rate,
+    c.analytics / nullif(c.decisions, 0) as analytics_rate,
+    c.functional / nullif(c.decisions, 0) as functional_rate,
+    c.accept_all / nullif(c.decisions, 0) as accept_all_rate,
+    c.reject_all / nullif(c.decisions, 0) as reject_all_rate,
+    c.custom / nullif(c.decisions, 0) as custom_rate,
+    c.withdrawals, p.without_shown as decisions_without_shown
+from counts c join per_group p using (group_key)
+order by group_key
+"""
+
+# The consent in force at an observation, without an ASOF join: the latest decision or withdrawal at or before it.
+RAW_COOKIES = """
+with choices as (
+    select visitor_ref, occurred_at, analytics, functional from consent_events
+    where action in ('accept_all', 'reject_all', 'custom', 'withdraw')
+),
+o as (
+    select o.*, cast(timezone($tz, o.observed_at) as date) as d,
+        (select arg_max(c.analytics, c.occurred_at) from choices c
+         where c.visitor_ref = o.visitor_ref and c.occurred_at <= o.observed_at) as analytics,
+        (select arg_max(c.functional, c.occurred_at) from choices c
+         where c.visitor_ref = o.visitor_ref and c.occurred_at <= o.observed_at) as functional,
+    from cookie_observations o
+    where cast(timezone($tz, o.observed_at) as date) between $date_from and $date_to
+),
+checked as (
+    select o.*, coalesce(c.category, 'unknown') as category,
+        coalesce(c.category, 'unknown') in ('analytics', 'functional') and not coalesce(
+            case coalesce(c.category, 'unknown') when 'analytics' then o.analytics
+                when 'functional' then o.functional end, false) as before
+    from o left join categories c using (cookie_name)
+)
+select cookie_name, any_value(category) as category, count(*) as observations,
+    count(distinct (visitor_ref, d)) as visitor_days, count(*) filter (where before) as before_consent
+from checked group by cookie_name order by cookie_name
+"""
+
+RAW_BANNER = """
+select banner_version,
+    count(*) filter (where action in ('accept_all', 'reject_all', 'custom')) as decisions,
+    count(*) filter (where action = 'custom') as custom,
+    min(cast(timezone($tz, occurred_at) as date)) as first_day,
+from consent_events group by banner_version order by banner_version
+"""
+
+# A request's row from all its events at once (the job's statement over every day), not file by file.
+ALL_REQUESTS = ("select * exclude (first_at) from (" + sql.load("job_request_rollup") + ") order by request_id")
+EVERY_DAY = {"tz": TZ, "day_from": date(1900, 1, 1), "day_to": date(2999, 12, 31)}
+
+
+def _params(date_from: date, date_to: date, group_by: str = "all", change_day: date | None = None) -> dict:
+    return consent.params(date_from, date_to, TZ, group_by, change_day or date_from + timedelta(days=1))
+
+
+def _frame_rows(frame, columns) -> list[tuple]:
+    return [tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+            for row in frame.select(columns).iter_rows()]
+
+
+def assert_figures_agree(db, date_from: date, date_to: date) -> None:
+    """Every banner and cookie figure the pages read, from the derived tables and from the raw events."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for group_by in GROUPINGS:
+            p = _params(date_from, date_to, group_by)
+            kept = sql.run(con, "rpt_consent_rates", **p)
+            raw = con.sql(RAW_CONSENT_RATES, params={k: p[k] for k in ("tz", "date_from", "date_to", "group_by",
+                                                                           "change_day")}).pl()
+            assert _frame_rows(kept, raw.columns) == _frame_rows(raw, raw.columns), group_by
+        p = _params(date_from, date_to)
+        con.execute("create temp table categories as select cookie_name, category from ("
+                    + sql.load("stg_cookie_categories") + ")", {"inventory": p["inventory"]})
+        raw = con.sql(RAW_COOKIES, params={"tz": TZ, "date_from": date_from, "date_to": date_to}).pl()
+        kept = sql.run(con, "rpt_cookie_summary", **p).sort("cookie_name")
+        assert _frame_rows(kept, raw.columns) == _frame_rows(raw, raw.columns)
+        count = sql.run(con, "rpt_cookie_before_consent_count", **p).row(0, named=True)
+        assert count["before_consent"] == raw["before_consent"].sum()
+        assert count["unknown_cookies"] == raw.filter(raw["category"] == "unknown").height
+        listed = sql.run(con, "rpt_cookies_before_consent", **p, limit=1_000_000, offset=0)
+        assert listed.height == raw["before_consent"].sum(), "the rows the finding lists are the rows it counts"
+        without = sql.run(con, "rpt_decisions_without_shown", **p)
+        assert without.height == sql.run(con, "rpt_consent_kpis", **p)["decisions_without_shown"][0]
+        banner = con.sql(RAW_BANNER, params={"tz": TZ}).pl()
+        versions = sql.run(con, "rpt_banner_versions", tz=TZ)
+        assert dict(versions.select("banner_version", "first_day").iter_rows()) == dict(
+            banner.select("banner_version", "first_day").iter_rows())
+        kept_requests = con.sql("select * exclude (first_at) from request_rollup order by request_id").fetchall()
+        assert kept_requests == con.sql(ALL_REQUESTS, params=EVERY_DAY).fetchall()
+    finally:
+        con.close()
+
+
+def derived(db) -> dict:
+    return {name: digest for name, digest in snapshot(db).items() if name in DERIVED}
+
+
+def assert_equal_to_a_rebuild(db, tmp_path) -> None:
+    """The tables kept day by day, file by file, are the tables a rebuild from the logs makes."""
+    copy = tmp_path / "rebuilt.duckdb"
+    shutil.copy(db, copy)
+    refresh.run_pending(copy, everything=True)
+    assert derived(db) == derived(copy)
+    assert refresh.pending(duckdb.connect(str(db), read_only=True)) == []
+
+
+# ---- the sample data -------------------------------------------------------------------------------------------
+
+def test_the_sample_datas_figures_from_the_derived_tables_equal_the_raw_events(sample_store, tmp_path):
+    assert_figures_agree(sample_store, date(2026, 8, 27), date(2026, 11, 24))
+    assert_figures_agree(sample_store, date(2025, 11, 25), date(2026, 11, 24))
+    assert_figures_agree(sample_store, date(2026, 3, 28), date(2026, 3, 30))  # the spring DST change
+    assert_equal_to_a_rebuild(sample_store, tmp_path)
+
+
+# ---- random logs, files in any order, a file loaded twice, a file unloaded -----------------------------------------
+
+START = datetime(2026, 3, 27, tzinfo=timezone.utc)  # the days cover the change to summer time (2026-03-29)
+VISITORS = [f"V-{i}" for i in range(6)]
+COOKIES = ["_ga", "_gid", "_ga_X1", "has_js", "SSESS1a", "_fbp"]
+
+
+@st.composite
+def logs(draw):
+    moments = draw(st.lists(st.tuples(st.sampled_from(VISITORS), st.integers(0, 4 * 86400 - 1)),
+                            min_size=1, max_size=40, unique=True))  # one event per visitor and second: no ties
+    consent_rows, cookie_rows = [], []
+    for n, (visitor, second) in enumerate(moments):
+        at = (START + timedelta(seconds=second)).isoformat()
+        if draw(st.integers(0, 2)) == 0:
+            cookie_rows.append({"event_id": f"o{n}", "observed_at": at, "visitor_ref": visitor,
+                                "cookie_name": draw(st.sampled_from(COOKIES)), "page": "/"})
+            continue
+        action = draw(st.sampled_from(["shown", "shown", "accept_all", "reject_all", "custom", "withdraw"]))
+        flags = {"accept_all": ("true", "true"), "reject_all": ("false", "false"), "withdraw": ("false", "false"),
+                 "shown": ("", "")}.get(action) or (draw(st.sampled_from(["true", "false"])),
+                                                   draw(st.sampled_from(["true", "false"])))
+        consent_rows.append({"event_id": f"c{n}", "occurred_at": at, "visitor_ref": visitor, "action": action,
+                             "functional": flags[0], "analytics": flags[1],
+                             "banner_version": draw(st.sampled_from(["v1", "v2"])),
+                             "device": draw(st.sampled_from(["desktop", "mobile", ""])),
+                             "browser": draw(st.sampled_from(["Firefox", "Chrome"])), "country": "SE"})
+    return consent_rows, cookie_rows, draw(st.randoms(use_true_random=False))
+
+
+def _files(tmp_path, log: str, data: list[dict], rnd: random.Random) -> list:
+    """The rows cut into one to three files, each sorted by time (as exports are) but spanning any days."""
+    if not data:
+        return []
+    cuts = sorted(rnd.sample(range(1, len(data)), min(rnd.randint(0, 2), len(data) - 1))) if len(data) > 1 else []
+    shuffled = rnd.sample(data, len(data))
+    parts = [shuffled[a:b] for a, b in zip([0, *cuts], [*cuts, len(shuffled)])]
+    return [write(tmp_path / f"{log}_{i}.csv", sorted(part, key=lambda r: r.get("occurred_at") or r["observed_at"]))
+            for i, part in enumerate(parts)]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=logs())
+def test_random_logs_in_any_order_give_the_raw_figures(tmp_path_factory, data):
+    consent_rows, cookie_rows, rnd = data
+    tmp_path = tmp_path_factory.mktemp("refresh")
+    db = tmp_path / "audit.duckdb"
+    files = _files(tmp_path, "consent_events", consent_rows, rnd) + _files(tmp_path, "cookie_observations",
+                                                                            cookie_rows, rnd)
+    rnd.shuffle(files)
+    runs = [ingest_file(str(f), db) for f in files]
+    assert all(r.exit_code == 0 and not r.refresh_problem for r in runs), [r.rejections for r in runs]
+    if rnd.random() < 0.5:  # the same file again: nothing new, nothing changes
+        before = derived(db)
+        assert ingest_file(str(rnd.choice(files)), db).accepted == 0
+        assert derived(db) == before
+    if rnd.random() < 0.5:  # one file taken back out
+        unload(rnd.choice(runs).run_id, db)
+    first, last = START.date(), (START + timedelta(days=4)).date()
+    assert_figures_agree(db, first, last)
+    assert_figures_agree(db, first + timedelta(days=1), first + timedelta(days=2))
+    assert_equal_to_a_rebuild(db, tmp_path)
+
+
+@st.composite
+def request_logs(draw):
+    rows = []
+    for n in range(draw(st.integers(1, 14))):
+        event = draw(st.sampled_from(["received", "received", "identity_requested", "identity_verified", "extended",
+                                      "completed", "rejected", "withdrawn"]))
+        at = START + timedelta(days=draw(st.integers(0, 70)), seconds=draw(st.integers(0, 86399)))
+        rows.append({"event_id": f"e{n}", "request_id": draw(st.sampled_from(["r1", "r2", "r3"])),
+                     "occurred_at": at.isoformat(), "event": event, "request_type": "access", "channel": "email",
+                     "subject_ref": draw(st.sampled_from(["S-1", "S-2"])), "note": ""})
+    return rows, draw(st.randoms(use_true_random=False))
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=request_logs())
+def test_request_rows_follow_any_order_of_files_and_unloads(tmp_path_factory, data):
+    rows, rnd = data
+    tmp_path = tmp_path_factory.mktemp("requests")
+    db = tmp_path / "audit.duckdb"
+    files = _files(tmp_path, "dsr_events", rows, rnd)
+    rnd.shuffle(files)
+    runs = [ingest_file(str(f), db) for f in files]
+    assert all(r.exit_code == 0 for r in runs), [r.rejections for r in runs]
+    if len(runs) > 1 and rnd.random() < 0.7:  # a request's first event may go, moving its row to a later day
+        unload(rnd.choice(runs).run_id, db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        kept = con.sql("select * exclude (first_at) from request_rollup order by request_id").fetchall()
+        assert kept == con.sql(ALL_REQUESTS, params=EVERY_DAY).fetchall()
+    finally:
+        con.close()
+    assert_equal_to_a_rebuild(db, tmp_path)
+
+
+# ---- pending days: shown while they last, redone by the next run ---------------------------------------------------
+
+def test_an_interrupted_refresh_is_shown_as_pending_and_redone(copy_store, tmp_path, monkeypatch):
+    good = derived(copy_store)
+    monkeypatch.setattr(refresh, "_months", lambda lo, hi: iter([(lo, lo), (lo + timedelta(days=1), hi)]))
+    real = refresh._run_range
+    calls = []
+
+    def dies_on_the_second_month(con, job, lo, hi, tz):
+        calls.append(job.table)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as a killed process would stop
+        real(con, job, lo, hi, tz)
+
+    monkeypatch.setattr(refresh, "_run_range", dies_on_the_second_month)
+    with pytest.raises(KeyboardInterrupt):
+        refresh.run_pending(copy_store, everything=True)
+    monkeypatch.undo()
+    con = duckdb.connect(str(copy_store), read_only=True)
+    try:
+        shown = sql.run(con, "store_refresh_pending", tz=TZ)
+        assert set(shown["job"]) == set(DERIVED), "every job's days are pending, the one cut short included"
+        assert shown.filter(shown["job"] == "cookie_consent")["day_from"][0] is not None, "its first month is done"
+    finally:
+        con.close()
+    assert derived(copy_store) != good
+    done = refresh.run_pending(copy_store)
+    assert {d.table for d in done} == set(DERIVED)
+    assert derived(copy_store) == good
+    con = duckdb.connect(str(copy_store), read_only=True)
+    try:
+        assert sql.run(con, "store_refresh_pending", tz=TZ).is_empty()
+    finally:
+        con.close()
+
+
+def test_a_change_of_time_zone_rebuilds_the_days(copy_store, monkeypatch):
+    monkeypatch.setenv("AUDIT_TZ", "UTC")
+    con = duckdb.connect(str(copy_store), read_only=True)
+    try:
+        assert set(sql.run(con, "store_refresh_pending", tz="UTC")["job"]) == set(DERIVED)
+    finally:
+        con.close()
+    refresh.run_pending(copy_store)
+    con = duckdb.connect(str(copy_store), read_only=True)
+    try:
+        assert sql.run(con, "store_refresh_pending", tz="UTC").is_empty()
+        days = con.sql("select sum(events) from consent_daily where day = date '2026-06-01'").fetchall()[0][0]
+        raw = con.sql("select count(*) from consent_events where cast(timezone('UTC', occurred_at) as date) "
+                      "= date '2026-06-01'").fetchall()[0][0]
+        assert days == raw
+    finally:
+        con.close()
+
+
+def test_the_refresh_command_says_what_it_did(copy_store):
+    import subprocess
+    import sys
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "dashboard", "refresh", "--db", str(copy_store), *args],
+                              capture_output=True, text=True, env={**__import__("os").environ, "AUDIT_LANG": "en"})
+
+    nothing = cli()
+    assert nothing.returncode == 0 and "Nothing was pending" in nothing.stdout
+    some = cli("--from", "2026-06-01", "--to", "2026-06-30", "--quiet")
+    assert some.returncode == 0 and "consent_daily: 2026-06-01 – 2026-06-30 refreshed" in some.stdout
+    backwards = cli("--from", "2026-06-30", "--to", "2026-06-01")
+    assert backwards.returncode == 2 and "--from is after --to" in backwards.stderr
