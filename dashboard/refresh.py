@@ -30,7 +30,7 @@ class Job:
     table: str
     ddl: str              # the table's columns
     day_column: str       # the instant (or local day) that places a row on a day of the range
-    source: str           # the log whose days the job covers: "table.column"
+    sources: tuple[str, ...]  # the logs whose days the job covers: "table.column"
 
     @property
     def scope(self) -> str:
@@ -46,23 +46,27 @@ JOBS = (
     Job("cookie_consent",
         "event_id varchar, observed_at timestamptz, visitor_ref varchar, cookie_name varchar, page varchar, "
         "consent_action varchar, consent_at timestamptz, functional boolean, analytics boolean",
-        "observed_at", "cookie_observations.observed_at"),
+        "observed_at", ("cookie_observations.observed_at",)),
     Job("request_rollup",
         "request_id varchar, received_at timestamptz, request_type varchar, channel varchar, subject_ref varchar, "
         "verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar, "
         "requested_at timestamptz, first_at timestamptz",
-        "first_at", "dsr_events.occurred_at"),
+        "first_at", ("dsr_events.occurred_at",)),
     Job("consent_daily",
         "day date, banner_version varchar, device varchar, browser varchar, country varchar, events bigint, "
         "shown bigint, decisions bigint, analytics bigint, functional bigint, accept_all bigint, reject_all bigint, "
         "custom bigint, custom_all_granted bigint, withdrawals bigint, visits_shown bigint, visits_decided bigint, "
         "decisions_without_shown bigint, group_visits_shown bigint, group_visits_decided bigint, "
         "group_decisions_without_shown bigint",
-        "day", "consent_events.occurred_at"),
+        "day", ("consent_events.occurred_at",)),
     Job("cookie_daily",
         "day date, cookie_name varchar, analytics_granted boolean, functional_granted boolean, "
         "observations bigint, visitors bigint",
-        "day", "cookie_observations.observed_at"),
+        "day", ("cookie_observations.observed_at",)),
+    Job("log_days",
+        "log_name varchar, day date, events bigint, first_at timestamptz, last_at timestamptz",
+        "day", ("dsr_events.occurred_at", "hold_events.occurred_at", "transfers.occurred_at",
+                "consent_events.occurred_at", "cookie_observations.observed_at")),
 )
 BY_TABLE = {job.table: job for job in JOBS}
 
@@ -124,6 +128,7 @@ def queue_marked(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: s
     lo, hi, choice_lo = con.execute("select lo, hi, choice_lo from _run_days").fetchall()[0]
     if lo is None:
         return  # the run stored nothing
+    queue(con, "log_days", lo, hi, run_id, alias)
     if log == "cookie_observations":
         queue(con, "cookie_consent", lo, hi, run_id, alias)
         queue(con, "cookie_daily", lo, hi, run_id, alias)
@@ -162,8 +167,9 @@ def _months(lo: date, hi: date):
 
 
 def _source_days(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> tuple[date | None, date | None]:
-    table, column = job.source.split(".")
-    return con.execute(f"select {_local_day(f'min({column})')}, {_local_day(f'max({column})')} from {table}",
+    spans = " union all ".join(f"select min({c}) as lo, max({c}) as hi from {t}"
+                               for t, c in (source.split(".") for source in job.sources))
+    return con.execute(f"select {_local_day('min(lo)')}, {_local_day('max(hi)')} from ({spans})",
                        {"tz": tz}).fetchall()[0]
 
 

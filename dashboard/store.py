@@ -8,6 +8,7 @@ only briefly and wait, with back-off, while the other side has it: no lock error
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,7 +74,14 @@ def open_read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> duck
     if not path.exists():
         raise StoreMissing(f"No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}")
     check_is_store(path)
-    return _with_retry(lambda: duckdb.connect(str(path), read_only=True), timeout)
+    return _with_retry(lambda: duckdb.connect(str(path), read_only=True, config=read_config()), timeout)
+
+
+def read_config() -> dict:
+    """The dashboard's read-only connections: a memory limit (AUDIT_READ_MEMORY, default 1GB), past which a large
+    aggregate spills to a temporary folder rather than growing the page process."""
+    return {"memory_limit": os.environ.get("AUDIT_READ_MEMORY", "1GB"),
+            "temp_directory": os.path.join(tempfile.gettempdir(), f"audit-read-{os.getuid()}")}
 
 
 def attach_for_writing(con: duckdb.DuckDBPyConnection, path: str | Path, alias: str = "store",

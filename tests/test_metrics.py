@@ -121,7 +121,8 @@ def metrics_json(db, *args):
 def test_every_field_on_hand_made_logs(hand_store):
     m = metrics_json(hand_store, "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", "2026-04-15")
     assert list(m) == ["from", "to", "as_of", "requests", "holds", "transfers", "consent", "findings", "freshness",
-                       "decisions", "status"]
+                       "refresh_pending", "decisions", "status"]
+    assert m["refresh_pending"] == [], "ingest ran every job it queued"
     assert m["decisions"]["requests"]["without_decision"] == m["decisions"]["requests"]["findings"] > 0, \
         "no journal: nothing decided"
     # each log's last event on or before 15 Apr (H5 placed on 1 May is after it) and its events in March

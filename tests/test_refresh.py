@@ -107,6 +107,16 @@ select cookie_name, any_value(category) as category, count(*) as observations,
 from checked group by cookie_name order by cookie_name
 """
 
+RAW_LOGS = " union all ".join(
+    f"""select '{log}' as log_name, count(*) as row_count,
+        min(cast(timezone($tz, {column}) as date)) as first_day, max(cast(timezone($tz, {column}) as date)) as last_day,
+        max(cast(timezone($tz, {column}) as date)) filter (where cast(timezone($tz, {column}) as date) <= $as_of)
+            as fresh_day,
+        count(*) filter (where cast(timezone($tz, {column}) as date) between $date_from and $date_to) as in_period
+    from {log}""" for log, column in (("dsr_events", "occurred_at"), ("hold_events", "occurred_at"),
+                                      ("transfers", "occurred_at"), ("consent_events", "occurred_at"),
+                                      ("cookie_observations", "observed_at")))
+
 RAW_BANNER = """
 select banner_version,
     count(*) filter (where action in ('accept_all', 'reject_all', 'custom')) as decisions,
@@ -156,6 +166,15 @@ def assert_figures_agree(db, date_from: date, date_to: date) -> None:
         versions = sql.run(con, "rpt_banner_versions", tz=TZ)
         assert dict(versions.select("banner_version", "first_day").iter_rows()) == dict(
             banner.select("banner_version", "first_day").iter_rows())
+        as_of = date_to - timedelta(days=1)
+        raw_logs = con.sql(RAW_LOGS, params={"tz": TZ, "as_of": as_of, "date_from": date_from, "date_to": date_to}
+                           ).fetchall()
+        assert sql.run(con, "dq_rows_per_log").rows() == [r[:4] for r in raw_logs]
+        fresh = sql.run(con, "rpt_log_freshness", as_of=as_of, date_from=date_from, date_to=date_to)
+        assert fresh.rows() == [(r[0], r[4], r[5]) for r in raw_logs]
+        span = sql.run(con, "store_span").row(0)
+        assert span == (min((r[2] for r in raw_logs if r[2]), default=None),
+                        max((r[3] for r in raw_logs if r[3]), default=None))
         kept_requests = con.sql("select * exclude (first_at) from request_rollup order by request_id").fetchall()
         assert kept_requests == con.sql(ALL_REQUESTS, params=EVERY_DAY).fetchall()
     finally:
@@ -352,3 +371,26 @@ def test_the_refresh_command_says_what_it_did(copy_store):
     assert some.returncode == 0 and "consent_daily: 2026-06-01 – 2026-06-30 refreshed" in some.stdout
     backwards = cli("--from", "2026-06-30", "--to", "2026-06-01")
     assert backwards.returncode == 2 and "--from is after --to" in backwards.stderr
+
+
+def test_a_page_says_a_refresh_is_pending_until_it_is_done(copy_store, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_consent import APP
+
+    con = duckdb.connect(str(copy_store))
+    try:
+        refresh.queue(con, "consent_daily", date(2026, 6, 1), date(2026, 6, 30), alias="main")
+    finally:
+        con.close()
+    monkeypatch.setenv("AUDIT_DB", str(copy_store))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    pending = [w.value for w in at.warning if "refresh of the derived tables is pending" in w.value]
+    assert pending and "banner counts per day: 2026-06-01 – 2026-06-30" in pending[0]
+    refresh.run_pending(copy_store)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not [w for w in at.warning if "refresh" in w.value]
