@@ -100,8 +100,9 @@ def create_tables(con: duckdb.DuckDBPyConnection, alias: str, present: set[str],
 
 
 def queue(con: duckdb.DuckDBPyConnection, table: str, day_from: date | None, day_to: date | None,
-          run_id: int | None = None, alias: str = "store") -> None:
-    con.execute(f"insert into {alias}.refresh_pending values ($job, $lo, $hi, now(), $run)",
+          run_id: int | None = None, alias: str | None = "store") -> None:
+    """Owe a job the days day_from..day_to (None: every day; day_to None: up to the last day with data)."""
+    con.execute(f"insert into {alias + '.' if alias else ''}refresh_pending values ($job, $lo, $hi, now(), $run)",
                 {"job": table, "lo": day_from, "hi": day_to, "run": run_id})
 
 
@@ -196,7 +197,7 @@ def _plan(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> list[tuple[date,
                 merged.append([lo, hi])
         con.execute("delete from refresh_pending where job = $j", {"j": job.table})
         for lo, hi in merged:
-            queue(con, job.table, lo, hi, alias="main")
+            queue(con, job.table, lo, hi, alias=None)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -229,7 +230,7 @@ def _check_time_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
     for table in stale:
         con.execute("begin transaction")
         con.execute("delete from refresh_pending where job = $j", {"j": table})
-        queue(con, table, None, None, alias="main")
+        queue(con, table, None, None, alias=None)
         con.execute("delete from refresh_state where job = $j", {"j": table})
         con.execute("commit")
 
@@ -243,7 +244,7 @@ class Refreshed:
 
 def run_pending_on(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None
                    ) -> list[Refreshed]:
-    """Run every job's pending days on an open read-write connection to the store (tables unqualified)."""
+    """Run every job's pending days on an open read-write connection whose default database is the store."""
     tz = _tz()
     _check_time_zone(con, tz)
     done = []
@@ -268,21 +269,21 @@ def run_pending(db: str | Path, progress: Callable[[str], None] | None = None,
     store.check_is_store(db)
     limit = os.environ.get("AUDIT_INGEST_MEMORY", "600MB")
     with tempfile.TemporaryDirectory(prefix=f"audit-refresh-{os.getpid()}-") as tmp:
-        con = store._with_retry(lambda: duckdb.connect(str(db), config={"temp_directory": tmp,
-                                                                         "memory_limit": limit}),
-                                store.LOCK_WAIT_SECONDS)
+        con = duckdb.connect(config={"temp_directory": tmp, "memory_limit": limit})
         try:
+            store.attach_for_writing(con, db)  # waits while readers hold the store
+            con.execute("use store")  # the jobs name the logs and tables unqualified (as on any engine)
             con.execute("begin transaction")
-            store.ensure_schema(con, alias=con.execute("select current_database()").fetchall()[0][0])
+            store.ensure_schema(con)
             if everything or day_from or day_to:
                 for job in JOBS:
                     if everything:
-                        queue(con, job.table, None, None, alias="main")
+                        queue(con, job.table, None, None, alias=None)
                     else:
                         first, last = _source_days(con, job, _tz())
                         lo, hi = day_from or first, day_to or last
                         if lo is not None and hi is not None and lo <= hi:
-                            queue(con, job.table, lo, hi, alias="main")
+                            queue(con, job.table, lo, hi, alias=None)
             con.execute("commit")
             return run_pending_on(con, progress)
         finally:
