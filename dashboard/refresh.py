@@ -63,6 +63,10 @@ JOBS = (
         "day date, cookie_name varchar, analytics_granted boolean, functional_granted boolean, "
         "observations bigint, visitors bigint",
         "day", ("cookie_observations.observed_at",)),
+    Job("transfer_daily",
+        "day date, recipient varchar, recipient_type varchar, country varchar, mechanism varchar, "
+        "legal_basis varchar, purpose varchar, data_categories varchar[], transfers bigint, records bigint",
+        "day", ("transfers.occurred_at",)),
     Job("log_days",
         "log_name varchar, day date, events bigint, first_at timestamptz, last_at timestamptz",
         "day", ("dsr_events.occurred_at", "hold_events.occurred_at", "transfers.occurred_at",
@@ -138,6 +142,8 @@ def queue_marked(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: s
         if choice_lo is not None:  # a decision changes the consent in force from then on
             queue(con, "cookie_consent", choice_lo, None, run_id, alias)
             queue(con, "cookie_daily", choice_lo, None, run_id, alias)
+    elif log == "transfers":
+        queue(con, "transfer_daily", lo, hi, run_id, alias)
     elif log == "dsr_events":
         # A request's row sits on the day of its first event: redo both the day it sat on and the day it sits on
         # now (an earlier event added, or its first event unloaded, moves it).

@@ -2,7 +2,7 @@
 
 A query may build on another with `{{ ref('name') }}` (as in dbt): the referenced query is inlined as a
 subquery, so a rule such as a request's deadline is written once, in its own file, and every query that needs it
-refers to that file. No streamlit here, so the CLI, the pages and the tests run exactly the same SQL.
+refers to that file. `{{ ref('name', flag=true) }}` also fixes the referenced query's `$flag` to that literal. No streamlit here, so the CLI, the pages and the tests run exactly the same SQL.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import polars as pl
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"(?<![:$\w])\$([a-zA-Z_]\w*)")
-_REF = re.compile(r"\{\{\s*ref\(\s*'([a-z0-9_]+)'\s*\)\s*\}\}")
+_REF = re.compile(r"\{\{\s*ref\(\s*'([a-z0-9_]+)'((?:\s*,\s*[a-z_]+\s*=\s*(?:true|false))*)\s*\)\s*\}\}")
+_REF_ARG = re.compile(r"([a-z_]+)\s*=\s*(true|false)")
 
 
 class QueryError(ValueError):
@@ -37,7 +38,18 @@ def load(name: str) -> str:
     if not path.is_file():
         raise QueryError(f"no query named {name!r} in {QUERY_DIR}")
     text = path.read_text(encoding="utf-8")
-    return _REF.sub(lambda m: "(\n" + load(m.group(1)) + "\n)", text)
+    return _REF.sub(_inline, text)
+
+
+def _inline(ref: re.Match) -> str:
+    """A referenced query as a subquery; ref('name', flag=true) also writes the flag's value for its $flag (a
+    choice the referring query makes, such as counts per day rather than rows, fixed when the SQL is written)."""
+    text = load(ref.group(1))
+    for key, value in _REF_ARG.findall(ref.group(2)):
+        if not re.search(rf"\${key}\b", text):
+            raise QueryError(f"query {ref.group(1)} has no ${key} for ref(..., {key}=...)")
+        text = re.sub(rf"\${key}\b", value, text)
+    return "(\n" + text + "\n)"
 
 
 @functools.cache

@@ -2,8 +2,8 @@
 select
     recipient_type,
     mechanism,
-    count(*) as transfers,
-    cast(sum(record_count) as bigint) as records,
-from {{ ref('stg_transfers') }}
+    cast(sum(transfers) as bigint) as transfers,
+    cast(sum(records) as bigint) as records,
+from {{ ref('stg_transfers', counts=true) }}
 group by all
 order by recipient_type, mechanism

@@ -2,9 +2,9 @@
 select
     country,
     bool_or(is_eea) as is_eea,
-    count(*) as transfers,
-    cast(sum(record_count) as bigint) as records,
-    count(*) filter (where len(findings) > 0) as with_findings,
-from {{ ref('stg_transfers') }}
+    cast(sum(transfers) as bigint) as transfers,
+    cast(sum(records) as bigint) as records,
+    cast(coalesce(sum(transfers) filter (where len(findings) > 0), 0) as bigint) as with_findings,
+from {{ ref('stg_transfers', counts=true) }}
 group by country
 order by records desc

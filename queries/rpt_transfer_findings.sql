@@ -3,15 +3,16 @@ with broken as (
     select
         unnest(findings) as rule_id,
         recipient,
-        record_count,
+        transfers,
+        records,
         local_day,
-    from {{ ref('stg_transfers') }}
+    from {{ ref('stg_transfers', counts=true) }}
 )
 
 select
     rule_id,
-    count(*) as transfers,
-    cast(sum(record_count) as bigint) as records,
+    cast(sum(transfers) as bigint) as transfers,
+    cast(sum(records) as bigint) as records,
     string_agg(distinct recipient, ', ' order by recipient) as recipients,
     min(local_day) as first_day,
     max(local_day) as last_day,

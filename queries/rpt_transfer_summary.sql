@@ -1,16 +1,18 @@
--- Headline figures of the filtered transfers.
+-- Headline figures of the filtered transfers (each row of stg_transfers stands for `transfers` transfers).
 select
-    count(*) as transfers,
-    coalesce(cast(sum(record_count) as bigint), 0) as records,
-    count(*) filter (where not is_eea) as non_eea,
-    coalesce(cast(sum(record_count) filter (where not is_eea) as bigint), 0) as non_eea_records,
-    count(*) filter (where lacks_valid_safeguard) as non_eea_without_valid_mechanism,
-    count(*) filter (where list_contains(findings, 'sale_without_consent')) as sale_without_consent,
-    count(*) filter (where len(findings) > 0) as with_findings,
+    cast(coalesce(sum(transfers), 0) as bigint) as transfers,
+    cast(coalesce(sum(records), 0) as bigint) as records,
+    cast(coalesce(sum(transfers) filter (where not is_eea), 0) as bigint) as non_eea,
+    cast(coalesce(sum(records) filter (where not is_eea), 0) as bigint) as non_eea_records,
+    cast(coalesce(sum(transfers) filter (where lacks_valid_safeguard), 0) as bigint)
+        as non_eea_without_valid_mechanism,
+    cast(coalesce(sum(transfers) filter (where list_contains(findings, 'sale_without_consent')), 0) as bigint)
+        as sale_without_consent,
+    cast(coalesce(sum(transfers) filter (where len(findings) > 0), 0) as bigint) as with_findings,
     count(distinct recipient) as recipients,
-    count(*) filter (where recipient_type = 'processor') as to_processor,
-    count(*) filter (where recipient_type = 'sub_processor') as to_sub_processor,
-    count(*) filter (where recipient_type = 'authority') as to_authority,
-    count(*) filter (where recipient_type = 'acquirer') as to_acquirer,
-    count(*) filter (where recipient_type = 'controller') as to_controller,
-from {{ ref('stg_transfers') }}
+    cast(coalesce(sum(transfers) filter (where recipient_type = 'processor'), 0) as bigint) as to_processor,
+    cast(coalesce(sum(transfers) filter (where recipient_type = 'sub_processor'), 0) as bigint) as to_sub_processor,
+    cast(coalesce(sum(transfers) filter (where recipient_type = 'authority'), 0) as bigint) as to_authority,
+    cast(coalesce(sum(transfers) filter (where recipient_type = 'acquirer'), 0) as bigint) as to_acquirer,
+    cast(coalesce(sum(transfers) filter (where recipient_type = 'controller'), 0) as bigint) as to_controller,
+from {{ ref('stg_transfers', counts=true) }}

@@ -13,4 +13,4 @@ select
     record_count,
     reference,
     array_to_string(findings, ', ') as findings,
-from {{ ref('stg_transfers') }}
+from {{ ref('stg_transfers', counts=false) }}

@@ -1,18 +1,36 @@
 -- Transfers in the period (local dates $date_from..$date_to), classified by the rules of docs/transfers.md,
--- with the page's filters applied (empty filter = all).
+-- with the page's filters applied (empty filter = all). $counts (fixed by the referring query: ref(...,
+-- counts=true)) reads the transfers per day and group (transfer_daily, kept by its refresh job) for a query that
+-- only counts; each row then stands for `transfers` transfers and `records` records. A filter on single transfers
+-- (decided) or a query of rows reads the log itself (each row one transfer).
 with adequacy as (
     select unnest($adequacy, recursive := true)
+),
+
+source as (
+    select
+        day as local_day, recipient, recipient_type, country, mechanism, legal_basis, purpose, data_categories,
+        transfers, records,
+    from transfer_daily
+    where $counts and $decided = '' and day >= $date_from and day <= $date_to
+    union all by name
+    select
+        *,
+        cast(timezone($tz, occurred_at) as date) as local_day,
+        1 as transfers,
+        record_count as records,
+    from transfers
+    -- Bounds as instants, so DuckDB can skip row groups outside the period.
+    where not ($counts and $decided = '')
+        and occurred_at >= timezone($tz, cast($date_from as timestamp))
+        and occurred_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
 ),
 
 in_period as (
     select
         *,
-        cast(timezone($tz, occurred_at) as date) as local_day,
         list_contains($eea, country) as is_eea,
-    from transfers
-    -- Bounds as instants, so DuckDB can skip row groups outside the period.
-    where occurred_at >= timezone($tz, cast($date_from as timestamp))
-        and occurred_at < timezone($tz, cast($date_to as timestamp) + interval 1 day)
+    from source
 ),
 
 classified as (

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from dashboard import consent, refresh, sql
+from dashboard import consent, refresh, sql, transfers
 from dashboard.ingest import ingest_file, unload
 from tests.helpers import snapshot, write
 
@@ -203,6 +203,75 @@ def test_the_sample_datas_figures_from_the_derived_tables_equal_the_raw_events(s
     assert_equal_to_a_rebuild(sample_store, tmp_path)
 
 
+# ---- transfers: every figure from transfer_daily equals the figure from the log, under any filter ------------------
+
+TRANSFER_FIGURES = ("rpt_transfer_summary", "rpt_transfer_trend", "rpt_transfer_breakdown", "rpt_transfer_countries",
+                    "rpt_transfer_findings")
+
+
+def _from_the_log(name: str) -> str:
+    """The figure query as it reads the transfer log itself (stg_transfers with counts=false)."""
+    text = (sql.QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    assert "counts=true" in text
+    return sql._REF.sub(sql._inline, text.replace("counts=true", "counts=false"))
+
+
+def assert_transfer_figures_agree(con, params: dict) -> None:
+    for name in TRANSFER_FIGURES:
+        own = sql.bind(name, params)
+        kept = con.sql(sql.load(name), params=own).pl()
+        raw = con.sql(_from_the_log(name), params=own).pl()
+        assert _frame_rows(kept, raw.columns) == _frame_rows(raw, raw.columns), (name, params)
+
+
+filters = st.builds(
+    transfers.TransferFilter,
+    recipient=st.sampled_from(["", "ab", "moln", "Bank", "zz-none"]),
+    recipient_types=st.lists(st.sampled_from(["processor", "sub_processor", "authority", "acquirer", "controller"]),
+                             max_size=2, unique=True).map(tuple),
+    countries=st.lists(st.sampled_from(["SE", "US", "SG", "IN", "GB", "DE"]), max_size=2, unique=True).map(tuple),
+    region=st.sampled_from(["", "eea", "non_eea"]),
+    mechanisms=st.lists(st.sampled_from(["eea", "scc", "adequacy", "none", "derogation"]), max_size=2,
+                        unique=True).map(tuple),
+    purposes=st.lists(st.sampled_from(["hosting", "payment", "sale", "tax", "support"]), max_size=2,
+                      unique=True).map(tuple),
+    categories=st.lists(st.sampled_from(["contact", "identity", "financial"]), max_size=2, unique=True).map(tuple),
+    only_findings=st.booleans(),
+    rule=st.sampled_from(["", *transfers.RULES]),
+    without_safeguard=st.booleans(),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chosen=filters, days=st.sampled_from([(date(2026, 8, 27), date(2026, 11, 24)),
+                                             (date(2025, 11, 25), date(2026, 11, 24)),
+                                             (date(2026, 3, 28), date(2026, 3, 30))]),
+       grain=st.sampled_from(["week", "month"]))
+def test_transfer_figures_from_the_daily_counts_equal_the_log_under_any_filter(sample_store, chosen, days, grain):
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        assert_transfer_figures_agree(con, {**transfers.base_params(*days, TZ), **chosen.params(), "grain": grain})
+    finally:
+        con.close()
+
+
+def test_a_filter_on_single_transfers_reads_the_log(sample_store):
+    """decided (the review journal's transfers) cannot be answered from counts: the figures read the log then."""
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        some = [r[0] for r in con.sql("select transfer_id from transfers where mechanism = 'none' limit 3").fetchall()]
+        base = transfers.base_params(date(2024, 11, 25), date(2026, 11, 24), TZ)
+        for decided in ("decided", "without"):
+            chosen = transfers.TransferFilter(rule="non_eea_without_mechanism", decided=decided, decided_ids=tuple(some))
+            summary = sql.run(con, "rpt_transfer_summary", **base, **chosen.params()).row(0, named=True)
+            rows = sql.run(con, "rpt_transfer_log", **base, **chosen.params(), **transfers.every_row())
+            assert summary["transfers"] == rows.height
+            if decided == "decided":
+                assert summary["transfers"] == len(some) == 3
+    finally:
+        con.close()
+
+
 # ---- random logs, files in any order, a file loaded twice, a file unloaded -----------------------------------------
 
 START = datetime(2026, 3, 27, tzinfo=timezone.utc)  # the days cover the change to summer time (2026-03-29)
@@ -278,16 +347,27 @@ def request_logs(draw):
         rows.append({"event_id": f"e{n}", "request_id": draw(st.sampled_from(["r1", "r2", "r3"])),
                      "occurred_at": at.isoformat(), "event": event, "request_type": "access", "channel": "email",
                      "subject_ref": draw(st.sampled_from(["S-1", "S-2"])), "note": ""})
-    return rows, draw(st.randoms(use_true_random=False))
+    sent = []
+    for n in range(draw(st.integers(0, 10))):
+        at = START + timedelta(days=draw(st.integers(0, 70)), seconds=draw(st.integers(0, 86399)))
+        sent.append({"transfer_id": f"t{n}", "occurred_at": at.isoformat(),
+                     "recipient": draw(st.sampled_from(["Molnhus AB", "Datacorp Inc"])),
+                     "recipient_type": draw(st.sampled_from(["processor", "authority"])),
+                     "country": draw(st.sampled_from(["SE", "US"])),
+                     "mechanism": draw(st.sampled_from(["eea", "scc", "none"])), "legal_basis": "contract",
+                     "purpose": draw(st.sampled_from(["hosting", "sale"])),
+                     "data_categories": draw(st.sampled_from(["contact", "contact;identity"])),
+                     "record_count": str(draw(st.integers(1, 50))), "reference": ""})
+    return rows, sent, draw(st.randoms(use_true_random=False))
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=request_logs())
-def test_request_rows_follow_any_order_of_files_and_unloads(tmp_path_factory, data):
-    rows, rnd = data
+def test_request_rows_and_transfers_follow_any_order_of_files_and_unloads(tmp_path_factory, data):
+    rows, sent, rnd = data
     tmp_path = tmp_path_factory.mktemp("requests")
     db = tmp_path / "audit.duckdb"
-    files = _files(tmp_path, "dsr_events", rows, rnd)
+    files = _files(tmp_path, "dsr_events", rows, rnd) + _files(tmp_path, "transfers", sent, rnd)
     rnd.shuffle(files)
     runs = [ingest_file(str(f), db) for f in files]
     assert all(r.exit_code == 0 for r in runs), [r.rejections for r in runs]
@@ -297,6 +377,8 @@ def test_request_rows_follow_any_order_of_files_and_unloads(tmp_path_factory, da
     try:
         kept = con.sql("select * exclude (first_at) from request_rollup order by request_id").fetchall()
         assert kept == con.sql(ALL_REQUESTS, params=EVERY_DAY).fetchall()
+        assert_transfer_figures_agree(con, {**transfers.base_params(START.date(), date(2026, 6, 30), TZ),
+                                            **transfers.TransferFilter().params(), "grain": "week"})
     finally:
         con.close()
     assert_equal_to_a_rebuild(db, tmp_path)
