@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import os
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -94,7 +95,14 @@ def _pick(rng: np.random.Generator, weights: dict[str, float], n: int | None = N
 
 
 def _pseudonym(prefix: str, n: int) -> str:
-    return prefix + hashlib.sha256(f"{prefix}{n}".encode()).hexdigest()[:12]
+    """A stable pseudonym; never one whose digits read as a personal number (yymmddnnnn with a valid date and check
+    digit), which ingest's privacy guard would rightly refuse."""
+    from dashboard.privacy import identifier_kind
+
+    digest = hashlib.sha256(f"{prefix}{n}".encode()).hexdigest()[:12]
+    while re.search(r"\d{10}", digest) and identifier_kind(prefix + digest):
+        digest = hashlib.sha256(digest.encode()).hexdigest()[:12]
+    return prefix + digest
 
 
 def _at(day: date, rng: np.random.Generator, start_hour: int = 8, end_hour: int = 17) -> datetime:

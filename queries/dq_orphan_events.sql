@@ -1,7 +1,8 @@
 -- Events that refer to something the logs never started: requests without a received event,
 -- holds released but never placed.
-with received as (
-    select distinct request_id from dsr_events where event = 'received'
+with unreceived as (
+    -- request_rollup (kept by its refresh job) has one row per request; received_at is null when none was received
+    select request_id from request_rollup where received_at is null
 ),
 
 dsr_orphans as (
@@ -13,7 +14,7 @@ dsr_orphans as (
         timezone($tz, e.occurred_at) as occurred_at,
         'request has no received event' as problem,
     from dsr_events as e
-    anti join received as r using (request_id)
+    semi join unreceived as r using (request_id)
 ),
 
 placed as (
