@@ -136,20 +136,13 @@ def freshness_note(logs: list[tuple[str, date | None]], as_of: date) -> None:
 
 def refresh_note(pending) -> None:
     """On the page, while a refresh job has days to redo: the figures from its table may not match the logs."""
-    from dashboard import labels
+    from dashboard import refresh
 
     if pending.height == 0:
         return
-    parts = []
-    for row in pending.iter_rows(named=True):
-        if row["rebuild"]:
-            parts.append(_("{table}: all days").format(table=labels.word(row["job"])))
-        else:
-            parts.append(_("{table}: {first} – {last}").format(table=labels.word(row["job"]), first=row["day_from"],
-                                                              last=row["day_to"] or _("the last day")))
     st.warning(_("A refresh of the derived tables is pending ({parts}): figures for those days may not match the "
                  "logs yet. An ingest in progress finishes it; otherwise run `python -m dashboard refresh`.").format(
-        parts="; ".join(parts)), icon=":material/sync_problem:")
+        parts=refresh.pending_words(pending.rows())), icon=":material/sync_problem:")
 
 
 def bounds(first_day: date | None, last_day: date | None, today: date | None = None) -> tuple[date, date]:

@@ -165,6 +165,22 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[str, date | None, date
                        ).fetchall()
 
 
+def pending_words(pending: list[tuple]) -> str:
+    """(table, first day, last day, rebuild) rows of store_refresh_pending as words in the current language: what
+    the page and the report say while a refresh is owed."""
+    from dashboard import labels
+    from dashboard.i18n import _
+
+    parts = []
+    for table, first, last, rebuild in pending:
+        if rebuild:
+            parts.append(_("{table}: all days").format(table=labels.word(table)))
+        else:
+            parts.append(_("{table}: {first} – {last}").format(table=labels.word(table), first=first,
+                                                              last=last or _("the last day")))
+    return "; ".join(parts)
+
+
 def _months(lo: date, hi: date):
     """lo..hi cut at the end of each calendar month."""
     while lo <= hi:

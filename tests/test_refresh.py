@@ -4,8 +4,11 @@ day by day equal a rebuild from scratch, row for row; an interrupted refresh is 
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
@@ -440,12 +443,9 @@ def test_a_change_of_time_zone_rebuilds_the_days(copy_store, monkeypatch):
 
 
 def test_the_refresh_command_says_what_it_did(copy_store):
-    import subprocess
-    import sys
-
     def cli(*args):
         return subprocess.run([sys.executable, "-m", "dashboard", "refresh", "--db", str(copy_store), *args],
-                              capture_output=True, text=True, env={**__import__("os").environ, "AUDIT_LANG": "en"})
+                              capture_output=True, text=True, env={**os.environ, "AUDIT_LANG": "en"})
 
     nothing = cli()
     assert nothing.returncode == 0 and "Nothing was pending" in nothing.stdout
@@ -472,6 +472,12 @@ def test_a_page_says_a_refresh_is_pending_until_it_is_done(copy_store, monkeypat
     assert not at.exception
     pending = [w.value for w in at.warning if "refresh of the derived tables is pending" in w.value]
     assert pending and "banner counts per day: 2026-06-01 – 2026-06-30" in pending[0]
+    report = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-06", "--lang", "en",
+                             "--db", str(copy_store), "--out", str(copy_store.parent / "report.html")],
+                            capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    assert ("a refresh of the derived tables was pending (banner counts per day: 2026-06-01 – 2026-06-30)"
+            in (copy_store.parent / "report.html").read_text(encoding="utf-8"))
     refresh.run_pending(copy_store)
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
