@@ -67,6 +67,16 @@ def _banner_counts(versions, withdrawal: dict) -> dict[str, int]:
             "withdrawal_may_be_hard": int(bool(withdrawal["withdrawal_may_be_hard"]))}
 
 
+def before_consent_page(run, query_params: dict, limit: int | None, offset: int = 0):
+    """A page of the cookie-before-consent rows, newest first, and how many the period has: (frame, total). The
+    daily counts say from which day the page's rows lie, so a page of a year reads only its last days."""
+    total = cookies_before_consent(run, query_params)
+    first = run("rpt_cookies_before_consent_start", limit=limit, offset=offset, **query_params)["first_day"][0]
+    rows = run("rpt_cookies_before_consent", limit=limit, offset=offset,
+               **{**query_params, "date_from": max(query_params["date_from"], first)})
+    return rows, total
+
+
 def finding_rows(run, rule: str, query_params: dict, limit: int | None = None):
     """The rows a consent finding counts, from the queries that count them (cookie_counts), and how many there are:
     (frame, total). Only cookie-before-consent rows can be many; limit pages them. The Cookie consent page's "Show
@@ -74,9 +84,7 @@ def finding_rows(run, rule: str, query_params: dict, limit: int | None = None):
     import polars as pl
 
     if rule == "cookie_before_consent":
-        rows = run("rpt_cookies_before_consent", limit=limit, offset=0, **query_params)
-        total = int(rows["total_rows"][0]) if rows.height else 0
-        return rows.drop("total_rows"), total
+        return before_consent_page(run, query_params, limit)
     if rule == "decisions_without_shown":
         rows = run("rpt_decisions_without_shown", **query_params)
     elif rule == "unknown_cookie":

@@ -1,11 +1,12 @@
 -- Observations of analytics or functional cookies without consent for their category, newest first (a page).
 -- The rule runs on the narrow columns; the text columns are read only for the rows of the page (by row id).
+-- consent.before_consent_page() calls it from the first day the page needs (rpt_cookies_before_consent_start);
+-- how many rows there are is rpt_cookie_before_consent_count's figure.
 with flagged as (
     select
         consent_row,
         observed_at,
         category,
-        count(*) over () as total_rows,
     from {{ ref('stg_cookie_checks') }}
     where is_before_consent
     order by observed_at desc, consent_row
@@ -21,7 +22,6 @@ select
     c.page,
     coalesce(c.consent_action, 'no_decision') as consent_in_force,
     timezone($tz, c.consent_at) as consent_at,
-    f.total_rows,
 from flagged as f
 inner join cookie_consent as c on c.rowid = f.consent_row
 order by f.observed_at desc, f.consent_row

@@ -206,6 +206,21 @@ def test_the_sample_datas_figures_from_the_derived_tables_equal_the_raw_events(s
     assert_equal_to_a_rebuild(sample_store, tmp_path)
 
 
+@pytest.mark.parametrize("offset, limit", [(0, 50), (50, 50), (0, 1), (7, 13), (4990, 50), (10**6, 50), (0, None)])
+def test_a_page_of_cookie_rows_read_from_its_first_day_is_the_same_page(sample_store, offset, limit):
+    """consent.before_consent_page reads a page from the day the daily counts say it starts: the same rows as
+    the page cut from every row of the period, and the period's count."""
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        p = _params(date(2025, 11, 25), date(2026, 11, 24))
+        every = sql.run(con, "rpt_cookies_before_consent", **p, limit=None, offset=0)
+        rows, total = consent.before_consent_page(lambda name, **kw: sql.run(con, name, **kw), p, limit, offset)
+        assert total == every.height
+        assert rows.equals(every.slice(offset, limit))
+    finally:
+        con.close()
+
+
 # ---- transfers: every figure from transfer_daily equals the figure from the log, under any filter ------------------
 
 TRANSFER_FIGURES = ("rpt_transfer_summary", "rpt_transfer_trend", "rpt_transfer_breakdown", "rpt_transfer_countries",

@@ -121,20 +121,18 @@ st.subheader(_("Cookies before consent"))
 
 def before_consent_rows() -> None:
     page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="cookie_page")
-    findings = run_query("rpt_cookies_before_consent", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, **params)
-    if findings.is_empty() and page == 1:
+    findings, total = consent.before_consent_page(run_query, params, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    if total == 0:
         st.success(_("No analytics or functional cookie was seen without consent for its category in the period."))
         return
-    total = int(findings["total_rows"][0]) if findings.height else 0
     st.caption(ngettext("{total} observation of an analytics or functional cookie for a visitor whose latest "
                         "decision did not allow that category, or who had not decided yet.",
                         "{total} observations of an analytics or functional cookie for a visitor whose latest "
                         "decision did not allow that category, or who had not decided yet.", total).format(
         total=i18n.number(total)) + " " + _("Showing {rows} from number {first}.").format(
         rows=findings.height, first=(page - 1) * PAGE_SIZE + 1))
-    ui.table(findings.drop("total_rows"), {"visitor_ref": N_("Visitor (pseudonym)"), "consent_at": N_("Decided at")})
-    ui.exports(_("Download this page"), findings.drop("total_rows"), "cookies-before-consent", rows=findings.height,
-               count=False)
+    ui.table(findings, {"visitor_ref": N_("Visitor (pseudonym)"), "consent_at": N_("Decided at")})
+    ui.exports(_("Download this page"), findings, "cookies-before-consent", rows=findings.height, count=False)
 
 
 if viewer.rows:
