@@ -84,6 +84,7 @@ WORDS = {
     "holiday reading; identification asked late": N_("holiday reading; identification asked late"),
     # the derived tables, each kept by its refresh job (docs/refresh.md)
     "cookie_consent": N_("cookies with the consent in force"), "request_rollup": N_("requests, one row each"),
+    "hold_rollup": N_("legal holds, one row each"),
     "consent_daily": N_("banner counts per day"), "cookie_daily": N_("cookies per day"),
     "log_days": N_("events per log and day"), "transfer_daily": N_("transfers per day"),
 }

@@ -52,6 +52,11 @@ JOBS = (
         "verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar, "
         "requested_at timestamptz, first_at timestamptz",
         "first_at", ("dsr_events.occurred_at",)),
+    Job("hold_rollup",
+        "hold_id varchar, placed_at timestamptz, request_id varchar, subject_ref varchar, data_category varchar, "
+        "legal_basis varchar, record_count bigint, retain_until date, released_at timestamptz, "
+        "first_release_at timestamptz, first_at timestamptz",
+        "first_at", ("hold_events.occurred_at",)),
     Job("consent_daily",
         "day date, banner_version varchar, device varchar, browser varchar, country varchar, events bigint, "
         "shown bigint, decisions bigint, analytics bigint, functional bigint, accept_all bigint, reject_all bigint, "
@@ -73,6 +78,8 @@ JOBS = (
                 "consent_events.occurred_at", "cookie_observations.observed_at")),
 )
 BY_TABLE = {job.table: job for job in JOBS}
+# The logs whose derived table has one row per thing (request, hold), placed on the day of its first event.
+KEYED = {"dsr_events": ("request_id", "request_rollup"), "hold_events": ("hold_id", "hold_rollup")}
 
 BOOKKEEPING = (
     # Days a job still has to redo (day_from null: every day, a rebuild; day_to null: up to the last day with data).
@@ -123,8 +130,9 @@ def mark_run(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: str =
         f"create or replace temp table _run_days as select min({_local_day(time_column)}) as lo, "
         f"max({_local_day(time_column)}) as hi, min({_local_day(time_column)}) filter (where {choice}) as choice_lo "
         f"from {alias}.{log} where ingest_run_id = $run", {"run": run_id, "tz": _tz()})
-    if log == "dsr_events":
-        con.execute(f"create or replace temp table _run_requests as select distinct request_id from {alias}.{log} "
+    if log in KEYED:
+        key = KEYED[log][0]
+        con.execute(f"create or replace temp table _run_keys as select distinct {key} from {alias}.{log} "
                     "where ingest_run_id = $run", {"run": run_id})
 
 
@@ -144,19 +152,20 @@ def queue_marked(con: duckdb.DuckDBPyConnection, log: str, run_id: int, alias: s
             queue(con, "cookie_daily", choice_lo, None, run_id, alias)
     elif log == "transfers":
         queue(con, "transfer_daily", lo, hi, run_id, alias)
-    elif log == "dsr_events":
-        # A request's row sits on the day of its first event: redo both the day it sat on and the day it sits on
-        # now (an earlier event added, or its first event unloaded, moves it).
+    elif log in KEYED:
+        # A request's (a hold's) row sits on the day of its first event: redo both the day it sat on and the day it
+        # sits on now (an earlier event added, or its first event unloaded, moves it).
+        key, table = KEYED[log]
         span = con.execute(
             f"""select min(d), max(d) from (
-                select {_local_day('first_at')} as d from {alias}.request_rollup
-                where request_id in (select request_id from _run_requests)
+                select {_local_day('first_at')} as d from {alias}.{table}
+                where {key} in (select {key} from _run_keys)
                 union all
-                select {_local_day('min(occurred_at)')} from {alias}.dsr_events
-                where request_id in (select request_id from _run_requests) group by request_id)""",
+                select {_local_day('min(occurred_at)')} from {alias}.{log}
+                where {key} in (select {key} from _run_keys) group by {key})""",
             {"tz": _tz()}).fetchall()[0]
         if span[0] is not None:
-            queue(con, "request_rollup", span[0], span[1], run_id, alias)
+            queue(con, table, span[0], span[1], run_id, alias)
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[str, date | None, date | None]]:

@@ -20,12 +20,10 @@ holds as (
     select
         'hold_events',
         hold_id,
-        timezone($tz, min(occurred_at) filter (where event = 'placed')),
-        'released ' || strftime(timezone($tz, min(occurred_at) filter (where event = 'released')), '%Y-%m-%d %H:%M')
-            || ' before it was placed',
-    from hold_events
-    group by hold_id
-    having min(occurred_at) filter (where event = 'released') < min(occurred_at) filter (where event = 'placed')
+        timezone($tz, placed_at),
+        'released ' || strftime(timezone($tz, first_release_at), '%Y-%m-%d %H:%M') || ' before it was placed',
+    from hold_rollup
+    where first_release_at < placed_at
 ),
 
 final as (

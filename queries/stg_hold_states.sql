@@ -1,36 +1,28 @@
 -- One row per legal hold, as of $as_of (events after it ignored): what it blocks, whether it is still active,
 -- whether its obligation has ended without a release, and whether retain_until exceeds what its basis allows.
 -- $retention: [{legal_basis, counted_from ('end_of_calendar_year' | 'placed'), max_years}] (docs/holds.md).
-with events as (
-    select
-        *,
-        cast(timezone($tz, occurred_at) as date) as local_day,
-    from hold_events
-    where cast(timezone($tz, occurred_at) as date) <= $as_of
-),
-
-ceilings as (
+-- From hold_rollup (one row per hold with its first placement and first release, kept by its refresh job:
+-- docs/refresh.md); events after $as_of are ignored.
+with ceilings as (
     select unnest($retention, recursive := true)
 ),
 
 holds as (
     select
         hold_id,
-        min(local_day) filter (where event = 'placed') as placed_day,
-        arg_min(request_id, occurred_at) filter (where event = 'placed') as request_id,
-        arg_min(subject_ref, occurred_at) filter (where event = 'placed') as subject_ref,
-        arg_min(data_category, occurred_at) filter (where event = 'placed') as data_category,
-        arg_min(legal_basis, occurred_at) filter (where event = 'placed') as legal_basis,
-        arg_min(record_count, occurred_at) filter (where event = 'placed') as record_count,
-        arg_min(retain_until, occurred_at) filter (where event = 'placed') as retain_until,
+        cast(timezone($tz, placed_at) as date) as placed_day,
+        request_id,
+        subject_ref,
+        data_category,
+        legal_basis,
+        record_count,
+        retain_until,
         -- A release before the placement is a data error (docs/holds.md): ignored, so the hold stays active.
-        min(local_day) filter (where event = 'released' and occurred_at >= placed_at) as released_day,
-        min(occurred_at) filter (where event = 'released' and occurred_at < placed_at) is not null
-            as released_before_placed,
-    from (select *, min(occurred_at) filter (where event = 'placed') over (partition by hold_id) as placed_at
-          from events)
-    group by hold_id
-    having min(local_day) filter (where event = 'placed') is not null
+        case when released_at < timezone($tz, cast($as_of as timestamp) + interval 1 day)
+            then cast(timezone($tz, released_at) as date) end as released_day,
+        coalesce(first_release_at < placed_at, false) as released_before_placed,
+    from hold_rollup
+    where placed_at < timezone($tz, cast($as_of as timestamp) + interval 1 day)
 ),
 
 final as (

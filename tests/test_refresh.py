@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from dashboard import consent, refresh, sql, transfers
+from dashboard import consent, holds, refresh, sql, transfers
 from dashboard.ingest import ingest_file, unload
 from tests.helpers import snapshot, write
 
@@ -120,6 +120,36 @@ RAW_LOGS = " union all ".join(
                                       ("transfers", "occurred_at"), ("consent_events", "occurred_at"),
                                       ("cookie_observations", "observed_at")))
 
+# A hold as of a day, from its events (as stg_hold_states read them before hold_rollup kept them).
+RAW_HOLDS = """
+with events as (
+    select *, cast(timezone($tz, occurred_at) as date) as local_day,
+        min(occurred_at) filter (where event = 'placed' and cast(timezone($tz, occurred_at) as date) <= $as_of)
+            over (partition by hold_id) as placed_at
+    from hold_events where cast(timezone($tz, occurred_at) as date) <= $as_of
+)
+select hold_id,
+    min(local_day) filter (where event = 'placed') as placed_day,
+    arg_min(request_id, occurred_at) filter (where event = 'placed') as request_id,
+    arg_min(data_category, occurred_at) filter (where event = 'placed') as data_category,
+    arg_min(record_count, occurred_at) filter (where event = 'placed') as record_count,
+    arg_min(retain_until, occurred_at) filter (where event = 'placed') as retain_until,
+    min(local_day) filter (where event = 'released' and occurred_at >= placed_at) as released_day,
+    min(occurred_at) filter (where event = 'released' and occurred_at < placed_at) is not null as released_before_placed
+from events group by hold_id having min(local_day) filter (where event = 'placed') is not null
+order by hold_id
+"""
+
+HOLD_COLUMNS = "hold_id, placed_day, request_id, data_category, record_count, retain_until, released_day, " \
+               "released_before_placed"
+
+
+def assert_holds_agree(con, as_of: date) -> None:
+    """Every hold's state as of a day from hold_rollup equals the state from its events."""
+    states = con.sql(f"select {HOLD_COLUMNS} from (" + sql.load("stg_hold_states") + ") order by hold_id",
+                     params=holds.params(as_of, TZ)).fetchall()
+    assert states == con.sql(RAW_HOLDS, params={"tz": TZ, "as_of": as_of}).fetchall(), as_of
+
 RAW_BANNER = """
 select banner_version,
     count(*) filter (where action in ('accept_all', 'reject_all', 'custom')) as decisions,
@@ -180,6 +210,8 @@ def assert_figures_agree(db, date_from: date, date_to: date) -> None:
                         max((r[3] for r in raw_logs if r[3]), default=None))
         kept_requests = con.sql("select * exclude (first_at) from request_rollup order by request_id").fetchall()
         assert kept_requests == con.sql(ALL_REQUESTS, params=EVERY_DAY).fetchall()
+        for day in (date_from, as_of, date_to):
+            assert_holds_agree(con, day)
     finally:
         con.close()
 
@@ -376,16 +408,26 @@ def request_logs(draw):
                      "purpose": draw(st.sampled_from(["hosting", "sale"])),
                      "data_categories": draw(st.sampled_from(["contact", "contact;identity"])),
                      "record_count": str(draw(st.integers(1, 50))), "reference": ""})
-    return rows, sent, draw(st.randoms(use_true_random=False))
+    held = []
+    for n in range(draw(st.integers(0, 8))):
+        at = START + timedelta(days=draw(st.integers(0, 70)), seconds=draw(st.integers(0, 86399)))
+        held.append({"event_id": f"h{n}", "hold_id": draw(st.sampled_from(["H1", "H2", "H3"])),
+                     "occurred_at": at.isoformat(), "event": draw(st.sampled_from(["placed", "placed", "released"])),
+                     "request_id": draw(st.sampled_from(["r1", "r2"])), "subject_ref": "S-1",
+                     "data_category": draw(st.sampled_from(["bookkeeping", "credit"])),
+                     "legal_basis": "bookkeeping_act", "record_count": str(draw(st.integers(1, 9))),
+                     "retain_until": draw(st.sampled_from(["2026-07-01", "2033-12-31"]))})
+    return rows, sent, held, draw(st.randoms(use_true_random=False))
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=request_logs())
-def test_request_rows_and_transfers_follow_any_order_of_files_and_unloads(tmp_path_factory, data):
-    rows, sent, rnd = data
+def test_requests_holds_and_transfers_follow_any_order_of_files_and_unloads(tmp_path_factory, data):
+    rows, sent, held, rnd = data
     tmp_path = tmp_path_factory.mktemp("requests")
     db = tmp_path / "audit.duckdb"
-    files = _files(tmp_path, "dsr_events", rows, rnd) + _files(tmp_path, "transfers", sent, rnd)
+    files = (_files(tmp_path, "dsr_events", rows, rnd) + _files(tmp_path, "transfers", sent, rnd)
+             + _files(tmp_path, "hold_events", held, rnd))
     rnd.shuffle(files)
     runs = [ingest_file(str(f), db) for f in files]
     assert all(r.exit_code == 0 for r in runs), [r.rejections for r in runs]
@@ -397,6 +439,8 @@ def test_request_rows_and_transfers_follow_any_order_of_files_and_unloads(tmp_pa
         assert kept == con.sql(ALL_REQUESTS, params=EVERY_DAY).fetchall()
         assert_transfer_figures_agree(con, {**transfers.base_params(START.date(), date(2026, 6, 30), TZ),
                                             **transfers.TransferFilter().params(), "grain": "week"})
+        for day in (START.date() + timedelta(days=d) for d in (0, 20, 40, 100)):
+            assert_holds_agree(con, day)
     finally:
         con.close()
     assert_equal_to_a_rebuild(db, tmp_path)
