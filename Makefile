@@ -54,7 +54,7 @@ run: $(STAMP) $(DB) $(MO)
 TEST_WORKERS ?= 2
 AXE := $(VENV)/axe/axe-4.14.1.min.js
 test: $(STAMP) $(AXE) $(MO)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 # axe-core (the browser tests' accessibility check) from its npm package, checked against the registry's digest.
 $(AXE): tests/axe.py | $(STAMP)
@@ -68,11 +68,11 @@ clean-data:
 	rm -f $(DB) $(DB).wal
 
 # The scale benchmark (minutes, gigabytes; not part of `make test`): writes BENCHMARKS.md.
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	$(PY) -m dashboard bench
 
 # Time to a finished page in chromium, per page, on the sample data: writes BENCHMARKS.browser.md.
-bench-browser: $(STAMP)
+bench-browser: $(STAMP) $(MO)
 	$(PY) -m dashboard bench-browser
 
 # A million-row Usercentrics and Didomi export imported through the one ingest path: writes BENCHMARKS.imports.md.
@@ -81,6 +81,6 @@ bench-imports: $(STAMP)
 
 # The same at ten times the volume (after `make bench`, whose BENCHMARKS.json it compares against), generated in
 # shards of bounded memory and ingested with the default memory limit (issue 14).
-bench-10x: $(STAMP)
+bench-10x: $(STAMP) $(MO)
 	$(PY) -m dashboard bench --workdir /tmp/audit-bench-10x --times 10 --one-format \
 		--compare BENCHMARKS.json --out BENCHMARKS.10x.md
