@@ -1,16 +1,10 @@
 -- Rows per log and the local dates they cover (every log listed, an empty one with 0 rows), from log_days.
-with logs as (
-    select unnest(['dsr_events', 'hold_events', 'transfers', 'consent_events', 'cookie_observations']) as log_name,
-        generate_subscripts(['dsr_events', 'hold_events', 'transfers', 'consent_events', 'cookie_observations'], 1)
-            as position
-)
-
 select
     l.log_name,
     cast(coalesce(sum(d.events), 0) as bigint) as row_count,
     min(d.day) as first_day,
     max(d.day) as last_day,
-from logs as l
+from {{ ref('stg_log_names') }} as l
 left join log_days as d using (log_name)
 group by l.log_name, l.position
 order by l.position

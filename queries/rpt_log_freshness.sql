@@ -3,18 +3,12 @@
 -- $as_of reads "data ends <day>" (docs/metrics.md): missing data is never shown as compliant.
 -- From the days each log has events on (log_days, kept by its refresh job: docs/refresh.md): a local day is on or
 -- before $as_of exactly when its events are.
-with logs as (
-    select unnest(['dsr_events', 'hold_events', 'transfers', 'consent_events', 'cookie_observations']) as log_name,
-        generate_subscripts(['dsr_events', 'hold_events', 'transfers', 'consent_events', 'cookie_observations'], 1)
-            as position
-)
-
 select
     l.log_name,
     max(d.day) filter (where d.day <= $as_of) as last_day,
     cast(coalesce(sum(d.events) filter (where d.day >= $date_from and d.day <= $date_to), 0) as bigint)
         as rows_in_period,
-from logs as l
+from {{ ref('stg_log_names') }} as l
 left join log_days as d using (log_name)
 group by l.log_name, l.position
 order by l.position
