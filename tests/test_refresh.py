@@ -292,7 +292,7 @@ filters = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chosen=filters, days=st.sampled_from([(date(2026, 8, 27), date(2026, 11, 24)),
                                              (date(2025, 11, 25), date(2026, 11, 24)),
                                              (date(2026, 3, 28), date(2026, 3, 30))]),
@@ -363,7 +363,7 @@ def _files(tmp_path, log: str, data: list[dict], rnd: random.Random) -> list:
             for i, part in enumerate(parts)]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=logs())
 def test_random_logs_in_any_order_give_the_raw_figures(tmp_path_factory, data):
