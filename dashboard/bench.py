@@ -349,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     view = views["pages"]
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     run = {"date": date.today().isoformat(), "machine": platform.platform(), "cores": os.cpu_count(),
-           "memory_gb": mem, "command": "python -m dashboard bench " + " ".join(argv or sys.argv[1:]),
+           "memory_gb": mem, "command": "python -m dashboard bench " + " ".join(sys.argv[1:] if argv is None else argv),
            "generate": gen, "ingest": ing, **rendered,
            "view": {"from": view["date_from"], "to": view["date_to"], "as_of": view["as_of"]},
            "views": {k: {"from": v["date_from"], "to": v["date_to"], "as_of": v["as_of"]} for k, v in views.items()}}
