@@ -48,6 +48,12 @@ def importers_names() -> tuple[str, ...]:
     return NAMES
 
 
+def _refresh_not_finished(file: str, problem: str) -> str:
+    """After a load or an unload whose rows are committed but whose refresh of the derived tables failed."""
+    return _("REFRESH NOT FINISHED after {file}: {problem}. The change to the rows is stored; the pages say which "
+             "days are pending until `python -m dashboard refresh` redoes them.").format(file=file, problem=problem)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -107,9 +113,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                        file=sys.stderr)
         if result.refresh_problem:
             worst = max(worst, 1)
-            tqdm.write(_("REFRESH NOT FINISHED after {file}: {problem}. The rows are stored; the pages say which "
-                         "days are pending until `python -m dashboard refresh` redoes them.").format(
-                file=path, problem=result.refresh_problem), file=sys.stderr)
+            tqdm.write(_refresh_not_finished(path, result.refresh_problem), file=sys.stderr)
     bar.close()
     return worst
 
@@ -252,6 +256,9 @@ def cmd_unload(args: argparse.Namespace) -> int:
     print(_("Unloaded run {run} ({file} -> {log}): {rows} rows and {rejected} rejected rows removed; the run stays "
             "in ingest_runs, marked unloaded.").format(run=done.run_id, file=done.file, log=done.log, rows=done.rows,
                                                       rejected=done.rejected_rows))
+    if done.refresh_problem:
+        print(_refresh_not_finished(done.file, done.refresh_problem), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -684,6 +684,7 @@ class Unloaded:
     log: str
     rows: int
     rejected_rows: int
+    refresh_problem: str | None = None  # the rows are out, but the derived tables' refresh did not finish
 
 
 def unload(run_id: int, db: str | Path) -> Unloaded:
@@ -728,5 +729,4 @@ def unload(run_id: int, db: str | Path) -> Unloaded:
             raise
     finally:
         con.close()
-    refresh.run_pending(db)
-    return Unloaded(run_id, file, log, rows, rejected)
+    return Unloaded(run_id, file, log, rows, rejected, _refresh(db, None))

@@ -15,10 +15,11 @@ from __future__ import annotations
 import calendar
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -205,23 +206,32 @@ def _source_days(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> tuple[dat
                        {"tz": tz}).fetchall()[0]
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All of the block or none of it."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
 def _plan(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> list[tuple[date, date]]:
     """Merge the job's pending rows into disjoint ranges of real days, in one transaction: a rebuild empties the
     table first (its days stay pending until each month is redone)."""
-    con.execute("begin transaction")
-    try:
+    merged: list[list[date]] = []
+    with _transaction(con):
         rows = con.execute("select day_from, day_to from refresh_pending where job = $j", {"j": job.table}
                            ).fetchall()
         if not rows:
-            con.execute("commit")
             return []
         first, last = _source_days(con, job, tz)
         if any(lo is None for lo, _ in rows):
             con.execute(f"delete from {job.table}")
             rows = [(first, last)] if first is not None else []
-        spans = sorted((lo, hi if hi is not None else max(lo, last or lo)) for lo, hi in rows)
-        merged: list[list[date]] = []
-        for lo, hi in spans:
+        for lo, hi in sorted((lo, hi if hi is not None else max(lo, last or lo)) for lo, hi in rows):
             if merged and lo <= merged[-1][1] + timedelta(days=1):
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
@@ -229,18 +239,13 @@ def _plan(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> list[tuple[date,
         con.execute("delete from refresh_pending where job = $j", {"j": job.table})
         for lo, hi in merged:
             queue(con, job.table, lo, hi, alias=None)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return [(lo, hi) for lo, hi in merged]
 
 
 def _run_range(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str) -> None:
     """Replace the table's rows of lo..hi with the job's, and take those days off the pending list, at once."""
     params = {"day_from": lo, "day_to": hi, "tz": tz}
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute(f"delete from {job.table} where {job.scope}",
                     {k: v for k, v in params.items() if f"${k}" in job.scope})
         con.execute(f"insert into {job.table} " + sql.load(f"job_{job.table}"), params)
@@ -249,21 +254,16 @@ def _run_range(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz:
         con.execute("delete from refresh_pending where job = $j and day_from > day_to", {"j": job.table})
         con.execute("delete from refresh_state where job = $j", {"j": job.table})
         con.execute("insert into refresh_state values ($j, $tz, now())", {"j": job.table, "tz": tz})
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def _check_time_zone(con: duckdb.DuckDBPyConnection, tz: str) -> None:
     """Tables built in another time zone (AUDIT_TZ changed) hold other days: rebuild them all."""
     stale = [r[0] for r in con.execute("select job from refresh_state where tz <> $tz", {"tz": tz}).fetchall()]
     for table in stale:
-        con.execute("begin transaction")
-        con.execute("delete from refresh_pending where job = $j", {"j": table})
-        queue(con, table, None, None, alias=None)
-        con.execute("delete from refresh_state where job = $j", {"j": table})
-        con.execute("commit")
+        with _transaction(con):
+            con.execute("delete from refresh_pending where job = $j", {"j": table})
+            queue(con, table, None, None, alias=None)
+            con.execute("delete from refresh_state where job = $j", {"j": table})
 
 
 @dataclass
@@ -294,8 +294,7 @@ def run_pending(db: str | Path, progress: Callable[[str], None] | None = None,
                 ) -> list[Refreshed]:
     """Open the store for writing (waiting while readers hold it) and run what is pending; with a range or
     everything=True, queue that first (for every job)."""
-    check = Path(db)
-    if not check.exists():
+    if not Path(db).exists():
         raise store.StoreMissing(f"No audit store at {db}.")
     store.check_is_store(db)
     limit = os.environ.get("AUDIT_INGEST_MEMORY", "600MB")
@@ -304,18 +303,16 @@ def run_pending(db: str | Path, progress: Callable[[str], None] | None = None,
         try:
             store.attach_for_writing(con, db)  # waits while readers hold the store
             con.execute("use store")  # the jobs name the logs and tables unqualified (as on any engine)
-            con.execute("begin transaction")
-            store.ensure_schema(con)
-            if everything or day_from or day_to:
-                for job in JOBS:
+            with _transaction(con):
+                store.ensure_schema(con)
+                for job in JOBS if everything or day_from or day_to else ():
                     if everything:
                         queue(con, job.table, None, None, alias=None)
-                    else:
-                        first, last = _source_days(con, job, _tz())
-                        lo, hi = day_from or first, day_to or last
-                        if lo is not None and hi is not None and lo <= hi:
-                            queue(con, job.table, lo, hi, alias=None)
-            con.execute("commit")
+                        continue
+                    first, last = _source_days(con, job, _tz())
+                    lo, hi = day_from or first, day_to or last
+                    if lo is not None and hi is not None and lo <= hi:
+                        queue(con, job.table, lo, hi, alias=None)
             return run_pending_on(con, progress)
         finally:
             con.close()

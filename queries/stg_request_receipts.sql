@@ -1,5 +1,5 @@
--- One row per data subject request received up to $as_of, from request_rollup (maintained at ingest: the first
--- event of each kind per request, dashboard/store.py): the day received (local, $tz), type, channel and subject,
+-- One row per data subject request received up to $as_of, from request_rollup (the first event of each kind per
+-- request, kept by its refresh job: docs/refresh.md): the day received (local, $tz), type, channel and subject,
 -- and the first request for identification, verification, extension and closing on or before $as_of (later events
 -- are ignored).
 -- $scope_from / $scope_to (null = no bound) keep only requests received between these local days, so a page about
