@@ -48,7 +48,7 @@ i18n-update: i18n-extract
 run: $(STAMP) $(DB) $(MO)
 	AUDIT_DB=$(DB) $(PY) -m dashboard serve --server.address $(ADDRESS) --server.port $(PORT)
 
-# Both cores: one worker per core. Each browser test file stays on one worker with its server (its xdist_group) and
+# Both cores: one worker per core. Each browser test file stays on one worker with its server (tests/conftest.py) and
 # is handed out first (tests/conftest.py); the other tests are handed out one by one around them, which balances
 # the two workers (measured: 515-585 s against 649 s for whole files). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2

@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from dashboard.pagetiming import follow_link
 from tests.conftest import CHROMIUM
 from tests.helpers import IDENTIFIER
 from tests.test_e2e_browser import (
@@ -118,6 +119,19 @@ def open_url(page, url: str, wait_for: str = "h1") -> str:
     also kept in the grid's accessible cells)."""
     page.goto(url)
     wait_idle(page, wait_for)
+    return shown(page)
+
+
+def follow(page, title: str, wait_for: str | None = None) -> str:
+    """The page's link in the sidebar, clicked as a person moves (the view stays, the document too: nothing is
+    loaded again), and everything the page then shows once it is idle and wait_for is there."""
+    follow_link(page, title)
+    if wait_for:
+        wait_idle(page, wait_for)
+    return shown(page)
+
+
+def shown(page) -> str:
     assert page.locator('[data-testid="stException"]').count() == 0
     grid = page.locator('[data-testid="stDataFrame"] [role="columnheader"], '
                         '[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
@@ -143,10 +157,10 @@ def test_the_dpo_opens_everything_and_sees_the_access_log(app, browser):
     url, log_dir = app
     context, page = sign_in(browser, url, "dpo@example.se")
     assert nav(page) == NAV["dpo@example.se"]
-    text = open_url(page, f"{url}/requests?{VIEW}", wait_for=GRID_CELL)
+    text = follow(page, "Requests", GRID_CELL)
     assert "Queue: open requests" in text and re.search(r"REQ-\d{6}", text)
     # the audit period ends in October; the access log opens on its own last 30 days, today's sign-in included
-    text = open_url(page, f"{url}/access_log?{VIEW}", wait_for=GRID_CELL)
+    text = follow(page, "Access log", GRID_CELL)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-access_log.png"), full_page=True)
     assert "intact" in text and "dpo@example.se" in text
@@ -168,9 +182,13 @@ def test_management_sees_figures_but_no_rows_or_identifiers(app, browser):
     assert nav(page) == NAV["manager@example.se"]
     page.screenshot(path=str(ARTIFACTS / "e2e-management-overview.png"), full_page=True)
     texts = {}
-    for path in ("", "requests", "holds", "transfers", "consent", "data_quality"):
-        texts[path] = open_url(page, f"{url}/{path}?{VIEW}", wait_for='[data-testid="stMetric"]')
-        assert page.locator('[data-testid="stMetric"]').count() > 0, path
+    # the view's link once (the sign-in lands on the default view), then each page by its link in the sidebar
+    for path, title in zip(("", "requests", "holds", "transfers", "consent", "data_quality"),
+                           NAV["manager@example.se"]):
+        follow_link(page, title) if path else page.goto(f"{url}/?{VIEW}")
+        wait_idle(page, '[data-testid="stMetric"]')
+        texts[path] = shown(page)
+        assert f"to={VIEW.split('to=')[1][:10]}" in page.url, (path, page.url)
         assert not IDENTIFIER.search(texts[path]), path
     assert "shown to the DPO only" in texts["requests"]
     # Management sees how the findings stand in the review journal, never a row to decide on (issue #18)
