@@ -72,23 +72,25 @@ def delta_style(delta, colour: str) -> dict:
 _NOT_QUANTITIES = ("_id", "_number", "_ref")  # numbers that name a thing (a row number, an id): never grouped
 
 
-def _numbers_in_language(frame: pl.DataFrame) -> dict[str, list]:
+def _numbers_in_language(frame: pl.DataFrame) -> dict[str, pl.Series]:
     """In Swedish, each quantity column of a page's table as text in Swedish (`5 982`, `73,7 %`, `1,5`): the grid
-    formats numbers in English only. Made here, on the run's thread (its language), for the rows on the page. English
-    keeps the grid's own numbers."""
+    formats numbers in English only. Made here, on the run's thread (its language), once per distinct value of a
+    column (a table of thousands of rows holds few distinct counts). English keeps the grid's own numbers."""
     if i18n.current() == "en":
         return {}
     out = {}
     for name, dtype in frame.schema.items():
         if not dtype.is_numeric() or name.endswith(_NOT_QUANTITIES):
             continue
-        values = frame[name].to_list()
         if name.endswith(("_rate", "_share")):
-            out[name] = [None if v is None else i18n.percent(v) for v in values]
+            written = i18n.percent
         elif dtype.is_integer():
-            out[name] = [None if v is None else i18n.number(v) for v in values]
+            written = i18n.number
         else:
-            out[name] = [None if v is None else i18n.number(v, 1) for v in values]
+            written = functools.partial(i18n.number, decimals=1)
+        values = frame[name]
+        words = {v: written(v) for v in values.drop_nulls().unique().to_list()}
+        out[name] = values.replace_strict(words, return_dtype=pl.String) if words else values.cast(pl.String)
     return out
 
 
@@ -116,7 +118,7 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
     data = frame.with_columns(pl.col(n).replace_strict(words, default=pl.col(n).str.replace_all("_", " "))
                               for n in coded) if coded else frame
     if written:
-        data = data.with_columns(pl.Series(name, values, dtype=pl.String) for name, values in written.items())
+        data = data.with_columns(written.values())
     if colour:
         colours = {word(k): v for k, v in STATE_COLOURS.items()}
         data = data.to_pandas().style.map(
