@@ -85,3 +85,32 @@ def test_a_change_of_zero_is_neutral(delta, neutral):
         assert style == {"delta": None}
     else:
         assert style == {"delta": delta, "delta_color": "inverse"}
+
+
+def test_a_chart_is_built_once_per_data_and_language_and_tables_write_each_number_as_before():
+    """The page's second run reuses its charts (charts.memo) and writes numbers per distinct value (ui): the same
+    figure for the same frames and language, another for other data or another language; the Swedish table text
+    equal to writing every cell."""
+    import polars as pl
+
+    from dashboard import charts, i18n, ui
+
+    blocked = pl.DataFrame({"legal_basis": ["aml_act", "bookkeeping_act"], "data_category": ["id", "invoice"],
+                            "records": [3, 4]})
+    with i18n.use("en"):
+        first = charts.blocked_records(blocked)
+        assert charts.blocked_records(blocked.clone()) is first
+        assert charts.blocked_records(blocked.with_columns(records=pl.lit(5))) is not first
+    with i18n.use("sv"):
+        swedish = charts.blocked_records(blocked)
+        assert swedish is not first and swedish.layout.title.text != first.layout.title.text
+
+    frame = pl.DataFrame({"records": [1, 1000, None, 1000, 25_000], "share_rate": [0.5, None, 0.125, 0.5, 1.0],
+                          "days": [1.25, None, 2.0, 3.5, 1.25], "request_id": [1, 2, 3, 4, 5]})
+    with i18n.use("sv"):
+        written = ui._numbers_in_language(frame)
+        assert written["records"].to_list() == [None if v is None else i18n.number(v) for v in frame["records"]]
+        assert written["share_rate"].to_list() == [None if v is None else i18n.percent(v)
+                                                   for v in frame["share_rate"]]
+        assert written["days"].to_list() == [None if v is None else i18n.number(v, 1) for v in frame["days"]]
+        assert "request_id" not in written
