@@ -41,5 +41,5 @@ final as (
 
 select * from final
 where list_contains($logs, log_name)  -- the logs the viewer may see
-order by occurred_at desc
+order by occurred_at desc, log_name, event_id  -- ties in one order (the limit cuts it)
 limit $limit

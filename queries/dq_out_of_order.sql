@@ -34,5 +34,5 @@ final as (
 
 select * from final
 where list_contains($logs, log_name)
-order by started_at desc
+order by started_at desc, log_name, ref_id  -- ties in one order (the limit cuts it)
 limit $limit

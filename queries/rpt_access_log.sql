@@ -21,5 +21,6 @@ final as (
 )
 
 select * from final
-order by occurred_at desc
+-- ties in one order, so that pages neither repeat nor skip an entry
+order by occurred_at desc, event, user_email, page, detail, role, row_count
 limit $limit offset $offset

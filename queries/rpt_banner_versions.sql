@@ -6,4 +6,4 @@ select
     max(day) as last_day,
 from consent_daily
 group by banner_version
-order by first_day
+order by first_day, banner_version

@@ -7,4 +7,4 @@ select
 from {{ ref('stg_hold_states') }}
 where is_active
 group by all
-order by records desc
+order by records desc, legal_basis, data_category  -- ties in one order

@@ -7,4 +7,4 @@ select
     cast(coalesce(sum(transfers) filter (where len(findings) > 0), 0) as bigint) as with_findings,
 from {{ ref('stg_transfers', counts=true) }}
 group by country
-order by records desc
+order by records desc, country  -- ties in one order
