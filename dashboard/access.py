@@ -82,6 +82,9 @@ def _sign_in_page() -> None:
     st.title(_("Privacy Audit Dashboard"))
     st.write(_("Sign in with your company account to see the audit. What you may see depends on your role "
                "(management, DPO or staff)."))
+    if st.query_params:  # a shared link: its view does not survive the sign-in (its values are not shown here)
+        st.info(_("This link opens a particular view. Signing in starts a new session on the overview, without "
+                  "it: once you are signed in, open the link again."), icon=":material/link:")
     st.button(_("Sign in"), type="primary", icon=":material/login:", on_click=st.login)
 
 

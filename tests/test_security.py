@@ -171,6 +171,9 @@ def test_signed_out_users_see_only_the_sign_in_button(sample_store, monkeypatch,
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert not at.metric and not at.dataframe and "viewer" not in at.session_state
+    # The link's view is lost by the sign-in (a new Streamlit session: streamlit/streamlit#10162): said, not shown
+    assert "open the link again" in at.info[0].value and VIEW["from"] not in at.info[0].value
+    assert not signed_in(sample_store, monkeypatch, None, view={}).info, "no link, no note"
 
 
 def test_an_unknown_user_sees_no_access_and_is_logged(sample_store, monkeypatch, role_map, access_log_dir):
