@@ -46,18 +46,25 @@ def _sub(args: list[str], **env) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-# The largest volume (a multiple of the sample) of each group one shard generates: together about 1.1 GB of memory
-# (consent events are built as frames; request events as Python rows, far fewer).
-SHARD_SCALE = {"consent": 10, "requests": 100, "transfers": 100}
+# The largest volume (a multiple of the sample) of each group one shard generates: together about 0.6 GB of memory
+# per shard process (consent events are built as frames; request events as Python rows, far fewer).
+SHARD_SCALE = {"consent": 5, "requests": 50, "transfers": 50}
+# Shards are generated this many at a time, each in its own process: one per core, at most two, so the generator's
+# memory stays within about 2 x 0.6 GB plus DuckDB's 1 GB for joining the parts.
+SHARD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 
 
 def phase_generate(workdir: str, volumes: dict) -> dict:
     """The logs at the volumes asked for, generated in shards so memory stays bounded at any volume.
 
     The sample generator builds a log in memory, so a large volume is made as K shards, each a full generation at
-    1/K of the volume with its own seed, its ids and pseudonyms suffixed `-k` (shard 0 keeps the generator's own).
-    Each shard carries the generator's planted problems, so they grow with the volume. DuckDB streams the shards
-    into one file per log, in the log's own format."""
+    1/K of the volume with its own seed, its ids and pseudonyms suffixed `-k` (shard 0 keeps the generator's own),
+    generated SHARD_PROCESSES at a time in processes of their own. Each shard carries the generator's planted
+    problems, so they grow with the volume. DuckDB streams the shards into one file per log, in the log's own
+    format."""
+    import concurrent.futures
+    import multiprocessing
+
     import duckdb
 
     from dashboard.sample import FILES, generate
@@ -70,22 +77,18 @@ def phase_generate(workdir: str, volumes: dict) -> dict:
         return {"rows": manifest["rows"], "seconds": time.perf_counter() - started, "peak_mb": _peak_mb(),
                 "shards": 1}
     parts = work / "parts"
+    share = {g: v / shards for g, v in volumes.items()}
+    planted: dict[str, int] = {}
+    shard_peak = 0.0
+    # spawn, not fork: a forked copy of a process that has started polars' or DuckDB's threads can hang
+    with concurrent.futures.ProcessPoolExecutor(SHARD_PROCESSES,
+                                                mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done in pool.map(_generate_shard, [str(work)] * shards, range(shards), [share] * shards):
+            for group, n in done["planted"].items():
+                planted[group] = planted.get(group, 0) + n
+            shard_peak = max(shard_peak, done["peak_mb"])
     con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(work / "tmp")})
     con.execute("set timezone = 'UTC'")
-    planted: dict[str, int] = {}
-    for k in range(shards):
-        shard = work / f"shard-{k}"
-        manifest = generate(str(shard), seed=7 + 1000 * k, volumes={g: v / shards for g, v in volumes.items()})
-        for group, kinds in manifest["planted"].items():
-            planted[group] = planted.get(group, 0) + sum(len(v) if isinstance(v, list) else 1 for v in kinds.values())
-        for log, name in FILES.items():
-            path = shard / name
-            suffixed = ", ".join(f"{c} || '-{k}' as {c}" for c in DISTINCT[log]) if k else ""
-            (parts / log).mkdir(parents=True, exist_ok=True)
-            con.execute(f"copy (select * {f'replace ({suffixed})' if suffixed else ''} from {_reader(path)}) "
-                        f"to '{parts / log / f'{k:04d}.parquet'}' (format parquet)")
-        shutil.rmtree(shard)
-        del manifest
     rows = {}
     for log, name in FILES.items():
         source = f"read_parquet('{parts / log}/*.parquet')"
@@ -93,8 +96,33 @@ def phase_generate(workdir: str, volumes: dict) -> dict:
         rows[log] = con.execute(f"select count(*) from {source}").fetchall()[0][0]
     con.close()
     shutil.rmtree(parts)
-    return {"rows": rows, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), "shards": shards,
-            "planted": planted}
+    # the shard processes run side by side: the generator's peak is theirs together, or the join's, if higher
+    return {"rows": rows, "seconds": time.perf_counter() - started, "shards": shards,
+            "peak_mb": max(_peak_mb(), SHARD_PROCESSES * shard_peak), "shard_peak_mb": shard_peak,
+            "processes": SHARD_PROCESSES, "planted": planted}
+
+
+def _generate_shard(workdir: str, k: int, volumes: dict) -> dict:
+    """Shard k: a generation with its own seed, written as one Parquet part per log with ids suffixed `-k`."""
+    import duckdb
+
+    from dashboard.sample import FILES, generate
+
+    work = Path(workdir)
+    shard = work / f"shard-{k}"
+    manifest = generate(str(shard), seed=7 + 1000 * k, volumes=volumes)
+    con = duckdb.connect(config={"memory_limit": "500MB", "temp_directory": str(work / "tmp" / str(k))})
+    con.execute("set timezone = 'UTC'")
+    for log, name in FILES.items():
+        suffixed = ", ".join(f"{c} || '-{k}' as {c}" for c in DISTINCT[log]) if k else ""
+        (work / "parts" / log).mkdir(parents=True, exist_ok=True)
+        con.execute(f"copy (select * {f'replace ({suffixed})' if suffixed else ''} from {_reader(shard / name)}) "
+                    f"to '{work / 'parts' / log / f'{k:05d}.parquet'}' (format parquet)")
+    con.close()
+    shutil.rmtree(shard)
+    planted = {group: sum(len(v) if isinstance(v, list) else 1 for v in kinds.values())
+               for group, kinds in manifest["planted"].items()}
+    return {"planted": planted, "peak_mb": _peak_mb()}
 
 
 def _reader(path: Path) -> str:
@@ -211,6 +239,16 @@ def phase_pages(db: str, date_from: str, date_to: str, as_of: str) -> dict:
     return {"pages": report, "peak_mb": _peak_mb()}
 
 
+def _generated(gen: dict) -> str:
+    line = f"Generated in {gen['seconds']:.1f} s (peak {gen['peak_mb']:.0f} MB"
+    if gen.get("processes"):  # shards side by side: the peak is theirs together
+        line += (f": {gen['shards']} shards, {gen['processes']} at a time, each process at most "
+                 f"{gen['shard_peak_mb']:.0f} MB")
+    elif gen.get("shards", 1) > 1:
+        line += f": {gen['shards']} shards, one at a time"
+    return line + ")."
+
+
 def _fmt_rate(x: float | None) -> str:
     return "–" if x is None else f"{x:,.0f}".replace(",", " ")
 
@@ -226,7 +264,7 @@ def write_markdown(out: Path, run: dict) -> None:
         "(issue 14).", "",
         "## Volumes", "", "| log | rows |", "|---|---|",
         *[f"| {k} | {v:,} |".replace(",", " ") for k, v in run["generate"]["rows"].items()], "",
-        f"Generated in {run['generate']['seconds']:.1f} s (peak {run['generate']['peak_mb']:.0f} MB).", "",
+        _generated(run["generate"]), "",
         "## Ingest", "", "| log | format | rows | seconds | rows/s | target |", "|---|---|---|---|---|---|",
     ]
     for r in run["ingest"]["ingest"]:

@@ -449,15 +449,23 @@ def test_an_overdue_request_received_before_the_period_is_in_every_figure(served
 def select_first_row(page, grid) -> None:
     """Tick the first row's selection box of a grid (drawn on a canvas: by position). The page may still move as
     charts above it settle, so the box is measured again and the click repeated until the selection shows."""
+    from playwright.sync_api import TimeoutError as NotThere
+
     button = page.get_by_role("button", name="Record a decision on 1 selected")
     for _ in range(5):
         grid.scroll_into_view_if_needed()
         wait_idle(page)
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 52)
-        wait_idle(page)
-        if button.count():
+        # A click toggles the box: wait for the rerun it starts to show the button before clicking again (under
+        # load the app can look idle before that rerun has begun, and a second click would untick the box).
+        try:
+            button.wait_for(state="attached", timeout=30000)
             return
+        except NotThere:
+            wait_idle(page)
+            if button.count():
+                return
     raise AssertionError("the first row could not be selected")
 
 
