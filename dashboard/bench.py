@@ -46,11 +46,11 @@ def _sub(args: list[str], **env) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-# The largest volume (a multiple of the sample) of each group one shard generates: together about 0.6 GB of memory
+# The largest volume (a multiple of the sample) of each group one shard generates: together about 0.7 GB of memory
 # per shard process (consent events are built as frames; request events as Python rows, far fewer).
 SHARD_SCALE = {"consent": 5, "requests": 50, "transfers": 50}
 # Shards are generated this many at a time, each in its own process: one per core, at most two, so the generator's
-# memory stays within about 2 x 0.6 GB plus DuckDB's 1 GB for joining the parts.
+# memory stays within about 2 x 0.7 GB plus DuckDB's 1 GB for joining the parts.
 SHARD_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 
 
