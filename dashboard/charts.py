@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import threading
 from collections import OrderedDict
 
 import plotly.express as px
@@ -54,17 +55,22 @@ def memo(build):
     and a page runs again on every click with the same cached data. The figure is shared, so nothing here or on a
     page changes a figure after it is built (st.plotly_chart and to_html only read it)."""
     built: OrderedDict = OrderedDict()
+    lock = threading.Lock()  # sessions run on threads of their own
 
     @functools.wraps(build)
     def chart(*args):
         key = (i18n.current(), *(_digest(a) if isinstance(a, pl.DataFrame) else a for a in args))
-        if key in built:
-            built.move_to_end(key)
-        else:
-            built[key] = build(*args)
-            if len(built) > 32:
-                built.popitem(last=False)
-        return built[key]
+        with lock:
+            fig = built.get(key)
+            if fig is not None:
+                built.move_to_end(key)
+        if fig is None:
+            fig = build(*args)
+            with lock:
+                built[key] = fig
+                if len(built) > 32:
+                    built.popitem(last=False)
+        return fig
 
     return chart
 
