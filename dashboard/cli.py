@@ -153,11 +153,10 @@ def _run(db_arg: str | None, name: str, **params):
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     import json
-    from datetime import date
 
     from dashboard.deadlines import queue_params
 
-    as_of = args.as_of or date.today()
+    as_of = args.as_of or config.today()
     within = config.settings().at_risk_working_days if args.within_days is None else args.within_days
     # The page's queue query, filtered to the states that need action: the page and the alerts agree.
     alerts = _run(args.db, "rpt_request_queue", types=[], statuses=["overdue", "at_risk"], channels=[],
@@ -189,7 +188,6 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     import json
-    from datetime import date
 
     from dashboard import metrics, sql, store
 
@@ -201,7 +199,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     # The JSON is an interface: English whatever AUDIT_LANG says (docs/i18n.md).
     with store.read_only(config.db_path(args.db)) as con, i18n.use("en" if args.json else i18n.current()):
         result = metrics.compute(lambda name, **p: sql.run(con, name, **p), args.date_from, args.date_to,
-                                 args.as_of or date.today())
+                                 args.as_of or config.today())
     if args.json:
         print(json.dumps(result, indent=2))
     else:  # in AUDIT_LANG: the figures' names as the pages and the report name them
@@ -286,7 +284,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_access_log(args: argparse.Namespace) -> int:
     """The dashboard's own access log: the integrity of every month file, then the entries (the page's queries)."""
     import json
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     import polars as pl
 
@@ -304,7 +302,7 @@ def cmd_access_log(args: argparse.Namespace) -> int:
                 lines=", ".join(map(str, c.partial)))
         print(_("{file}: {lines} lines, {state}").format(file=c.path.name, lines=c.lines, state=state),
               file=sys.stderr if args.json else sys.stdout)
-    date_to = args.date_to or date.today()
+    date_to = args.date_to or config.today()
     params = {"date_from": args.date_from or date_to - timedelta(days=29), "date_to": date_to,
               "tz": config.settings().timezone, "events": args.event or [], "page": args.page or "",
               "user": args.user or ""}

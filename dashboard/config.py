@@ -6,6 +6,7 @@ import csv
 import functools
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 DEFAULT_DB = "data/audit.duckdb"
@@ -78,6 +79,15 @@ def _read_targets(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
                                 f"from 1 to 60, not {days[:40]!r}")
         out[kind] = int(days)
     return tuple(out.items())
+
+
+def today() -> date:
+    """Today in the dashboard's time zone (AUDIT_TZ). The logs' days are local days there, and so are the default
+    as-of date and the access log's last day; the machine's own date can be a day behind or ahead (at 23:30 UTC it is
+    already tomorrow in Stockholm)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(settings().timezone)).date()
 
 
 def settings() -> Settings:

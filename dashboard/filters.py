@@ -111,7 +111,7 @@ def keep_in_url(**values) -> None:
 def default_period(last_day: date | None, today: date | None = None) -> Period:
     """The last DEFAULT_DAYS days up to the last day with data, as of that day: as of today, days the logs have
     not reached yet would read as days without a request, a transfer or a cookie."""
-    today = today or date.today()
+    today = today or config.today()
     end = min(last_day or today, today)
     return Period(end - timedelta(days=DEFAULT_DAYS - 1), end, end)
 
@@ -148,7 +148,7 @@ def refresh_note(pending) -> None:
 def bounds(first_day: date | None, last_day: date | None, today: date | None = None) -> tuple[date, date]:
     """The dates a view may use: the store's span (and today) plus a margin. A date far outside costs every query
     (a deadline calendar up to year 9999) and shows nothing."""
-    today = today or date.today()
+    today = today or config.today()
     low = min(first_day or today, today) - timedelta(days=MARGIN_DAYS)
     high = max(last_day or today, today) + timedelta(days=MARGIN_DAYS)
     return low, high
@@ -156,7 +156,7 @@ def bounds(first_day: date | None, last_day: date | None, today: date | None = N
 
 def review_months(last_day: date | None, count: int = 24) -> list[str]:
     """The months a review may choose, newest first: from the month of the last day with data back."""
-    day = min(last_day or date.today(), date.today()).replace(day=1)
+    day = min(last_day or config.today(), config.today()).replace(day=1)
     out = []
     for _month in range(count):
         out.append(day.strftime("%Y-%m"))

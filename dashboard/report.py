@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from dashboard import charts, consent, findings, i18n, labels, metrics, refresh, transfers
+from dashboard import charts, config, consent, findings, i18n, labels, metrics, refresh, transfers
 from dashboard.config import settings
 from dashboard.deadlines import period_params, queue_params, rules_in_force
 from dashboard.i18n import N_, _
@@ -122,7 +122,7 @@ def month_review(month: str, today: date | None = None) -> tuple[date, date, dat
     """(from, to, as of) of a month under review: the month, as of its last day (or today, while it runs). The report
     and the sidebar's "Month review" use it, so the Overview of a month and its report show the same figures."""
     start, end = month_bounds(month)
-    return start, end, min(end, today or date.today())
+    return start, end, min(end, today or config.today())
 
 
 def previous_month(month: str) -> str:

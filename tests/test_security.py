@@ -731,3 +731,22 @@ def test_checks_while_entries_are_written_never_see_an_alteration(access_log_dir
         stop.set()
         thread.join()
     assert results and all(c.intact for c in results), [c.problem for c in results if not c.intact][:3]
+
+
+def test_the_access_log_opens_on_today_in_the_dashboards_time_zone(sample_store, monkeypatch, role_map,
+                                                                   access_log_dir):
+    """The log's days are local days (AUDIT_TZ): its default view ends on today there, not on the machine's date,
+    which can be a day behind or ahead (a sign-in at 23:30 UTC is logged on tomorrow's date in Stockholm). The zone is
+    chosen so that its date differs from UTC's at the moment the test runs."""
+    from datetime import datetime, timezone
+
+    zone = "Pacific/Kiritimati" if datetime.now(timezone.utc).hour >= 10 else "Pacific/Pago_Pago"  # UTC+14, UTC-11
+    monkeypatch.setenv("AUDIT_TZ", zone)
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, view={})
+    at.switch_page("app_pages/access_log.py").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Sign-ins"] == "1"
+    from dashboard import config
+
+    assert config.today() != datetime.now(timezone.utc).date()
+    assert at.date_input[1].value == config.today()

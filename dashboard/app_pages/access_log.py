@@ -61,7 +61,7 @@ if cut:
 
 # The access log has its own days: it records the dashboard's use (up to now), not the audit logs' period (which
 # may end days before today), so it opens on the last 30 days including today.
-today = date.today()
+today = config.today()  # the log's days are local days (AUDIT_TZ)
 earliest, latest = today - timedelta(days=access_log.retention_days() + 31), today + timedelta(days=1)
 
 
