@@ -4,6 +4,7 @@ sample problems in the findings, the Overview equal to the JSON, and the monthly
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -201,8 +202,12 @@ def test_an_empty_period_gives_zeros_and_null_rates(hand_store):
 
 
 def test_as_of_defaults_to_today(hand_store):
+    """Today in the dashboard's time zone (AUDIT_TZ), whatever the machine's own date."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     m = metrics_json(hand_store, "--from", "2026-03-01", "--to", "2026-03-31")
-    assert m["as_of"] == date.today().isoformat()
+    assert m["as_of"] == datetime.now(ZoneInfo(os.environ.get("AUDIT_TZ", "Europe/Stockholm"))).date().isoformat()
 
 
 def test_the_planted_sample_problems_show_up_in_findings(sample_store, manifest):
