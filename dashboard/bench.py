@@ -63,6 +63,7 @@ def phase_generate(workdir: str, volumes: dict) -> dict:
     problems, so they grow with the volume. DuckDB streams the shards into one file per log, in the log's own
     format."""
     import concurrent.futures
+    import contextlib
     import multiprocessing
 
     import duckdb
@@ -80,19 +81,16 @@ def phase_generate(workdir: str, volumes: dict) -> dict:
     share = {g: v / shards for g, v in volumes.items()}
     planted: dict[str, int] = {}
     shard_peak = 0.0
-    args = ([str(work)] * shards, range(shards), [share] * shards)
-    if SHARD_PROCESSES == 1:  # one at a time, in this process
-        made = map(_generate_shard, *args)
-    else:
-        # spawn, not fork: a forked copy of a process that has started polars' or DuckDB's threads can hang
-        pool = concurrent.futures.ProcessPoolExecutor(SHARD_PROCESSES, mp_context=multiprocessing.get_context("spawn"))
-        made = pool.map(_generate_shard, *args)
-    for done in made:
-        for group, n in done["planted"].items():
-            planted[group] = planted.get(group, 0) + n
-        shard_peak = max(shard_peak, done["peak_mb"])
-    if SHARD_PROCESSES > 1:
-        pool.shutdown()
+    with contextlib.ExitStack() as stack:
+        made = map  # one process: the shards one at a time, in this one
+        if SHARD_PROCESSES > 1:
+            # spawn, not fork: a forked copy of a process that has started polars' or DuckDB's threads can hang
+            made = stack.enter_context(concurrent.futures.ProcessPoolExecutor(
+                SHARD_PROCESSES, mp_context=multiprocessing.get_context("spawn"))).map
+        for done in made(_generate_shard, [str(work)] * shards, range(shards), [share] * shards):
+            for group, n in done["planted"].items():
+                planted[group] = planted.get(group, 0) + n
+            shard_peak = max(shard_peak, done["peak_mb"])
     con = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(work / "tmp")})
     con.execute("set timezone = 'UTC'")
     rows = {}
