@@ -68,6 +68,11 @@ PHONE = "|".join((
 # id in ten of a log past a million rows would be refused. Such a person's number written with a separator
 # ("000101-0008") or the century ("20000101-0008") is still caught.
 COUNTER = r"(^|[^0-9A-Za-z])[A-Za-z]{1,12}[-_]00\d{8}(?:\d*)\b"
+# A value can hold a personal number only where a run of digits has a group of exactly 10 or 12 digits, or two
+# groups of 2, 4, 6 or 8 digits side by side (the shapes pa_pnr_shape accepts): values without one (most ids, like
+# "V-000020431-1") skip the costly look at every slice of every run (about ten times as fast; a test checks that
+# the rule gives the same answer with and without this look).
+PNR_CANDIDATE = r"(?:^|\D)(?:\d{10}|\d{12}|(?:\d\d){1,4}[\s.\-+/]{1,3}(?:\d\d){1,4})(?:\D|$)"
 # Cheap first look: only values with ten digits, a '+' or a leading 0 before digits, or something like an at sign
 # get the full check.
 PREFILTER = r"\d(?:\D{0,3}\d){9}|\+\s*\d|(?:^|\D)0\s*[1-9]|@|(?i:\bat\b|snabel)"
@@ -121,14 +126,19 @@ create or replace temp macro pa_run_has_pnr(g) as (
                                lambda i: list_transform(range(i, len(g) + 1), lambda j: g[i:j]))),
         lambda c: pa_pnr_shape(c) and pa_pnr_digits(array_to_string(c, ''))))
 );
--- The runs of digits in n that hold a personal number, as written (separators included).
-create or replace temp macro pa_pnr_runs(n) as (
+-- The runs of digits in n that hold a personal number, as written (separators included); counters are not read,
+-- and only text with a candidate (PNR_CANDIDATE) has its runs looked at.
+create or replace temp macro pa_pnr_runs_in(m) as (
     list_transform(
         list_filter(
-            list_transform(regexp_extract_all(regexp_replace(n, '{q(COUNTER)}', '\1 ', 'g'), '{q(RUN)}'),
+            list_transform(regexp_extract_all(m, '{q(RUN)}'),
                            lambda r: {{'raw': r, 'groups': regexp_extract_all(r, '\d+')}}),
             lambda x: pa_run_has_pnr(x.groups)),
         lambda x: x.raw)
+);
+create or replace temp macro pa_pnr_runs(n) as (
+    list_transform([regexp_replace(n, '{q(COUNTER)}', '\1 ', 'g')], lambda m:
+        case when regexp_matches(m, '{q(PNR_CANDIDATE)}') then pa_pnr_runs_in(m) else [] end)[1]
 );
 -- ASCII: digits of any script, look-alike signs, spaces and dashes as their ASCII forms, invisible format
 -- characters dropped (only for values that are not ASCII already: strlen counts bytes, length characters).

@@ -228,3 +228,39 @@ def test_the_look_alike_map_reads_every_code_point_that_matters():
     from dashboard import privacy
 
     assert privacy._ascii_map() == privacy._ascii_map(0x110000)
+
+
+# Text made of digit groups and what stands between them: the shapes a personal number's runs take (groups of 2 to 8
+# digits, 10 or 12 digits), other lengths, counters after a code, and separators of 0 to 3 characters or letters.
+digit_groups = st.lists(st.sampled_from([2, 4, 6, 8, 2, 4, 6, 8, 1, 3, 9, 10, 11, 12, 13]), min_size=1, max_size=6)
+between = st.sampled_from(["", " ", "-", " - ", "+", ".", "/", "..", " ", "x", "CE-", "-00", ", ", "   -"])
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_candidate_look_never_hides_a_personal_number(data):
+    """Only text with a PNR_CANDIDATE has its runs of digits read slice by slice (the costly part). On text built
+    from the shapes a personal number takes (and many it does not), with digits drawn at random so that the check
+    digit and the date hold now and then, the guard finds exactly the runs it finds reading every slice."""
+    from dashboard import privacy
+
+    texts = []
+    for _ in range(40):
+        lengths = data.draw(digit_groups)
+        parts = [data.draw(st.text("0123456789", min_size=n, max_size=n)) for n in lengths]
+        seps = [data.draw(between) for _ in parts]
+        texts.append("".join(s + p for s, p in zip(seps, parts)))
+    # and a personal number cut into groups of even length, with separators and text around it
+    pnr = data.draw(personal_numbers)
+    digits = pnr[data.draw(st.sampled_from([0, 2])):]
+    # (its last group is its four last digits, or they are written as two and two)
+    cuts = sorted({len(digits) - 4, *data.draw(st.sets(st.sampled_from(range(2, len(digits) - 2, 2)), max_size=3))})
+    groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)])]
+    known = data.draw(st.sampled_from(["", " ", "kund ", "[", "x-"])) + "".join(g + data.draw(st.sampled_from([" ", "-", " - ", "."])) for g in groups[:-1])
+    texts.append(known + groups[-1] + data.draw(st.sampled_from(["", " ringde", "/"])))
+    with privacy._lock:
+        rows = privacy._checker().sql(
+            "select pa_pnr_runs(v), pa_pnr_runs_in(regexp_replace(v, $counter, '\\1 ', 'g')) from unnest($vs) t(v)",
+            params={"vs": texts, "counter": privacy.COUNTER}).fetchall()
+    assert [r[0] for r in rows] == [r[1] for r in rows]
+    assert rows[-1][0], texts[-1]  # the control: a personal number is found
