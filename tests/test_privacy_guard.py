@@ -49,6 +49,9 @@ def spellings(pnr: str) -> list[str]:
         pnr.translate(FULL_WIDTH), ten.translate(ARABIC_INDIC), f"{ten[:6]}-{ten[6:]}".translate(DEVANAGARI),
         f"kund {pnr[:8]}-{pnr[8:]} ringde", f"2026-01-31 {pnr}", f'{{"pnr": "{pnr}"}}', f"[{ten}]",
         f"{pnr[:4]}\u200b{pnr[4:]}",
+        # padded with white space of any length (after index 15: the ingest test draws the ones above)
+        f"{ten[:6]} -    {ten[6:]}", f"{pnr[:8]}\t\t\t\t{pnr[8:]}", f"{ten[:6]}{' ' * 12}{ten[6:]}",
+        f"{ten[:2]}   {ten[2:4]}   {ten[4:6]}    {ten[6:]}",
     ]
 
 
@@ -106,6 +109,7 @@ def test_email_addresses_in_any_spelling(value):
 @pytest.mark.parametrize("value", [
     "+46 70 123 45 67", "+46701234567", "0046 8 123 45 67", "070-123 45 67", "0701234567", "073 123 45 67",
     "08-123 45 67", "031-12 34 56", "ring +1 555 123 4567", "+４６ ７０ １２３ ４５ ６７",
+    "+46      70 123 45 67", "0046      70 123 45 67", "tel 0046\t\t8 123 456 78", "070   -   123 45 67",
 ])
 def test_phone_numbers(value):
     assert identifier_kind(value) == "phone number"
