@@ -447,7 +447,6 @@ def test_hostile_free_text_in_the_url_matches_nothing(store_with_rejections, mon
     view = {**VIEW, "to": str(date.today())}
 
     def run(params):
-        st.cache_data.clear()
         at = AppTest.from_file(APP, default_timeout=60)
         for key, v in params.items():
             at.query_params[key] = v
