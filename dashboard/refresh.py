@@ -2,7 +2,8 @@
 
 A job is `queries/job_<table>.sql`: a plain select over the logs (or over a job before it) for the local days
 $day_from..$day_to. Refreshing a range replaces the table's rows of those days with the statement's rows, in one
-transaction per month of the range, so a year's refresh runs in the memory of a month's.
+transaction per run of whole months holding at most CHUNK_ROWS source rows (a month holding more is a run of its
+own), so a year's refresh runs in the memory of a few million rows.
 
 Ingest and unload do not refresh inside their own transaction: they record which days each job must redo (the
 table refresh_pending, written in the same transaction as the rows), and the refresh runs after they commit. An
@@ -199,6 +200,35 @@ def _months(lo: date, hi: date):
         lo = end + timedelta(days=1)
 
 
+# The most source rows one refresh transaction reads when it joins months (a month that holds more is read alone):
+# a statement's fixed cost is paid once for a run of small months, and memory still follows the rows read.
+CHUNK_ROWS = 4_000_000
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str) -> Iterator[tuple[date, date]]:
+    """lo..hi in runs of whole calendar months, each with at most CHUNK_ROWS rows of the job's sources."""
+    months = list(_months(lo, hi))
+    if len(months) < 2:
+        yield from months
+        return
+    rows: dict[date, int] = {}
+    for table, column in (source.split(".") for source in job.sources):
+        for month, n in con.execute(
+                f"select cast(date_trunc('month', {_local_day(column)}) as date), count(*) from {table} "
+                f"where {column} >= timezone($tz, cast($lo as timestamp)) "
+                f"and {column} < timezone($tz, cast($hi as timestamp) + interval 1 day) group by all",
+                {"tz": tz, "lo": lo, "hi": hi}).fetchall():
+            rows[month] = rows.get(month, 0) + n
+    start, read = None, 0
+    for month_lo, month_hi in months:
+        n = rows.get(month_lo.replace(day=1), 0)
+        if start is not None and read + n > CHUNK_ROWS:
+            yield start, end
+            start, read = None, 0
+        start, end, read = start or month_lo, month_hi, read + n
+    yield start, end
+
+
 def _source_days(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> tuple[date | None, date | None]:
     spans = " union all ".join(f"select min({c}) as lo, max({c}) as hi from {t}"
                                for t, c in (source.split(".") for source in job.sources))
@@ -281,10 +311,10 @@ def run_pending_on(con: duckdb.DuckDBPyConnection, progress: Callable[[str], Non
     done = []
     for job in JOBS:
         for lo, hi in _plan(con, job, tz):
-            for month_lo, month_hi in _months(lo, hi):
+            for chunk_lo, chunk_hi in _chunks(con, job, lo, hi, tz):
                 if progress:
-                    progress(f"refreshing {job.table} {month_lo}..{month_hi}")
-                _run_range(con, job, month_lo, month_hi, tz)
+                    progress(f"refreshing {job.table} {chunk_lo}..{chunk_hi}")
+                _run_range(con, job, chunk_lo, chunk_hi, tz)
             done.append(Refreshed(job.table, lo, hi))
     return done
 

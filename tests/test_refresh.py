@@ -450,7 +450,8 @@ def test_requests_holds_and_transfers_follow_any_order_of_files_and_unloads(tmp_
 
 def test_an_interrupted_refresh_is_shown_as_pending_and_redone(copy_store, tmp_path, monkeypatch):
     good = derived(copy_store)
-    monkeypatch.setattr(refresh, "_months", lambda lo, hi: iter([(lo, lo), (lo + timedelta(days=1), hi)]))
+    monkeypatch.setattr(refresh, "_chunks",
+                        lambda con, job, lo, hi, tz: iter([(lo, lo), (lo + timedelta(days=1), hi)]))
     real = refresh._run_range
     calls = []
 
@@ -541,3 +542,41 @@ def test_a_page_says_a_refresh_is_pending_until_it_is_done(copy_store, monkeypat
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not [w for w in at.warning if "refresh" in w.value]
+
+
+def test_months_joined_into_runs_of_bounded_rows_give_the_same_tables(copy_store, monkeypatch):
+    """A refresh joins whole months into one transaction while they hold at most CHUNK_ROWS rows of the job's logs
+    (a month holding more is read alone): the tables are the same as one month at a time."""
+    runs = []
+    real = refresh._run_range
+
+    def recording(con, job, lo, hi, tz):
+        runs.append((job, lo, hi))
+        real(con, job, lo, hi, tz)
+
+    monkeypatch.setattr(refresh, "_run_range", recording)
+    con = duckdb.connect(str(copy_store), read_only=True)
+    busiest = con.execute("select max(n) from (select count(*) as n from consent_events "
+                          "group by date_trunc('month', timezone($tz, occurred_at)))", {"tz": TZ}).fetchall()[0][0]
+    con.close()
+    monkeypatch.setattr(refresh, "CHUNK_ROWS", 2 * busiest)  # two to a few months a run, for consent_daily
+    refresh.run_pending(copy_store, everything=True)
+    joined, joined_runs = derived(copy_store), list(runs)
+    con = duckdb.connect(str(copy_store), read_only=True)
+    try:
+        for job, lo, hi in joined_runs:
+            rows = sum(con.execute(f"select count(*) from {t} where {c} >= timezone($tz, cast($lo as timestamp)) "
+                                   f"and {c} < timezone($tz, cast($hi as timestamp) + interval 1 day)",
+                                   {"tz": TZ, "lo": lo, "hi": hi}).fetchall()[0][0]
+                       for t, c in (s.split(".") for s in job.sources))
+            assert rows <= 2 * busiest or (lo.year, lo.month) == (hi.year, hi.month), (job.table, lo, hi, rows)
+    finally:
+        con.close()
+    consent_runs = [(lo, hi) for job, lo, hi in joined_runs if job.table == "consent_daily"]
+    assert any((lo.year, lo.month) != (hi.year, hi.month) for lo, hi in consent_runs), "months are joined"
+
+    runs.clear()
+    monkeypatch.setattr(refresh, "CHUNK_ROWS", 1)  # every month that has rows alone
+    refresh.run_pending(copy_store, everything=True)
+    assert len([r for r in runs if r[0].table == "consent_daily"]) > len(consent_runs)
+    assert derived(copy_store) == joined
