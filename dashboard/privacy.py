@@ -157,9 +157,11 @@ create or replace temp macro pa_mail_words(a) as (
 );
 -- The normalised text the rules read. (A macro repeats its argument wherever it is used: a one-element list and a
 -- lambda compute an argument once, which keeps the expanded SQL small and quick to bind.)
--- Runs of white space are one space, so padding ("900101 -    1239", "+46      70 ...") hides nothing.
+-- Runs of white space are one space, so padding ("900101 -    1239", "+46      70 ...") hides nothing, and an at
+-- sign takes no space around it ("anna @ example.se").
 create or replace temp macro pa_norm(v) as (
-    list_transform([regexp_replace(pa_ascii(v), '\s{{2,}}', ' ', 'g')], lambda a: pa_mail_words(a))[1]
+    list_transform([regexp_replace(pa_ascii(v), '\s{{2,}}', ' ', 'g')], lambda a: pa_mail_words(
+        case when contains(a, '@') then regexp_replace(a, '\s*@\s*', '@', 'g') else a end))[1]
 );
 create or replace temp macro pa_kind_of(n) as (
     case

@@ -81,6 +81,7 @@ def test_a_wrong_check_digit_is_not_a_personal_number(pnr):
     "123456789", "0000000000", "9912319999",  # a pseudonym of another length; impossible dates
     # zero-padded row counters past a million: ten digits 00MMDD.... with a valid check digit, after a code
     "CE-0001010008", "CO-0001010016", "inv_0012310007", "CE-0001010008,CE-0001010016",
+    "meet @ 10", "5 @ 10.00 kr", "@ home",  # an at sign with space around it, but no address
 ])
 def test_ordinary_values_pass(value):
     assert identifier_kind(value) is None
@@ -99,7 +100,8 @@ def test_the_same_digits_as_a_counter_are_still_a_personal_number_without_a_code
 @pytest.mark.parametrize("value", [
     "anna.svensson@example.se", "a@b.co", "first+tag@sub.domain.org", "anna (at) example.se",
     "anna [at] example [dot] se", "anna at example dot se", "anna(snabel-a)example.se", "anna＠example.se",
-    "skriv till Anna.S@Example.COM i morgon",
+    "skriv till Anna.S@Example.COM i morgon", "anna @ example.se", "anna  ＠  example.se",
+    "skriv till anna @example.se", "anna\t@\texample.se",
 ])
 def test_email_addresses_in_any_spelling(value):
     assert identifier_kind(value) == "e-mail address"
@@ -260,7 +262,8 @@ def test_the_candidate_look_never_hides_a_personal_number(data):
     # (its last group is its four last digits, or they are written as two and two)
     cuts = sorted({len(digits) - 4, *data.draw(st.sets(st.sampled_from(range(2, len(digits) - 2, 2)), max_size=3))})
     groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)])]
-    known = data.draw(st.sampled_from(["", " ", "kund ", "[", "x-"])) + "".join(g + data.draw(st.sampled_from([" ", "-", " - ", "."])) for g in groups[:-1])
+    known = data.draw(st.sampled_from(["", " ", "kund ", "[", "x-"])) + "".join(
+        g + data.draw(st.sampled_from([" ", "-", " - ", "."])) for g in groups[:-1])
     texts.append(known + groups[-1] + data.draw(st.sampled_from(["", " ringde", "/"])))
     with privacy._lock:
         rows = privacy._checker().sql(
