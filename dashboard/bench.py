@@ -390,8 +390,9 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
     view = views["pages"]
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    command = " ".join(["python -m dashboard bench", *(sys.argv[1:] if argv is None else argv)])
     run = {"date": date.today().isoformat(), "machine": platform.platform(), "cores": os.cpu_count(),
-           "memory_gb": mem, "command": "python -m dashboard bench " + " ".join(sys.argv[1:] if argv is None else argv),
+           "memory_gb": mem, "command": command,
            "generate": gen, "ingest": ing, **rendered,
            "view": {"from": view["date_from"], "to": view["date_to"], "as_of": view["as_of"]},
            "views": {k: {"from": v["date_from"], "to": v["date_to"], "as_of": v["as_of"]} for k, v in views.items()}}
