@@ -138,8 +138,9 @@ def _date(text: str):
         day = date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
-    if not EARLIEST <= day.year <= date.today().year + LATEST_YEARS_AHEAD:
-        raise argparse.ArgumentTypeError(f"{text!r} is outside {EARLIEST} .. {date.today().year + LATEST_YEARS_AHEAD}")
+    if not EARLIEST <= day.year <= config.today().year + LATEST_YEARS_AHEAD:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside {EARLIEST} .. {config.today().year + LATEST_YEARS_AHEAD}")
     return day
 
 
@@ -221,14 +222,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from dashboard import report, sql, store
 
-    from datetime import date
-
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         print(_("--month {month!r} is not YYYY-MM").format(month=args.month), file=sys.stderr)
         return 2
-    if not EARLIEST <= int(args.month[:4]) <= date.today().year + LATEST_YEARS_AHEAD:
+    if not EARLIEST <= int(args.month[:4]) <= config.today().year + LATEST_YEARS_AHEAD:
         print(_("--month {month!r} is outside {low} .. {high}").format(
-            month=args.month, low=EARLIEST, high=date.today().year + LATEST_YEARS_AHEAD), file=sys.stderr)
+            month=args.month, low=EARLIEST, high=config.today().year + LATEST_YEARS_AHEAD), file=sys.stderr)
         return 2
     from dashboard import i18n
 

@@ -117,7 +117,7 @@ def _clean(text: str | None, limit: int, what: str, redact: bool = False) -> str
 def record(rule: str, instance: str, status: str, decided_by: str, owner: str = "", note: str = "",
            due: date | str | None = None, where: str | Path | None = None) -> Decision:
     """Append one decision; it supersedes the earlier ones on the same finding instance. Raises ReviewError."""
-    from dashboard import findings, privacy
+    from dashboard import config, findings, privacy
 
     if rule not in findings.BY_RULE:
         raise ReviewError(f"unknown finding rule {rule[:40]!r}")
@@ -134,7 +134,7 @@ def record(rule: str, instance: str, status: str, decided_by: str, owner: str = 
             due = date.fromisoformat(str(due).strip())
         except ValueError as exc:
             raise ReviewError("the due date must be YYYY-MM-DD") from exc
-    if due is not None and not 1990 <= due.year <= date.today().year + 10:
+    if due is not None and not 1990 <= due.year <= config.today().year + 10:
         raise ReviewError("the due date is not plausible")
     row = (rule, instance, status, _clean(owner, MAX_OWNER, "the owner"), _clean(note, MAX_NOTE, "the note", redact=True),
            due.isoformat() if due else None, _clean(decided_by, MAX_OWNER, "who decided") or "local",
