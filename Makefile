@@ -22,18 +22,18 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-# The sample store, built through the real ingest path when absent.
-$(DB): | $(STAMP) $(MO)
-	$(PY) -m dashboard ingest sample_data --db $(DB) --quiet
-
-data: $(DB)
-
 # The translations (docs/i18n.md): the Swedish catalogue is compiled at install; extract and update refresh it
 # from the code's messages (the English text is the message id).
 LOCALE := dashboard/locale
 MO     := $(LOCALE)/sv/LC_MESSAGES/messages.mo
 $(MO): $(LOCALE)/sv/LC_MESSAGES/messages.po | $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d $(LOCALE) -D messages -l sv
+
+# The sample store, built through the real ingest path when absent.
+$(DB): | $(STAMP) $(MO)
+	$(PY) -m dashboard ingest sample_data --db $(DB) --quiet
+
+data: $(DB)
 
 i18n-compile: $(MO)
 
