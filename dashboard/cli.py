@@ -260,13 +260,20 @@ def cmd_unload(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    """Run the refresh jobs: what an ingest or an interrupted refresh left pending, or the days asked for."""
+    """Run the refresh jobs: what an ingest or an interrupted refresh left pending, or the days asked for; with
+    --lake, over a Parquet lake on the engine named (docs/scale.md)."""
     from dashboard import refresh, store
 
-    db = config.db_path(args.db)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(_("Nothing refreshed: --from is after --to."), file=sys.stderr)
         return 2
+    if args.lake:
+        return _refresh_lake(args)
+    if args.engine != "duckdb" or args.out:
+        print(_("Nothing refreshed: --engine clickhouse and --out need --lake LAKE (the store's own refresh runs "
+                "on DuckDB)."), file=sys.stderr)
+        return 2
+    db = config.db_path(args.db)
     try:
         done = refresh.run_pending(db, None if args.quiet else (lambda msg: print(msg, file=sys.stderr)),
                                    args.date_from, args.date_to, everything=args.all)
@@ -277,6 +284,42 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(_("Nothing was pending: every derived table agrees with the logs."))
     for d in done:
         print(_("{table}: {first} – {last} refreshed").format(table=d.table, first=d.day_from, last=d.day_to))
+    return 0
+
+
+def _refresh_lake(args: argparse.Namespace) -> int:
+    from dashboard import lake, store
+
+    if args.all:
+        print(_("Nothing refreshed: --all is for a store; over a lake every day is refreshed unless --from or --to "
+                "says otherwise."), file=sys.stderr)
+        return 2
+    if (args.out is None) == (args.db is None):
+        print(_("Nothing refreshed: say where the tables go, --out DIR or --db STORE (one of them)."),
+              file=sys.stderr)
+        return 2
+    try:
+        done = lake.refresh_lake(args.engine, args.lake, args.date_from, args.date_to, out=args.out, db=args.db,
+                                 progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+    except (lake.LakeError, store.NotAStore) as exc:
+        print(_("Nothing refreshed: {problem}").format(problem=exc), file=sys.stderr)
+        return 2
+    if not done:
+        print(_("Nothing refreshed: the lake holds no events on those days."))
+    for d in done:
+        print(_("{table}: {first} – {last} refreshed on {engine}, {rows} rows in {seconds:.1f} s").format(
+            table=d.table, first=d.day_from, last=d.day_to, engine=args.engine, rows=d.rows, seconds=d.seconds))
+    return 0
+
+
+def cmd_lake_export(args: argparse.Namespace) -> int:
+    """The store's five logs as a Parquet lake partitioned by log and month (docs/scale.md)."""
+    from dashboard import lake
+
+    db = config.db_path(args.db)
+    written = lake.export(db, args.out, None if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+    for log, rows in written.items():
+        print(_("{log}: {rows} rows written to {folder}").format(log=log, rows=rows, folder=os.path.join(args.out, log)))
     return 0
 
 
@@ -410,9 +453,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date, help="first local day to redo (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", type=_date, help="last local day to redo (YYYY-MM-DD)")
     p.add_argument("--all", action="store_true", help="rebuild every derived table from the logs")
+    p.add_argument("--lake", help="run the jobs over this Parquet lake (python -m dashboard lake export) rather "
+                                  "than over the store's logs; docs/scale.md")
+    p.add_argument("--engine", choices=("duckdb", "clickhouse"), default="duckdb",
+                   help="with --lake: the engine that runs the jobs (clickhouse: at $AUDIT_CLICKHOUSE_URL, by "
+                        "default the embedded chdb)")
+    p.add_argument("--out", help="with --lake: write each table as OUT/<table>.parquet")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--db", help=f"the store to refresh (default: $AUDIT_DB or {config.DEFAULT_DB}); with --lake, "
+                                "the store the tables are loaded into")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("lake", help="the store's logs as a Parquet lake; docs/scale.md")
+    lake_sub = p.add_subparsers(dest="lake_command", required=True)
+    p = lake_sub.add_parser("export", help="write the store's five logs as LAKE/<log>/month=YYYY-MM/*.parquet")
+    p.add_argument("--out", required=True, help="the lake's folder")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     _add_db(p)
-    p.set_defaults(func=cmd_refresh)
+    p.set_defaults(func=cmd_lake_export)
 
     p = sub.add_parser("sample", help="generate deterministic sample logs with planted problems")
     p.add_argument("--out", required=True)

@@ -272,13 +272,17 @@ def _plan(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> list[tuple[date,
     return [(lo, hi) for lo, hi in merged]
 
 
-def _run_range(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str) -> None:
-    """Replace the table's rows of lo..hi with the job's, and take those days off the pending list, at once."""
+def _run_range(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str, source: str | None = None
+               ) -> None:
+    """Replace the table's rows of lo..hi with the job's (or with those of a select the caller made, such as a
+    lake refresh's on another engine), and take those days off the pending list, at once."""
     params = {"day_from": lo, "day_to": hi, "tz": tz}
+    statement = source or sql.load(f"job_{job.table}")
     with _transaction(con):
         con.execute(f"delete from {job.table} where {job.scope}",
                     {k: v for k, v in params.items() if f"${k}" in job.scope})
-        con.execute(f"insert into {job.table} " + sql.load(f"job_{job.table}"), params)
+        con.execute(f"insert into {job.table} " + statement,
+                    {k: v for k, v in params.items() if f"${k}" in statement})
         con.execute("update refresh_pending set day_from = $next where job = $j and day_from = $lo",
                     {"next": hi + timedelta(days=1), "j": job.table, "lo": lo})
         con.execute("delete from refresh_pending where job = $j and day_from > day_to", {"j": job.table})

@@ -9,12 +9,16 @@ with observed as (
 ),
 
 choices as (
-    -- only the visitors observed on these days, and only what happened before the last of those days ended
+    -- only the visitors observed on these days, and only what happened before the last of those days ended; of
+    -- several choices at the same instant, the one granting least (their order is unknown: in doubt, no consent)
     select visitor_ref, occurred_at, action, functional, analytics
     from consent_events
     where action in ('accept_all', 'reject_all', 'custom', 'withdraw')
         and occurred_at < timezone($tz, cast($day_to as timestamp) + interval 1 day)
         and visitor_ref in (select visitor_ref from observed)
+    qualify row_number() over (
+        partition by visitor_ref, occurred_at order by analytics, functional, action, event_id
+    ) = 1
 )
 
 select

@@ -1,6 +1,7 @@
 -- Refresh job (docs/refresh.md): one row per request whose first event (of any kind) falls on the local days
 -- $day_from..$day_to, with the first event of each kind. A state as of any day follows from it: the first event
--- of a kind on or before that day is the first event of that kind, if it is on or before it.
+-- of a kind on or before that day is the first event of that kind, if it is on or before it. Of two events of a
+-- kind at the same instant, the one with the lower event id counts (so every engine picks the same).
 with firsts as (
     select request_id
     from dsr_events
@@ -12,13 +13,13 @@ with firsts as (
 select
     request_id,
     min(occurred_at) filter (where event = 'received') as received_at,
-    arg_min(request_type, occurred_at) filter (where event = 'received') as request_type,
-    arg_min(channel, occurred_at) filter (where event = 'received') as channel,
-    arg_min(subject_ref, occurred_at) filter (where event = 'received') as subject_ref,
+    arg_min(request_type, (occurred_at, event_id)) filter (where event = 'received') as request_type,
+    arg_min(channel, (occurred_at, event_id)) filter (where event = 'received') as channel,
+    arg_min(subject_ref, (occurred_at, event_id)) filter (where event = 'received') as subject_ref,
     min(occurred_at) filter (where event = 'identity_verified') as verified_at,
     min(occurred_at) filter (where event = 'extended') as extended_at,
     min(occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')) as closed_at,
-    arg_min(event, occurred_at) filter (where event in ('completed', 'rejected', 'withdrawn')) as outcome,
+    arg_min(event, (occurred_at, event_id)) filter (where event in ('completed', 'rejected', 'withdrawn')) as outcome,
     min(occurred_at) filter (where event = 'identity_requested') as requested_at,
     min(occurred_at) as first_at,
 from dsr_events
