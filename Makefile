@@ -9,7 +9,7 @@ DB     ?= data/audit.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: install run test sample data clean-data bench bench-10x bench-browser bench-imports i18n-compile i18n-extract \
+.PHONY: install run test sample data clean-data bench bench-10x bench-browser bench-imports bench-lake i18n-compile i18n-extract \
 	i18n-update
 
 install: $(STAMP)
@@ -78,6 +78,14 @@ bench-browser: $(STAMP) $(MO)
 # A million-row Usercentrics and Didomi export imported through the one ingest path: writes BENCHMARKS.imports.md.
 bench-imports: $(STAMP)
 	$(PY) -m dashboard bench-imports
+
+# The refresh jobs over a Parquet lake at 1x and 10x on DuckDB and on chdb (issue 19): generates the 1x logs, then
+# writes BENCHMARKS.lake.md. LAKE_FILES=DIR reuses logs generated before (bench --keep leaves them in its workdir).
+LAKE_FILES ?= /tmp/audit-bench-lake/files
+bench-lake: $(STAMP)
+	test -f $(LAKE_FILES)/consent_events.parquet || $(PY) -m dashboard.bench --phase generate \
+		--args '{"workdir": "$(LAKE_FILES)", "volumes": {"consent": 75, "requests": 197, "transfers": 82}}'
+	$(PY) -m dashboard bench-lake --files $(LAKE_FILES) --times 1 10
 
 # The same at ten times the volume (after `make bench`, whose BENCHMARKS.json it compares against), generated in
 # shards of bounded memory and ingested with the default memory limit (issue 14).

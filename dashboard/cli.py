@@ -556,6 +556,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import pagetiming
 
         return pagetiming.main(argv[1:])
+    if argv[:1] == ["bench-lake"]:
+        from dashboard import bench_lake
+
+        return bench_lake.main(argv[1:])
     if argv[:1] == ["bench-imports"]:
         from dashboard import bench_imports
 

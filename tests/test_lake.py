@@ -226,3 +226,40 @@ def test_random_logs_loaded_in_any_order_give_the_same_rows_on_every_engine(tmp_
         out = tmp_path / f"out-{engine}"
         lake.refresh_lake(engine, tmp_path / "lake", out=out)
         assert_same_rows(db, out)
+
+
+def test_events_at_one_instant_resolve_the_same_way_on_every_engine(tmp_path):
+    """Two choices at one instant: the one granting least is in force, whichever row came first; two first events of
+    a kind at one instant: the one with the lower event id counts."""
+    at, later = "2026-10-27T10:00:00+00:00", "2026-10-27T10:05:00+00:00"
+    choice = {"occurred_at": at, "banner_version": "v1", "device": "desktop", "browser": "Firefox", "country": "SE"}
+    consent = [{**choice, "event_id": "c1", "visitor_ref": "V-1", "action": "accept_all", "functional": "true",
+                "analytics": "true"},
+               {**choice, "event_id": "c2", "visitor_ref": "V-1", "action": "reject_all", "functional": "false",
+                "analytics": "false"},
+               {**choice, "event_id": "c3", "visitor_ref": "V-2", "action": "custom", "functional": "false",
+                "analytics": "false"},
+               {**choice, "event_id": "c4", "visitor_ref": "V-2", "action": "accept_all", "functional": "true",
+                "analytics": "true"}]
+    cookies = [{"event_id": f"o{i}", "observed_at": later, "visitor_ref": v, "cookie_name": "_ga", "page": "/"}
+               for i, v in enumerate(("V-1", "V-2"))]
+    received = {"occurred_at": at, "event": "received", "request_id": "r1", "channel": "email", "subject_ref": "S-1",
+                "note": ""}
+    requests = [{**received, "event_id": "e2", "request_type": "erasure"},
+                {**received, "event_id": "e1", "request_type": "access"}]
+    db = tmp_path / "audit.duckdb"
+    for log, rows in (("consent_events", consent), ("cookie_observations", cookies), ("dsr_events", requests)):
+        assert ingest_file(str(write(tmp_path / f"{log}.csv", rows)), db).exit_code == 0
+    lake.export(db, tmp_path / "lake")
+    expected_consent = [("V-1", "reject_all", False), ("V-2", "custom", False)]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.sql("select visitor_ref, consent_action, analytics from cookie_consent order by 1").fetchall() \
+        == expected_consent
+    assert con.sql("select request_type from request_rollup").fetchall() == [("access",)]
+    con.close()
+    for engine in lake.ENGINES:
+        out = tmp_path / engine
+        lake.refresh_lake(engine, tmp_path / "lake", out=out)
+        assert duckdb.sql(f"select visitor_ref, consent_action, analytics from '{out}/cookie_consent.parquet' "
+                          "order by 1").fetchall() == expected_consent, engine
+        assert duckdb.sql(f"select request_type from '{out}/request_rollup.parquet'").fetchall() == [("access",)]

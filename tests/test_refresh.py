@@ -83,7 +83,8 @@ from counts c join per_group p using (group_key)
 order by group_key
 """
 
-# The consent in force at an observation, without an ASOF join: the latest decision or withdrawal at or before it.
+# The consent in force at an observation, without an ASOF join: the latest decision or withdrawal at or before it
+# (of several at that instant, the one granting least: analytics refused first, then functional).
 RAW_COOKIES = """
 with choices as (
     select visitor_ref, occurred_at, analytics, functional from consent_events
@@ -91,9 +92,9 @@ with choices as (
 ),
 o as (
     select o.*, cast(timezone($tz, o.observed_at) as date) as d,
-        (select arg_max(c.analytics, c.occurred_at) from choices c
+        (select arg_max(c.analytics, (c.occurred_at, not c.analytics, not c.functional)) from choices c
          where c.visitor_ref = o.visitor_ref and c.occurred_at <= o.observed_at) as analytics,
-        (select arg_max(c.functional, c.occurred_at) from choices c
+        (select arg_max(c.functional, (c.occurred_at, not c.analytics, not c.functional)) from choices c
          where c.visitor_ref = o.visitor_ref and c.occurred_at <= o.observed_at) as functional,
     from cookie_observations o
     where cast(timezone($tz, o.observed_at) as date) between $date_from and $date_to
@@ -130,10 +131,10 @@ with events as (
 )
 select hold_id,
     min(local_day) filter (where event = 'placed') as placed_day,
-    arg_min(request_id, occurred_at) filter (where event = 'placed') as request_id,
-    arg_min(data_category, occurred_at) filter (where event = 'placed') as data_category,
-    arg_min(record_count, occurred_at) filter (where event = 'placed') as record_count,
-    arg_min(retain_until, occurred_at) filter (where event = 'placed') as retain_until,
+    arg_min(request_id, (occurred_at, event_id)) filter (where event = 'placed') as request_id,
+    arg_min(data_category, (occurred_at, event_id)) filter (where event = 'placed') as data_category,
+    arg_min(record_count, (occurred_at, event_id)) filter (where event = 'placed') as record_count,
+    arg_min(retain_until, (occurred_at, event_id)) filter (where event = 'placed') as retain_until,
     min(local_day) filter (where event = 'released' and occurred_at >= placed_at) as released_day,
     min(occurred_at) filter (where event = 'released' and occurred_at < placed_at) is not null as released_before_placed
 from events group by hold_id having min(local_day) filter (where event = 'placed') is not null
@@ -331,8 +332,9 @@ COOKIES = ["_ga", "_gid", "_ga_X1", "has_js", "SSESS1a", "_fbp"]
 
 @st.composite
 def logs(draw):
-    moments = draw(st.lists(st.tuples(st.sampled_from(VISITORS), st.integers(0, 4 * 86400 - 1)),
-                            min_size=1, max_size=40, unique=True))  # one event per visitor and second: no ties
+    # whole hours, so that a visitor's events often share an instant (ties have a rule: docs/consent.md)
+    moments = draw(st.lists(st.tuples(st.sampled_from(VISITORS), st.integers(0, 4 * 24 - 1).map(lambda k: 3600 * k)),
+                            min_size=1, max_size=40))
     consent_rows, cookie_rows = [], []
     for n, (visitor, second) in enumerate(moments):
         at = (START + timedelta(seconds=second)).isoformat()
