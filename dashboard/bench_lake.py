@@ -32,11 +32,12 @@ IDENTIFIERS = {"event_id", "transfer_id", "request_id", "hold_id", "visitor_ref"
 
 
 def _source(files: Path, log: str) -> str:
-    for suffix, reader in ((".parquet", "read_parquet"), (".csv", "read_csv"), (".csv.gz", "read_csv"),
-                           (".jsonl", "read_json")):
+    csv = "header = true, quote = '\"', escape = '\"', all_varchar = true"  # as written, not as sniffed
+    for suffix, reader in ((".parquet", "read_parquet('{}')"), (".csv", f"read_csv('{{}}', {csv})"),
+                           (".csv.gz", f"read_csv('{{}}', {csv})"), (".jsonl", "read_json('{}', format = 'newline_delimited')")):
         path = files / f"{log}{suffix}"
         if path.exists():
-            return f"{reader}('{path}')"
+            return reader.format(path)
     raise FileNotFoundError(f"no generated file for {log} in {files}")
 
 

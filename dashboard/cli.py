@@ -267,7 +267,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(_("Nothing refreshed: --from is after --to."), file=sys.stderr)
         return 2
-    if args.lake:
+    if args.lake or args.logs_database:
         return _refresh_lake(args)
     if args.engine != "duckdb" or args.out:
         print(_("Nothing refreshed: --engine clickhouse and --out need --lake LAKE (the store's own refresh runs "
@@ -300,7 +300,8 @@ def _refresh_lake(args: argparse.Namespace) -> int:
         return 2
     try:
         done = lake.refresh_lake(args.engine, args.lake, args.date_from, args.date_to, out=args.out, db=args.db,
-                                 progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+                                 progress=None if args.quiet else (lambda msg: print(msg, file=sys.stderr)),
+                                 logs_database=args.logs_database)
     except (lake.LakeError, store.NotAStore) as exc:
         print(_("Nothing refreshed: {problem}").format(problem=exc), file=sys.stderr)
         return 2
@@ -458,6 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("duckdb", "clickhouse"), default="duckdb",
                    help="with --lake: the engine that runs the jobs (clickhouse: at $AUDIT_CLICKHOUSE_URL, by "
                         "default the embedded chdb)")
+    p.add_argument("--logs-database", metavar="DB",
+                   help="with --engine clickhouse, instead of --lake: the logs are tables of this ClickHouse "
+                        "database (on a cluster, Distributed tables); docs/scale.md")
     p.add_argument("--out", help="with --lake: write each table as OUT/<table>.parquet")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--db", help=f"the store to refresh (default: $AUDIT_DB or {config.DEFAULT_DB}); with --lake, "

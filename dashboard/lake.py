@@ -156,7 +156,7 @@ class ClickHouseEngine:
 
     name = "clickhouse"
 
-    def __init__(self, lake: Path, url: str | None = None):
+    def __init__(self, lake: Path | None, url: str | None = None, logs_database: str | None = None):
         try:
             import clickhouse_connect
         except ImportError as exc:  # the optional extra
@@ -166,6 +166,17 @@ class ClickHouseEngine:
         self.database = f"audit_refresh_{uuid.uuid4().hex[:12]}"
         self.client = clickhouse_connect.get_client(dsn=url)
         self.client.command(f"create database {self.database}")
+        # the logs: tables the cluster already holds (Distributed tables over ReplicatedMergeTree, say), or views
+        # over the lake's files made for this run
+        self.logs_database = logs_database or self.database
+        if logs_database:
+            found = {r[0] for r in self.client.query(
+                "select name from system.tables where database = {db:String}", parameters={"db": logs_database}
+            ).result_rows}
+            if missing := [log for log in LOGS if log not in found]:
+                self.close()
+                raise LakeError(f"the ClickHouse database {logs_database!r} lacks the logs {', '.join(missing)}")
+            return
         for log in LOGS:
             structure = ", ".join(f"{n} {_ch_type(t)}" for n, t in log_columns(log))
             if _files(lake, log):
@@ -177,8 +188,10 @@ class ClickHouseEngine:
 
     def _sql(self, statement: str) -> str:
         # the jobs name the logs unqualified, as on any engine; here they live in this run's own database
-        names = "|".join([*LOGS, *refresh.BY_TABLE])
-        return re.sub(rf"\b(from|join)\s+({names})\b", rf"\1 {self.database}.\2", statement, flags=re.I)
+        statement = re.sub(rf"\b(from|join)\s+({'|'.join(LOGS)})\b", rf"\1 {self.logs_database}.\2", statement,
+                           flags=re.I)
+        return re.sub(rf"\b(from|join)\s+({'|'.join(refresh.BY_TABLE)})\b", rf"\1 {self.database}.\2", statement,
+                      flags=re.I)
 
     def span(self, job: refresh.Job, tz: str) -> tuple[date | None, date | None]:
         spans = " union all ".join(f"select min({c}) as lo, max({c}) as hi from {t}"
@@ -284,19 +297,24 @@ class LakeRefreshed:
     seconds: float
 
 
-def refresh_lake(engine: str, lake: str | Path, day_from: date | None = None, day_to: date | None = None,
+def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = None, day_to: date | None = None,
                  out: str | Path | None = None, db: str | Path | None = None, progress: Progress = None,
-                 clickhouse_url: str | None = None) -> list[LakeRefreshed]:
-    """Run every refresh job over the lake for day_from..day_to (default: each job's days in the lake), a month at
-    a time, on the engine; write the tables to OUT or into the store DB."""
+                 clickhouse_url: str | None = None, logs_database: str | None = None) -> list[LakeRefreshed]:
+    """Run every refresh job over the lake (or, on ClickHouse, over the logs of logs_database) for day_from..day_to
+    (default: each job's days in the logs), a month at a time, on the engine; write the tables to OUT or into the
+    store DB."""
     import time
 
     from dashboard.config import settings
 
-    lake = Path(lake)
     if engine not in ENGINES:
         raise LakeError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if not lake.is_dir() or not any((lake / log).is_dir() for log in LOGS):
+    if logs_database is not None:
+        if engine != "clickhouse" or lake is not None:
+            raise LakeError("the logs come from a lake or, on ClickHouse, from a database of its own: not both")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", logs_database):
+            raise LakeError(f"{logs_database!r} is not a ClickHouse database name (letters, digits, _)")
+    elif lake is None or not Path(lake).is_dir() or not any((Path(lake) / log).is_dir() for log in LOGS):
         raise LakeError(f"{lake} is not a lake: it holds none of the folders {', '.join(LOGS)} "
                         "(write one with: python -m dashboard lake export --db STORE --out LAKE)")
     if (out is None) == (db is None):
@@ -304,7 +322,9 @@ def refresh_lake(engine: str, lake: str | Path, day_from: date | None = None, da
     tz = settings().timezone
     done: list[LakeRefreshed] = []
     with tempfile.TemporaryDirectory(prefix=f"audit-lake-{os.getpid()}-") as tmp:
-        runner = DuckDBEngine(lake, tmp) if engine == "duckdb" else ClickHouseEngine(lake, clickhouse_url)
+        lake = Path(lake) if lake is not None else None
+        runner = (DuckDBEngine(lake, tmp) if engine == "duckdb"
+                  else ClickHouseEngine(lake, clickhouse_url, logs_database))
         sink = None
         try:
             sink = ParquetSink(Path(out), tmp) if out is not None else StoreSink(Path(db), tmp)

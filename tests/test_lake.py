@@ -263,3 +263,31 @@ def test_events_at_one_instant_resolve_the_same_way_on_every_engine(tmp_path):
         assert duckdb.sql(f"select visitor_ref, consent_action, analytics from '{out}/cookie_consent.parquet' "
                           "order by 1").fetchall() == expected_consent, engine
         assert duckdb.sql(f"select request_type from '{out}/request_rollup.parquet'").fetchall() == [("access",)]
+
+
+def test_on_clickhouse_the_logs_may_be_tables_of_a_database_rather_than_a_lake(sample_store, sample_lake, tmp_path):
+    """As on a cluster whose logs are (Distributed) MergeTree tables: loaded here from the lake into chdb."""
+    import clickhouse_connect
+
+    holder = clickhouse_connect.get_client(dsn="chdb://")  # chdb's tables live while a client holds the engine
+    try:
+        holder.command("create database if not exists audit_logs_test")
+        for log in LOGS:
+            structure = ", ".join(f"{n} {lake._ch_type(t)}" for n, t in lake.log_columns(log))
+            holder.command(f"create or replace table audit_logs_test.{log} ({structure}) engine = MergeTree "
+                           "order by tuple()")
+            holder.command(f"insert into audit_logs_test.{log} select * from file("
+                           f"'{sample_lake / log}/month=*/*.parquet', Parquet, '{lake._ch_quote(structure)}')")
+        with pytest.raises(lake.LakeError, match="lacks the logs"):
+            lake.refresh_lake("clickhouse", None, out=tmp_path / "x", logs_database="system")
+        lake.refresh_lake("clickhouse", None, out=tmp_path / "out", logs_database="audit_logs_test")
+        assert_same_rows(sample_store, tmp_path / "out")
+    finally:
+        holder.command("drop database if exists audit_logs_test")
+        holder.close()
+
+
+@pytest.mark.parametrize("name", ["logs; drop table x", "a.b", "", "x" * 65, "ö"])
+def test_a_logs_database_that_is_not_a_plain_name_is_refused(name, tmp_path):
+    with pytest.raises(lake.LakeError, match="not a ClickHouse database name"):
+        lake.refresh_lake("clickhouse", None, out=tmp_path / "out", logs_database=name)
