@@ -265,8 +265,10 @@ class StoreSink:
     (as the store's own refresh does)."""
 
     def __init__(self, db: Path, tmp: str):
-        if db.exists():
-            store.check_is_store(db)
+        if not db.exists():  # a new store would hold derived tables without their logs, and owe their rebuild
+            raise LakeError(f"No audit store at {db}: --db names the store the dashboard reads, whose logs the lake "
+                            "holds (load them with ingest first); to write the tables as files, use --out DIR")
+        store.check_is_store(db)
         self.con = duckdb.connect(config={"temp_directory": tmp,
                                           "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY", "600MB")})
         store.attach_for_writing(self.con, db)
@@ -310,8 +312,10 @@ def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = N
     if engine not in ENGINES:
         raise LakeError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if logs_database is not None:
-        if engine != "clickhouse" or lake is not None:
-            raise LakeError("the logs come from a lake or, on ClickHouse, from a database of its own: not both")
+        if engine != "clickhouse":
+            raise LakeError("--logs-database names a ClickHouse database: it needs --engine clickhouse")
+        if lake is not None:
+            raise LakeError("the logs come from a lake or from a ClickHouse database: not both")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", logs_database):
             raise LakeError(f"{logs_database!r} is not a ClickHouse database name (letters, digits, _)")
     elif lake is None or not Path(lake).is_dir() or not any((Path(lake) / log).is_dir() for log in LOGS):

@@ -138,6 +138,11 @@ def test_a_store_filled_from_the_lake_on_clickhouse_shows_the_figures_of_a_plain
     (["refresh", "--out", "{tmp}/o"], "need --lake"),
     (["refresh", "--lake", "{lake}", "--out", "{tmp}/o", "--all"], "--all is for a store"),
     (["refresh", "--lake", "{lake}", "--db", "{foreign}"], "not a DuckDB audit store"),
+    (["refresh", "--lake", "{lake}", "--db", "{tmp}/s.duckdb"], "No audit store at"),
+    (["refresh", "--engine", "clickhouse", "--logs-database", "nowhere_db", "--out", "{tmp}/o"], "lacks the logs"),
+    (["refresh", "--engine", "duckdb", "--logs-database", "audit", "--out", "{tmp}/o"], "needs --engine clickhouse"),
+    (["refresh", "--engine", "clickhouse", "--logs-database", "audit", "--lake", "{lake}", "--out", "{tmp}/o"],
+     "not both"),
 ])
 def test_a_refresh_that_cannot_run_says_why_and_writes_nothing(sample_lake, tmp_path, capsys, argv, says):
     foreign = tmp_path / "foreign.duckdb"
