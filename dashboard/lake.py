@@ -3,7 +3,7 @@
 A lake is one folder per log, partitioned by the UTC month of the event (Hive layout
 `LAKE/<log>/month=YYYY-MM/*.parquet`), the layout a company's own pipelines would write. `export` writes a store's
 logs as one. `refresh` runs every refresh job (queries/job_<table>.sql, or queries/clickhouse/job_<table>.sql where
-ClickHouse's dialect differs) over a lake for a range of local days, a month at a time, on an engine:
+ClickHouse's dialect differs) over a lake for a range of local days, in runs of days of bounded rows, on an engine:
 
 - `duckdb`: an in-memory DuckDB reading the Parquet files;
 - `clickhouse`: a ClickHouse reached with clickhouse-connect at AUDIT_CLICKHOUSE_URL, by default the embedded
@@ -111,6 +111,9 @@ class DuckDBEngine:
     def span(self, job: refresh.Job, tz: str) -> tuple[date | None, date | None]:
         return refresh._source_days(self.con, job, tz)
 
+    def day_rows(self, sources: tuple[str, ...], lo: date, hi: date, tz: str) -> dict[date, int]:
+        return refresh.day_rows(self.con, sources, lo, hi, tz)
+
     def run(self, job: refresh.Job, lo: date, hi: date, tz: str):
         """The job's rows for lo..hi as an Arrow stream; a job that a later one reads is kept as a table."""
         params = {"day_from": lo, "day_to": hi, "tz": tz}
@@ -201,6 +204,17 @@ class ClickHouseEngine:
                                 parameters={"tz": tz}, settings=CLICKHOUSE_SETTINGS).result_rows[0]
         return (row[0], row[1]) if row[2] else (None, None)
 
+    def day_rows(self, sources: tuple[str, ...], lo: date, hi: date, tz: str) -> dict[date, int]:
+        rows: dict[date, int] = {}
+        for table, column in (source.split(".") for source in sources):
+            for day, n in self.client.query(self._sql(
+                    f"select toDate32({column}, {{tz:String}}) as day, count() from {table} "
+                    f"where {column} >= toDateTime64(toString({{lo:Date32}}), 6, {{tz:String}}) "
+                    f"and {column} < toDateTime64(toString({{hi:Date32}} + 1), 6, {{tz:String}}) group by day"),
+                    parameters={"tz": tz, "lo": lo, "hi": hi}, settings=CLICKHOUSE_SETTINGS).result_rows:
+                rows[day] = rows.get(day, 0) + n
+        return rows
+
     def run(self, job: refresh.Job, lo: date, hi: date, tz: str):
         params = {"day_from": lo, "day_to": hi, "tz": tz}
         statement = self._sql(clickhouse_statement(job.table))
@@ -261,8 +275,8 @@ class ParquetSink:
 
 
 class StoreSink:
-    """Replace each table's rows of the days run in a store, and take them off its pending list, a month at a time
-    (as the store's own refresh does)."""
+    """Replace each table's rows of the days run in a store, and take them off its pending list, a run of days
+    at a time (as the store's own refresh does)."""
 
     def __init__(self, db: Path, tmp: str):
         if not db.exists():  # a new store would hold derived tables without their logs, and owe their rebuild
@@ -303,8 +317,8 @@ def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = N
                  out: str | Path | None = None, db: str | Path | None = None, progress: Progress = None,
                  clickhouse_url: str | None = None, logs_database: str | None = None) -> list[LakeRefreshed]:
     """Run every refresh job over the lake (or, on ClickHouse, over the logs of logs_database) for day_from..day_to
-    (default: each job's days in the logs), a month at a time, on the engine; write the tables to OUT or into the
-    store DB."""
+    (default: each job's days in the logs), in runs of whole days holding at most refresh.CHUNK_ROWS rows of all
+    the logs, on the engine; write the tables to OUT or into the store DB."""
     import time
 
     from dashboard.config import settings
@@ -341,11 +355,14 @@ def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = N
             if ranges:
                 every_lo = min(lo for lo, _ in ranges.values())
                 every_hi = max(hi for _, hi in ranges.values())
-                for month_lo, month_hi in refresh._months(every_lo, every_hi):
-                    for job in refresh.JOBS:  # in order: cookie_daily reads cookie_consent of the same month
+                # runs of whole days holding at most CHUNK_ROWS rows of all the logs, so memory follows a run
+                every_log = tuple(f"{log}.{spec.time_column}" for log, spec in LOGS.items())
+                counts = runner.day_rows(every_log, every_lo, every_hi, tz)
+                for run_lo, run_hi in refresh.runs_of_days(counts, every_lo, every_hi):
+                    for job in refresh.JOBS:  # in order: cookie_daily reads cookie_consent of the same run
                         if job.table not in ranges:
                             continue
-                        lo, hi = max(month_lo, ranges[job.table][0]), min(month_hi, ranges[job.table][1])
+                        lo, hi = max(run_lo, ranges[job.table][0]), min(run_hi, ranges[job.table][1])
                         if lo > hi:
                             continue
                         if progress:

@@ -2,8 +2,8 @@
 
 A job is `queries/job_<table>.sql`: a plain select over the logs (or over a job before it) for the local days
 $day_from..$day_to. Refreshing a range replaces the table's rows of those days with the statement's rows, in one
-transaction per run of whole months holding at most CHUNK_ROWS source rows (a month holding more is a run of its
-own), so a year's refresh runs in the memory of a few million rows.
+transaction per run of whole days holding at most CHUNK_ROWS source rows (a day holding more is a run of its own),
+so a year's refresh runs in the memory of a few million rows.
 
 Ingest and unload do not refresh inside their own transaction: they record which days each job must redo (the
 table refresh_pending, written in the same transaction as the rows), and the refresh runs after they commit. An
@@ -13,7 +13,6 @@ redoes them. docs/refresh.md tells which table serves which figure.
 
 from __future__ import annotations
 
-import calendar
 import os
 import tempfile
 from contextlib import contextmanager
@@ -192,41 +191,45 @@ def pending_words(pending: list[tuple]) -> str:
     return "; ".join(parts)
 
 
-def _months(lo: date, hi: date):
-    """lo..hi cut at the end of each calendar month."""
-    while lo <= hi:
-        end = min(hi, lo.replace(day=calendar.monthrange(lo.year, lo.month)[1]))
-        yield lo, end
-        lo = end + timedelta(days=1)
-
-
-# The most source rows one refresh transaction reads when it joins months (a month that holds more is read alone):
-# a statement's fixed cost is paid once for a run of small months, and memory still follows the rows read.
+# The most source rows one refresh transaction reads: days are joined into a run while they hold at most this many
+# rows of the job's logs (a day holding more is a run of its own), so a statement's fixed cost is paid once for many
+# small days and memory follows the rows of a run, however many a month holds (a month of a large retailer's cookie
+# observations does not fit the default memory in one as-of join).
 CHUNK_ROWS = 4_000_000
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str) -> Iterator[tuple[date, date]]:
-    """lo..hi in runs of whole calendar months, each with at most CHUNK_ROWS rows of the job's sources."""
-    months = list(_months(lo, hi))
-    if len(months) < 2:
-        yield from months
-        return
+def day_rows(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...], lo: date, hi: date, tz: str
+             ) -> dict[date, int]:
+    """Rows of the sources ("table.column") on each local day lo..hi that has any."""
     rows: dict[date, int] = {}
-    for table, column in (source.split(".") for source in job.sources):
-        for month, n in con.execute(
-                f"select cast(date_trunc('month', {_local_day(column)}) as date), count(*) from {table} "
+    for table, column in (source.split(".") for source in sources):
+        for day, n in con.execute(
+                f"select {_local_day(column)}, count(*) from {table} "
                 f"where {column} >= timezone($tz, cast($lo as timestamp)) "
                 f"and {column} < timezone($tz, cast($hi as timestamp) + interval 1 day) group by all",
                 {"tz": tz, "lo": lo, "hi": hi}).fetchall():
-            rows[month] = rows.get(month, 0) + n
-    start, read = None, 0
-    for month_lo, month_hi in months:
-        n = rows.get(month_lo.replace(day=1), 0)
-        if start is not None and read + n > CHUNK_ROWS:
-            yield start, end
-            start, read = None, 0
-        start, end, read = start or month_lo, month_hi, read + n
-    yield start, end
+            rows[day] = rows.get(day, 0) + n
+    return rows
+
+
+def runs_of_days(rows: dict[date, int], lo: date, hi: date) -> Iterator[tuple[date, date]]:
+    """lo..hi cut into runs of whole days that together cover every day (a day without rows may still hold derived
+    rows to delete), each holding at most CHUNK_ROWS rows unless it is a single day."""
+    start, read = lo, 0
+    for day in sorted(d for d in rows if lo <= d <= hi):
+        if read and read + rows[day] > CHUNK_ROWS:
+            yield start, day - timedelta(days=1)
+            start, read = day, 0
+        read += rows[day]
+    yield start, hi
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, job: Job, lo: date, hi: date, tz: str) -> Iterator[tuple[date, date]]:
+    """lo..hi in runs of whole days, each with at most CHUNK_ROWS rows of the job's sources."""
+    if lo == hi:
+        yield lo, hi
+        return
+    yield from runs_of_days(day_rows(con, job.sources, lo, hi, tz), lo, hi)
 
 
 def _source_days(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> tuple[date | None, date | None]:
@@ -250,7 +253,7 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def _plan(con: duckdb.DuckDBPyConnection, job: Job, tz: str) -> list[tuple[date, date]]:
     """Merge the job's pending rows into disjoint ranges of real days, in one transaction: a rebuild empties the
-    table first (its days stay pending until each month is redone)."""
+    table first (its days stay pending until each run of days is redone)."""
     merged: list[list[date]] = []
     with _transaction(con):
         rows = con.execute("select day_from, day_to from refresh_pending where job = $j", {"j": job.table}

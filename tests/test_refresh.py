@@ -546,9 +546,10 @@ def test_a_page_says_a_refresh_is_pending_until_it_is_done(copy_store, monkeypat
     assert not at.exception and not [w for w in at.warning if "refresh" in w.value]
 
 
-def test_months_joined_into_runs_of_bounded_rows_give_the_same_tables(copy_store, monkeypatch):
-    """A refresh joins whole months into one transaction while they hold at most CHUNK_ROWS rows of the job's logs
-    (a month holding more is read alone): the tables are the same as one month at a time."""
+def test_days_joined_into_runs_of_bounded_rows_give_the_same_tables(copy_store, monkeypatch):
+    """A refresh joins whole days into one transaction while they hold at most CHUNK_ROWS rows of the job's logs (a
+    day holding more is read alone), across months or within one; the runs cover every day of the range; the tables
+    are the same however the days are cut."""
     runs = []
     real = refresh._run_range
 
@@ -558,27 +559,35 @@ def test_months_joined_into_runs_of_bounded_rows_give_the_same_tables(copy_store
 
     monkeypatch.setattr(refresh, "_run_range", recording)
     con = duckdb.connect(str(copy_store), read_only=True)
-    busiest = con.execute("select max(n) from (select count(*) as n from consent_events "
-                          "group by date_trunc('month', timezone($tz, occurred_at)))", {"tz": TZ}).fetchall()[0][0]
+    busiest_month, busiest_day = con.execute(
+        "select max(n) filter (where grain = 'month'), max(n) filter (where grain = 'day') from ("
+        "select 'month' as grain, count(*) as n from consent_events group by date_trunc('month', timezone($tz, occurred_at)) "
+        "union all select 'day', count(*) from consent_events group by cast(timezone($tz, occurred_at) as date))",
+        {"tz": TZ}).fetchall()[0]
     con.close()
-    monkeypatch.setattr(refresh, "CHUNK_ROWS", 2 * busiest)  # two to a few months a run, for consent_daily
-    refresh.run_pending(copy_store, everything=True)
-    joined, joined_runs = derived(copy_store), list(runs)
-    con = duckdb.connect(str(copy_store), read_only=True)
-    try:
-        for job, lo, hi in joined_runs:
-            rows = sum(con.execute(f"select count(*) from {t} where {c} >= timezone($tz, cast($lo as timestamp)) "
-                                   f"and {c} < timezone($tz, cast($hi as timestamp) + interval 1 day)",
-                                   {"tz": TZ, "lo": lo, "hi": hi}).fetchall()[0][0]
-                       for t, c in (s.split(".") for s in job.sources))
-            assert rows <= 2 * busiest or (lo.year, lo.month) == (hi.year, hi.month), (job.table, lo, hi, rows)
-    finally:
-        con.close()
-    consent_runs = [(lo, hi) for job, lo, hi in joined_runs if job.table == "consent_daily"]
-    assert any((lo.year, lo.month) != (hi.year, hi.month) for lo, hi in consent_runs), "months are joined"
 
-    runs.clear()
-    monkeypatch.setattr(refresh, "CHUNK_ROWS", 1)  # every month that has rows alone
-    refresh.run_pending(copy_store, everything=True)
-    assert len([r for r in runs if r[0].table == "consent_daily"]) > len(consent_runs)
-    assert derived(copy_store) == joined
+    def check(bound: int) -> list:
+        runs.clear()
+        monkeypatch.setattr(refresh, "CHUNK_ROWS", bound)
+        refresh.run_pending(copy_store, everything=True)
+        con = duckdb.connect(str(copy_store), read_only=True)
+        try:
+            for job, lo, hi in runs:
+                rows = sum(con.execute(f"select count(*) from {t} where {c} >= timezone($tz, cast($lo as timestamp)) "
+                                       f"and {c} < timezone($tz, cast($hi as timestamp) + interval 1 day)",
+                                       {"tz": TZ, "lo": lo, "hi": hi}).fetchall()[0][0]
+                           for t, c in (s.split(".") for s in job.sources))
+                assert rows <= bound or lo == hi, (job.table, lo, hi, rows)
+        finally:
+            con.close()
+        consent = [(lo, hi) for job, lo, hi in runs if job.table == "consent_daily"]
+        assert all(b[0] == a[1] + timedelta(days=1) for a, b in zip(consent, consent[1:])), "every day, once"
+        return consent
+
+    joined = check(2 * busiest_month)  # two to a few months a run
+    assert any((lo.year, lo.month) != (hi.year, hi.month) for lo, hi in joined), "months are joined"
+    tables = derived(copy_store)
+    cut = check(4 * busiest_day)  # a few days a run: a month is cut
+    assert any((lo.year, lo.month) == (hi.year, hi.month) and (hi - lo).days < 27 for lo, hi in cut)
+    assert len(cut) > len(joined)
+    assert derived(copy_store) == tables
