@@ -83,6 +83,12 @@ def export(db: str | Path, out: str | Path, progress: Progress = None) -> dict[s
     return written
 
 
+def _scratch(tmp: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to tmp past AUDIT_INGEST_MEMORY (the engine's and the sinks')."""
+    return duckdb.connect(config={"temp_directory": tmp,
+                                  "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY", "600MB")})
+
+
 def _literal(path: Path) -> str:
     """A path as a SQL string literal (COPY takes no parameter for its target)."""
     return str(path).replace("'", "''")
@@ -96,8 +102,7 @@ class DuckDBEngine:
     name = "duckdb"
 
     def __init__(self, lake: Path, tmp: str):
-        self.con = duckdb.connect(config={"temp_directory": tmp,
-                                          "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY", "600MB")})
+        self.con = _scratch(tmp)
         for log in LOGS:
             files = _files(lake, log)
             columns = ", ".join(f'cast("{n}" as {t}) as "{n}"' for n, t in log_columns(log))
@@ -239,6 +244,14 @@ def _cast_select(job: refresh.Job, source: str) -> str:
     return "select " + ", ".join(f'cast("{n}" as {t}) as "{n}"' for n, t in columns) + f" from {source}"
 
 
+def _insert(con: duckdb.DuckDBPyConnection, table: str, job: refresh.Job, stream) -> None:
+    """Append an Arrow stream of the job's rows to a table, cast to the job's columns, a batch at a time."""
+    for batch in _batches(stream):
+        con.register("_rows", batch)
+        con.execute(f"insert into {table} " + _cast_select(job, "_rows"))
+        con.unregister("_rows")
+
+
 def _batches(stream) -> Iterator:
     """Record batches from a DuckDB Arrow reader or clickhouse-connect's Arrow stream (a context manager)."""
     if hasattr(stream, "__enter__") and not hasattr(stream, "read_next_batch"):
@@ -253,16 +266,12 @@ class ParquetSink:
 
     def __init__(self, out: Path, tmp: str):
         self.out = out
-        self.con = duckdb.connect(config={"temp_directory": tmp,
-                                          "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY", "600MB")})
+        self.con = _scratch(tmp)
         for job in refresh.JOBS:
             self.con.execute(f"create table {job.table} ({job.ddl})")
 
     def put(self, job: refresh.Job, lo: date, hi: date, tz: str, stream) -> None:
-        for batch in _batches(stream):
-            self.con.register("_rows", batch)
-            self.con.execute(f"insert into {job.table} " + _cast_select(job, "_rows"))
-            self.con.unregister("_rows")
+        _insert(self.con, job.table, job, stream)
 
     def close(self) -> None:
         """Write every table, an empty one too (no events on those days is an answer, not a missing file)."""
@@ -283,8 +292,7 @@ class StoreSink:
             raise LakeError(f"No audit store at {db}: --db names the store the dashboard reads, whose logs the lake "
                             "holds (load them with ingest first); to write the tables as files, use --out DIR")
         store.check_is_store(db)
-        self.con = duckdb.connect(config={"temp_directory": tmp,
-                                          "memory_limit": os.environ.get("AUDIT_INGEST_MEMORY", "600MB")})
+        self.con = _scratch(tmp)
         store.attach_for_writing(self.con, db)
         self.con.execute("use store")
         with refresh._transaction(self.con):
@@ -292,10 +300,7 @@ class StoreSink:
 
     def put(self, job: refresh.Job, lo: date, hi: date, tz: str, stream) -> None:
         self.con.execute(f"create or replace temp table _lake_rows ({job.ddl})")
-        for batch in _batches(stream):
-            self.con.register("_rows", batch)
-            self.con.execute("insert into _lake_rows " + _cast_select(job, "_rows"))
-            self.con.unregister("_rows")
+        _insert(self.con, "_lake_rows", job, stream)
         refresh._run_range(self.con, job, lo, hi, tz, source="select * from _lake_rows")
 
     def close(self) -> None:
