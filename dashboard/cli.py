@@ -318,7 +318,11 @@ def cmd_lake_export(args: argparse.Namespace) -> int:
     from dashboard import lake
 
     db = config.db_path(args.db)
-    written = lake.export(db, args.out, None if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+    try:
+        written = lake.export(db, args.out, None if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+    except lake.LakeError as exc:
+        print(_("Nothing exported: {problem}").format(problem=exc), file=sys.stderr)
+        return 2
     for log, rows in written.items():
         print(_("{log}: {rows} rows written to {folder}").format(log=log, rows=rows, folder=os.path.join(args.out, log)))
     return 0

@@ -54,6 +54,7 @@ def export(db: str | Path, out: str | Path, progress: Progress = None) -> dict[s
     """Write the store's five logs to OUT as a lake; returns the rows written per log. Each log's folder is written
     beside the old one and swapped in when complete, so an interrupted export leaves the previous lake whole."""
     out = Path(out)
+    _check_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     with store.read_only(db) as con:
@@ -81,6 +82,14 @@ def export(db: str | Path, out: str | Path, progress: Progress = None) -> dict[s
                 staging.rename(old)
             written[log] = rows
     return written
+
+
+def _check_folder(path: Path) -> None:
+    """DuckDB's partitioned writer and its file globs read a backslash as a folder separator: refuse such a lake
+    path before anything is written, rather than fail half-way."""
+    if "\\" in str(path.resolve()):
+        raise LakeError(f"{path}: a lake's path cannot hold a backslash (DuckDB reads it as a folder separator); "
+                        "choose a folder without one")
 
 
 def _scratch(tmp: str) -> duckdb.DuckDBPyConnection:
@@ -337,11 +346,16 @@ def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = N
             raise LakeError("the logs come from a lake or from a ClickHouse database: not both")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", logs_database):
             raise LakeError(f"{logs_database!r} is not a ClickHouse database name (letters, digits, _)")
-    elif lake is None or not Path(lake).is_dir() or not any((Path(lake) / log).is_dir() for log in LOGS):
+    elif lake is not None:
+        _check_folder(Path(lake))
+    if logs_database is None and (
+            lake is None or not Path(lake).is_dir() or not any((Path(lake) / log).is_dir() for log in LOGS)):
         raise LakeError(f"{lake} is not a lake: it holds none of the folders {', '.join(LOGS)} "
                         "(write one with: python -m dashboard lake export --db STORE --out LAKE)")
     if (out is None) == (db is None):
         raise LakeError("say where the tables go: --out DIR or --db STORE (one of them)")
+    if out is not None:
+        _check_folder(Path(out))
     tz = settings().timezone
     done: list[LakeRefreshed] = []
     with tempfile.TemporaryDirectory(prefix=f"audit-lake-{os.getpid()}-") as tmp:

@@ -296,3 +296,30 @@ def test_on_clickhouse_the_logs_may_be_tables_of_a_database_rather_than_a_lake(s
 def test_a_logs_database_that_is_not_a_plain_name_is_refused(name, tmp_path):
     with pytest.raises(lake.LakeError, match="not a ClickHouse database name"):
         lake.refresh_lake("clickhouse", None, out=tmp_path / "out", logs_database=name)
+
+
+@pytest.mark.parametrize("name", ["it's a 'lake'", "lake; drop table x --", "sjö lake", "lake\"quoted\""])
+def test_a_lake_anywhere_is_written_and_read_whatever_its_folder_is_called(sample_store, tmp_path, name):
+    """A folder name is never SQL: quotes, non-ASCII letters and statement text in it are only a name, for the export and
+    for both engines' readers."""
+    out = tmp_path / name
+    assert lake.export(sample_store, out)["consent_events"] > 0
+    day = datetime(2026, 10, 27).date()
+    con = duckdb.connect(str(sample_store), read_only=True)
+    expected = con.sql("select count(*) from cookie_consent where cast(timezone('Europe/Stockholm', observed_at) "
+                       "as date) = $d", params={"d": day}).fetchall()[0][0]
+    con.close()
+    assert expected > 0
+    for engine in lake.ENGINES:
+        done = {d.table: d.rows for d in lake.refresh_lake(engine, out, day, day, out=tmp_path / f"t-{engine}")}
+        assert done["cookie_consent"] == expected, engine
+
+
+@pytest.mark.parametrize("name", ["back\\slash", "a\\", "\\\\server\\share"])
+def test_a_lake_path_with_a_backslash_is_refused_before_anything_is_written(sample_store, tmp_path, capsys, name):
+    """DuckDB reads a backslash as a folder separator: the export says so and writes nothing."""
+    assert cli.main(["lake", "export", "--db", str(sample_store), "--out", str(tmp_path / name)]) == 2
+    assert "backslash" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(lake.LakeError, match="backslash"):
+        lake.refresh_lake("duckdb", tmp_path / name, out=tmp_path / "out")
