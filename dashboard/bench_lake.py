@@ -34,7 +34,8 @@ IDENTIFIERS = {"event_id", "transfer_id", "request_id", "hold_id", "visitor_ref"
 def _source(files: Path, log: str) -> str:
     csv = "header = true, quote = '\"', escape = '\"', all_varchar = true"  # as written, not as sniffed
     for suffix, reader in ((".parquet", "read_parquet('{}')"), (".csv", f"read_csv('{{}}', {csv})"),
-                           (".csv.gz", f"read_csv('{{}}', {csv})"), (".jsonl", "read_json('{}', format = 'newline_delimited')")):
+                           (".csv.gz", f"read_csv('{{}}', {csv})"),
+                           (".jsonl", "read_json('{}', format = 'newline_delimited')")):
         path = files / f"{log}{suffix}"
         if path.exists():
             return reader.format(path)
@@ -106,8 +107,9 @@ def write_markdown(path: Path, run: dict) -> None:
     lines = ["# Benchmarks: the refresh jobs over a Parquet lake (issue 19)", "",
              f"Run on {run['date']} on {run['machine']} ({run['cores']} cores, {run['memory_gb']:.0f} GB memory), "
              f"Python {platform.python_version()}. Command: `{run['command']}`.", "",
-             "Each engine runs every job over the whole lake (every day of every log), in runs of days of at most 4 million rows of the logs, and writes "
-             "the tables as Parquet; the seconds of a job include writing its rows. The lake at N times is N copies "
+             "Each engine runs every job over the whole lake (every day of every log), in runs of days of at most "
+             "4 million rows of the logs, and writes the tables as Parquet; the seconds of a job include writing its "
+             "rows. The lake at N times is N copies "
              "of the 1x logs with their own identifiers (dashboard/bench_lake.py). docs/scale.md reads these "
              "figures.", "", "## Lakes", "", "| log | " + " | ".join(f"{t}x rows" for t in run["times"]) + " |",
              "|---|" + "---|" * len(run["times"])]

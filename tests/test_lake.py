@@ -198,7 +198,8 @@ def every_log(draw):
               "data_category": draw(st.sampled_from(["bookkeeping", "credit"])), "legal_basis": "bookkeeping_act",
               "record_count": str(draw(st.integers(1, 9))),
               "retain_until": draw(st.sampled_from(["2026-12-01", "2033-12-31"]))} for n in range(draw(st.integers(0, 8)))]
-    sent = [{"transfer_id": f"t{n}", "occurred_at": _moment(draw), "recipient": draw(st.sampled_from(["Molnhus AB", "Datacorp Inc"])),
+    sent = [{"transfer_id": f"t{n}", "occurred_at": _moment(draw),
+             "recipient": draw(st.sampled_from(["Molnhus AB", "Datacorp Inc"])),
              "recipient_type": "processor", "country": draw(st.sampled_from(["SE", "US"])),
              "mechanism": draw(st.sampled_from(["eea", "scc", "none"])), "legal_basis": "contract",
              "purpose": "hosting", "data_categories": draw(st.sampled_from(["contact", "contact;identity"])),
@@ -300,8 +301,8 @@ def test_a_logs_database_that_is_not_a_plain_name_is_refused(name, tmp_path):
 
 @pytest.mark.parametrize("name", ["it's a 'lake'", "lake; drop table x --", "sjö lake", "lake\"quoted\""])
 def test_a_lake_anywhere_is_written_and_read_whatever_its_folder_is_called(sample_store, tmp_path, name):
-    """A folder name is never SQL: quotes, non-ASCII letters and statement text in it are only a name, for the export and
-    for both engines' readers."""
+    """A folder name is never SQL: quotes, non-ASCII letters and statement text in it are only a name, for the
+    export and for both engines' readers."""
     out = tmp_path / name
     assert lake.export(sample_store, out)["consent_events"] > 0
     day = datetime(2026, 10, 27).date()
