@@ -85,11 +85,16 @@ def export(db: str | Path, out: str | Path, progress: Progress = None) -> dict[s
 
 
 def _check_folder(path: Path) -> None:
-    """DuckDB's partitioned writer and its file globs read a backslash as a folder separator: refuse such a lake
-    path before anything is written, rather than fail half-way."""
-    if "\\" in str(path.resolve()):
+    """Refuse, before anything is written, a lake path the engines would read as something else: DuckDB's
+    partitioned writer and its globs take a backslash for a folder separator, and both engines' file globs take
+    * ? [ ] { } for patterns (a folder "lake[1]" would be read as "lake1")."""
+    text = str(path.resolve())
+    if "\\" in text:
         raise LakeError(f"{path}: a lake's path cannot hold a backslash (DuckDB reads it as a folder separator); "
                         "choose a folder without one")
+    if found := sorted(set(text) & set("*?[]{}")):
+        raise LakeError(f"{path}: a lake's path cannot hold {' '.join(found)} (the engines read the files by a "
+                        "pattern, in which these are wildcards); choose a folder without them")
 
 
 def _scratch(tmp: str) -> duckdb.DuckDBPyConnection:

@@ -316,11 +316,16 @@ def test_a_lake_anywhere_is_written_and_read_whatever_its_folder_is_called(sampl
         assert done["cookie_consent"] == expected, engine
 
 
-@pytest.mark.parametrize("name", ["back\\slash", "a\\", "\\\\server\\share"])
-def test_a_lake_path_with_a_backslash_is_refused_before_anything_is_written(sample_store, tmp_path, capsys, name):
-    """DuckDB reads a backslash as a folder separator: the export says so and writes nothing."""
+@pytest.mark.parametrize("name, says", [("back\\slash", "backslash"), ("a\\", "backslash"),
+                                        ("\\\\server\\share", "backslash"), ("lake[1]", "cannot hold [ ]"),
+                                        ("lake*", "cannot hold *"), ("lake{a,b}", "cannot hold { }"),
+                                        ("lake?", "cannot hold ?")])
+def test_a_lake_path_the_engines_would_misread_is_refused_before_anything_is_written(sample_store, tmp_path, capsys,
+                                                                                     name, says):
+    """DuckDB reads a backslash as a folder separator, and both engines read * ? [ ] { } as wildcards: the export
+    says so and writes nothing, and a refresh refuses such a lake."""
     assert cli.main(["lake", "export", "--db", str(sample_store), "--out", str(tmp_path / name)]) == 2
-    assert "backslash" in capsys.readouterr().err
+    assert says in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(lake.LakeError, match="backslash"):
+    with pytest.raises(lake.LakeError, match="cannot hold"):
         lake.refresh_lake("duckdb", tmp_path / name, out=tmp_path / "out")
