@@ -2,8 +2,8 @@
 
 A lake is one folder per log, partitioned by the UTC month of the event (Hive layout
 `LAKE/<log>/month=YYYY-MM/*.parquet`), the layout a company's own pipelines would write. `export` writes a store's
-logs as one. `refresh` runs every refresh job (queries/job_<table>.sql, or queries/clickhouse/job_<table>.sql where
-ClickHouse's dialect differs) over a lake for a range of local days, in runs of days of bounded rows, on an engine:
+logs as one. `refresh` runs every refresh job (queries/job_<table>.sql, and queries/clickhouse/job_<table>.sql in
+ClickHouse's dialect) over a lake for a range of local days, in runs of days of bounded rows, on an engine:
 
 - `duckdb`: an in-memory DuckDB reading the Parquet files;
 - `clickhouse`: a ClickHouse reached with clickhouse-connect at AUDIT_CLICKHOUSE_URL, by default the embedded
@@ -168,9 +168,9 @@ def _ch_quote(text: str) -> str:
 
 
 def clickhouse_statement(table: str) -> str:
-    """queries/clickhouse/job_<table>.sql where ClickHouse's dialect differs, else the DuckDB job's text."""
-    path = CLICKHOUSE_QUERY_DIR / f"job_{table}.sql"
-    return path.read_text(encoding="utf-8") if path.is_file() else sql.load(f"job_{table}")
+    """queries/clickhouse/job_<table>.sql: every job has one (the DuckDB text, with its $parameters and DuckDB-only
+    functions, would not run there)."""
+    return (CLICKHOUSE_QUERY_DIR / f"job_{table}.sql").read_text(encoding="utf-8")
 
 
 class ClickHouseEngine:
