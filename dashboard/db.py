@@ -21,30 +21,32 @@ _run = threading.local()
 @contextmanager
 def connection_per_run():
     """Around one script run: the queries that miss the cache share one read-only connection, opened on the
-    first miss and closed when the run ends (opening the file costs more than most queries). Between runs the
-    store is not held, so an ingest can take it."""
-    _run.path, _run.con = store_path(), None
+    first miss and closed when the run ends (opening the file costs more than most queries), and the temporary
+    tables of shared staging queries it holds (sql.SHARED: the Requests page's queries compute the request states of
+    the period once, not once each). Between runs the store is not held, so an ingest can take it."""
+    _run.path, _run.con, _run.shared = store_path(), None, set()
     try:
         yield
     finally:
         if _run.con is not None:
-            _run.con.close()
-        _run.path, _run.con = None, None
+            _run.con.close()  # (its temporary tables go with it)
+        _run.path, _run.con, _run.shared = None, None, None
 
 
-@contextmanager
-def _connection(path: str):
-    if getattr(_run, "path", None) == path:
-        if _run.con is None:
-            _run.con = store.open_read_only(path)
-        yield _run.con.cursor()
-        return
-    with store.read_only(path) as con:  # outside a run (tests, click-time exports): a connection of its own
-        yield con
+def _run_connection(path: str):
+    """The script run's connection to the store at path (opened on first use), or None outside a run."""
+    if getattr(_run, "path", None) != path:
+        return None
+    if _run.con is None:
+        _run.con = store.open_read_only(path)
+    return _run.con
 
 
 def _query(name: str, params: dict, path: str) -> pl.DataFrame:
-    with _connection(path) as con:
+    con = _run_connection(path)
+    if con is not None:  # a script run's queries run one after another on its connection
+        return sql.run(con, name, shared=_run.shared, **params)
+    with store.read_only(path) as con:  # outside a run (tests, click-time exports): a connection of its own
         return sql.run(con, name, **params)
 
 
@@ -66,7 +68,10 @@ def run_query(name: str, **params) -> pl.DataFrame:
 def _missing_tables(path: str, version: tuple) -> list[str] | None:
     """The tables the store lacks (checked once per store version); None when there is no usable store."""
     try:
-        with _connection(path) as con:
+        con = _run_connection(path)
+        if con is not None:
+            return store.missing_tables(con)
+        with store.read_only(path) as con:
             return store.missing_tables(con)
     except Exception:  # noqa: BLE001 - no file, an empty or a foreign one: the page says how to build it
         return None
@@ -89,6 +94,14 @@ def store_ready() -> bool:
         "See README.md for the log formats."
     )
     return False
+
+
+@contextmanager
+def uncached_runner():
+    """For work of many queries built when a download is clicked (a report): one read-only connection of its own,
+    whose queries share staging tables (sql.runner)."""
+    with store.read_only(store_path()) as con:
+        yield sql.runner(con)
 
 
 def run_query_uncached(name: str, **params) -> pl.DataFrame:

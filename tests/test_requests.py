@@ -9,6 +9,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+from hypothesis import HealthCheck, given
+from hypothesis import settings as st_settings
+from hypothesis import strategies as hyp
 import pytest
 import polars as pl
 import streamlit as st
@@ -312,3 +315,49 @@ def test_the_detail_computes_one_request_and_agrees_with_the_full_computation(sa
     finally:
         con.close()
     assert one.height == 1 and one.equals(every)
+
+
+SHARING = sorted(n for n in sql.names() if "ref('stg_request_states')" in sql._source(n))
+EXTRA = {"types": [], "statuses": [], "channels": [], "limit": 40, "offset": 0, "grain": "week", "doubt": "all",
+         "rule": "request_overdue", "request_id": "REQ-000003"}
+
+
+@st_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=hyp.lists(hyp.tuples(
+    hyp.sampled_from(SHARING),
+    hyp.sampled_from(["period", "queue", "all"]),
+    # few days and lengths, so that steps often differ in one parameter only (the one a wrong key would miss)
+    hyp.sampled_from([date(2025, 6, 30), date(2025, 12, 31), date(2026, 3, 31), date(2026, 11, 24)]),
+    hyp.sampled_from([31, 365]),
+    hyp.sampled_from(["received", "suspended", "identity_verified"]),
+    hyp.booleans(),
+    hyp.sampled_from(["Europe/Stockholm", "UTC"]),
+    hyp.sampled_from(["request_overdue", "request_late", "depends_on_calendar"]),
+), min_size=2, max_size=8))
+def test_queries_that_share_the_request_states_give_the_rows_each_computes_alone(sample_store, steps):
+    """A page's queries read the request states of one set of parameters from one temporary table (sql.SHARED):
+    whatever order they come in and however their parameters differ (as-of day, period, clock start, reading of
+    the holidays, time zone), each gives exactly the rows it gives computed alone, and a staging is computed once
+    per distinct set of its parameters."""
+    from dashboard.deadlines import queue_params
+
+    con = duckdb.connect(str(sample_store), read_only=True)
+    alone = duckdb.connect(str(sample_store), read_only=True)
+    shared: set[str] = set()
+    bundles = set()
+    try:
+        for name, kind, as_of, days, clock_start, count_eves, tz, rule in steps:
+            start = as_of - timedelta(days=days - 1)
+            params = {"period": lambda: period_params(as_of, start, as_of), "queue": lambda: queue_params(as_of),
+                      "all": lambda: {**sla_params(as_of), "date_from": start, "date_to": as_of}}[kind]()
+            params = {"date_from": start, "date_to": as_of, **params}
+            params.update(EXTRA, clock_start=clock_start, count_eves=count_eves, tz=tz, rule=rule)
+            if name == "rpt_request_detail":
+                params["only_id"] = params["request_id"]
+            got = sql.run(con, name, shared=shared, **params)
+            assert got.equals(sql.run(alone, name, **params)), (name, kind, as_of, clock_start)
+            bundles.add(sql.cache_key(sql.bind("stg_request_states", params)))
+            assert len(shared) == len(bundles)
+    finally:
+        con.close()
+        alone.close()
