@@ -34,7 +34,7 @@ class QueryError(ValueError):
 
 # Staging queries worth computing once for several queries (see above); their temporary tables live as long as the
 # connection that made them.
-SHARED = frozenset({"stg_request_states"})
+SHARED = frozenset({"stg_request_states", "stg_hold_states"})
 
 # When a list, every run appends (name, params, seconds): the benchmark uses it to see what a page queried.
 TRACE: list | None = None
