@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.ingest import ingest_file
 from tests.conftest import ROOT
@@ -413,3 +415,32 @@ def test_both_csv_dialects_and_no_other(dialect, separator, bom):
     assert (b"1,5" if bom else b"1.5") in data
     with pytest.raises(ValueError):
         csv_bytes(pl.DataFrame({"a": [1]}), "excel_us")
+
+
+offsets = st.one_of(
+    st.sampled_from(["Z", "z", "+14:00", "-14:00", "+1400", "+14", "+14:01", "-14:59", "+13:59", "+00", "+15", "-99"]),
+    st.builds(lambda sign, h, colon, m: f"{sign}{h}{colon}{m}", st.sampled_from("+-"),
+              st.text("0123456789", min_size=2, max_size=2), st.sampled_from(["", ":"]),
+              st.sampled_from(["", *[f"{m:02d}" for m in (0, 1, 15, 30, 45, 59, 60, 75, 99)]])))
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(offsets, min_size=10, max_size=40))
+def test_the_offset_check_is_the_arithmetic_of_hours_and_minutes(drawn):
+    """An offset is beyond +-14:00 when hours * 60 + minutes exceed 14 * 60 or the minutes exceed 59; ingest checks
+    it with one pattern (OFFSET_IN_RANGE). On every shape of offset, the pattern and the arithmetic agree."""
+    from dashboard.contract import MAX_UTC_OFFSET_MINUTES
+    from dashboard.ingest import ISO_TIMESTAMP, OFFSET_IN_RANGE, UTC_OFFSET
+
+    values = [f"2026-02-01T10:00:00{o}" for o in drawn]
+    got = duckdb.sql(
+        f"select v, regexp_full_match(v, '{ISO_TIMESTAMP}{UTC_OFFSET}') "
+        f"and not regexp_full_match(v, '{ISO_TIMESTAMP}{OFFSET_IN_RANGE}') from unnest($vs) t(v)",
+        params={"vs": values}).fetchall()
+    for value, beyond in got:
+        found = re.fullmatch(ISO_TIMESTAMP + r"([+-])(\d{2})(?::?(\d{2}))?", value)
+        if found is None:  # Z, or not an offset of this shape (other checks reject it)
+            assert not beyond, value
+            continue
+        hours, minutes = int(found.group(4)), int(found.group(5) or 0)
+        assert beyond == (hours * 60 + minutes > MAX_UTC_OFFSET_MINUTES or minutes > 59), value
