@@ -82,10 +82,12 @@ bench-imports: $(STAMP)
 # The refresh jobs over a Parquet lake at 1x and 10x on DuckDB and on chdb (issue 19): generates the 1x logs, then
 # writes BENCHMARKS.lake.md. LAKE_FILES=DIR reuses logs generated before (bench --keep leaves them in its workdir).
 LAKE_FILES ?= /tmp/audit-bench-lake/files
+# 1x, 10x and 20x take about two hours on 2 cores; LAKE_TIMES="1 10" about half an hour.
+LAKE_TIMES ?= 1 10 20
 bench-lake: $(STAMP)
 	test -f $(LAKE_FILES)/consent_events.parquet || $(PY) -m dashboard.bench --phase generate \
 		--args '{"workdir": "$(LAKE_FILES)", "volumes": {"consent": 75, "requests": 197, "transfers": 82}}'
-	$(PY) -m dashboard bench-lake --files $(LAKE_FILES) --times 1 10
+	$(PY) -m dashboard bench-lake --files $(LAKE_FILES) --times $(LAKE_TIMES)
 
 # The same at ten times the volume (after `make bench`, whose BENCHMARKS.json it compares against), generated in
 # shards of bounded memory and ingested with the default memory limit (issue 14).

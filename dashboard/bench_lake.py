@@ -1,13 +1,13 @@
 """The refresh jobs' benchmark over a Parquet lake, on DuckDB and on ClickHouse (chdb): writes BENCHMARKS.lake.md.
 
-    python -m dashboard bench-lake --files DIR [--times 1 10] [--engines duckdb clickhouse] [--workdir DIR]
+    python -m dashboard bench-lake --files DIR [--times 1 10 20] [--engines duckdb clickhouse] [--workdir DIR]
 
 DIR holds generated logs (`python -m dashboard bench --keep` or its generate phase writes them). The 1x lake is
 those logs partitioned by log and UTC month, as `lake export` writes a store's; the lake at N times is N copies of
 it whose identifiers (event, transfer, request, hold, visitor and subject) carry the copy's number, so every
 visitor, request and hold keeps its own history and only the volume grows. Each engine runs every job over each
 lake for all its days, in its own process (the peak memory is the engine's), writing the tables as Parquet. Not
-part of `make test`: at 10x it reads about 200 million rows per engine. docs/scale.md reads the figures.
+part of `make test`: at 20x it reads about 420 million rows per engine. docs/scale.md reads the figures.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def write_markdown(path: Path, run: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard bench-lake")
     parser.add_argument("--files", help="the generated logs (one file per log)")
-    parser.add_argument("--times", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--times", type=int, nargs="+", default=[1, 10, 20])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "clickhouse"])
     parser.add_argument("--workdir", default="/tmp/audit-bench-lake")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.lake.md"))
