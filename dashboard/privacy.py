@@ -73,11 +73,13 @@ COUNTER = r"(^|[^0-9A-Za-z])[A-Za-z]{1,12}[-_]00\d{8}(?:\d*)\b"
 # "V-000020431-1") skip the costly look at every slice of every run (about ten times as fast; a test checks that
 # the rule gives the same answer with and without this look).
 PNR_CANDIDATE = r"(?:^|\D)(?:\d{10}|\d{12}|(?:\d\d){1,4}[\s.\-+/]{1,3}(?:\d\d){1,4})(?:\D|$)"
-# A value that is nothing but such a counter ("CE-0000000001", "TR_0012345678") holds no identifier by the full rule:
-# no at sign, its digits are not read for a personal number, and it is a phone number only when its digits begin
-# 0046 (excluded here, so those still get the full check). The first look skips it: the ids of a log past a million
-# rows are mostly this (a test holds the first look to the full rule on such values).
-COUNTER_ONLY = r"[A-Za-z]{1,12}[-_]00(?:[0-35-9]\d|4[0-57-9])\d{6,}"
+# A value that is nothing but such a counter, perhaps with a dash and up to three digits after it ("CE-0000000001",
+# "TR_0012345678", "CE-0000000001-3", as ids merged from several sources are written) holds no identifier by the
+# full rule: no at sign, its digits are not read for a personal number, and it is a phone number only when its
+# digits begin 0046 (excluded here, so those still get the full check). (After an underscore the counter is not one
+# to the full rule, whose \b sees no boundary there, so only a dash may follow.) The first look skips it: the ids of
+# a log past a million rows are mostly this (a test holds the first look to the full rule on such values).
+COUNTER_ONLY = r"[A-Za-z]{1,12}[-_]00(?:[0-35-9]\d|4[0-57-9])\d{6,}(?:-\d{1,3})?"
 # Cheap first look: only values with ten digits (white space of any length between them), a '+', a leading 0 or 00
 # before digits, or something like an at sign get the full check.
 PREFILTER = r"\d(?:(?:\D{0,3}|\s*[^\d\s]{0,3}\s*)\d){9}|\+\s*\d|(?:^|\D)00?\s*[1-9]|@|(?i:\bat\b|snabel)"
