@@ -199,7 +199,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
     # The JSON is an interface: English whatever AUDIT_LANG says (docs/i18n.md).
     with store.read_only(config.db_path(args.db)) as con, i18n.use("en" if args.json else i18n.current()):
-        result = metrics.compute(sql.runner(con), args.date_from, args.date_to,
+        result = metrics.compute(lambda name, **p: sql.run(con, name, **p), args.date_from, args.date_to,
                                  args.as_of or config.today())
     if args.json:
         print(json.dumps(result, indent=2))
@@ -233,7 +233,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     out = args.out or f"privacy-report-{args.month}.html"
     with store.read_only(config.db_path(args.db)) as con, i18n.use(args.lang or i18n.current()):
-        text = report.build(sql.runner(con), args.month, args.as_of,
+        text = report.build(lambda name, **p: sql.run(con, name, **p), args.month, args.as_of,
                             detail=not args.summary)
         with open(out, "w", encoding="utf-8") as fh:
             fh.write(text)

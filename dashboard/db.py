@@ -21,16 +21,25 @@ _run = threading.local()
 @contextmanager
 def connection_per_run():
     """Around one script run: the queries that miss the cache share one read-only connection, opened on the
-    first miss and closed when the run ends (opening the file costs more than most queries), and the temporary
-    tables of shared staging queries it holds (sql.SHARED: the Requests page's queries compute the request states of
-    the period once, not once each). Between runs the store is not held, so an ingest can take it."""
-    _run.path, _run.con, _run.shared = store_path(), None, set()
+    first miss and closed when the run ends (opening the file costs more than most queries), with the temporary
+    tables of shared staging queries, when the page asks for them (share_stagings). Between runs the store is not
+    held, so an ingest can take it."""
+    _run.path, _run.con, _run.shared = store_path(), None, None
     try:
         yield
     finally:
         if _run.con is not None:
             _run.con.close()  # (its temporary tables go with it)
         _run.path, _run.con, _run.shared = None, None, None
+
+
+def share_stagings() -> None:
+    """For a page whose queries read the same staging query many times with the same parameters (Requests, Legal
+    holds): for the rest of this script run they read it from one temporary table on the run's connection
+    (sql.SHARED), computed once. Other pages do not ask: a staging read once or twice costs more to keep than to
+    compute within the query that needs it (the Overview reads the request states of two periods once each)."""
+    if getattr(_run, "path", None) is not None and _run.shared is None:
+        _run.shared = set()
 
 
 def _run_connection(path: str):
@@ -94,14 +103,6 @@ def store_ready() -> bool:
         "See README.md for the log formats."
     )
     return False
-
-
-@contextmanager
-def uncached_runner():
-    """For work of many queries built when a download is clicked (a report): one read-only connection of its own,
-    whose queries share staging tables (sql.runner)."""
-    with store.read_only(store_path()) as con:
-        yield sql.runner(con)
 
 
 def run_query_uncached(name: str, **params) -> pl.DataFrame:

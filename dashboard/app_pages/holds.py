@@ -3,12 +3,13 @@
 import streamlit as st
 
 from dashboard import access, charts, config, filters, holds, i18n, labels, ui
-from dashboard.db import run_query
+from dashboard.db import run_query, share_stagings
 from dashboard.i18n import N_, _
 HOLD_LABELS = {"hold_id": N_("Hold"), "request_id": N_("Erasure request"), "placed_day": N_("Placed")}
 
 viewer = access.require("holds")
 period: filters.Period = st.session_state["period"]
+share_stagings()  # its queries read the same request or hold states many times
 params = holds.params(period.as_of, config.settings().timezone)
 
 ui.page_header(

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import access, charts, config, consent, findings, i18n, labels, metrics, report, transfers, ui
-from dashboard.db import run_query, uncached_runner
+from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import add_months, period_params
 from dashboard.i18n import _, ngettext
 
@@ -166,8 +166,8 @@ lang = st.segmented_control(_("Language of the report"), list(i18n.LANGUAGES), d
 
 def build_report() -> str:
     """Built on the click, in the language chosen for the report (the page's own, unless changed)."""
-    with i18n.use(lang), uncached_runner() as run:
-        return report.build(run, month, detail=viewer.rows)
+    with i18n.use(lang):
+        return report.build(run_query_uncached, month, detail=viewer.rows)
 
 
 ui.download(_("Download the report"), build_report,

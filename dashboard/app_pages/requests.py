@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access, charts, config, filters, i18n, labels, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
-from dashboard.db import run_query, run_query_uncached
+from dashboard.db import run_query, run_query_uncached, share_stagings
 from dashboard.deadlines import how, period_params, queue_params, rules_in_force
 from dashboard.i18n import N_, _, ngettext
 
@@ -21,6 +21,7 @@ PAGE_SIZE = 100
 
 viewer = access.require("requests")
 period: filters.Period = st.session_state["period"]
+share_stagings()  # its queries read the same request or hold states many times
 sla = queue_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
 
