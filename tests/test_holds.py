@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dashboard import holds, sql
 from dashboard.ingest import ingest_file
-from tests.helpers import write
+from tests.helpers import check_shared_staging, write
 
 TZ = "Europe/Stockholm"
 
@@ -108,19 +108,10 @@ def test_hold_queries_that_share_the_hold_states_give_the_rows_each_computes_alo
     """The Legal holds page's queries read the hold states of one as-of day from one temporary table
     (sql.SHARED): in any order and with any parameters, each gives the rows it gives computed alone, and the
     states are computed once per distinct set of their parameters."""
-    con = duckdb.connect(str(sample_store), read_only=True)
-    alone = duckdb.connect(str(sample_store), read_only=True)
-    shared: set[str] = set()
-    bundles = set()
-    try:
-        for name, as_of, tz, cap in steps:
-            params = {**holds.params(as_of, tz), "date_from": date(as_of.year, 1, 1), "date_to": as_of}
-            if cap is not None:
-                params["retention"] = [{**r, "max_years": cap} for r in params["retention"]]
-            got = sql.run(con, name, shared=shared, **params)
-            assert got.equals(sql.run(alone, name, **params)), (name, as_of, tz, cap)
-            bundles.add(sql.cache_key(sql.bind("stg_hold_states", params)))
-            assert len(shared) == len(bundles)
-    finally:
-        con.close()
-        alone.close()
+    runs = []
+    for name, as_of, tz, cap in steps:
+        params = {**holds.params(as_of, tz), "date_from": date(as_of.year, 1, 1), "date_to": as_of}
+        if cap is not None:
+            params["retention"] = [{**r, "max_years": cap} for r in params["retention"]]
+        runs.append((name, params))
+    check_shared_staging(sample_store, "stg_hold_states", runs)
