@@ -51,12 +51,21 @@ def _run_connection(path: str):
     return _run.con
 
 
-def _query(name: str, params: dict, path: str) -> pl.DataFrame:
+@contextmanager
+def _connection(path: str):
+    """The script run's connection (its queries run one after another on it) and the shared staging tables it holds,
+    or, outside a run (tests, click-time exports), a connection of its own and none."""
     con = _run_connection(path)
-    if con is not None:  # a script run's queries run one after another on its connection
-        return sql.run(con, name, shared=_run.shared, **params)
-    with store.read_only(path) as con:  # outside a run (tests, click-time exports): a connection of its own
-        return sql.run(con, name, **params)
+    if con is not None:
+        yield con, _run.shared
+        return
+    with store.read_only(path) as own:
+        yield own, None
+
+
+def _query(name: str, params: dict, path: str) -> pl.DataFrame:
+    with _connection(path) as (con, shared):
+        return sql.run(con, name, shared=shared, **params)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -77,10 +86,7 @@ def run_query(name: str, **params) -> pl.DataFrame:
 def _missing_tables(path: str, version: tuple) -> list[str] | None:
     """The tables the store lacks (checked once per store version); None when there is no usable store."""
     try:
-        con = _run_connection(path)
-        if con is not None:
-            return store.missing_tables(con)
-        with store.read_only(path) as con:
+        with _connection(path) as (con, _shared):
             return store.missing_tables(con)
     except Exception:  # noqa: BLE001 - no file, an empty or a foreign one: the page says how to build it
         return None

@@ -134,6 +134,6 @@ def run(con: duckdb.DuckDBPyConnection, name: str, shared: set[str] | None = Non
         own = bind(name, params, _parameters_of(text))
     result = con.sql(text, params=own).pl()
     if TRACE is not None:  # (the query's own parameters, staging included: the benchmark runs it again alone)
-        TRACE.append((name, bind(name, params), time.perf_counter() - started))
+        TRACE.append((name, own if shared is None else bind(name, params), time.perf_counter() - started))
     return result
 

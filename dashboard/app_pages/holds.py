@@ -9,7 +9,7 @@ HOLD_LABELS = {"hold_id": N_("Hold"), "request_id": N_("Erasure request"), "plac
 
 viewer = access.require("holds")
 period: filters.Period = st.session_state["period"]
-share_stagings()  # its queries read the same request or hold states many times
+share_stagings()  # its figures, charts and lists all read the same hold states
 params = holds.params(period.as_of, config.settings().timezone)
 
 ui.page_header(

@@ -21,7 +21,7 @@ PAGE_SIZE = 100
 
 viewer = access.require("requests")
 period: filters.Period = st.session_state["period"]
-share_stagings()  # its queries read the same request or hold states many times
+share_stagings()  # its figures, charts and lists all read the same request states
 sla = queue_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
 
