@@ -243,6 +243,43 @@ def phase_pages(db: str, date_from: str, date_to: str, as_of: str) -> dict:
     return {"pages": report, "peak_mb": _peak_mb()}
 
 
+# What a generation leaves beside its logs in the workdir: its figures, the generator's digest and the volumes.
+GENERATED = "generated.json"
+
+
+def generator_digest() -> str:
+    """A digest of the code that makes the logs (the sample generator and the sharding): logs are reused only when
+    it is unchanged."""
+    import hashlib
+    import inspect
+
+    from dashboard import sample
+
+    parts = [inspect.getsource(sample)] + [inspect.getsource(f) for f in (phase_generate, _generate_shard, _reader,
+                                                                          _writer)]
+    parts.append(json.dumps([SHARD_SCALE, SHARD_PROCESSES, DISTINCT], sort_keys=True))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _reusable(work: Path, volumes: dict) -> dict | None:
+    """The generation recorded in work when the same generator made its logs at these volumes and they are all
+    there; what a run left after them (its store, converted files, access log) is removed. None: generate."""
+    from dashboard.sample import FILES
+
+    try:
+        record = json.loads((work / GENERATED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (record.get("generator") != generator_digest() or record.get("volumes") != volumes
+            or not all((work / name).is_file() for name in FILES.values())):
+        return None
+    keep = {GENERATED, *FILES.values()}
+    for leftover in work.iterdir():
+        if leftover.name not in keep:
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+    return {k: v for k, v in record.items() if k not in ("generator", "volumes")}
+
+
 def _generated(gen: dict) -> str:
     line = f"Generated in {gen['seconds']:.1f} s (peak {gen['peak_mb']:.0f} MB"
     if gen.get("processes"):  # shards side by side: the peak is theirs together
@@ -350,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--times", type=int, default=1,
                         help="generate this many times the volumes (the 10x run), in shards of bounded memory")
     parser.add_argument("--compare", help="a BENCHMARKS.json of a smaller run: add how each figure grew")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the logs a run with --keep generated in --workdir, when the same generator made "
+                             "them at the same volumes (else generate them again)")
     parser.add_argument("--one-format", action="store_true",
                         help="ingest each log in its generated format only (not also converted to the other)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
@@ -367,10 +407,16 @@ def main(argv: list[str] | None = None) -> int:
                "requests": args.times * math.ceil(args.requests / PER_SCALE["requests"]),
                "transfers": args.times * math.ceil(args.transfers / PER_SCALE["transfers"])}
     work = Path(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    print(f"generating with volumes {volumes} into {work} ...", file=sys.stderr)
-    gen = _sub(["--phase", "generate", "--args", json.dumps({"workdir": str(work), "volumes": volumes})])
+    gen = _reusable(work, volumes) if args.reuse else None
+    if gen is None:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        print(f"generating with volumes {volumes} into {work} ...", file=sys.stderr)
+        gen = _sub(["--phase", "generate", "--args", json.dumps({"workdir": str(work), "volumes": volumes})])
+        (work / GENERATED).write_text(json.dumps({"generator": generator_digest(), "volumes": volumes, **gen}),
+                                      encoding="utf-8")
+    else:
+        print(f"reusing the logs generated in {work} (same generator, volumes {volumes})", file=sys.stderr)
     print(f"  {gen['rows']} in {gen['seconds']:.0f} s ({gen['shards']} shards, peak {gen['peak_mb']:.0f} MB)",
           file=sys.stderr)
     print("ingesting ...", file=sys.stderr)

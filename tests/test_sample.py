@@ -115,3 +115,45 @@ def test_the_benchmarks_shards_are_new_rows_that_all_load(tmp_path, monkeypatch)
     for path in sorted(work.iterdir()):
         loaded = ingest_file(str(path), db)
         assert loaded.exit_code == 0 and loaded.accepted == result["rows"][loaded.log] > 0, loaded
+
+
+def test_the_benchmark_reuses_logs_only_from_the_same_generator_at_the_same_volumes(tmp_path, monkeypatch):
+    """bench --reuse takes the logs a kept run generated, and removes what that run left after them; it generates
+    again when the volumes, the generator or any log differ."""
+    import json
+
+    from dashboard import bench
+
+    volumes = {"consent": 750, "requests": 1970, "transfers": 820}
+    record = {"rows": {"consent_events": 1}, "seconds": 1.0, "peak_mb": 1.0, "shards": 150}
+
+    def kept_run(generator=None):
+        work = tmp_path / "work"
+        if work.exists():
+            import shutil
+            shutil.rmtree(work)
+        work.mkdir()
+        for name in FILES.values():
+            (work / name).write_text("log")
+        (work / "audit.duckdb").write_text("store")
+        (work / "formats").mkdir()
+        (work / bench.GENERATED).write_text(json.dumps(
+            {"generator": generator or bench.generator_digest(), "volumes": volumes, **record}))
+        return work
+
+    work = kept_run()
+    assert bench._reusable(work, volumes) == record
+    assert sorted(p.name for p in work.iterdir()) == sorted([bench.GENERATED, *FILES.values()])
+
+    assert bench._reusable(kept_run(), {**volumes, "consent": 75}) is None
+    assert bench._reusable(kept_run(generator="0" * 64), volumes) is None
+    work = kept_run()
+    (work / FILES["transfers"]).unlink()
+    assert bench._reusable(work, volumes) is None
+    (work / bench.GENERATED).write_text("{not json")
+    assert bench._reusable(work, volumes) is None
+    monkeypatch.setattr(bench, "SHARD_SCALE", {"consent": 1, "requests": 1, "transfers": 1})
+    assert bench._reusable(kept_run(generator=None), volumes) is not None  # digest taken now: equal
+    work = kept_run()
+    monkeypatch.setattr(bench, "SHARD_SCALE", {"consent": 2, "requests": 1, "transfers": 1})
+    assert bench._reusable(work, volumes) is None  # the sharding changed since the logs were made
