@@ -1,4 +1,6 @@
--- One page of the filtered transfer log, sorted by $sort_by (an allowed column name) in either direction.
+-- One page of the filtered transfer log, sorted by $sort_by (an allowed column name) in either direction, as people
+-- read it: local time, categories and findings as text. Narrow first, wide last: the rows are sorted and cut to the
+-- page first, and only the page's rows are written out as text.
 with keyed as (
     select
         *,
@@ -12,12 +14,40 @@ with keyed as (
             when 'transfer_id' then transfer_id
         end as text_key,
         case $sort_by when 'record_count' then record_count end as number_key,
-        case $sort_by when 'occurred_at' then occurred_at end as time_key,
-    from {{ ref('stg_transfer_rows') }}
+        -- local time, as shown (in the hour a clock goes back, the order people read)
+        case $sort_by when 'occurred_at' then timezone($tz, occurred_at) end as time_key,
+    from {{ ref('stg_transfers', counts=false) }}
+),
+
+page as (
+    select *
+    from keyed
+    order by
+        case when $descending then text_key end desc,
+        case when not $descending then text_key end asc,
+        case when $descending then number_key end desc,
+        case when not $descending then number_key end asc,
+        case when $descending then time_key end desc,
+        case when not $descending then time_key end asc,
+        transfer_id
+    limit $limit offset $offset
 )
 
-select * exclude (text_key, number_key, time_key)
-from keyed
+select
+    transfer_id,
+    timezone($tz, occurred_at) as occurred_at,
+    recipient,
+    recipient_type,
+    country,
+    is_eea,
+    mechanism,
+    legal_basis,
+    purpose,
+    array_to_string(data_categories, ';') as data_categories,
+    record_count,
+    reference,
+    array_to_string(findings, ', ') as findings,
+from page
 order by
     case when $descending then text_key end desc,
     case when not $descending then text_key end asc,
@@ -26,4 +56,3 @@ order by
     case when $descending then time_key end desc,
     case when not $descending then time_key end asc,
     transfer_id
-limit $limit offset $offset

@@ -33,23 +33,36 @@ in_period as (
     from source
 ),
 
+-- The days of the period each decision (or scheme) was in force: a small table, so each transfer finds its day by
+-- hash rather than by comparing dates with every decision (at ten million transfers a year, seconds).
+in_force as (
+    select
+        country,
+        scheme,
+        cast(unnest(generate_series(greatest(in_force_from, $date_from),
+                                    least(coalesce(in_force_until, $date_to), $date_to), interval 1 day)) as date)
+            as day,
+    from adequacy
+    where in_force_from <= $date_to and (in_force_until is null or in_force_until >= $date_from)
+),
+
+adequate_days as (
+    select distinct country, day from in_force
+),
+
+scheme_days as (
+    select distinct country, scheme, day from in_force
+),
+
 classified as (
     select
         t.*,
-        exists (
-            select 1 from adequacy as a
-            where a.country = t.country
-                and t.local_day >= a.in_force_from
-                and (a.in_force_until is null or t.local_day <= a.in_force_until)
-        ) as has_adequacy_in_force,
+        a.day is not null as has_adequacy_in_force,
         -- Safe Harbour and Privacy Shield (older exports name them) count only for their country and their dates.
-        exists (
-            select 1 from adequacy as a
-            where a.country = t.country and a.scheme = t.mechanism
-                and t.local_day >= a.in_force_from
-                and (a.in_force_until is null or t.local_day <= a.in_force_until)
-        ) as has_scheme_in_force,
+        s.day is not null as has_scheme_in_force,
     from in_period as t
+    left join adequate_days as a on a.country = t.country and a.day = t.local_day
+    left join scheme_days as s on s.country = t.country and s.scheme = t.mechanism and s.day = t.local_day
 ),
 
 final as (
