@@ -38,18 +38,41 @@ visits as (
     group by day, banner_version, device, browser, country, visitor_ref
 ),
 
-visit_days as (
-    -- and the visitor's whole day: shown the banner that day, decided that day; the day is counted once, in the
-    -- group of its first banner shown
+visitor_days as (
+    -- the visitor's whole day: shown the banner that day, decided that day, and in how many groups
     select
-        *,
-        bool_or(shown > 0) over visitor_day as day_shown,
-        bool_or(decisions > 0) over visitor_day as day_decided,
-        row_number() over (
-            visitor_day order by first_shown_at nulls last, banner_version, device, browser, country
-        ) = 1 as holds_the_day,
+        day, visitor_ref,
+        count(*) as groups,
+        bool_or(shown > 0) as day_shown,
+        bool_or(decisions > 0) as day_decided,
     from visits
-    window visitor_day as (partition by day, visitor_ref)
+    group by day, visitor_ref
+),
+
+holders as (
+    -- the day is counted once, in the group of its first banner shown: to be chosen only where a visitor's day
+    -- spans several groups (few), not ranked for every visit
+    select day, visitor_ref, banner_version, device, browser, country
+    from visits
+    semi join (select day, visitor_ref from visitor_days where groups > 1) as m
+        on m.day = visits.day and m.visitor_ref is not distinct from visits.visitor_ref
+    qualify row_number() over (
+        partition by day, visitor_ref order by first_shown_at nulls last, banner_version, device, browser, country
+    ) = 1
+),
+
+visit_days as (
+    select
+        v.*,
+        d.day_shown,
+        d.day_decided,
+        d.groups = 1 or h.day is not null as holds_the_day,
+    from visits as v
+    inner join visitor_days as d on d.day = v.day and d.visitor_ref is not distinct from v.visitor_ref
+    left join holders as h
+        on h.day = v.day and h.visitor_ref is not distinct from v.visitor_ref
+        and h.banner_version is not distinct from v.banner_version and h.device is not distinct from v.device
+        and h.browser is not distinct from v.browser and h.country is not distinct from v.country
 )
 
 select
