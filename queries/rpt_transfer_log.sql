@@ -48,6 +48,8 @@ select
     reference,
     array_to_string(findings, ', ') as findings,
 from page
+-- the page's order again (SQL keeps no order through a select; written once in a single select, DuckDB would write
+-- out every row as text before cutting the page: 40 % slower)
 order by
     case when $descending then text_key end desc,
     case when not $descending then text_key end asc,
