@@ -41,6 +41,10 @@ OFFSET_IN_RANGE = (rf"(Z|z|[+-]((?:{'|'.join(f'{h:02d}' for h in range(_H))})(:?
                    rf"|{_H:02d}(:?(?:{'|'.join(f'{m:02d}' for m in range(_M + 1))}))?))")
 
 
+# The function whose value stands for an id while ids seen twice are counted (a test makes it collide).
+ID_HASH = "hash"
+
+
 class FileRefused(Exception):
     """The whole file is refused; the store is unchanged."""
 
@@ -373,13 +377,16 @@ def _checks(log: Log) -> tuple[list[str], dict]:
             advice = "give a pseudonym" if c.kind == PSEUDONYM else f"no personal identifier belongs in {c.name}"
             selects.append(f"select _row, '{c.name}' as column_name, 'holds what looks like a ' || kind || "
                            f"'; {advice} (value not stored)' as reason from _guard where column_name = '{c.name}'")
-        if c.kind == ID:  # ids seen twice are found by counting; only their rows are then ranked
+        if c.kind == ID:
+            # Ids seen twice are found by counting their hashes (a number per row: counting 100 million ids as text
+            # needs more than the ingest's memory limit, even spilling); only the rows of a hash seen twice are then
+            # ranked by the id itself, so two ids that share a hash are not taken for one.
             selects.append(
                 f"select _row, '{c.name}' as column_name, "
                 f"'duplicate {c.name} in this file (first at row ' || first_row || ')' as reason "
                 f"from (select _row, {v}, min(_row) over (partition by {v}) as first_row from staged "
-                f"semi join (select {v} from staged where {v} is not null group by {v} having count(*) > 1) "
-                f"using ({v})) where _row <> first_row"
+                f"semi join (select {ID_HASH}({v}) as h from staged where {v} is not null group by h having count(*) > 1) "
+                f"as twice on twice.h = {ID_HASH}(staged.{v}) where {v} is not null) where _row <> first_row"
             )
     for condition, column, reason in log.row_rules:
         add(condition, column, lit(reason))

@@ -9,7 +9,10 @@ import time
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from dashboard import ingest
 from dashboard.ingest import ingest_file
 from tests.helpers import GOOD, rows, snapshot, table, write
 
@@ -95,6 +98,27 @@ def test_duplicate_ids_inside_a_file_keep_the_first(tmp_path, db):
     result = ingest_file(str(path), db)
     assert (result.accepted, result.rejected) == (1, 1)
     assert result.rejections[0].reason == "duplicate transfer_id in this file (first at row 1)"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(st.sampled_from(["T-1", "T-2", "T-3", "U-1", "T-10", "T-11"]), min_size=1, max_size=12),
+       colliding=st.booleans())
+def test_only_a_repeated_id_is_a_duplicate_even_when_ids_share_a_hash(tmp_path_factory, monkeypatch, ids, colliding):
+    """Ids seen twice are found by their hash, then compared as text: with a hash under which ids of one length
+    collide (T-1, T-2, U-1 share one), still only a repeated id is rejected, and each repeat names its first row."""
+    if colliding:
+        monkeypatch.setattr(ingest, "ID_HASH", "length")
+    tmp = tmp_path_factory.mktemp("ids")
+    data = rows("transfers", *[{"transfer_id": i} for i in ids])
+    result = ingest_file(str(write(tmp / "transfers.csv", data)), tmp / "audit.duckdb", keep_rejections=100)
+    first = {}
+    expected = []
+    for row, i in enumerate(ids, start=1):
+        if i in first:
+            expected.append((row, f"duplicate transfer_id in this file (first at row {first[i]})"))
+        first.setdefault(i, row)
+    assert [(r.row, r.reason) for r in result.rejections] == expected
+    assert result.accepted == len(first)
 
 
 @pytest.mark.parametrize(("columns", "message"), [
