@@ -170,7 +170,7 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
 
     dialect = st.session_state.get("csv_dialect", "standard")
     shown = ", " + ngettext("{rows} row", "{rows} rows", rows).format(rows=i18n.number(rows)) if count else ""
-    left, right, _ = st.columns([2, 2, 3])
+    left, right, _spacer = st.columns([2, 2, 3])  # (not `_`: that is the translation)
     with left:
         download(f"{label} (CSV{shown})", lambda: csv_bytes(get(), dialect), f"{stem}.csv", "text/csv", rows=rows,
                  key=f"csv_{stem}", icon=":material/download:", **kwargs)
