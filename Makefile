@@ -91,7 +91,7 @@ bench-lake: $(STAMP)
 
 # The same at ten times the volume, generated in shards of bounded memory and ingested with the default memory limit
 # (issue 14); after `make bench` it says how each figure grew against BENCHMARKS.json. The logs and store stay in
-# /tmp/audit-bench-10x (about 15 GB): a rerun reuses the logs while the generator is unchanged.
+# /tmp/audit-bench-10x (about 8 GB): a rerun reuses the logs while the generator is unchanged.
 bench-10x: $(STAMP) $(MO)
 	$(PY) -m dashboard bench --workdir /tmp/audit-bench-10x --times 10 --one-format --keep --reuse \
 		$(if $(wildcard BENCHMARKS.json),--compare BENCHMARKS.json) --out BENCHMARKS.10x.md

@@ -313,7 +313,9 @@ def write_markdown(out: Path, run: dict) -> None:
         ok = "no target" if target is None else "met" if (r["rows_per_s"] or 0) >= target else "missed"
         lines.append(f"| {r['log']} | {r['format']} ({r['file']}) | {r['rows']:,} | {r['seconds']:.2f} | "
                      f"{_fmt_rate(r['rows_per_s'])} | {ok} |".replace(",", " "))
-    lines += ["", f"Ingest peak memory {run['ingest']['peak_mb']:.0f} MB; store {run['ingest']['db_mb']:.0f} MB.", ""]
+    peak = run["ingest"].get("peak_mb")  # (None: a run put together from a log that did not keep it)
+    lines += ["", (f"Ingest peak memory {peak:.0f} MB" if peak is not None else "Ingest peak memory not recorded")
+              + f"; store {run['ingest']['db_mb']:.0f} MB.", ""]
     for key in ("pages", "pages_year"):
         if key in run:
             lines += _pages_table(run[key], run["views"][key] if "views" in run else run["view"])
