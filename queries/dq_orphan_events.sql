@@ -5,6 +5,11 @@ with unreceived as (
     select request_id from request_rollup where received_at is null
 ),
 
+orphan_rows as (
+    -- found reading the request ids alone; the other columns are read for the rows found only (a few of millions)
+    select rowid as row_id from dsr_events semi join unreceived using (request_id)
+),
+
 dsr_orphans as (
     select
         'dsr_events' as log_name,
@@ -14,7 +19,7 @@ dsr_orphans as (
         timezone($tz, e.occurred_at) as occurred_at,
         'request has no received event' as problem,
     from dsr_events as e
-    semi join unreceived as r using (request_id)
+    where e.rowid in (select row_id from orphan_rows)
 ),
 
 placed as (
