@@ -51,7 +51,8 @@ JOBS = (
     Job("request_rollup",
         "request_id varchar, received_at timestamptz, request_type varchar, channel varchar, subject_ref varchar, "
         "verified_at timestamptz, extended_at timestamptz, closed_at timestamptz, outcome varchar, "
-        "requested_at timestamptz, first_at timestamptz",
+        "requested_at timestamptz, first_at timestamptz, received_day date, requested_day date, verified_day date, "
+        "extended_day date, closed_day date",
         "first_at", ("dsr_events.occurred_at",)),
     Job("hold_rollup",
         "hold_id varchar, placed_at timestamptz, request_id varchar, subject_ref varchar, data_category varchar, "
