@@ -1,9 +1,31 @@
 -- One page of the filtered transfer log, sorted by $sort_by (an allowed column name) in either direction, as people
 -- read it: local time, categories and findings as text. Narrow first, wide last: the rows are sorted and cut to the
 -- page first, and only the page's rows are written out as text.
-with keyed as (
+with filtered as (
+    select * from {{ ref('stg_transfers', counts=false) }}
+),
+
+-- Sorted by time, the rows are in local time's order, which is their instants' order except within the hour a clock
+-- goes back: a row more than an hour beyond the page's last row by instant cannot be on the page, so only the rows
+-- up to that edge have their local time computed and sorted.
+edge as (
     select
-        *,
+        case when $descending then min(occurred_at) - interval 1 hour else max(occurred_at) + interval 1 hour end
+            as instant,
+    from (
+        select occurred_at
+        from filtered
+        where $sort_by = 'occurred_at'
+        order by
+            case when $descending then occurred_at end desc,
+            case when not $descending then occurred_at end asc
+        limit $limit + $offset
+    )
+),
+
+keyed as (
+    select
+        f.*,
         case $sort_by
             when 'recipient' then recipient
             when 'recipient_type' then recipient_type
@@ -16,7 +38,9 @@ with keyed as (
         case $sort_by when 'record_count' then record_count end as number_key,
         -- local time, as shown (in the hour a clock goes back, the order people read)
         case $sort_by when 'occurred_at' then timezone($tz, occurred_at) end as time_key,
-    from {{ ref('stg_transfers', counts=false) }}
+    from filtered as f, edge as e
+    where $sort_by <> 'occurred_at' or e.instant is null
+        or (case when $descending then f.occurred_at >= e.instant else f.occurred_at <= e.instant end)
 ),
 
 page as (

@@ -205,7 +205,8 @@ def test_an_older_store_gets_the_derived_tables_on_its_next_ingest(consent_store
     con.execute("drop table request_rollup")
     con.execute("drop table consent_daily")
     assert store.missing_tables(con) == ["cookie_consent", "request_rollup", "consent_daily",
-                                         "request_rollup.requested_at", "request_rollup.first_at"]
+                                         "request_rollup.requested_at", "request_rollup.first_at",
+                                         "request_rollup.closed_day"]
     con.close()
     extra = write(tmp_path / "transfers.csv", rows("transfers", {}))
     assert ingest_file(str(extra), consent_store).exit_code == 0

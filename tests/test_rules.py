@@ -383,14 +383,18 @@ def test_a_bad_setting_stops_the_cli_and_the_app_with_its_name(sample_store, mon
     assert not at.exception and "AUDIT_INTERNAL_TARGET_DAYS" in at.error[0].value and not at.metric
 
 
-def test_a_store_from_before_identity_requested_gets_its_rollup_rebuilt_on_the_next_ingest(copy_store, tmp_path):
+@pytest.mark.parametrize("column", ["requested_at", "closed_day"])
+def test_a_store_from_before_a_rollup_column_gets_its_rollup_rebuilt_on_the_next_ingest(copy_store, tmp_path,
+                                                                                       column):
+    """A store from before identity_requested (requested_at) or before the rollup kept local days (closed_day and
+    the other days): pages say it needs an ingest, and the next ingest rebuilds the rollup."""
     from dashboard import store
 
     con = duckdb.connect(str(copy_store))
     try:
         before = con.execute("select count(*) from request_rollup").fetchone()[0]
-        con.execute("alter table request_rollup drop column requested_at")
-        assert store.missing_tables(con) == ["request_rollup.requested_at"]
+        con.execute(f"alter table request_rollup drop column {column}")
+        assert store.missing_tables(con) == [f"request_rollup.{column}"]
     finally:
         con.close()
     load(tmp_path, copy_store, [event("new-1", "2026-11-02", "received", 1),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 import streamlit as st
+from hypothesis import HealthCheck, given, settings, strategies as hyp
 from streamlit.testing.v1 import AppTest
 
 from dashboard import sql
@@ -154,6 +156,46 @@ def test_the_log_is_paged_and_sorted_in_duckdb(sample_store, column):
     assert not set(page["transfer_id"]) & set(following["transfer_id"])
     ascending = run(sample_store, "rpt_transfer_log", sort_by=column, descending=False, limit=40, offset=0)
     assert ascending[column].to_list() == sorted(ascending[column].to_list())
+
+
+@pytest.fixture(scope="module")
+def fall_back_store(tmp_path_factory):
+    """Transfers every seven minutes from 23:00 UTC on 24 October to 03:00 on 25 October 2026, when Swedish clocks
+    go back from 03:00 to 02:00 (local 02:00-03:00 happens twice), some to a country outside the EU/EEA on adequacy,
+    with ids in no relation to time; and one a week before, one a week after."""
+    tmp = tmp_path_factory.mktemp("fall-back")
+    start = datetime(2026, 10, 24, 23, 0, tzinfo=timezone.utc)
+    moments = [start + timedelta(minutes=7 * k) for k in range(35)] + [start - timedelta(days=7),
+                                                                         start + timedelta(days=7)]
+    changes = [{"transfer_id": f"T{(k * 37) % 101:03d}", "occurred_at": at.isoformat(),
+                "country": "US" if k % 3 == 0 else "SE", "mechanism": "adequacy" if k % 3 == 0 else "eea"}
+               for k, at in enumerate(moments)]
+    db = tmp / "audit.duckdb"
+    assert ingest_file(str(write(tmp / "transfers.csv", rows("transfers", *changes))), db).exit_code == 0
+    local = ZoneInfo(TZ)
+    return db, {c["transfer_id"]: (datetime.fromisoformat(c["occurred_at"]).astimezone(local).replace(tzinfo=None),
+                                   c["country"]) for c in changes}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(descending=hyp.booleans(), limit=hyp.one_of(hyp.none(), hyp.integers(1, 40)), offset=hyp.integers(0, 40),
+       outside=hyp.booleans(), days=hyp.sampled_from([(date(2026, 10, 25), date(2026, 10, 25)),
+                                                      (date(2026, 10, 1), date(2026, 11, 30))]))
+def test_a_page_sorted_by_time_follows_local_time_when_the_clock_goes_back(fall_back_store, descending, limit,
+                                                                             offset, outside, days):
+    """Sorted by time, the log is in the order of the local times it shows (in the hour a clock goes back, not the
+    instants' order), ties by id, and any page of it is that list's slice."""
+    db, moments = fall_back_store
+    flt = TransferFilter(region="non_eea" if outside else "")
+    page = run(db, "rpt_transfer_log", date_from=days[0], date_to=days[1], flt=flt, sort_by="occurred_at",
+               descending=descending, limit=limit, offset=offset)
+    chosen = [(wall, tid) for tid, (wall, country) in moments.items()
+              if days[0] <= wall.date() <= days[1] and (not outside or country == "US")]
+    ordered = [tid for _, tid in sorted(chosen, key=lambda m: m[1])]
+    ordered = [tid for _, tid in sorted(((moments[t][0], t) for t in ordered), key=lambda m: m[0],
+                                       reverse=descending)]
+    assert page["transfer_id"].to_list() == ordered[offset:None if limit is None else offset + limit]
+    assert page["occurred_at"].to_list() == [moments[t][0] for t in page["transfer_id"]]
 
 
 def test_csv_and_excel_exports_hold_every_filtered_row(sample_store):
