@@ -19,10 +19,14 @@ with requests as (
 ),
 
 span as (
+    -- The calendar's days: from a week before the first receipt to 130 days past the last day any request can
+    -- reach (its closing, its receipt or $as_of; a deadline is at most three months and the days suspended, which
+    -- end by $as_of, past its receipt). Read from every request kept, not the ones in scope: a few more days of
+    -- calendar cost nothing, and the requests in scope are then read once (reading them twice made DuckDB hold them).
     select
         least(min(received_day), $as_of) - 7 as first_day,
-        greatest(max(coalesce(closed_day, received_day)), $as_of) + 130 as last_day,
-    from requests
+        greatest(max(closed_day), max(received_day), $as_of) + 130 as last_day,
+    from request_rollup
 ),
 
 days as (

@@ -367,3 +367,28 @@ def test_queries_that_share_the_request_states_give_the_rows_each_computes_alone
         if change:
             runs.append((name, bundle(**{**drawn, change: other[change][drawn[change]]})))
     check_shared_staging(sample_store, "stg_request_states", runs)
+
+
+def test_a_staging_read_once_is_computed_within_its_query_on_a_page_that_shares(sample_store, monkeypatch):
+    """The Requests page keeps the period's request states for its many queries, but computes the previous
+    period's (read once, for the changes) within the query: no table is kept for them, and the figures are the same
+    either way."""
+    from dashboard import db
+
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    now = period_params(date(2026, 11, 24), date(2026, 8, 27), date(2026, 11, 24))
+    before = period_params(date(2026, 8, 26), date(2026, 5, 29), date(2026, 8, 26))
+    st.cache_data.clear()
+    with db.connection_per_run():
+        db.share_stagings()
+        with db.computed_within():
+            once = db.run_query("rpt_request_kpis", **before)
+        assert db._run.shared == set()
+        kept = db.run_query("rpt_request_kpis", **now)
+        assert len(db._run.shared) == 1
+        temporary = db._run.con.sql("select table_name from duckdb_tables() where temporary").fetchall()
+        assert [t[0] for t in temporary] == sorted(db._run.shared)
+    st.cache_data.clear()
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        assert once.equals(sql.run(con, "rpt_request_kpis", **before))
+        assert kept.equals(sql.run(con, "rpt_request_kpis", **now))

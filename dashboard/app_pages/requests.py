@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access, charts, config, filters, i18n, labels, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
-from dashboard.db import run_query, run_query_uncached, share_stagings
+from dashboard.db import computed_within, run_query, run_query_uncached, share_stagings
 from dashboard.deadlines import how, period_params, queue_params, rules_in_force
 from dashboard.i18n import N_, _, ngettext
 
@@ -53,7 +53,9 @@ def delta(now, before, decimals: int | None = 0):
     return ui.signed(now - before, decimals)
 
 
-now, before = kpis(period), kpis(period.previous())
+now = kpis(period)
+with computed_within():  # the previous period's states are read once, for the changes: not worth keeping
+    before = kpis(period.previous())
 if not now["received"]:
     st.info(_("No request was received between {start} and {end}. Widen the period in the sidebar, or load "
               "dsr_events (see docs/data-contract.md).").format(start=i18n.day(period.start),
