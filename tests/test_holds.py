@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,9 +81,22 @@ def test_per_request_and_the_period(tmp_path, db):
     events = [placed("a", "2026-02-01", request="R1", records=3), placed("b", "2026-02-02", request="R1", records=4),
               released("a", "2026-02-20"), placed("c", "2026-04-01", request="R2")]
     ingest_file(str(write(tmp_path / "hold_events.csv", events)), db)
-    rows = run(db, "rpt_hold_by_request", date(2026, 3, 1), date_from=date(2026, 1, 1), date_to=date(2026, 3, 1))
+    rows = run(db, "rpt_hold_by_request", date(2026, 3, 1), date_from=date(2026, 1, 1), date_to=date(2026, 3, 1),
+               limit=None, offset=0)
     assert rows.to_dicts() == [{"request_id": "R1", "placed_day": date(2026, 2, 1), "holds": 2, "records": 7,
-                                "holds_released": 1, "records_still_blocked": 4, "last_release": date(2026, 2, 20)}]
+                                "holds_released": 1, "records_still_blocked": 4, "last_release": date(2026, 2, 20),
+                                "total_rows": 1}]
+
+
+@pytest.mark.parametrize("size", [1, 7, 100])
+def test_the_per_request_list_is_paged_on_the_server_without_repeating_or_skipping(sample_store, size):
+    every = run(sample_store, "rpt_hold_by_request", date(2026, 11, 24), date_from=date(2025, 11, 25),
+                date_to=date(2026, 11, 24), limit=None, offset=0)
+    assert every.height > 7 and set(every["total_rows"]) == {every.height}
+    pages = [run(sample_store, "rpt_hold_by_request", date(2026, 11, 24), date_from=date(2025, 11, 25),
+                 date_to=date(2026, 11, 24), limit=size, offset=start) for start in range(0, every.height + size, size)]
+    assert all(p.height <= size for p in pages) and pages[-1].is_empty()
+    assert pl.concat(pages).equals(every), "the pages, one after another, are the whole list in its order"
 
 
 def test_the_planted_holds_are_found(sample_store, manifest):
@@ -110,7 +125,8 @@ def test_hold_queries_that_share_the_hold_states_give_the_rows_each_computes_alo
     states are computed once per distinct set of their parameters."""
     runs = []
     for name, as_of, tz, cap in steps:
-        params = {**holds.params(as_of, tz), "date_from": date(as_of.year, 1, 1), "date_to": as_of}
+        params = {**holds.params(as_of, tz), "date_from": date(as_of.year, 1, 1), "date_to": as_of, "limit": 50,
+                  "offset": 0}
         if cap is not None:
             params["retention"] = [{**r, "max_years": cap} for r in params["retention"]]
         runs.append((name, params))
