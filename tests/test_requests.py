@@ -392,3 +392,57 @@ def test_a_staging_read_once_is_computed_within_its_query_on_a_page_that_shares(
     with duckdb.connect(str(sample_store), read_only=True) as con:
         assert once.equals(sql.run(con, "rpt_request_kpis", **before))
         assert kept.equals(sql.run(con, "rpt_request_kpis", **now))
+
+
+def _by_definition(states: pl.DataFrame, start: date, end: date, as_of: date) -> dict:
+    """Each request figure by its definition in docs/metrics.md, counted over the requests' rows (polars, not SQL)."""
+    period = states.filter(pl.col("received_day").is_between(start, end))
+    closed = period.filter(pl.col("state").is_in(["completed", "rejected"]))
+    opened = states.filter(pl.col("state") == "open")
+    due = period.filter(pl.col("sla_status").is_in(["on_time", "late", "overdue"]) & (pl.col("deadline") < as_of))
+    with_target = closed.filter(pl.col("internal_due").is_not_null())
+    days = closed["days_to_close"]
+    return {
+        "received": period.height,
+        **{f"received_{t}": period.filter(pl.col("request_type") == t).height
+           for t in ("access", "rectification", "erasure", "objection", "restriction", "portability")},
+        "closed": closed.height,
+        "on_time": period.filter(pl.col("sla_status") == "on_time").height,
+        "late": period.filter(pl.col("sla_status") == "late").height,
+        "withdrawn": period.filter(pl.col("state") == "withdrawn").height,
+        "extended": period.filter(pl.col("is_extended")).height,
+        "invalid_extensions": period.filter(pl.col("has_invalid_extension")).height,
+        "out_of_order": period.filter(pl.col("out_of_order").is_not_null()).height,
+        "depends_on_calendar": period.filter(pl.col("depends_on_calendar")).height,
+        "identification_asked_late": period.filter(pl.col("asked_late")).height,
+        "with_internal_target": with_target.height,
+        "met_internal_target": period.filter(pl.col("met_internal_target")).height,
+        "due": due.height,
+        "median_days_to_close": days.quantile(0.5, "linear") if days.len() else None,
+        "p90_days_to_close": days.quantile(0.9, "linear") if days.len() else None,
+        "open": opened.height,
+        "overdue": opened.filter(pl.col("sla_status") == "overdue").height,
+        "at_risk": opened.filter(pl.col("sla_status") == "at_risk").height,
+        "awaiting_identity": opened.filter(pl.col("sla_status") == "awaiting_identity").height,
+        "open_from_before": opened.filter(pl.col("received_day") < start).height,
+    }
+
+
+@st_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(as_of=hyp.sampled_from([date(2025, 3, 31), date(2025, 12, 31), date(2026, 6, 30), date(2026, 11, 24)]),
+       days=hyp.sampled_from([1, 31, 90, 365]), lag=hyp.sampled_from([0, 20]),
+       clock_start=hyp.sampled_from(["received", "suspended", "identity_verified"]), count_eves=hyp.booleans(),
+       internal=hyp.sampled_from([None, 10]))
+def test_every_request_figure_is_its_definition_over_the_requests(sample_store, as_of, days, lag, clock_start,
+                                                                    count_eves, internal):
+    """rpt_request_kpis (counts of groups, for speed) against each figure's definition counted row by row over the
+    request states, for periods ending on or before the as-of day and under each clock-start rule and reading."""
+    end = as_of - timedelta(days=lag)
+    start = end - timedelta(days=days - 1)
+    params = {**period_params(as_of, start, end), "clock_start": clock_start, "count_eves": count_eves,
+              "internal_default": internal}
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        figures = sql.run(con, "rpt_request_kpis", **params).row(0, named=True)
+        states = con.sql(sql.load("stg_request_states"), params=sql.bind("stg_request_states", params)).pl()
+    expected = _by_definition(states, start, end, as_of)
+    assert {k: figures[k] for k in expected} == pytest.approx(expected)
