@@ -9,17 +9,22 @@
 -- (docs/metrics.md), so a period's figures count an overdue request received before the period.
 -- A request counts as closed on $as_of when its first closing event is on or before that day and not before its
 -- receipt (an event before the request was received is a data error, ignored for its state: see below).
-with in_scope as (
+with received as (
     select
         r.*,
-        r.closed_day <= $as_of and r.closed_at >= r.received_at as closed_by_as_of,
+        coalesce(r.closed_day <= $as_of and r.closed_at >= r.received_at, false) as closed_by_as_of,
     from request_rollup as r
     where r.received_day <= $as_of
-        and (
+),
+
+in_scope as (
+    select *
+    from received as r
+    where (
             (($scope_from is null or r.received_day >= $scope_from)
              and ($scope_to is null or r.received_day <= $scope_to))
-            or ($open_too and not coalesce(r.closed_day <= $as_of and r.closed_at >= r.received_at, false)))
-        and (not $only_open or not coalesce(r.closed_day <= $as_of and r.closed_at >= r.received_at, false))
+            or ($open_too and not r.closed_by_as_of))
+        and (not $only_open or not r.closed_by_as_of)
         and ($only_id is null or r.request_id = $only_id)
 )
 
