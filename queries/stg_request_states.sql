@@ -56,10 +56,26 @@ calendar as (
     window following as (order by day rows between current row and unbounded following)
 ),
 
+lookup as (
+    -- The calendar as lists, a day at position (day - first_day + 1): looking a request's days up is a list access.
+    -- Joining 2 M requests to the calendar eight times took a fifth of a year's figures at 10x (docs/refresh.md). A day
+    -- looked up is never before first_day (a request's days are not before its receipt; $as_of is in the span), so a
+    -- position is never below 1; past the span the lookup is null, as a join would have found no day.
+    -- working_days lists the working days in order, so the n-th working day is working_days[n].
+    select
+        min(day) as first_day,
+        list(next_strict order by day) as next_strict,
+        list(next_statute order by day) as next_statute,
+        list(working_day_number order by day) as number,
+        list(day order by day) filter (where is_working) as working_days,
+    from calendar
+),
+
 clocked as (
     select
         r.*,
-        rq.working_day_number - rc.working_day_number <= $ask_within_days as asked_in_time,
+        k.number[r.requested_day - k.first_day + 1] - k.number[r.received_day - k.first_day + 1] <= $ask_within_days
+            as asked_in_time,
         case
             when $clock_start = 'identity_verified' and r.verified_day is not null then r.verified_day
             else r.received_day
@@ -67,29 +83,35 @@ clocked as (
         -- calendar days the clock stood still (suspended mode; still running while the subject has not answered)
         case
             when $clock_start = 'suspended' and r.requested_day is not null
-                and rq.working_day_number - rc.working_day_number <= $ask_within_days
+                and k.number[r.requested_day - k.first_day + 1] - k.number[r.received_day - k.first_day + 1]
+                    <= $ask_within_days
                 then cast(greatest(coalesce(r.verified_day, $as_of) - r.requested_day, 0) as integer)
             else 0
         end as suspended_days,
         coalesce(cast($internal_days as integer[])[list_position(cast($internal_types as varchar[]), r.request_type)],
                  cast($internal_default as integer)) as internal_target_days,
-    from requests as r
-    inner join calendar as rc on rc.day = r.received_day
-    left join calendar as rq on rq.day = r.requested_day
+    from requests as r, lookup as k
+),
+
+months as (
+    -- the positions of the days one and three months (plus the days suspended) after the clock started
+    select
+        c.*,
+        cast(c.clock_start_day + interval 1 month as date) + c.suspended_days - k.first_day + 1 as one_month_at,
+        cast(c.clock_start_day + interval 3 month as date) + c.suspended_days - k.first_day + 1 as three_month_at,
+    from clocked as c, lookup as k
 ),
 
 deadlines as (
     select
-        c.*,
-        one.next_strict as one_month_strict,
-        one.next_statute as one_month_statute,
-        three.next_strict as three_month_strict,
-        three.next_statute as three_month_statute,
-    from clocked as c
-    inner join calendar as one
-        on one.day = cast(c.clock_start_day + interval 1 month as date) + c.suspended_days
-    inner join calendar as three
-        on three.day = cast(c.clock_start_day + interval 3 month as date) + c.suspended_days
+        m.* exclude (one_month_at, three_month_at),
+        k.next_strict[m.one_month_at] as one_month_strict,
+        k.next_statute[m.one_month_at] as one_month_statute,
+        k.next_strict[m.three_month_at] as three_month_strict,
+        k.next_statute[m.three_month_at] as three_month_statute,
+        -- the internal target: the working day that many working days after receipt
+        k.working_days[k.number[m.received_day - k.first_day + 1] + m.internal_target_days] as internal_due,
+    from months as m, lookup as k
 ),
 
 readings_applied as (
@@ -135,7 +157,7 @@ final as (
         s.deadline,
         s.deadline_strict,
         s.deadline_statute,
-        it.day as internal_due,
+        s.internal_due,
         s.closed_day,
         s.state,
         s.out_of_order,
@@ -145,7 +167,8 @@ final as (
             when s.state in ('completed', 'rejected') then 'late'
             when $clock_start = 'suspended' and s.asked_in_time and s.verified_day is null then 'awaiting_identity'
             when $as_of > s.deadline then 'overdue'
-            when dl.working_day_number - on_as_of.working_day_number <= $at_risk_days then 'at_risk'
+            when k.number[s.deadline - k.first_day + 1] - k.number[$as_of - k.first_day + 1] <= $at_risk_days
+                then 'at_risk'
             else 'pending'
         end as sla_status,
         -- on time under one reading of the holidays and late under the other (docs/sla.md)
@@ -154,22 +177,16 @@ final as (
         or (s.state = 'open' and s.extended_day is not null
             and (s.extended_day <= s.one_month_strict) <> (s.extended_day <= s.one_month_statute))
             as depends_on_calendar,
-        s.state in ('completed', 'rejected') and s.closed_day <= it.day as met_internal_target,
+        s.state in ('completed', 'rejected') and s.closed_day <= s.internal_due as met_internal_target,
         s.closed_day - s.received_day as days_to_close,
-        cl.working_day_number - rc.working_day_number as working_days_to_close,
-        case when s.state = 'open' then dl.working_day_number - on_as_of.working_day_number end as working_days_left,
+        case when s.state = 'open' then k.number[s.deadline - k.first_day + 1] - k.number[$as_of - k.first_day + 1] end
+            as working_days_left,
         case when s.state = 'open' then s.deadline - $as_of end as calendar_days_left,
         case
             when s.state in ('completed', 'rejected') and s.closed_day > s.deadline then s.closed_day - s.deadline
             when s.state = 'open' and $as_of > s.deadline then $as_of - s.deadline
         end as days_late,
-    from stated as s
-    inner join calendar as dl on dl.day = s.deadline
-    inner join calendar as rc on rc.day = s.received_day
-    inner join calendar as on_as_of on on_as_of.day = $as_of
-    left join calendar as cl on cl.day = s.closed_day
-    left join calendar as it
-        on it.is_working and it.working_day_number = rc.working_day_number + s.internal_target_days
+    from stated as s, lookup as k
 )
 
 select * from final
