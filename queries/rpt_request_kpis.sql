@@ -23,16 +23,40 @@ groups as (
         internal_due is not null as has_internal_target,
         met_internal_target,
         deadline < $as_of as deadline_passed,
+        case when in_period and state in ('completed', 'rejected') then days_to_close end as close_days,
         count(*) as n,
     from states
     group by all
 ),
 
+closing_days as (
+    -- The period's closed requests by days to close, with how many close in that many days or fewer: the median and
+    -- the 90th percentile are read from these few rows rather than by sorting every closed request (quantile_cont
+    -- over a second pass of the states; at 10x, a year: 0.54 s -> 0.45 s for the figures).
+    select close_days as days, sum(n) as n, sum(sum(n)) over (order by close_days) as up_to,
+    from groups
+    where close_days is not null
+    group by close_days
+),
+
+positions as (
+    -- quantile_cont's rule: the position (count - 1) * p in the sorted days, interpolated between its neighbours
+    select i, (cast(sum(n) as double) - 1) * p as h
+    from closing_days, (values (1, 0.5), (2, 0.9)) as q(i, p)
+    group by i, p
+),
+
 durations as (
-    -- the median and the 90th percentile of days to close, of the period's closed requests, in one sort
-    select quantile_cont(days_to_close, [0.5, 0.9]) as quantiles
-    from states
-    where in_period and state in ('completed', 'rejected')
+    select list(lo + (h - floor(h)) * (hi - lo) order by i) as quantiles
+    from (
+        select
+            p.i,
+            any_value(p.h) as h,
+            cast(min(c.days) filter (where c.up_to > floor(p.h)) as double) as lo,
+            cast(min(c.days) filter (where c.up_to > ceil(p.h)) as double) as hi,
+        from positions as p, closing_days as c
+        group by p.i
+    )
 ),
 
 flows as (
