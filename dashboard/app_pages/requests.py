@@ -151,8 +151,10 @@ linked_page = filters.url_value("q_page", "1")
 q_page = q2.number_input(_("Queue page"), min_value=1, step=1, key="queue_page",
                          value=int(linked_page) if linked_page.isdigit() and 1 <= int(linked_page) <= 100_000 else 1)
 filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
+# The period's states hold every request open on the as-of day (the backlog is a state, whatever the receipt day), so
+# the queue reads them from the page's kept states; alone (the export, the CLI) it computes only the open requests.
 queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
-                  offset=(q_page - 1) * q_size, **sla)
+                  offset=(q_page - 1) * q_size, **in_period)
 queue_total = int(queue["total_rows"][0]) if queue.height else 0
 queue = queue.drop("total_rows")
 
