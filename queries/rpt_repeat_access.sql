@@ -1,8 +1,10 @@
 -- Access requests received in the period from a subject who had already made one within the previous 365 days
--- (the policy promises one free copy a year: later ones may carry a fee).
+-- (the policy promises one free copy a year: later ones may carry a fee). A flow of the period: the requests still open
+-- from before the year looked back (which the backlog adds to the receipts) are left out, as none of them can be a
+-- previous request within 365 days.
 with receipts as (
     select subject_ref, request_id, received_day
-    from {{ ref('stg_request_receipts') }}
+    from {{ ref('stg_request_receipts', open_too=false) }}
     where request_type = 'access'
 ),
 
