@@ -1,20 +1,17 @@
 -- One page of the filtered transfer log, sorted by $sort_by (an allowed column name) in either direction, as people
 -- read it: local time, categories and findings as text. Narrow first, wide last: the rows are sorted and cut to the
 -- page first, and only the page's rows are written out as text.
-with filtered as (
-    select * from {{ ref('stg_transfers', counts=false) }}
-),
-
 -- Sorted by time, the rows are in local time's order, which is their instants' order except within the hour a clock
--- goes back: a row more than an hour beyond the page's last row by instant cannot be on the page, so only the rows
--- up to that edge have their local time computed and sorted.
-edge as (
+-- goes back: a row more than an hour beyond the page's last row by instant cannot be on the page. The page's instants
+-- are found first, reading only the instants and the columns the filters need; the rows within an hour of them are
+-- then read in full (DuckDB skips the rest of the log by that bound) and sorted by local time.
+with edge as (
     select
-        case when $descending then min(occurred_at) - interval 1 hour else max(occurred_at) + interval 1 hour end
-            as instant,
+        case when $sort_by = 'occurred_at' and $descending then min(occurred_at) - interval 1 hour end as after,
+        case when $sort_by = 'occurred_at' and not $descending then max(occurred_at) + interval 1 hour end as before,
     from (
         select occurred_at
-        from filtered
+        from {{ ref('stg_transfers', counts=false) }}
         where $sort_by = 'occurred_at'
         order by
             case when $descending then occurred_at end desc,
@@ -38,9 +35,8 @@ keyed as (
         case $sort_by when 'record_count' then record_count end as number_key,
         -- local time, as shown (in the hour a clock goes back, the order people read)
         case $sort_by when 'occurred_at' then timezone($tz, occurred_at) end as time_key,
-    from filtered as f, edge as e
-    where $sort_by <> 'occurred_at' or e.instant is null
-        or (case when $descending then f.occurred_at >= e.instant else f.occurred_at <= e.instant end)
+    from {{ ref('stg_transfers', counts=false) }} as f, edge as e
+    where f.occurred_at >= coalesce(e.after, '-infinity') and f.occurred_at <= coalesce(e.before, 'infinity')
 ),
 
 page as (
