@@ -143,7 +143,6 @@ final as (
         s.request_id,
         s.request_type,
         s.channel,
-        s.subject_ref,
         s.received_day,
         s.requested_day,
         s.verified_day,
