@@ -225,7 +225,8 @@ def test_the_backlog_is_a_state_that_equals_the_queue(sample_store, start, end, 
         kpis = sql.run(con, "rpt_request_kpis", **period_params(day, d0, d1)).row(0, named=True)
         queue = sql.run(con, "rpt_request_queue", types=[], statuses=[], channels=[], limit=None, offset=0,
                         **queue_params(day))
-        late = sql.run(con, "rpt_requests_late", **period_params(day, d0, d1))
+        late = sql.run(con, "rpt_requests_late", decided="all", late_decided_ids=[], overdue_decided_ids=[],
+                       limit=None, offset=0, **period_params(day, d0, d1))
     finally:
         con.close()
     by_status = dict(queue.group_by("sla_status").len().iter_rows())
@@ -319,7 +320,8 @@ def test_the_detail_computes_one_request_and_agrees_with_the_full_computation(sa
 
 SHARING = sorted(n for n in sql.names() if "ref('stg_request_states')" in sql._source(n))
 EXTRA = {"types": [], "statuses": [], "channels": [], "limit": 40, "offset": 0, "grain": "week", "doubt": "all",
-         "rule": "request_overdue", "request_id": "REQ-000003"}
+         "rule": "request_overdue", "request_id": "REQ-000003", "decided": "without",
+         "late_decided_ids": ["REQ-000003"], "overdue_decided_ids": []}
 
 
 @st_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -476,3 +478,66 @@ def test_the_queue_from_a_periods_states_is_the_queue_of_the_open_requests_alone
     assert from_period.rows() == alone.rows()
     if as_of >= date(2025, 6, 1) and not statuses:
         assert alone.height  # the sample data has open requests from then on: the test compares rows, not nothing
+
+
+@st_settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    as_of=hyp.sampled_from([date(2026, 3, 31), date(2026, 9, 30), date(2026, 11, 24)]),
+    days=hyp.integers(30, 400),
+    size=hyp.integers(1, 7),
+    picks=hyp.lists(hyp.tuples(hyp.sampled_from(["request_late", "request_overdue"]), hyp.integers(0, 60)),
+                    max_size=12),
+)
+def test_the_late_list_pages_and_its_decision_filter_partition_the_whole_list(sample_store, as_of, days, size, picks):
+    """"Late and overdue" is paged on the server with the review journal's decisions as a filter: the pages, at any
+    size, are the whole list in its order; the rows without a decision and those with one are the list split by
+    whether the journal has a decision on that row's finding (overdue rows: request_overdue; closed late:
+    request_late), and the counts it reports say so."""
+    start = as_of - timedelta(days=days - 1)
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        def late(decided="all", late_ids=(), overdue_ids=(), limit=None, offset=0):
+            return sql.run(con, "rpt_requests_late", decided=decided, late_decided_ids=list(late_ids),
+                           overdue_decided_ids=list(overdue_ids), limit=limit, offset=offset,
+                           **period_params(as_of, start, as_of))
+
+        every = late()
+        ids = every["request_id"].to_list()
+        # decisions on some rows of the list (by position), under either rule: only the row's own rule counts
+        late_ids = sorted({ids[i % len(ids)] for rule, i in picks if rule == "request_late"} if ids else set())
+        overdue_ids = sorted({ids[i % len(ids)] for rule, i in picks if rule == "request_overdue"} if ids else set())
+        pages, offset = [], 0
+        while True:
+            page = late(limit=size, offset=offset)
+            if page.is_empty():
+                break
+            pages.append(page)
+            offset += size
+        split = {v: late(v, late_ids, overdue_ids) for v in ("without", "decided", "all")}
+    assert every.height == 0 or every["all_rows"][0] == every["total_rows"][0] == every.height
+    assert (pl.concat(pages) if pages else every.clear()).rows() == every.rows()
+    has = {r["request_id"] for r in every.iter_rows(named=True)
+           if r["request_id"] in (overdue_ids if r["sla_status"] == "overdue" else late_ids)}
+    assert split["decided"]["request_id"].to_list() == [i for i in ids if i in has]
+    assert split["without"]["request_id"].to_list() == [i for i in ids if i not in has]
+    assert split["all"]["request_id"].to_list() == ids
+    for frame in split.values():
+        if frame.height:
+            assert frame["all_rows"][0] == len(ids) and frame["without_decision"][0] == len(ids) - len(has)
+            assert frame["total_rows"][0] == frame.height
+    if as_of == date(2026, 11, 24):
+        assert every.height > 0  # the sample data has overdue requests then: the test is not about an empty list
+
+
+@pytest.mark.parametrize("doubt", ["all", "calendar", "identification"])
+@pytest.mark.parametrize("size", [1, 3, 100])
+def test_the_doubtful_verdicts_paged_are_the_whole_list(sample_store, doubt, size):
+    """"Doubtful verdicts" is paged on the server: its pages, at any size, are the whole list in its order, and each
+    page says how many rows there are in all."""
+    params = period_params(date(2026, 11, 24), date(2025, 11, 25), date(2026, 11, 24))
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        every = sql.run(con, "rpt_requests_doubtful", doubt=doubt, limit=None, offset=0, **params)
+        pages = [sql.run(con, "rpt_requests_doubtful", doubt=doubt, limit=size, offset=o, **params)
+                 for o in range(0, every.height + size, size)]
+    assert every.height > 0 and pages[-1].is_empty()
+    assert pl.concat(pages).rows() == every.rows()
+    assert all(p["total_rows"].to_list() == [every.height] * p.height for p in pages)

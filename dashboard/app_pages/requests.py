@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, filters, i18n, labels, reviews_ui, ui
+from dashboard import access, charts, config, filters, i18n, labels, reviews, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import computed_within, run_query, run_query_uncached, share_stagings
 from dashboard.deadlines import how, period_params, queue_params, rules_in_force
@@ -183,32 +183,58 @@ else:
     st.session_state["queue_pick"] = pick
 
 st.subheader(_("Late and overdue"))
-late = run_query("rpt_requests_late", **in_period)
+# Paged on the server (a year of a large retailer's requests lists over a thousand), the decision filter in the query.
+decided_ids = {rule: [d.instance for d in reviews.latest(rule=rule)] for rule in ("request_late", "request_overdue")}
+late_params = {**in_period, "late_decided_ids": decided_ids["request_late"],
+               "overdue_decided_ids": decided_ids["request_overdue"]}
+decided = reviews_ui.decided_view("late_decided")
+l_page = st.number_input(_("Page (late and overdue)"), min_value=1, value=1, step=1, key="late_page")
+late = run_query("rpt_requests_late", decided=decided, limit=PAGE_SIZE, offset=(l_page - 1) * PAGE_SIZE,
+                 **late_params)
 if late.is_empty():
-    st.success(_("No request received in the period was closed late, and none is overdue on {as_of}.").format(
-        as_of=i18n.day(period.as_of)))
+    if l_page > 1:
+        st.caption(_("No more rows."))
+    elif decided != "all":
+        st.caption(_("No row matches the decision filter."))
+    else:
+        st.success(_("No request received in the period was closed late, and none is overdue on {as_of}.").format(
+            as_of=i18n.day(period.as_of)))
 else:
     reviews_ui.recorded_note()
-    late = reviews_ui.with_decisions(late, "request_id", pl.when(pl.col("sla_status") == "overdue")
-                                     .then(pl.lit("request_overdue")).otherwise(pl.lit("request_late")),
-                                     after="sla_status")
+    total = int(late["total_rows"][0])
     st.caption(_("Requests received in the period and closed after their deadline, and every request overdue on "
                  "{as_of} whatever its receipt day ({count} in all, {without} without a decision). Select rows to "
-                 "record a decision.").format(as_of=i18n.day(period.as_of), count=late.height,
-                                               without=late["decision"].is_null().sum()))
-    shown = reviews_ui.decided_filter(late, "late_decided")
+                 "record a decision.").format(as_of=i18n.day(period.as_of), count=int(late["all_rows"][0]),
+                                               without=int(late["without_decision"][0])))
+    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.",
+                        total).format(total=i18n.number(total), first=(l_page - 1) * PAGE_SIZE + 1,
+                                      last=(l_page - 1) * PAGE_SIZE + late.height))
+
+    def late_rows(frame: pl.DataFrame) -> pl.DataFrame:
+        """The list's rows with the decision in force on each (the finding: overdue, or closed late)."""
+        return reviews_ui.with_decisions(
+            frame.drop("all_rows", "without_decision", "total_rows"), "request_id",
+            pl.when(pl.col("sla_status") == "overdue").then(pl.lit("request_overdue"))
+            .otherwise(pl.lit("request_late")), after="sla_status")
+
+    shown = late_rows(late)
     with st.container(key="late_rows"):
         event = ui.table(shown.drop("_rule"), {**LABELS, "days_late": N_("Days late"), **reviews_ui.LABELS},
                          colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
     chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
     reviews_ui.decision_button(viewer, "requests", "requests",
                                [(shown["_rule"][i], shown["request_id"][i]) for i in chosen])
-    ui.exports(_("Download late and overdue"), late.drop("_rule"), "requests-late", rows=late.height, count=False)
+    ui.exports(_("Download late and overdue"),
+               lambda: late_rows(run_query_uncached("rpt_requests_late", decided=decided, limit=None, offset=0,
+                                                    **late_params)).drop("_rule"),
+               "requests-late", rows=total, count=False)
 
 st.subheader(_("Doubtful verdicts"))
 doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
 filters.keep_in_url(doubt=doubt if doubt != "all" else None)
-doubtful = run_query("rpt_requests_doubtful", doubt=doubt, **in_period)
+d_page = st.number_input(_("Page (doubtful verdicts)"), min_value=1, value=1, step=1, key="doubtful_page")
+doubtful = run_query("rpt_requests_doubtful", doubt=doubt, limit=PAGE_SIZE, offset=(d_page - 1) * PAGE_SIZE,
+                     **in_period)
 st.caption(_("Requests received in the period that are on time under one reading of the holidays and late under the "
              "other (closed, or extended, after the strict deadline but on or before the Swedish-statute one), and "
              "requests whose identification was asked more than {days} working days after receipt. Neither reading "
@@ -217,11 +243,18 @@ st.caption(_("Requests received in the period that are on time under one reading
               "identification": " " + _("Showing: identification asked late only.")}[doubt])
 if doubtful.is_empty():
     st.success(_("No verdict in the period depends on the holiday reading, and every identification was asked in "
-                 "time."))
+                 "time.") if d_page == 1 else _("No more rows."))
 else:
+    total = int(doubtful["total_rows"][0])
+    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.",
+                        total).format(total=i18n.number(total), first=(d_page - 1) * PAGE_SIZE + 1,
+                                      last=(d_page - 1) * PAGE_SIZE + doubtful.height))
     with st.container(key="doubtful_rows"):
-        ui.table(doubtful, LABELS, colour=("sla_status",))
-    ui.exports(_("Download doubtful verdicts"), doubtful, "requests-doubtful", rows=doubtful.height, count=False)
+        ui.table(doubtful.drop("total_rows"), LABELS, colour=("sla_status",))
+    ui.exports(_("Download doubtful verdicts"),
+               lambda: run_query_uncached("rpt_requests_doubtful", doubt=doubt, limit=None, offset=0,
+                                          **in_period).drop("total_rows"),
+               "requests-doubtful", rows=total, count=False)
 
 st.subheader(_("A request's timeline"))
 if "req_timeline" not in st.session_state:  # from the link
