@@ -255,3 +255,18 @@ def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, mo
         assert marked and "IND" in marked[0]["locations"]
     else:
         assert types == {kind}
+
+
+@pytest.mark.parametrize("size", [1, 4, 100])
+def test_the_disclosures_to_authorities_paged_are_the_whole_list(sample_store, size):
+    """"Disclosures to authorities" is paged on the server: its pages, at any size, are the whole list, newest
+    first, and each page says how many there are in all."""
+    period = {"date_from": date(2025, 11, 25), "date_to": date(2026, 11, 24), "tz": "Europe/Stockholm"}
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        every = sql.run(con, "rpt_authority_disclosures", limit=None, offset=0, **period)
+        pages = [sql.run(con, "rpt_authority_disclosures", limit=size, offset=o, **period)
+                 for o in range(0, every.height + size, size)]
+    assert every.height > 1 and pages[-1].is_empty()
+    assert pl.concat(pages).rows() == every.rows()
+    assert every["occurred_at"].to_list() == sorted(every["occurred_at"].to_list(), reverse=True)
+    assert all(p["total_rows"].to_list() == [every.height] * p.height for p in pages)

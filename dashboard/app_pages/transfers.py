@@ -9,6 +9,7 @@ from dashboard.i18n import N_, _, ngettext
 from dashboard.transfers import RULES, SORTABLE, TransferFilter, base_params, every_row
 
 PAGE_SIZES = [25, 50, 100, 250]
+PAGE_SIZE = 100  # the lists paged with a plain page number (disclosures)
 LOG_LABELS = {"is_eea": N_("EU/EEA"), "occurred_at": N_("When")}
 
 viewer = access.require("transfers")
@@ -179,12 +180,20 @@ ui.exports(_("Export the transfer log"),
            "transfers", rows=summary["transfers"], disabled=not summary["transfers"])
 
 st.subheader(_("Disclosures to authorities"))
-authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end)
+a_page = st.number_input(_("Page (disclosures)"), min_value=1, value=1, step=1, key="authority_page")
+authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end, limit=PAGE_SIZE,
+                        offset=(a_page - 1) * PAGE_SIZE)
 if authorities.is_empty():
-    st.caption(_("No disclosure to an authority in the period."))
+    st.caption(_("No disclosure to an authority in the period.") if a_page == 1 else _("No more rows."))
 else:
+    total = int(authorities["total_rows"][0])
     st.caption(_("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a "
                  "legal obligation, with the authority's case reference."))
-    ui.table(authorities, {"occurred_at": N_("When")})
-    ui.exports(_("Download disclosures to authorities"), authorities, "authority-disclosures",
-               rows=authorities.height, count=False)
+    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.",
+                        total).format(total=i18n.number(total), first=(a_page - 1) * PAGE_SIZE + 1,
+                                      last=(a_page - 1) * PAGE_SIZE + authorities.height))
+    ui.table(authorities.drop("total_rows"), {"occurred_at": N_("When")})
+    ui.exports(_("Download disclosures to authorities"),
+               lambda: run_query_uncached("rpt_authority_disclosures", date_from=period.start, date_to=period.end,
+                                          limit=None, offset=0).drop("total_rows"),
+               "authority-disclosures", rows=total, count=False)
