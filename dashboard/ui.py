@@ -159,6 +159,12 @@ def download(label: str, data, file_name: str, mime: str, rows: int, **kwargs):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def page_caption(total: int, page: int, size: int, shown: int) -> None:
+    """How many rows a list paged on the server has in all, and which are on this page."""
+    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.", total).format(
+        total=i18n.number(total), first=(page - 1) * size + 1, last=(page - 1) * size + shown))
+
+
 def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwargs) -> None:
     """The one export path of a table: CSV (in the dialect chosen in the sidebar) and Excel side by side, each
     produced from the query on the click (in the page's order: the query sorts, on the server) and logged.

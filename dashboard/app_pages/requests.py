@@ -206,9 +206,7 @@ else:
                  "{as_of} whatever its receipt day ({count} in all, {without} without a decision). Select rows to "
                  "record a decision.").format(as_of=i18n.day(period.as_of), count=int(late["all_rows"][0]),
                                                without=int(late["without_decision"][0])))
-    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.",
-                        total).format(total=i18n.number(total), first=(l_page - 1) * PAGE_SIZE + 1,
-                                      last=(l_page - 1) * PAGE_SIZE + late.height))
+    ui.page_caption(total, l_page, PAGE_SIZE, late.height)
 
     def late_rows(frame: pl.DataFrame) -> pl.DataFrame:
         """The list's rows with the decision in force on each (the finding: overdue, or closed late)."""
@@ -246,9 +244,7 @@ if doubtful.is_empty():
                  "time.") if d_page == 1 else _("No more rows."))
 else:
     total = int(doubtful["total_rows"][0])
-    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.",
-                        total).format(total=i18n.number(total), first=(d_page - 1) * PAGE_SIZE + 1,
-                                      last=(d_page - 1) * PAGE_SIZE + doubtful.height))
+    ui.page_caption(total, d_page, PAGE_SIZE, doubtful.height)
     with st.container(key="doubtful_rows"):
         ui.table(doubtful.drop("total_rows"), LABELS, colour=("sla_status",))
     ui.exports(_("Download doubtful verdicts"),

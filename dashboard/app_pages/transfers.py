@@ -189,9 +189,7 @@ else:
     total = int(authorities["total_rows"][0])
     st.caption(_("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a "
                  "legal obligation, with the authority's case reference."))
-    st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.",
-                        total).format(total=i18n.number(total), first=(a_page - 1) * PAGE_SIZE + 1,
-                                      last=(a_page - 1) * PAGE_SIZE + authorities.height))
+    ui.page_caption(total, a_page, PAGE_SIZE, authorities.height)
     ui.table(authorities.drop("total_rows"), {"occurred_at": N_("When")})
     ui.exports(_("Download disclosures to authorities"),
                lambda: run_query_uncached("rpt_authority_disclosures", date_from=period.start, date_to=period.end,
