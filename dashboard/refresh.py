@@ -57,7 +57,7 @@ JOBS = (
     Job("hold_rollup",
         "hold_id varchar, placed_at timestamptz, request_id varchar, subject_ref varchar, data_category varchar, "
         "legal_basis varchar, record_count bigint, retain_until date, released_at timestamptz, "
-        "first_release_at timestamptz, first_at timestamptz",
+        "first_release_at timestamptz, first_at timestamptz, placed_day date, released_day date",
         "first_at", ("hold_events.occurred_at",)),
     Job("consent_daily",
         "day date, banner_version varchar, device varchar, browser varchar, country varchar, events bigint, "

@@ -150,9 +150,10 @@ def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     expected = [*LOGS, "ingest_runs", "rejected_rows", *refresh.BY_TABLE, "refresh_pending", "refresh_state",
                 "ingest_runs.refused", "ingest_runs.unloaded_at", "request_rollup.requested_at",
-                "request_rollup.first_at", "request_rollup.closed_day"]  # ingest_runs.import_report is optional: Data quality says so
+                "request_rollup.first_at", "request_rollup.closed_day", "hold_rollup.released_day"]
+    # (ingest_runs.import_report is optional: Data quality says so)
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     present |= {f"{t}.{c}" for t, c in con.execute(
         "select table_name, column_name from information_schema.columns "
-        "where table_name in ('ingest_runs', 'request_rollup')").fetchall()}
+        "where table_name in ('ingest_runs', 'request_rollup', 'hold_rollup')").fetchall()}
     return [t for t in expected if t not in present]

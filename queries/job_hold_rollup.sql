@@ -2,6 +2,8 @@
 -- $day_from..$day_to: its first placement with what it blocks, its first release at or after that placement, and
 -- whether a release came before it (a data error). A hold's state as of any day follows from it (stg_hold_states).
 -- Of two placements at the same instant, the one with the lower event id counts (so every engine picks the same).
+-- The local day ($tz) of the placement and of the release is kept with them, so that a page compares days and
+-- converts no instant (the table's time zone is recorded in refresh_state: a change of AUDIT_TZ rebuilds it).
 with firsts as (
     select hold_id
     from hold_events
@@ -30,6 +32,8 @@ select
     min(occurred_at) filter (where event = 'released' and occurred_at >= first_placed_at) as released_at,
     min(occurred_at) filter (where event = 'released') as first_release_at,
     min(occurred_at) as first_at,
+    cast(timezone($tz, placed_at) as date) as placed_day,
+    cast(timezone($tz, released_at) as date) as released_day,
 from events
 group by hold_id
 order by placed_at

@@ -1,8 +1,8 @@
 -- One row per legal hold, as of $as_of (events after it ignored): what it blocks, whether it is still active,
 -- whether its obligation has ended without a release, and whether retain_until exceeds what its basis allows.
 -- $retention: [{legal_basis, counted_from ('end_of_calendar_year' | 'placed'), max_years}] (docs/holds.md).
--- From hold_rollup (one row per hold with its first placement and first release, kept by its refresh job:
--- docs/refresh.md); events after $as_of are ignored.
+-- From hold_rollup (one row per hold with its first placement and first release and their local days, kept by its
+-- refresh job: docs/refresh.md); events after $as_of are ignored. Days are compared, not instants.
 with ceilings as (
     select unnest($retention, recursive := true)
 ),
@@ -10,7 +10,7 @@ with ceilings as (
 holds as (
     select
         hold_id,
-        cast(timezone($tz, placed_at) as date) as placed_day,
+        placed_day,
         request_id,
         subject_ref,
         data_category,
@@ -18,11 +18,10 @@ holds as (
         record_count,
         retain_until,
         -- A release before the placement is a data error (docs/holds.md): ignored, so the hold stays active.
-        case when released_at < timezone($tz, cast($as_of as timestamp) + interval 1 day)
-            then cast(timezone($tz, released_at) as date) end as released_day,
+        case when released_day <= $as_of then released_day end as released_day,
         coalesce(first_release_at < placed_at, false) as released_before_placed,
     from hold_rollup
-    where placed_at < timezone($tz, cast($as_of as timestamp) + interval 1 day)
+    where placed_day <= $as_of
 ),
 
 final as (

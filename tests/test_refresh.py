@@ -148,7 +148,7 @@ HOLD_COLUMNS = "hold_id, placed_day, request_id, data_category, record_count, re
 def assert_holds_agree(con, as_of: date) -> None:
     """Every hold's state as of a day from hold_rollup equals the state from its events."""
     states = con.sql(f"select {HOLD_COLUMNS} from (" + sql.load("stg_hold_states") + ") order by hold_id",
-                     params=holds.params(as_of, TZ)).fetchall()
+                     params=sql.bind("stg_hold_states", holds.params(as_of, TZ))).fetchall()
     assert states == con.sql(RAW_HOLDS, params={"tz": TZ, "as_of": as_of}).fetchall(), as_of
 
 RAW_BANNER = """

@@ -383,18 +383,20 @@ def test_a_bad_setting_stops_the_cli_and_the_app_with_its_name(sample_store, mon
     assert not at.exception and "AUDIT_INTERNAL_TARGET_DAYS" in at.error[0].value and not at.metric
 
 
-@pytest.mark.parametrize("column", ["requested_at", "closed_day"])
+@pytest.mark.parametrize(("table", "column"), [("request_rollup", "requested_at"), ("request_rollup", "closed_day"),
+                                               ("hold_rollup", "released_day")])
 def test_a_store_from_before_a_rollup_column_gets_its_rollup_rebuilt_on_the_next_ingest(copy_store, tmp_path,
-                                                                                       column):
-    """A store from before identity_requested (requested_at) or before the rollup kept local days (closed_day and
-    the other days): pages say it needs an ingest, and the next ingest rebuilds the rollup."""
+                                                                                       table, column):
+    """A store from before identity_requested (requested_at) or before a rollup kept local days (closed_day and the
+    other days of a request, released_day and placed_day of a hold): pages say it needs an ingest, and the next
+    ingest (of any log) rebuilds the rollup, with the kept days those of the events' instants."""
     from dashboard import store
 
     con = duckdb.connect(str(copy_store))
     try:
-        before = con.execute("select count(*) from request_rollup").fetchone()[0]
-        con.execute(f"alter table request_rollup drop column {column}")
-        assert store.missing_tables(con) == [f"request_rollup.{column}"]
+        before = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("request_rollup", "hold_rollup")}
+        con.execute(f"alter table {table} drop column {column}")
+        assert store.missing_tables(con) == [f"{table}.{column}"]
     finally:
         con.close()
     load(tmp_path, copy_store, [event("new-1", "2026-11-02", "received", 1),
@@ -402,12 +404,17 @@ def test_a_store_from_before_a_rollup_column_gets_its_rollup_rebuilt_on_the_next
     con = duckdb.connect(str(copy_store), read_only=True)
     try:
         assert store.missing_tables(con) == []
-        assert con.execute("select count(*) from request_rollup").fetchone()[0] == before + 1
+        assert con.execute("select count(*) from request_rollup").fetchone()[0] == before["request_rollup"] + 1
+        assert con.execute("select count(*) from hold_rollup").fetchone()[0] == before["hold_rollup"] > 0
         asked = con.execute("select cast(timezone('Europe/Stockholm', requested_at) as date) from request_rollup "
                         "where request_id = 'new-1'").fetchone()[0]
+        wrong_days = con.execute(
+            "select count(*) from hold_rollup where placed_day is distinct from "
+            "cast(timezone('Europe/Stockholm', placed_at) as date) or released_day is distinct from "
+            "cast(timezone('Europe/Stockholm', released_at) as date)").fetchone()[0]
     finally:
         con.close()
-    assert asked == date(2026, 11, 3)
+    assert asked == date(2026, 11, 3) and wrong_days == 0
 
 
 @pytest.mark.parametrize(("categories", "clock", "words"), [

@@ -1,6 +1,7 @@
 -- ClickHouse's version of queries/job_hold_rollup.sql (docs/scale.md): one row per legal hold whose first event
 -- falls on the local days {day_from}..{day_to}: its first placement with what it blocks (ties broken by event
--- id), its first release at or after that placement, and its first release of all.
+-- id), its first release at or after that placement, and its first release of all; the local days of the placement
+-- and of the release.
 with firsts as (
     select hold_id
     from hold_events
@@ -28,6 +29,8 @@ select
     argMinIfOrNull(retain_until, (occurred_at, event_id), event = 'placed') as retain_until,
     minIfOrNull(occurred_at, event = 'released' and occurred_at >= first_placed_at) as released_at,
     minIfOrNull(occurred_at, event = 'released') as first_release_at,
-    min(occurred_at) as first_at
+    min(occurred_at) as first_at,
+    toDate32(placed_at, {tz:String}) as placed_day,
+    toDate32(released_at, {tz:String}) as released_day
 from events
 group by hold_id
