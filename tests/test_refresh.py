@@ -470,8 +470,8 @@ def request_logs(draw):
                      "data_categories": draw(st.sampled_from(["contact", "contact;identity"])),
                      "record_count": str(draw(st.integers(1, 50))), "reference": ""})
     held = []
-    for n in range(draw(st.integers(0, 8))):
-        at = START + timedelta(days=draw(st.integers(0, 70)), seconds=draw(st.integers(0, 86399)))
+    for n in range(draw(st.integers(0, 8))):  # (the holds' kept days: around local midnight too)
+        at = START + timedelta(days=draw(st.integers(0, 70)), seconds=draw(seconds))
         held.append({"event_id": f"h{n}", "hold_id": draw(st.sampled_from(["H1", "H2", "H3"])),
                      "occurred_at": at.isoformat(), "event": draw(st.sampled_from(["placed", "placed", "released"])),
                      "request_id": draw(st.sampled_from(["r1", "r2"])), "subject_ref": "S-1",
