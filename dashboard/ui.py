@@ -159,6 +159,21 @@ def download(label: str, data, file_name: str, mime: str, rows: int, **kwargs):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def page_number(key: str) -> int:
+    """The page a list paged on the server is on: its pager's value (read before the list's query, the pager being
+    drawn under the list), 1 before the pager is drawn."""
+    value = st.session_state.get(key, 1)
+    return value if isinstance(value, int) and value >= 1 else 1
+
+
+def pager(label: str, key: str, total: int, size: int) -> None:
+    """The page number under a list paged on the server, drawn only when the list has more than one page (or the
+    page asked for is past its end, so the user can come back)."""
+    if total > size or page_number(key) > 1:
+        left, _rest = st.columns([1, 4])
+        left.number_input(label, min_value=1, step=1, key=key)
+
+
 def page_caption(total: int, page: int, size: int, shown: int) -> None:
     """How many rows a list paged on the server has in all, and which are on this page."""
     st.caption(ngettext("{total} row; showing {first}–{last}.", "{total} rows; showing {first}–{last}.", total).format(

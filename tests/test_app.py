@@ -130,3 +130,32 @@ def test_a_chart_is_built_once_per_data_and_language_and_tables_write_each_numbe
                                                    for v in frame["share_rate"]]
         assert written["days"].to_list() == [None if v is None else i18n.number(v, 1) for v in frame["days"]]
         assert "request_id" not in written
+
+
+def _paged_list(total: int):
+    """A list of `total` rows paged by ui.pager, 100 to a page, as the pages draw one (the rows on the page shown)."""
+    import streamlit as st
+
+    from dashboard import ui
+
+    page = ui.page_number("rows_page")
+    rows = list(range(total))[(page - 1) * 100:page * 100]
+    st.write(f"rows {rows[0] if rows else None}-{rows[-1] if rows else None}")
+    ui.pager("Page (rows)", "rows_page", total if rows else 0, 100)
+
+
+@pytest.mark.parametrize(("total", "pages"), [(0, 0), (1, 0), (100, 0), (101, 2), (250, 3)])
+def test_a_pager_is_drawn_only_for_a_list_of_more_than_one_page_and_moves_the_list(total, pages):
+    """The lists paged on the server draw their page number under the list only when there is more than one page;
+    changing it shows that page's rows, and a page past the end keeps the pager so the user can come back."""
+    at = AppTest.from_function(_paged_list, args=(total,)).run()
+    assert not at.exception
+    assert len(at.number_input) == (1 if pages else 0)
+    if not pages:
+        return
+    at.number_input(key="rows_page").set_value(pages).run()
+    assert at.markdown[0].value == f"rows {(pages - 1) * 100}-{total - 1}"
+    at.number_input(key="rows_page").set_value(pages + 1).run()
+    assert at.markdown[0].value == "rows None-None" and len(at.number_input) == 1
+    at.number_input(key="rows_page").set_value(1).run()
+    assert at.markdown[0].value == "rows 0-99"

@@ -188,12 +188,13 @@ decided_ids = {rule: [d.instance for d in reviews.latest(rule=rule)] for rule in
 late_params = {**in_period, "late_decided_ids": decided_ids["request_late"],
                "overdue_decided_ids": decided_ids["request_overdue"]}
 decided = reviews_ui.decided_view("late_decided")
-l_page = st.number_input(_("Page (late and overdue)"), min_value=1, value=1, step=1, key="late_page")
+l_page = ui.page_number("late_page")
 late = run_query("rpt_requests_late", decided=decided, limit=PAGE_SIZE, offset=(l_page - 1) * PAGE_SIZE,
                  **late_params)
 if late.is_empty():
     if l_page > 1:
         st.caption(_("No more rows."))
+        ui.pager(_("Page (late and overdue)"), "late_page", 0, PAGE_SIZE)
     elif decided != "all":
         st.caption(_("No row matches the decision filter."))
     else:
@@ -219,6 +220,7 @@ else:
     with st.container(key="late_rows"):
         event = ui.table(shown.drop("_rule"), {**LABELS, "days_late": N_("Days late"), **reviews_ui.LABELS},
                          colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
+    ui.pager(_("Page (late and overdue)"), "late_page", total, PAGE_SIZE)
     chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
     reviews_ui.decision_button(viewer, "requests", "requests",
                                [(shown["_rule"][i], shown["request_id"][i]) for i in chosen])
@@ -230,7 +232,7 @@ else:
 st.subheader(_("Doubtful verdicts"))
 doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
 filters.keep_in_url(doubt=doubt if doubt != "all" else None)
-d_page = st.number_input(_("Page (doubtful verdicts)"), min_value=1, value=1, step=1, key="doubtful_page")
+d_page = ui.page_number("doubtful_page")
 doubtful = run_query("rpt_requests_doubtful", doubt=doubt, limit=PAGE_SIZE, offset=(d_page - 1) * PAGE_SIZE,
                      **in_period)
 st.caption(_("Requests received in the period that are on time under one reading of the holidays and late under the "
@@ -242,11 +244,13 @@ st.caption(_("Requests received in the period that are on time under one reading
 if doubtful.is_empty():
     st.success(_("No verdict in the period depends on the holiday reading, and every identification was asked in "
                  "time.") if d_page == 1 else _("No more rows."))
+    ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", 0, PAGE_SIZE)
 else:
     total = int(doubtful["total_rows"][0])
     ui.page_caption(total, d_page, PAGE_SIZE, doubtful.height)
     with st.container(key="doubtful_rows"):
         ui.table(doubtful.drop("total_rows"), LABELS, colour=("sla_status",))
+    ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", total, PAGE_SIZE)
     ui.exports(_("Download doubtful verdicts"),
                lambda: run_query_uncached("rpt_requests_doubtful", doubt=doubt, limit=None, offset=0,
                                           **in_period).drop("total_rows"),

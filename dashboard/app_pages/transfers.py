@@ -180,17 +180,19 @@ ui.exports(_("Export the transfer log"),
            "transfers", rows=summary["transfers"], disabled=not summary["transfers"])
 
 st.subheader(_("Disclosures to authorities"))
-a_page = st.number_input(_("Page (disclosures)"), min_value=1, value=1, step=1, key="authority_page")
+a_page = ui.page_number("authority_page")
 authorities = run_query("rpt_authority_disclosures", date_from=period.start, date_to=period.end, limit=PAGE_SIZE,
                         offset=(a_page - 1) * PAGE_SIZE)
 if authorities.is_empty():
     st.caption(_("No disclosure to an authority in the period.") if a_page == 1 else _("No more rows."))
+    ui.pager(_("Page (disclosures)"), "authority_page", 0, PAGE_SIZE)
 else:
     total = int(authorities["total_rows"][0])
     st.caption(_("Personal data handed to authorities (police, tax agency, financial intelligence unit) under a "
                  "legal obligation, with the authority's case reference."))
     ui.page_caption(total, a_page, PAGE_SIZE, authorities.height)
     ui.table(authorities.drop("total_rows"), {"occurred_at": N_("When")})
+    ui.pager(_("Page (disclosures)"), "authority_page", total, PAGE_SIZE)
     ui.exports(_("Download disclosures to authorities"),
                lambda: run_query_uncached("rpt_authority_disclosures", date_from=period.start, date_to=period.end,
                                           limit=None, offset=0).drop("total_rows"),
