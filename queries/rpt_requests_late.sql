@@ -3,8 +3,8 @@
 -- year of a large retailer's requests lists over a thousand).
 -- The review journal's decisions (docs/reviews.md): $late_decided_ids and $overdue_decided_ids are the requests with a
 -- decision in force on the finding request_late and request_overdue; $decided ('' or 'all': every row, 'without',
--- 'decided') keeps the rows without one or with one. all_rows and without_decision count the whole list whatever
--- $decided keeps; total_rows counts the rows kept.
+-- 'decided') keeps the rows without one or with one. finding is the row's finding (the rule its decision is on).
+-- all_rows and without_decision count the whole list whatever $decided keeps; total_rows counts the rows kept.
 with late as (
     select
         request_id,
@@ -17,8 +17,10 @@ with late as (
         days_late,
         is_extended,
         has_invalid_extension,
+        case when sla_status = 'overdue' then 'request_overdue' else 'request_late' end as finding,
         list_contains(
-            cast(case when sla_status = 'overdue' then $overdue_decided_ids else $late_decided_ids end as varchar[]),
+            cast(case when finding = 'request_overdue' then $overdue_decided_ids else $late_decided_ids end
+                 as varchar[]),
             request_id
         ) as has_decision,
     from {{ ref('stg_request_states') }}

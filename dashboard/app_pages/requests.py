@@ -210,11 +210,9 @@ else:
     ui.page_caption(total, l_page, PAGE_SIZE, late.height)
 
     def late_rows(frame: pl.DataFrame) -> pl.DataFrame:
-        """The list's rows with the decision in force on each (the finding: overdue, or closed late)."""
-        return reviews_ui.with_decisions(
-            frame.drop("all_rows", "without_decision", "total_rows"), "request_id",
-            pl.when(pl.col("sla_status") == "overdue").then(pl.lit("request_overdue"))
-            .otherwise(pl.lit("request_late")), after="sla_status")
+        """The list's rows with the decision in force on each, on the row's finding as the query names it."""
+        return reviews_ui.with_decisions(frame.drop("all_rows", "without_decision", "total_rows"), "request_id",
+                                         pl.col("finding"), after="sla_status").drop("finding")
 
     shown = late_rows(late)
     with st.container(key="late_rows"):
