@@ -172,7 +172,7 @@ create or replace temp macro pa_norm(v) as (
 );
 create or replace temp macro pa_kind_of(n) as (
     case
-        when regexp_matches(n, '{q(EMAIL)}') then 'e-mail address'
+        when contains(n, '@') and regexp_matches(n, '{q(EMAIL)}') then 'e-mail address'  -- (the @ first: cheap)
         when len(pa_pnr_runs(n)) > 0 then 'personal number'
         when regexp_matches(n, '{q(PHONE)}') then 'phone number'
     end

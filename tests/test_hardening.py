@@ -444,3 +444,57 @@ def test_the_offset_check_is_the_arithmetic_of_hours_and_minutes(drawn):
             continue
         hours, minutes = int(found.group(4)), int(found.group(5) or 0)
         assert beyond == (hours * 60 + minutes > MAX_UTC_OFFSET_MINUTES or minutes > 59), value
+
+
+def _typed_values():
+    """Values for timestamp, date and count columns: well formed and in range, at the edges of the ranges, and a
+    character or a field away from well formed."""
+    from datetime import datetime, timedelta, timezone
+
+    soon = datetime.now(timezone.utc)
+    near_now = st.sampled_from([(soon + timedelta(hours=h)).isoformat() for h in (-1, 23, 25, 24 * 400)])
+    stamps = st.builds(
+        lambda y, mo, d, sep, hms, frac, off: f"{y}-{mo}-{d}{sep}{hms}{frac}{off}",
+        st.sampled_from(["1989", "1990", "2026", "2025", "0000", "9999", "26"]),
+        st.sampled_from(["01", "02", "12", "13", "00", "1"]),
+        st.sampled_from(["01", "28", "29", "31", "32", "00"]),
+        st.sampled_from(["T", " ", "t", "_"]),
+        st.sampled_from(["10:00:00", "23:59:59", "24:00:00", "10:00", "10:60:00", "1:00:00"]),
+        st.sampled_from(["", ".5", ".123456", "."]),
+        offsets | st.just(""))
+    dates = st.builds(lambda y, mo, d: f"{y}-{mo}-{d}", st.sampled_from(["1989", "1990", "2026", "20261"]),
+                      st.sampled_from(["01", "02", "13", "1"]), st.sampled_from(["01", "29", "30", "31", "32"]))
+    counts = st.one_of(st.integers(-10 ** 20, 10 ** 20).map(str),
+                       st.sampled_from(["+5", "-0", "0", "1", "1e9", "1.0", "1 000", "+", "999999999999999999",
+                                        "9999999999999999999", "-9999999999999999999", "0001"]))
+    return st.one_of(stamps, near_now, dates, counts, st.text("0123456789-+:TZ. ", max_size=25))
+
+
+@settings(deadline=None, max_examples=25)
+@given(st.lists(_typed_values(), min_size=20, max_size=60))
+def test_typed_rules_reading_only_suspect_values_find_what_every_rule_on_every_row_finds(values):
+    """The format and range rules of a timestamp, date or count column read only the values that fail one combined
+    look at a well-formed value in range (issue 14: a third of the checks' time at 10 million rows). On values of
+    every shape put in every such column of every log, the narrowed checks find the same rows, columns and reasons
+    as every rule reading every row."""
+    from dashboard import ingest
+    from dashboard.contract import COUNT, DATE, LOGS, TIMESTAMP
+
+    con = duckdb.connect()
+    con.execute("create table _guard (_row bigint, column_name varchar, kind varchar)")
+    con.execute("create table _countries as select unnest($codes) as code", {"codes": ingest.COUNTRY_CODES})
+    compared = 0
+    for log in LOGS.values():
+        for column in [c for c in log.columns if c.kind in (TIMESTAMP, DATE, COUNT)]:
+            cells = ", ".join(f"cast(null as varchar) as {ingest._q(c.name)}" for c in log.columns if c is not column)
+            con.execute(f"create or replace table staged as select _row, _row as _src, {cells}, v as "
+                        f"{ingest._q(column.name)} from (select unnest($vs) as v, generate_subscripts($vs, 1) as _row)",
+                        {"vs": values})
+            found = []
+            for narrow in (True, False):
+                sql, params = ingest._checks(log, narrow=narrow)
+                found.append(con.execute(f"select * from ({sql}) order by all",
+                                         {k: v for k, v in params.items() if f"${k}" in sql}).fetchall())
+            assert found[0] == found[1], (log.name, column.name)
+            compared += 1
+    assert compared >= 5
