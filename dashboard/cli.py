@@ -222,7 +222,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from dashboard import report, sql, store
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.month):  # ASCII digits (\d takes any script's)
         print(_("--month {month!r} is not YYYY-MM").format(month=args.month), file=sys.stderr)
         return 2
     if not EARLIEST <= int(args.month[:4]) <= config.today().year + LATEST_YEARS_AHEAD:

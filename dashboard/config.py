@@ -74,7 +74,7 @@ def _read_targets(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
         if kind not in REQUEST_TYPES:
             raise SettingsError(f"AUDIT_INTERNAL_TARGETS {path} row {n}: request_type must be one of "
                                 f"{', '.join(REQUEST_TYPES)}, not {kind[:40]!r}")
-        if not days.isdigit() or not 1 <= int(days) <= 60:
+        if not (days.isascii() and days.isdigit()) or not 1 <= int(days) <= 60:
             raise SettingsError(f"AUDIT_INTERNAL_TARGETS {path} row {n}: working_days must be a whole number "
                                 f"from 1 to 60, not {days[:40]!r}")
         out[kind] = int(days)
@@ -101,7 +101,7 @@ def settings() -> Settings:
         holiday_categories=tuple(
             c.strip() for c in os.environ.get("AUDIT_HOLIDAY_CATEGORIES", "public").split(",") if c.strip()
         ),
-        at_risk_working_days=int(os.environ.get("AUDIT_AT_RISK_DAYS", "5")),
+        at_risk_working_days=_int("AUDIT_AT_RISK_DAYS", "5", 0, 60),
         clock_start=clock,
         ask_within_days=_int("AUDIT_ASK_ID_WITHIN_DAYS", "3", 0, 30),
         internal_target_days=_int("AUDIT_INTERNAL_TARGET_DAYS", None, 1, 60),

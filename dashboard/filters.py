@@ -54,6 +54,16 @@ def url_value(param: str, default, allowed: list | None = None):
     return raw
 
 
+MAX_PAGE = 100_000  # a page number a link may carry (past the end of any list shows "no more rows")
+
+
+def url_page(param: str) -> int:
+    """A page number from the URL: ASCII digits from 1 to MAX_PAGE, else 1 (str.isdigit() alone lets '²' through,
+    which int() refuses)."""
+    raw = st.query_params.get(param) or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else 1
+
+
 def language() -> str:
     """The language asked for: the link's ?lang= (sv or en), else the browser's preferred language when it is one
     of the two, else AUDIT_LANG (docs/i18n.md)."""

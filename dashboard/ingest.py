@@ -514,7 +514,7 @@ def clean_stale_temp() -> list[str]:
     removed = []
     for folder in Path(tempfile.gettempdir()).glob("audit-ingest-*"):
         pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
-        if not pid.isdigit():
+        if not (pid.isascii() and pid.isdigit()):
             alive = False  # a folder from before the pid was in its name
         else:
             try:

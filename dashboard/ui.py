@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import filters, i18n
 from dashboard.i18n import _, ngettext
 from dashboard.labels import CODE_COLUMNS, LOGS, WORDS, column, word
 
@@ -161,9 +161,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def page_number(key: str) -> int:
     """The page a list paged on the server is on: its pager's value (read before the list's query, the pager being
-    drawn under the list), 1 before the pager is drawn."""
-    value = st.session_state.get(key, 1)
-    return value if isinstance(value, int) and value >= 1 else 1
+    drawn under the list); on a shared link's first run the link's ?<key>=, else 1. The page is kept in the link
+    (docs/metrics.md, "Links"), so a shared link opens on the same rows."""
+    if key not in st.session_state:
+        st.session_state[key] = filters.url_page(key)
+    value = st.session_state[key]
+    page = value if isinstance(value, int) and 1 <= value <= filters.MAX_PAGE else 1
+    filters.keep_in_url(**{key: page if page > 1 else None})
+    return page
 
 
 def pager(label: str, key: str, total: int, size: int) -> None:
@@ -171,7 +176,7 @@ def pager(label: str, key: str, total: int, size: int) -> None:
     page asked for is past its end, so the user can come back)."""
     if total > size or page_number(key) > 1:
         left, _rest = st.columns([1, 4])
-        left.number_input(label, min_value=1, step=1, key=key)
+        left.number_input(label, min_value=1, max_value=filters.MAX_PAGE, step=1, key=key)
 
 
 def page_caption(total: int, page: int, size: int, shown: int) -> None:

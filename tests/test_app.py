@@ -144,6 +144,28 @@ def _paged_list(total: int):
     ui.pager("Page (rows)", "rows_page", total if rows else 0, 100)
 
 
+@pytest.mark.parametrize(("linked", "page"), [
+    ("2", 2), ("3", 3), ("03", 3), ("1", 1), ("4", 4),  # a page, and one past the end (its pager stays)
+    ("0", 1), ("-2", 1), ("+2", 1), (" 2", 1), ("2.0", 1), ("1e3", 1), ("abc", 1), ("", 1),  # not a page number
+    ("\u00b2", 1), ("\u0663", 1), ("\uff12", 1),  # digits of other kinds: '²', Arabic-Indic 3, full-width 2
+    ("100001", 1), ("9" * 40, 1),  # beyond any list
+])
+def test_a_link_opens_a_list_on_its_page_and_keeps_the_page(linked, page):
+    """A list paged on the server keeps its page in the link (?rows_page=N): a shared link opens on the same rows,
+    and a crafted page number opens the first page, with no error."""
+    at = AppTest.from_function(_paged_list, args=(250,))
+    at.query_params["rows_page"] = linked
+    at.run()
+    assert not at.exception, at.exception
+    first = (page - 1) * 100
+    assert at.markdown[0].value == (f"rows {first}-{min(first + 99, 249)}" if page <= 3 else "rows None-None")
+    assert at.query_params.get("rows_page") == (str(page) if page > 1 else None)
+    at.number_input(key="rows_page").set_value(2).run()
+    assert at.query_params["rows_page"] == "2" and at.markdown[0].value == "rows 100-199"
+    at.number_input(key="rows_page").set_value(1).run()
+    assert "rows_page" not in at.query_params
+
+
 @pytest.mark.parametrize(("total", "pages"), [(0, 0), (1, 0), (100, 0), (101, 2), (250, 3)])
 def test_a_pager_is_drawn_only_for_a_list_of_more_than_one_page_and_moves_the_list(total, pages):
     """The lists paged on the server draw their page number under the list only when there is more than one page;

@@ -365,12 +365,13 @@ def test_spill_folders_of_killed_ingests_are_removed_and_live_ones_kept(tmp_path
                           text=True).stdout.strip()
     base = Path(tempfile.gettempdir())
     folders = {"dead": base / f"audit-ingest-{dead}-abc", "old": base / "audit-ingest-xyz123",
+               "odd": base / "audit-ingest-\u00b2-ghi",  # not a pid (isdigit() says it is; int() refuses it)
                "live": base / f"audit-ingest-{os.getpid()}-def"}
     for folder in folders.values():
         folder.mkdir(exist_ok=True)
         (folder / "raw.tmp").write_text("raw rows")
     removed = clean_stale_temp()
-    assert str(folders["dead"]) in removed and str(folders["old"]) in removed
+    assert str(folders["dead"]) in removed and str(folders["old"]) in removed and str(folders["odd"]) in removed
     assert folders["live"].exists() and not folders["dead"].exists()
     folders["live"].joinpath("raw.tmp").unlink()
     folders["live"].rmdir()

@@ -291,8 +291,10 @@ def test_the_report_charts_keep_their_colours_under_the_apps_plotly_template(sam
     assert by_type["access"] != by_type["erasure"]
 
 
-def test_report_refuses_a_bad_month(sample_store):
-    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-13",
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "\uff12\uff10\uff12\uff16-01", "\u0662\u0660\u0662\u0666-01", ""])
+def test_report_refuses_a_bad_month(sample_store, month):
+    """Not a month of ASCII digits (full-width and Arabic-Indic digits are digits to Python's \\d and to int())."""
+    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", month,
                            "--db", str(sample_store)], capture_output=True, text=True)
     assert done.returncode == 2 and "YYYY-MM" in done.stderr
 

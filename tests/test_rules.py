@@ -249,6 +249,9 @@ def test_internal_target_per_type_and_the_missed_deadline_rate(tmp_path, db, mon
     ("AUDIT_INTERNAL_TARGET_DAYS", "0", "from 1 to 60"),
     ("AUDIT_INTERNAL_TARGET_DAYS", "-5", "from 1 to 60"),
     ("AUDIT_ASK_ID_WITHIN_DAYS", "1e3", "whole number"),
+    ("AUDIT_AT_RISK_DAYS", "five", "whole number"),
+    ("AUDIT_AT_RISK_DAYS", "\u00b2", "whole number"),
+    ("AUDIT_AT_RISK_DAYS", "61", "from 0 to 60"),
     ("AUDIT_INTERNAL_TARGETS", "/nonexistent/targets.csv", "cannot read"),
 ])
 def test_a_bad_setting_is_named(monkeypatch, name, value, message):
@@ -260,6 +263,7 @@ def test_a_bad_setting_is_named(monkeypatch, name, value, message):
 @pytest.mark.parametrize("body", [
     "request_type,working_days\nerasure,0\n", "request_type,working_days\naccess,many\n",
     "request_type,working_days\n=cmd(),5\n", "type,days\naccess,5\n",
+    "request_type,working_days\naccess,\u00b2\n",  # a digit str.isdigit() accepts and int() refuses
 ])
 def test_a_bad_targets_file_is_named_with_its_row(tmp_path, monkeypatch, body):
     path = tmp_path / "targets.csv"

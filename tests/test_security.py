@@ -360,12 +360,14 @@ def test_the_app_only_ever_appends_to_the_access_log():
 # --- hostile input ------------------------------------------------------------------------------------------------
 
 NASTY = ["' OR 1=1 --", "'; DROP TABLE transfers; --", "\" OR \"\"=\"", "x" * 10_000, "%27%20OR%201=1", "1e309",
-         "<script>alert(1)</script>", "$tz", "{{ ref('stg_transfers') }}", "\u0000", "-1", "[]"]
+         "<script>alert(1)</script>", "$tz", "{{ ref('stg_transfers') }}", "\u0000", "-1", "[]",
+         "\u00b2", "\u0663"]  # digits str.isdigit() accepts and int() refuses or reads: '²', Arabic-Indic 3
 # Parameters with a fixed set of values: a hostile value is ignored (the default is used).
 PARAMS = ["from", "to", "as_of", "grain", "type", "state", "channel", "rtype", "country", "region", "mechanism",
           "basis", "purpose", "category", "findings", "rule", "sort", "asc", "cgrain", "by", "dq_log", "dq_column",
           "al_event", "al_page", "doubt", "req", "size", "page", "unsafe", "csv",
-          "al_from", "al_to", "q_size", "q_page", "finding"]
+          "al_from", "al_to", "q_size", "q_page", "finding", "late_page", "doubtful_page", "authority_page",
+          "repeat_page", "by_request_page", "cookie_page", "dq_page", "al_page_no"]
 # In free-text filters a hostile value is searched for as text, so it matches nothing (numbers may match).
 HOSTILE_TEXT = [v for v in NASTY if v not in ("-1", "[]", "1e309")]
 

@@ -110,7 +110,7 @@ if daily.is_empty():
     st.stop()
 st.plotly_chart(charts.access_events(daily), width="stretch", theme=None)
 
-page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="al_page_no")
+page_no = ui.page_number("al_page_no")
 rows = access_log.run("rpt_access_log", limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **params)
 total = int(rows["total_rows"][0]) if rows.height else 0
 st.caption(ngettext("{total} entry matches, newest first", "{total} entries match, newest first", total).format(
@@ -118,6 +118,7 @@ st.caption(ngettext("{total} entry matches, newest first", "{total} entries matc
     rows=rows.height, first=(page_no - 1) * PAGE_SIZE + 1) + " "
     + _("Detail holds the page's filters as they appear in its link."))
 ui.table(rows.drop("total_rows"), {"occurred_at": N_("When"), "user_email": N_("User"), "row_count": N_("Rows")})
+ui.pager(_("Page (entries)"), "al_page_no", total, PAGE_SIZE)
 ui.exports(_("Download the entries"),
            lambda: access_log.run("rpt_access_log", limit=None, offset=0, **params).drop("total_rows"),
            "access-log", rows=total)

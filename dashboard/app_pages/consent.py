@@ -120,10 +120,14 @@ st.subheader(_("Cookies before consent"))
 
 
 def before_consent_rows() -> None:
-    page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="cookie_page")
+    page = ui.page_number("cookie_page")
     findings, total = consent.before_consent_page(run_query, params, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     if total == 0:
         st.success(_("No analytics or functional cookie was seen without consent for its category in the period."))
+        return
+    if findings.is_empty():  # a page past the end (a link's): the way back
+        st.caption(_("No more rows."))
+        ui.pager(_("Page (cookies before consent)"), "cookie_page", total, PAGE_SIZE)
         return
     st.caption(ngettext("{total} observation of an analytics or functional cookie for a visitor whose latest "
                         "decision did not allow that category, or who had not decided yet.",
@@ -132,6 +136,7 @@ def before_consent_rows() -> None:
         total=i18n.number(total)) + " " + _("Showing {rows} from number {first}.").format(
         rows=findings.height, first=(page - 1) * PAGE_SIZE + 1))
     ui.table(findings, {"visitor_ref": N_("Visitor (pseudonym)"), "consent_at": N_("Decided at")})
+    ui.pager(_("Page (cookies before consent)"), "cookie_page", total, PAGE_SIZE)
     ui.exports(_("Download this page"), findings, "cookies-before-consent", rows=findings.height, count=False)
 
 

@@ -91,7 +91,7 @@ else:
         if hidden:
             st.caption(_("Rejected rows of {logs} belong to pages your role does not open and are not listed; the "
                          "chart counts them.").format(logs=", ".join(labels.log_name(h) for h in hidden)))
-        page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="dq_page")
+        page = ui.page_number("dq_page")
         rejected = run_query("dq_rejected_rows", log_name=log_choice, column_name=column_choice, search=search,
                              logs=viewer.row_logs, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         total = int(rejected["total_rows"][0]) if rejected.height else 0
@@ -101,6 +101,7 @@ else:
             + _("Personal pseudonyms in the rows are masked."))
         ui.table(rejected.drop("total_rows"), {**LOG_LABELS, "row_number": N_("Row"), "column_name": N_("Column"),
                                                "row_json": N_("Row as read (pseudonyms masked)")})
+        ui.pager(_("Page (rejected rows)"), "dq_page", total, PAGE_SIZE)
 
 
 st.subheader(_("Events out of order"))

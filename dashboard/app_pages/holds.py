@@ -78,11 +78,12 @@ else:
     st.subheader(_("Per erasure request"))
     # Paged on the server: a year of a large retailer's holds is a quarter of a million requests.
     in_period = {"date_from": period.start, "date_to": period.end, **params}
-    b_page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="by_request_page")
+    b_page = ui.page_number("by_request_page")
     by_request = run_query("rpt_hold_by_request", limit=PAGE_SIZE, offset=(b_page - 1) * PAGE_SIZE, **in_period)
     if by_request.is_empty():
         st.caption(_("No erasure request had records put on hold between {start} and {end}.").format(
             start=i18n.day(period.start), end=i18n.day(period.end)) if b_page == 1 else _("No more rows."))
+        ui.pager(_("Page (per request)"), "by_request_page", 0, PAGE_SIZE)
     else:
         total = int(by_request["total_rows"][0])
         st.caption(_("Erasure requests whose records were put on hold in the period: what they left blocked and "
@@ -91,6 +92,7 @@ else:
                             total).format(total=i18n.number(total), first=(b_page - 1) * PAGE_SIZE + 1,
                                           last=(b_page - 1) * PAGE_SIZE + by_request.height))
         ui.table(by_request.drop("total_rows"), {"placed_day": N_("First hold placed")})
+        ui.pager(_("Page (per request)"), "by_request_page", total, PAGE_SIZE)
         ui.exports(_("Download per request"),
                    lambda: run_query_uncached("rpt_hold_by_request", limit=None, offset=0,
                                               **in_period).drop("total_rows"),

@@ -147,9 +147,8 @@ PAGE_SIZES = [25, 50, 100, 250]
 q1, q2, _rest = st.columns([1, 1, 3])
 linked_size = int(filters.url_value("q_size", str(PAGE_SIZE), [str(n) for n in PAGE_SIZES]))
 q_size = q1.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(linked_size), key="queue_size")
-linked_page = filters.url_value("q_page", "1")
 q_page = q2.number_input(_("Queue page"), min_value=1, step=1, key="queue_page",
-                         value=int(linked_page) if linked_page.isdigit() and 1 <= int(linked_page) <= 100_000 else 1)
+                         value=filters.url_page("q_page"))
 filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
 # The period's states hold every request open on the as-of day (the backlog is a state, whatever the receipt day), so
 # the queue reads them from the page's kept states; alone (the export, the CLI) it computes only the open requests.
@@ -282,13 +281,14 @@ if request_id.strip():
             ui.table(timeline, {"occurred_at": N_("When")})
 
 st.subheader(_("Repeat access requests"))
-r_page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="repeat_page")
+r_page = ui.page_number("repeat_page")
 with_year_before = period_params(period.as_of, period.start, period.end, lookback_days=366)
 repeats = run_query("rpt_repeat_access", limit=PAGE_SIZE, offset=(r_page - 1) * PAGE_SIZE, **with_year_before)
 st.caption(_("Access requests in the period from a subject who made one within the previous 365 days. The policy "
              "promises one free copy (registerutdrag) a year; a later one may carry a fee."))
 if repeats.is_empty():
     st.success(_("No subject asked for a second copy within a year.") if r_page == 1 else _("No more rows."))
+    ui.pager(_("Page (repeat access)"), "repeat_page", 0, PAGE_SIZE)
 else:
     total = int(repeats["total_rows"][0])
     st.caption(ngettext("{total} repeat request; showing {first}–{last}.",
@@ -296,6 +296,7 @@ else:
         total=i18n.number(total), first=(r_page - 1) * PAGE_SIZE + 1, last=(r_page - 1) * PAGE_SIZE + repeats.height))
     ui.table(repeats.drop("total_rows"), {"subject_ref": N_("Subject (pseudonym)"),
                                           "previous_day": N_("Previous received")})
+    ui.pager(_("Page (repeat access)"), "repeat_page", total, PAGE_SIZE)
     ui.exports(_("Download repeat access requests"),
                lambda: run_query_uncached("rpt_repeat_access", limit=None, offset=0,
                                           **with_year_before).drop("total_rows"),

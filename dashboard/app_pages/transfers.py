@@ -148,9 +148,8 @@ descending = s2.toggle(_("Descending"), value=st.query_params.get("asc") != "1")
 page_size = int(filters.url_value("size", "50", [str(n) for n in PAGE_SIZES]))
 page_size = s3.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(page_size))
 pages = max(1, -(-summary["transfers"] // page_size))
-linked_page = filters.url_value("page", "1")
 page = s4.number_input(_("Page (of {pages})").format(pages=i18n.number(pages)), min_value=1, max_value=pages, step=1,
-                       value=min(int(linked_page), pages) if linked_page.isdigit() and int(linked_page) >= 1 else 1)
+                       value=min(filters.url_page("page"), pages))
 filters.keep_in_url(sort=sort_by if sort_by != "occurred_at" else None, asc=not descending,
                     size=page_size if page_size != 50 else None, page=page if page != 1 else None)
 log = run_query("rpt_transfer_log", sort_by=sort_by, descending=descending, limit=page_size,
