@@ -654,10 +654,11 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                     {"n": keep_rejections},
                 ).fetchall()
             ]
-            con.execute(
-                f"create table good as select _row, {_typed_select(log)} from staged "
-                f"anti join _bad using (_src) order by {_q(log.time_column)}, _row"
-            )
+            # The good rows, typed: a view, read once by the insert below, which stores them sorted by time (a
+            # table sorted first and then inserted wrote and read every row once more: at 10 million rows 29 s
+            # against 22 s, and the insert kept its order less exactly).
+            con.execute(f"create view good as select _row, {_typed_select(log)} from staged anti join _bad using (_src)")
+            good = result.rows_read - result.rejected
             say("storing")
             store.attach_for_writing(con, db)
             try:
@@ -672,7 +673,8 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                 columns = ", ".join(_q(c.name) for c in log.columns)
                 con.execute(
                     f"insert into store.{log.name} select {columns}, $run from good g where not exists "
-                    f"(select 1 from store.{log.name} t where t.{_q(log.id_column)} = g.{_q(log.id_column)})",
+                    f"(select 1 from store.{log.name} t where t.{_q(log.id_column)} = g.{_q(log.id_column)}) "
+                    f"order by {_q(log.time_column)}, _row",  # by time, so a period's query skips other row groups
                     {"run": run_id},
                 )
                 result.accepted = con.execute(
@@ -681,7 +683,6 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                 refresh.mark_run(con, log.name, run_id)  # the days its derived tables must redo, queued with
                 refresh.queue_marked(con, log.name, run_id)  # the rows: refreshed after the commit (refresh.py)
                 say("recording")  # the rows are in, not yet committed: an interruption here must undo them
-                good = con.execute("select count(*) from good").fetchall()[0][0]
                 result.conflicting = con.execute("select count(distinct _row) from conflicts").fetchall()[0][0]
                 result.duplicate = good - result.accepted - result.conflicting
                 result.rejected += result.conflicting

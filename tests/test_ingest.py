@@ -91,6 +91,31 @@ def test_a_shown_consent_event_needs_no_choice(tmp_path, db):
     assert ingest_file(str(path), db).exit_code == 0
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(40)), bad=st.sets(st.integers(0, 39), max_size=4))
+def test_the_stored_rows_lie_in_time_order_whatever_the_files_order(tmp_path_factory, order, bad):
+    """Ingest stores a file's good rows sorted by time (then by file row), so a period's query skips the row groups of
+    other days: rows in any order, some rejected, land in time order, and a second file's rows follow in theirs."""
+    from datetime import datetime, timedelta
+
+    db = tmp_path_factory.mktemp("order") / "audit.duckdb"
+    start = datetime(2026, 3, 1, 8, 0)
+    for run, offset in enumerate((0, 7)):  # the second file's times lie among the first's
+        data = rows("transfers", *({"transfer_id": f"R{run}-{i}",
+                                    "occurred_at": (start + timedelta(hours=3 * i + offset)).isoformat() + "+01:00"}
+                                   for i in order))
+        for i in bad:
+            data[i]["country"] = "Sverige"
+        path = write(tmp_path_factory.mktemp("files") / f"transfers_{run}.csv", data)
+        assert ingest_file(str(path), db).accepted == 40 - len(bad)
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.sql("select ingest_run_id, occurred_at from transfers order by rowid").fetchall()
+    assert [r for r, _ in stored] == sorted(r for r, _ in stored)
+    for run in {r for r, _ in stored}:
+        times = [t for r, t in stored if r == run]
+        assert times == sorted(times), run
+
+
 def test_duplicate_ids_inside_a_file_keep_the_first(tmp_path, db):
     data = rows("transfers", {}, {})
     data[1]["transfer_id"] = data[0]["transfer_id"]
