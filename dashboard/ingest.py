@@ -34,6 +34,8 @@ COUNTRY_CODES = sorted(c.alpha_2 for c in pycountry.countries)
 MASK = "«masked»"
 ISO_TIMESTAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
 UTC_OFFSET = r"(Z|z|[+-]\d{2}(:?\d{2})?)"
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+WHOLE_NUMBER = r"[+-]?\d{1,18}"  # a whole number a bigint holds (19 digits and more are checked on their own)
 # An offset within +-MAX_UTC_OFFSET_MINUTES with minutes 00-59, as one pattern (a test holds it to the arithmetic:
 # hours * 60 + minutes at most the limit): one match per value rather than taking the offset apart three times.
 _H, _M = divmod(MAX_UTC_OFFSET_MINUTES, 60)
@@ -354,21 +356,21 @@ def _checks(log: Log, narrow: bool = True) -> tuple[str, dict]:
                 f"and not regexp_full_match({v}, '{ISO_TIMESTAMP}{OFFSET_IN_RANGE}')",
                 c.name, f"{shown} || ' has a UTC offset beyond +-14:00'", src)
         elif c.kind == DATE:
-            src = suspect(c, f"regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+            src = suspect(c, f"regexp_full_match({v}, '{ISO_DATE}') "
                              f"and year(try_cast({v} as date)) >= {EARLIEST_YEAR}")
-            add(f"{v} is not null and (not regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+            add(f"{v} is not null and (not regexp_full_match({v}, '{ISO_DATE}') "
                 f"or try_cast({v} as date) is null)", c.name,
                 f"{shown} || ' is not a date (YYYY-MM-DD)'", src)
             add(f"year(try_cast({v} as date)) < {EARLIEST_YEAR}", c.name,
                 f"{shown} || ' is before {EARLIEST_YEAR}: not a plausible date for this log'", src)
         elif c.kind == COUNT:
-            src = suspect(c, f"regexp_full_match({v}, '[+-]?\\d{{1,18}}') "
+            src = suspect(c, f"regexp_full_match({v}, '{WHOLE_NUMBER}') "
                              f"and try_cast({v} as bigint) between 1 and {MAX_COUNT}")
             add(f"{v} is not null and not regexp_full_match({v}, '[+-]?\\d+')", c.name,
                 f"{shown} || ' is not a whole number'", src)
-            add(f"regexp_full_match({v}, '[+-]?\\d{{1,18}}') and cast({v} as bigint) < 1", c.name,
+            add(f"regexp_full_match({v}, '{WHOLE_NUMBER}') and cast({v} as bigint) < 1", c.name,
                 f"{shown} || ' is less than 1'", src)
-            add(f"regexp_full_match({v}, '[+-]?\\d{{1,18}}') and cast({v} as bigint) > {MAX_COUNT}", c.name,
+            add(f"regexp_full_match({v}, '{WHOLE_NUMBER}') and cast({v} as bigint) > {MAX_COUNT}", c.name,
                 f"{shown} || ' is more than {MAX_COUNT:,} (not plausible for one event)'", src)
             add(f"regexp_full_match({v}, '\\+?\\d{{19,}}')", c.name,
                 f"{shown} || ' is more than {MAX_COUNT:,} (not plausible for one event)'", src)
