@@ -171,12 +171,55 @@ def require(page: str) -> Viewer:
     """A page's own check of the viewer's role (a page opened by its URL is checked again here)."""
     viewer = st.session_state.get("viewer")
     if viewer is None or page not in viewer.pages:
-        who = viewer.email if viewer else "unknown"
-        access_log.append("denied", who, viewer.role if viewer else None, page=page,
-                          detail="page not allowed for the role", **(viewer.identity if viewer else {}))
-        st.error(_("Your role may not open this page."))
+        _refuse(viewer, page)
         st.stop()
     return viewer
+
+
+def _refuse(viewer: Viewer | None, page: str) -> None:
+    who = viewer.email if viewer else "unknown"
+    access_log.append("denied", who, viewer.role if viewer else None, page=page,
+                      detail="page not allowed for the role", **(viewer.identity if viewer else {}))
+    st.error(_("Your role may not open this page."))
+
+
+class Navigation:
+    """The pages of a viewer, for st.navigation. Every page keeps its own address for every viewer, because a
+    shared link names it: the viewer's first page is served at "/" and its own address leads there (with the
+    link's view); a page the role may not open is refused, logged and the viewer's own pages offered. Without
+    these, Streamlit answers such an address with a "page not found" dialog over the first page, and the dialog
+    takes the next click."""
+
+    def __init__(self, viewer: Viewer):
+        self.viewer = viewer
+        self.allowed = [key for key in PAGES if key in viewer.pages]
+        self.home = self.allowed[0]
+        self.menu = [st.Page(f"app_pages/{key}.py", title=_(PAGES[key][0]), icon=PAGES[key][1],
+                             default=key == self.home, url_path="start" if key == self.home else key)
+                     for key in self.allowed]
+        self.elsewhere = {key: st.Page(self._to_home if key == self.home else self._refused(key),
+                                       title=_(PAGES[key][0]), url_path=key, visibility="hidden")
+                          for key in PAGES if key == self.home or key not in self.allowed}
+
+    @property
+    def pages(self) -> list[st.Page]:
+        return self.menu + list(self.elsewhere.values())
+
+    def handles(self, page: st.Page) -> bool:
+        """Whether the page chosen by the address is one of the hidden ones (run before the sidebar's period)."""
+        return page.url_path in self.elsewhere
+
+    def _to_home(self) -> None:
+        st.switch_page(self.menu[0], query_params=st.query_params.to_dict())
+
+    def _refused(self, key: str):
+        def refused() -> None:
+            st.title(_("Not open to your role"))
+            _refuse(self.viewer, key)
+            st.write(_("Your pages:"))
+            for page in self.menu:
+                st.page_link(page)
+        return refused
 
 
 def rows_hidden_note(what: str) -> None:

@@ -31,12 +31,14 @@ st.html("<style>[data-testid='stDataFrame']{position:relative}"
 
 viewer = access.current()
 st.session_state["viewer"] = viewer
-allowed = [key for key in access.PAGES if key in viewer.pages]
-page = st.navigation([st.Page(f"app_pages/{key}.py", title=_(access.PAGES[key][0]), icon=access.PAGES[key][1],
-                              default=key == allowed[0]) for key in allowed])
+navigation = access.Navigation(viewer)
+page = st.navigation(navigation.pages)
 # Each page its own title in the browser's tab and for screen readers (WCAG 2.4.2).
 st.set_page_config(page_title=page.title + " · " + _("Privacy Audit Dashboard"))
 access.sidebar(viewer)
+if navigation.handles(page):  # the first page by its own address, or a page the role may not open
+    page.run()
+    st.stop()
 with db.connection_per_run():
     if not db.store_ready():
         st.stop()
@@ -46,7 +48,7 @@ with db.connection_per_run():
     logs = db.run_query("dq_rows_per_log")
     filters.freshness_note(list(zip(logs["log_name"], logs["last_day"])), st.session_state["period"].as_of)
     filters.refresh_note(db.run_query("store_refresh_pending"))
-    st.session_state["access_page"] = page.url_path or allowed[0]  # the page an export is logged under
+    st.session_state["access_page"] = page.url_path or navigation.home  # the page an export is logged under
     try:
         page.run()
     finally:

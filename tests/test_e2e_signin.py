@@ -157,6 +157,9 @@ def test_the_dpo_opens_everything_and_sees_the_access_log(app, browser):
     url, log_dir = app
     context, page = sign_in(browser, url, "dpo@example.se")
     assert nav(page) == NAV["dpo@example.se"]
+    # The Overview is served at "/"; a link to its own address opens it there, with the link's view, no dialog.
+    open_url(page, f"{url}/overview?{VIEW}", wait_for='[data-testid="stMetric"]')
+    assert page.url == f"{url}/?{VIEW}" and not page.locator('[data-testid="stDialog"]').count()
     text = follow(page, "Requests", GRID_CELL)
     assert "Queue: open requests" in text and re.search(r"REQ-\d{6}", text)
     # the audit period ends in October; the access log opens on its own last 30 days, today's sign-in included
@@ -205,15 +208,27 @@ def test_staff_see_transfers_and_data_quality_only(app, browser):
     context, page = sign_in(browser, url, "staff@example.se")
     assert nav(page) == NAV["staff@example.se"]
     for path in ("requests", "holds", "consent", "access_log"):
+        # A page the role may not open, by its address (a link the DPO shared): refused and logged, the viewer's
+        # own pages offered; not Streamlit's "page not found" dialog over their first page.
         text = open_url(page, f"{url}/{path}?{VIEW}")
+        assert " ".join(text.split()).startswith("Not open to your role Your role may not open this page."), text
         assert "Data subject requests" not in text and "Legal holds" not in text.split("\n")[0]
         found = [m for m in IDENTIFIER.findall(text) if not m.startswith("TR-")]  # staff may see transfer ids
         assert not found, (path, found[:3])
+        assert not page.locator('[data-testid="stDialog"]').count()
+        assert ("denied", "staff@example.se", path) in [(e["event"], e["user"], e["page"]) for e in log(log_dir)]
+        links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]').all()
+        assert [link.inner_text().split("\n")[-1] for link in links] == NAV["staff@example.se"]
     page.screenshot(path=str(ARTIFACTS / "e2e-staff.png"), full_page=True)
     # Staff record decisions on transfer findings (issue #18): one rule's rows, the first selected, the dialog.
+    # Transfers is staff's first page, served at "/": its own address, with a link's view, leads there.
     text = open_url(page, f"{url}/transfers?{VIEW}&rule=non_eea_without_mechanism",
                     wait_for='.st-key-transfer_rows [role="gridcell"]')
     assert "Transfer log" in text and re.search(r"TR-\d{8}", text)  # staff's own page, its rows included
+    assert page.url == f"{url}/?{VIEW}&rule=non_eea_without_mechanism" and not page.locator(
+        '[data-testid="stDialog"]').count()
+    assert [e["page"] for e in log(log_dir) if e["user"] == "staff@example.se" and e["event"] == "page_view"
+            and e["page"] not in ("transfers", "data_quality")] == []
     first = decide_on_first_row(page, "transfer_rows", "Inköp")
     from dashboard import reviews
 
