@@ -35,8 +35,8 @@ def connection_per_run():
 
 
 def share_stagings() -> None:
-    """For a page whose queries read the same staging query many times with the same parameters (Requests, Legal
-    holds): for the rest of this script run they read it from one temporary table on the run's connection
+    """For a page whose queries read the same staging query many times with the same parameters (Requests): for the
+    rest of this script run they read it from one temporary table on the run's connection
     (sql.SHARED), computed once. Other pages do not ask: a staging read once or twice costs more to keep than to
     compute within the query that needs it (the Overview reads the request states of two periods once each)."""
     if getattr(_run, "path", None) is not None and _run.shared is None:

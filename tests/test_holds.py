@@ -7,12 +7,10 @@ from datetime import date
 import duckdb
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from dashboard import holds, sql
 from dashboard.ingest import ingest_file
-from tests.helpers import check_shared_staging, write
+from tests.helpers import write
 
 TZ = "Europe/Stockholm"
 
@@ -106,28 +104,3 @@ def test_the_planted_holds_are_found(sample_store, manifest):
     assert sorted(overdue["hold_id"]) == sorted(h["hold_id"] for h in planted["overdue_holds"])
     too_long = run(sample_store, "rpt_hold_too_long", as_of)
     assert too_long["hold_id"].to_list() == [h["hold_id"] for h in planted["kept_too_long"]]
-
-
-SHARING = sorted(n for n in sql.names() if "ref('stg_hold_states')" in sql._source(n))
-
-
-@settings(max_examples=20, deadline=None)
-@given(steps=st.lists(st.tuples(
-    st.sampled_from(SHARING),
-    # few days, so that steps often differ in one parameter only (the one a wrong key would miss)
-    st.sampled_from([date(2025, 6, 30), date(2026, 1, 1), date(2026, 11, 24)]),
-    st.sampled_from(["Europe/Stockholm", "UTC"]),
-    st.sampled_from([None, 1, 3]),  # the retention ceilings as configured, or every basis capped at 1 or 3 years
-), min_size=2, max_size=8))
-def test_hold_queries_that_share_the_hold_states_give_the_rows_each_computes_alone(sample_store, steps):
-    """The Legal holds page's queries read the hold states of one as-of day from one temporary table
-    (sql.SHARED): in any order and with any parameters, each gives the rows it gives computed alone, and the
-    states are computed once per distinct set of their parameters."""
-    runs = []
-    for name, as_of, tz, cap in steps:
-        params = {**holds.params(as_of, tz), "date_from": date(as_of.year, 1, 1), "date_to": as_of, "limit": 50,
-                  "offset": 0}
-        if cap is not None:
-            params["retention"] = [{**r, "max_years": cap} for r in params["retention"]]
-        runs.append((name, params))
-    check_shared_staging(sample_store, "stg_hold_states", runs)

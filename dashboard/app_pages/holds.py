@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import access, charts, config, filters, holds, i18n, labels, ui
-from dashboard.db import run_query, run_query_uncached, share_stagings
+from dashboard.db import run_query, run_query_uncached
 from dashboard.i18n import N_, _, ngettext
 
 HOLD_LABELS = {"hold_id": N_("Hold"), "request_id": N_("Erasure request"), "placed_day": N_("Placed")}
@@ -11,7 +11,6 @@ PAGE_SIZE = 100
 
 viewer = access.require("holds")
 period: filters.Period = st.session_state["period"]
-share_stagings()  # its figures, charts and lists all read the same hold states
 params = holds.params(period.as_of, config.settings().timezone)
 
 ui.page_header(
