@@ -26,18 +26,29 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]
 TARGET_MS = 1500
 
-# Finished: the script is not running, no element is stale, every visible table has drawn its header, on three
-# polls in a row; window.__idleSince keeps when the streak began (performance.now(): ms since navigation started).
+# Finished: the script is not running, no element is stale, every visible table has drawn its header, and the
+# document has not changed since the poll before, on three polls in a row; window.__idleSince keeps when the page
+# last changed before the streak (performance.now(): ms since navigation started). Without the quiet document the
+# streak could begin when the script's end reached the browser, before its elements were drawn: measured on the
+# sample data, a Legal holds or Requests page was taken for finished with none of its figures or charts on screen.
 IDLE = """() => {
+    if (!window.__changes) {  // every change to the document from the first poll on: the time of the last one
+        window.__lastChange = performance.now();
+        window.__changes = new MutationObserver(() => { window.__lastChange = performance.now(); });
+        window.__changes.observe(document, {childList: true, subtree: true, attributes: true, characterData: true});
+    }
     const app = document.querySelector('[data-testid="stApp"]');
     const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
         && document.querySelector('[data-stale="true"]') === null
         && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
             // a table in a closed expander is not drawn until opened
             (grid) => !grid.checkVisibility() || grid.querySelector('[role="columnheader"]') !== null);
+    // Unchanged since the poll before (the first poll of a wait cannot tell, so it does not count).
+    const quiet = idle && window.__lastPoll !== null && window.__lastChange < window.__lastPoll;
+    window.__lastPoll = performance.now();
     // Idle on three polls in a row: a run that ends and another the first one asked for are not taken for rest.
-    window.__idlePolls = idle ? (window.__idlePolls || 0) + 1 : 0;
-    window.__idleSince = idle ? (window.__idleSince ?? performance.now()) : null;
+    window.__idlePolls = quiet ? (window.__idlePolls || 0) + 1 : 0;
+    window.__idleSince = quiet ? (window.__idleSince ?? window.__lastChange) : null;
     return window.__idlePolls >= 3;
 }"""
 
@@ -50,7 +61,7 @@ def wait_idle(page, selector: str | None = None, timeout: int = 90000) -> float:
     """Wait until the page is finished (IDLE) and return when it became so, in ms since navigation started."""
     if selector:
         page.wait_for_selector(selector, timeout=timeout, state="attached")
-    page.evaluate("() => { window.__idlePolls = 0; window.__idleSince = null; }")
+    page.evaluate("() => { window.__idlePolls = 0; window.__idleSince = null; window.__lastPoll = null; }")
     page.wait_for_function(IDLE, timeout=timeout, polling=100)
     if selector:
         page.wait_for_selector(selector, timeout=timeout, state="attached")
