@@ -179,6 +179,8 @@ def write_markdown(out: Path, result: dict[str, dict], cores: int) -> None:
         "",
         f"Written by `make bench-browser` (`python -m dashboard bench-browser`) on "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cores} cores: time from navigation to a finished page "
+        "(the script done, nothing stale, every visible table drawn, and the document's last change before it stayed "
+        "unchanged: charts drawn too) "
         f"in chromium (Playwright), on the bundled sample data, view `?{VIEW}`. First: the first visit to a freshly "
         "started server (its caches empty); warm: the median of three later visits, each in a new browser "
         "context (nothing kept in the browser); open tab: the median of three loads of the page's address in a tab "
