@@ -168,6 +168,43 @@ def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
         assert counts.get(item["subject_ref"]) == item["access_requests"] - 1, item
 
 
+@pytest.mark.parametrize("link", [None, "true", "True", "false", "1", "' OR 1=1 --", "\u00b2"])
+def test_the_repeat_access_list_is_found_only_when_opened(sample_store, manifest, monkeypatch, link):
+    """Repeat access requests (a fee question, not a breach) are listed when their expander is opened: closed, the
+    page runs no query for them; opened (?repeats=true in a link), the list has every repeat the query finds, and
+    its count. Any other value in the link leaves it closed."""
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    as_of = date.fromisoformat(manifest["as_of"])
+    view = {"from": str(as_of - timedelta(days=364)), "to": str(as_of), "as_of": str(as_of)}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(view if link is None else {**view, "repeats": link})
+    at.run().switch_page("app_pages/requests.py")
+    st.cache_data.clear()
+    sql.TRACE = []
+    try:
+        at.run()
+        ran = [name for name, _, _ in sql.TRACE]
+    finally:
+        sql.TRACE = None
+    assert not at.exception
+    [expander] = [e for e in at.expander if e.label == "List the repeat access requests"]
+    opened = link in ("true", "True")
+    assert ("rpt_repeat_access" in ran) is opened
+    listed = [frame.value for frame in expander.dataframe]
+    if not opened:
+        assert listed == [] and not any("repeat request" in c.value for c in at.caption)
+        return
+    con = duckdb.connect(str(sample_store), read_only=True)
+    try:
+        every = sql.run(con, "rpt_repeat_access", limit=None, offset=0,
+                        **period_params(as_of, as_of - timedelta(days=364), as_of, lookback_days=366))
+    finally:
+        con.close()
+    assert every.height > 0 and [c.value for c in at.caption if "repeat request" in c.value] == [
+        f"{every.height} repeat requests; showing 1–{min(every.height, 100)}."]
+    assert list(listed[0].iloc[:, 0]) == every["subject_ref"].to_list()[:100]
+
+
 def _alerts(db, as_of):
     out = subprocess.run([sys.executable, "-m", "dashboard", "alerts", "--as-of", as_of, "--db", str(db), "--json"],
                          capture_output=True, text=True)
