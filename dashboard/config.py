@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -37,14 +38,21 @@ class Settings:
     data_grace_days: int  # days a log's last event may lie before the as-of date before its area reads "data ends"
 
 
+def whole_number(text: str) -> int | None:
+    """text as a whole number when it is written in ASCII digits (a leading minus allowed, so that a negative one is
+    named as out of range), else None: the one reading of a number a person typed (a setting, a targets file, a
+    page number in a link). int() alone also reads '٣' (Arabic-Indic), full-width digits, '+2' and '1_000', and
+    str.isdigit() lets '²' through, which int() refuses (docs/security.md)."""
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else None
+
+
 def _int(name: str, default: str | None, low: int, high: int) -> int | None:
     raw = os.environ.get(name, default)
     if raw is None or raw.strip() == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw[:40]!r}") from None
+    value = whole_number(raw.strip())
+    if value is None:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {raw[:40]!r}")
     if not low <= value <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {value}")
     return value
@@ -74,10 +82,11 @@ def _read_targets(path: str, _mtime: int) -> tuple[tuple[str, int], ...]:
         if kind not in REQUEST_TYPES:
             raise SettingsError(f"AUDIT_INTERNAL_TARGETS {path} row {n}: request_type must be one of "
                                 f"{', '.join(REQUEST_TYPES)}, not {kind[:40]!r}")
-        if not (days.isascii() and days.isdigit()) or not 1 <= int(days) <= 60:
+        value = whole_number(days)
+        if value is None or not 1 <= value <= 60:
             raise SettingsError(f"AUDIT_INTERNAL_TARGETS {path} row {n}: working_days must be a whole number "
                                 f"from 1 to 60, not {days[:40]!r}")
-        out[kind] = int(days)
+        out[kind] = value
     return tuple(out.items())
 
 

@@ -58,10 +58,9 @@ MAX_PAGE = 100_000  # a page number a link may carry (past the end of any list s
 
 
 def url_page(param: str) -> int:
-    """A page number from the URL: ASCII digits from 1 to MAX_PAGE, else 1 (str.isdigit() alone lets '²' through,
-    which int() refuses)."""
-    raw = st.query_params.get(param) or ""
-    return int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else 1
+    """A page number from the URL: a whole number in ASCII digits (config.whole_number) from 1 to MAX_PAGE, else 1."""
+    page = config.whole_number(st.query_params.get(param) or "")
+    return page if page is not None and 1 <= page <= MAX_PAGE else 1
 
 
 def language() -> str:

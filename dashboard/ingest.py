@@ -22,7 +22,7 @@ from typing import Callable
 import duckdb
 import pycountry
 
-from dashboard import importers, privacy, refresh, store
+from dashboard import config, importers, privacy, refresh, store
 from dashboard.contract import (
     BOOLEAN, COUNT, COUNTRY, DATE, EARLIEST_YEAR, ENUM, ENUM_LIST, ID, MAX_COUNT, MAX_UTC_OFFSET_MINUTES, PSEUDONYM,
     TEXT, TIMESTAMP, Log, LOGS,
@@ -515,12 +515,12 @@ def clean_stale_temp() -> list[str]:
 
     removed = []
     for folder in Path(tempfile.gettempdir()).glob("audit-ingest-*"):
-        pid = folder.name.split("-")[2] if folder.name.count("-") >= 3 else ""
-        if not (pid.isascii() and pid.isdigit()):
-            alive = False  # a folder from before the pid was in its name
+        pid = config.whole_number(folder.name.split("-")[2]) if folder.name.count("-") >= 3 else None
+        if pid is None or pid < 1:
+            alive = False  # a folder from before the pid was in its name, or a name no ingest writes
         else:
             try:
-                os.kill(int(pid), 0)
+                os.kill(pid, 0)
                 alive = True
             except ProcessLookupError:
                 alive = False

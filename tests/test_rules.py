@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hyp
 
 from dashboard import config, consent, metrics, sql
 from dashboard.config import STATUTE_READING
@@ -251,6 +253,8 @@ def test_internal_target_per_type_and_the_missed_deadline_rate(tmp_path, db, mon
     ("AUDIT_ASK_ID_WITHIN_DAYS", "1e3", "whole number"),
     ("AUDIT_AT_RISK_DAYS", "five", "whole number"),
     ("AUDIT_AT_RISK_DAYS", "\u00b2", "whole number"),
+    ("AUDIT_AT_RISK_DAYS", "\u0663", "whole number"),  # Arabic-Indic 3: int() reads it, a setting does not
+    ("AUDIT_AT_RISK_DAYS", "5_0", "whole number"),  # int() reads 50
     ("AUDIT_AT_RISK_DAYS", "61", "from 0 to 60"),
     ("AUDIT_INTERNAL_TARGETS", "/nonexistent/targets.csv", "cannot read"),
 ])
@@ -258,6 +262,22 @@ def test_a_bad_setting_is_named(monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)
     with pytest.raises(config.SettingsError, match=message):
         config.settings()
+
+
+@given(hyp.one_of(
+    hyp.from_regex(r"[+-]?[0-9]{1,25}", fullmatch=True),  # what a person types (and a plus)
+    hyp.text(alphabet=hyp.characters(categories=("Nd", "No", "Pc", "Zs")), min_size=1),  # any script's digits, ², _
+    hyp.text()))
+def test_a_number_a_person_typed_is_read_only_from_ascii_digits(text):
+    """config.whole_number, behind every setting, targets file and page number in a link: a number exactly when the
+    text is ASCII digits with an optional minus, and then the number int() reads; '٣', '３', '²', '+2' and '1_000'
+    are none (int() reads all but '²')."""
+    try:  # what int() reads, in ASCII text with no digit separator, white space or plus sign
+        expected = (int(text) if text.isascii() and "_" not in text and text == text.strip()
+                    and not text.startswith("+") else None)
+    except ValueError:
+        expected = None
+    assert config.whole_number(text) == expected, text
 
 
 @pytest.mark.parametrize("body", [
