@@ -137,8 +137,12 @@ def page_header(title: str, rules: str, doc: str, doc_label: str) -> None:
     """Title, the rules in two lines, and the full rules (a file in docs/) one click away."""
     st.title(title)
     st.caption(rules)
-    with st.expander(f"{doc_label} (docs/{doc})"):
-        st.markdown(_doc(doc))
+    # Drawn when opened (?rules=true in a link): a closed expander's content is still drawn in the browser, and a
+    # rules file is long (docs/sla.md with its code blocks took 0.3 s of the browser's CPU on Requests, hidden).
+    rules_doc = st.expander(f"{doc_label} (docs/{doc})", key="rules", bind="query-params")
+    if rules_doc.open:
+        with rules_doc:
+            st.markdown(_doc(doc))
 
 
 def download(label: str, data, file_name: str, mime: str, rows: int, **kwargs):
