@@ -32,6 +32,10 @@ from dashboard.contract import ENUM_LIST, LOGS, STORE_TYPES
 
 CLICKHOUSE_QUERY_DIR = sql.QUERY_DIR / "clickhouse"
 ENGINES = ("duckdb", "clickhouse")
+# A lake refresh runs every job over runs of whole days holding at most this many rows of all the logs. The store's
+# refresh uses 8 million (refresh.CHUNK_ROWS, measured on DuckDB); the lake stays at 4 million, as the embedded
+# ClickHouse's memory at larger runs has not been measured.
+RUN_ROWS = 4_000_000
 Progress = Callable[[str], None] | None
 
 
@@ -336,7 +340,7 @@ def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = N
                  out: str | Path | None = None, db: str | Path | None = None, progress: Progress = None,
                  clickhouse_url: str | None = None, logs_database: str | None = None) -> list[LakeRefreshed]:
     """Run every refresh job over the lake (or, on ClickHouse, over the logs of logs_database) for day_from..day_to
-    (default: each job's days in the logs), in runs of whole days holding at most refresh.CHUNK_ROWS rows of all
+    (default: each job's days in the logs), in runs of whole days holding at most RUN_ROWS rows of all
     the logs, on the engine; write the tables to OUT or into the store DB."""
     import time
 
@@ -379,10 +383,10 @@ def refresh_lake(engine: str, lake: str | Path | None, day_from: date | None = N
             if ranges:
                 every_lo = min(lo for lo, _ in ranges.values())
                 every_hi = max(hi for _, hi in ranges.values())
-                # runs of whole days holding at most CHUNK_ROWS rows of all the logs, so memory follows a run
+                # runs of whole days holding at most RUN_ROWS rows of all the logs, so memory follows a run
                 every_log = tuple(f"{log}.{spec.time_column}" for log, spec in LOGS.items())
                 counts = runner.day_rows(every_log, every_lo, every_hi, tz)
-                for run_lo, run_hi in refresh.runs_of_days(counts, every_lo, every_hi):
+                for run_lo, run_hi in refresh.runs_of_days(counts, every_lo, every_hi, RUN_ROWS):
                     for job in refresh.JOBS:  # in order: cookie_daily reads cookie_consent of the same run
                         if job.table not in ranges:
                             continue
