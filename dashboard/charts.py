@@ -227,13 +227,16 @@ MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
 
 @memo
 def blocked_records(blocked: pl.DataFrame):
+    # Coloured by the law, as the releases chart beside it is: the page's palette means one thing (a colour coloured
+    # the data category here and the law there, so one colour stood for two meanings side by side). The categories
+    # are in the hover and in the table below; each law's name is on its bar, so no legend is needed.
     fig = px.bar(worded(blocked, "legal_basis", "data_category"), x="records", y="legal_basis",
-                 color="data_category", orientation="h", color_discrete_map=colours(blocked, "data_category"),
+                 color="legal_basis", orientation="h", color_discrete_map=colours(blocked, "legal_basis"),
+                 hover_data=["data_category"],
                  labels={"records": _("Blocked records"), "legal_basis": _("Legal basis"),
                          "data_category": _("Category")},
                  title=_("Records blocked from erasure, by the law that keeps them"))
-    # The laws' names are long (in Swedish more so): the legend goes below, the names keep the room they need.
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.25})
+    fig.update_layout(barmode="stack", showlegend=False)
     fig.update_yaxes(automargin=True)
     return styled(fig)
 

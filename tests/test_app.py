@@ -52,6 +52,28 @@ def test_a_table_larger_than_an_excel_sheet_offers_csv_and_says_why_not_excel(ap
         assert too_big and any("(CSV" in b.proto.label and not b.proto.disabled for b in buttons)
 
 
+@pytest.mark.parametrize("page", [*PAGES, "app_pages/access_log.py"])
+def test_a_colour_means_one_thing_on_a_page(app, page):
+    """Issue #15: one fixed colour per category across the charts. On one page no colour of our palette stands for two
+    different things (the Legal holds page coloured the data category in one chart and the law in the next, with
+    the same colours); grey is for the unnamed rest."""
+    import json
+
+    from dashboard import labels
+    from tests.helpers import trace_colour
+
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    meanings: dict[str, set[str]] = {}
+    for chart in app.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            colour = trace_colour(trace)
+            if isinstance(colour, str) and colour.upper() in {c.upper() for c in labels.CATEGORY}:
+                meanings.setdefault(colour.upper(), set()).add(trace.get("name") or "")
+    twice = {colour: names for colour, names in meanings.items() if len(names) > 1}
+    assert not twice, twice
+
+
 RULES_DOCS = {"app_pages/requests.py": "sla.md", "app_pages/holds.py": "holds.md",
               "app_pages/transfers.py": "transfers.md", "app_pages/consent.py": "consent.md"}
 
