@@ -352,7 +352,8 @@ def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl
                                      name=title), row=1, col=col)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=3)
     fig.update_yaxes(rangemode="tozero")
-    fig.update_xaxes(tickformat="%b" if i18n.current() == "en" else "%-d/%-m", nticks=6)  # 1/10: 1 October
+    # The day too: weekly ticks over a month read "Oct Oct Oct Oct" as a month alone (1/10: 1 October).
+    fig.update_xaxes(tickformat="%b %-d" if i18n.current() == "en" else "%-d/%-m", nticks=6)
     fig.update_layout(height=220, margin={"l": 40, "r": 10, "t": 40, "b": 30})
     fig.update_annotations(font={"size": 13, "color": "#1f1f1f"})
     return styled(fig)

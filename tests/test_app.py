@@ -102,6 +102,26 @@ def test_the_rules_in_full_are_drawn_only_when_opened(sample_store, monkeypatch,
         assert not any(m.value.strip() == ui._doc(doc).strip() for m in at.markdown)
 
 
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_the_overview_trends_name_each_weekly_tick_apart(lang):
+    """The Overview's weekly trends over a month labelled every tick "Oct" (the month alone): each tick's label,
+    written with the axes' own format (d3's %b %-d and %-d/%-m read as Python's), names a different day."""
+    from datetime import date, timedelta
+
+    import polars as pl
+
+    from dashboard import charts, i18n
+
+    weeks = [date(2026, 10, 5) + timedelta(weeks=i) for i in range(5)]
+    frame = pl.DataFrame({"period_start": weeks, "requests": [3, 4, 5, 6, 7], "non_eea": [1, 2, 3, 4, 5],
+                          "interaction_rate": [0.5, 0.6, 0.7, 0.6, 0.5]})
+    with i18n.use(lang):
+        fig = charts.overview_trends(frame, frame, frame)
+    formats = {axis.tickformat for axis in (fig.layout.xaxis, fig.layout.xaxis2, fig.layout.xaxis3)}
+    [tick] = formats
+    assert len({day.strftime(tick) for day in weeks}) == len(weeks), tick
+
+
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIT_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()
