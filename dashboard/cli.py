@@ -171,10 +171,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         from dashboard import i18n, labels
 
         if alerts.is_empty():
-            print(_("As of {day}: no request is overdue or due within {within} working days.").format(
+            print(ngettext("As of {day}: no request is overdue or due within {within} working day.",
+                           "As of {day}: no request is overdue or due within {within} working days.", within).format(
                 day=i18n.day(as_of), within=within))
         else:
-            print(_("As of {day}: {overdue} overdue, {soon} due within {within} working days.").format(
+            print(ngettext("As of {day}: {overdue} overdue, {soon} due within {within} working day.",
+                           "As of {day}: {overdue} overdue, {soon} due within {within} working days.", within).format(
                 day=i18n.day(as_of), overdue=overdue, soon=alerts.height - overdue, within=within))
             for r in alerts.iter_rows(named=True):
                 when = (ngettext("{days} day overdue", "{days} days overdue", r["days_late"]).format(
@@ -308,7 +310,8 @@ def _refresh_lake(args: argparse.Namespace) -> int:
     if not done:
         print(_("Nothing refreshed: the lake holds no events on those days."))
     for d in done:
-        print(_("{table}: {first} – {last} refreshed on {engine}, {rows} rows in {seconds:.1f} s").format(
+        print(ngettext("{table}: {first} – {last} refreshed on {engine}, {rows} row in {seconds:.1f} s",
+                       "{table}: {first} – {last} refreshed on {engine}, {rows} rows in {seconds:.1f} s", d.rows).format(
             table=d.table, first=d.day_from, last=d.day_to, engine=args.engine, rows=d.rows, seconds=d.seconds))
     return 0
 
@@ -324,7 +327,8 @@ def cmd_lake_export(args: argparse.Namespace) -> int:
         print(_("Nothing exported: {problem}").format(problem=exc), file=sys.stderr)
         return 2
     for log, rows in written.items():
-        print(_("{log}: {rows} rows written to {folder}").format(log=log, rows=rows, folder=os.path.join(args.out, log)))
+        print(ngettext("{log}: {rows} row written to {folder}", "{log}: {rows} rows written to {folder}", rows).format(
+            log=log, rows=rows, folder=os.path.join(args.out, log)))
     return 0
 
 
@@ -362,7 +366,8 @@ def cmd_access_log(args: argparse.Namespace) -> int:
         print(f"{params['date_from']} – {date_to}: " + (", ".join(
             f"{r['event']} {r['events']}" for r in totals.iter_rows(named=True)) or _("no entries")))
         for r in rows.iter_rows(named=True):
-            rows_note = " " + _("({rows} rows)").format(rows=r["row_count"]) if r["row_count"] is not None else ""
+            rows_note = (" " + ngettext("({rows} row)", "({rows} rows)", r["row_count"]).format(rows=r["row_count"])
+                         if r["row_count"] is not None else "")
             print(f"  {r['occurred_at']:%Y-%m-%d %H:%M:%S}  {r['event']:<9} {r['user_email']:<30} {r['role']:<10} "
                   f"{r['page']:<12} {r['detail']}{rows_note}")
     return 0 if all(c.intact for c in checks) else 1
@@ -384,7 +389,8 @@ def cmd_reviews(args: argparse.Namespace) -> int:
         if args.out:
             with open(args.out, "wb") as fh:
                 fh.write(data)
-            print(_("wrote {file}: {count} decisions").format(file=args.out, count=count), file=sys.stderr)
+            print(ngettext("wrote {file}: {count} decision", "wrote {file}: {count} decisions", count).format(
+                file=args.out, count=count), file=sys.stderr)
         else:
             sys.stdout.buffer.write(data)
         access_log.append("export", "local", "dpo", page="reviews", detail="journal csv", rows=count)

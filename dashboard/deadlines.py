@@ -90,7 +90,7 @@ def rules_in_force() -> str:
     """Which reading of the holidays, which clock and which internal target the deadlines use, in words: the
     Requests page and the report state it."""
     from dashboard.config import holiday_reading, settings
-    from dashboard.i18n import _
+    from dashboard.i18n import _, ngettext
 
     s = settings()
     clock = {"received": _("the month runs from receipt"),
@@ -100,7 +100,8 @@ def rules_in_force() -> str:
     target = ""
     if s.internal_target_days or s.internal_targets:
         target = _("; internal target ") + ", ".join(
-            ([_("{days} working days").format(days=s.internal_target_days)] if s.internal_target_days else [])
+            ([ngettext("{days} working day", "{days} working days", s.internal_target_days).format(
+                days=s.internal_target_days)] if s.internal_target_days else [])
             + [f"{t}: {d}" for t, d in s.internal_targets])
     return f"{holiday_reading(s.holiday_categories)}; {clock}{target}"
 
@@ -170,8 +171,10 @@ def how(d: dict, params: dict) -> str:
                                   "Guidelines 01/2022 para. 159)", d["suspended_days"]).format(
                 asked=asked, answered=answered, days=d["suspended_days"]))
         elif d["asked_late"]:
-            parts.append(_("identification asked {asked}, more than {days} working days after receipt: nothing "
-                           "suspended").format(asked=asked, days=params["ask_within_days"]))
+            parts.append(ngettext("identification asked {asked}, more than {days} working day after receipt: nothing "
+                                  "suspended", "identification asked {asked}, more than {days} working days after "
+                                  "receipt: nothing suspended", params["ask_within_days"]).format(
+                asked=asked, days=params["ask_within_days"]))
         else:
             parts.append(_("identification asked {asked}").format(asked=asked))
     if params["clock_start"] == "identity_verified" and d["verified_day"] is not None:

@@ -227,7 +227,8 @@ def _finding_table(page: str, found, frame: pl.DataFrame, shown_part: bool = Fal
     reviews_ui.recorded_note()
     decided = reviews_ui.with_decisions(frame, id_column, found.rule, after=id_column)
     decided = reviews_ui.decided_filter(decided, "finding_decided", "fdecided",
-                                        help=_("Among the {rows} rows shown.").format(rows=frame.height)
+                                        help=ngettext("Among the {rows} row shown.", "Among the {rows} rows shown.",
+                                                     frame.height).format(rows=frame.height)
                                         if shown_part else None)
     event = table(decided.drop("_rule"), reviews_ui.LABELS, colour=colour, on_select="rerun",
                   selection_mode="multi-row", key="finding_table")

@@ -524,7 +524,8 @@ def record_a_decision_on_the_first_late_request(page, url, log_dir):
     page.goto(f"{url}/?{query(NOVEMBER)}")
     wait_idle(page, '.st-key-area_requests [data-testid="stMetric"]')
     card = page.locator(".st-key-area_requests").inner_text()
-    assert f"Review: {m['without_decision']} of {m['findings']} finding rows without a decision" in card, card
+    rows = "finding row" if m["findings"] == 1 else "finding rows"
+    assert f"Review: {m['without_decision']} of {m['findings']} {rows} without a decision" in card, card
 
 
 def test_a_month_review_shows_the_figures_of_that_months_report(served, browser):

@@ -195,7 +195,7 @@ def test_management_sees_figures_but_no_rows_or_identifiers(app, browser):
         assert not IDENTIFIER.search(texts[path]), path
     assert "shown to the DPO only" in texts["requests"]
     # Management sees how the findings stand in the review journal, never a row to decide on (issue #18)
-    assert "finding rows without a decision" in texts[""]
+    assert re.search(r"finding rows? without a decision", texts[""])
     open_url(page, f"{url}/transfers?{VIEW}&rule=non_eea_without_mechanism", wait_for='[data-testid="stMetric"]')
     assert page.get_by_role("button", name=re.compile("Record a decision")).count() == 0
     text = open_url(page, f"{url}/access_log?{VIEW}")

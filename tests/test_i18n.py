@@ -50,6 +50,27 @@ def test_every_message_of_the_code_is_in_the_swedish_catalogue_and_translated(ex
     assert not sorted(set(entries) - extracted), "entries the code no longer uses (run make i18n-update)"
 
 
+# A count followed by a noun in the plural: "{rows} rows", "{days} days".
+COUNTED = re.compile(r"\{(\w+)\} (?:[a-z-]+ )?(records|rows|requests|transfers|holds|days|entries|cookies|"
+                     r"observations|decisions|files|findings|visitors|versions|runs|events|values)\b")
+# Messages with several counts, each of which may be 1: a single ngettext cannot agree with them all (one is
+# chosen to agree: the CLI's summary of a file's rows). Listed so a new one is a decision, not an accident.
+SEVERAL_COUNTS = {
+    "{file} -> {log} (run {run}): {read} rows read, {stored} stored, {rejected} rejected, {duplicate} already in "
+    "the store",
+    "Unloaded run {run} ({file} -> {log}): {rows} rows and {rejected} rejected rows removed; the run stays in "
+    "ingest_runs, marked unloaded.",
+}
+
+
+def test_a_count_in_a_message_agrees_with_its_noun(extracted):
+    """'1 records', '(1 days)' and '1 rows exported' were on screen: a message that counts one thing is an ngettext,
+    whose singular and plural each language chooses (Swedish too: '1 uppgift', '2 uppgifter')."""
+    single = sorted(m for m in extracted if isinstance(m, str) and m not in SEVERAL_COUNTS
+                    and COUNTED.search(m))
+    assert not single, single
+
+
 def test_a_translation_keeps_every_placeholder_of_its_message():
     """A Swedish text that lost or renamed a {placeholder} would fail at .format() or drop a figure."""
     fields = string.Formatter()

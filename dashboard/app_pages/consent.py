@@ -109,8 +109,9 @@ else:
                     tz, group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
                     "side", descending=True)
                 st.plotly_chart(charts.change_effect(effect), width="stretch", theme=None)
-                st.caption(_("{days} days before {day} against the first {days} days of {version} (up to "
-                             "{last}).").format(days=window, day=i18n.day(change["first_day"]),
+                st.caption(ngettext("{days} day before {day} against the first {days} day of {version} (up to "
+                                    "{last}).", "{days} days before {day} against the first {days} days of {version} "
+                                    "(up to {last}).", window).format(days=window, day=i18n.day(change["first_day"]),
                                                 version=ui.md_escape(change["banner_version"]),
                                                 last=i18n.day(change["first_day"] + timedelta(days=window - 1))))
                 ui.table(effect)
@@ -157,23 +158,30 @@ flagged = checks["versions"].filter(pl.col("reject_may_be_hidden") | pl.col("box
 for row in flagged.iter_rows(named=True):
     version = ui.md_escape(row["banner_version"])
     if row["reject_may_be_hidden"]:
-        st.warning(_("Reject may be missing or hidden on the first layer: banner version {version} had {reject} "
-                     "reject all and {accept} accept all of {decisions} decisions (flagged under {max_reject} reject "
-                     "with over {min_accept} accept).").format(
+        st.warning(ngettext("Reject may be missing or hidden on the first layer: banner version {version} had {reject} "
+                            "reject all and {accept} accept all of {decisions} decision (flagged under {max_reject} "
+                            "reject with over {min_accept} accept).",
+                            "Reject may be missing or hidden on the first layer: banner version {version} had {reject} "
+                            "reject all and {accept} accept all of {decisions} decisions (flagged under {max_reject} "
+                            "reject with over {min_accept} accept).", row["decisions"]).format(
             version=version, reject=i18n.percent(row["reject_all_share"]),
             accept=i18n.percent(row["accept_all_share"]), decisions=i18n.number(row["decisions"]),
             max_reject=i18n.percent(t["max_reject_share"], 0), min_accept=i18n.percent(t["min_accept_share"], 0)),
             icon=":material/visibility_off:")
     if row["boxes_may_be_preticked"]:
-        st.warning(_("Boxes may be pre-ticked: in banner version {version}, {share} of {custom} custom decisions "
-                     "granted every category (flagged over {threshold}).").format(
+        st.warning(ngettext("Boxes may be pre-ticked: in banner version {version}, {share} of {custom} custom decision "
+                            "granted every category (flagged over {threshold}).",
+                            "Boxes may be pre-ticked: in banner version {version}, {share} of {custom} custom decisions "
+                            "granted every category (flagged over {threshold}).", row["custom"]).format(
             version=version, share=i18n.percent(row["custom_all_granted_share"]),
             custom=i18n.number(row["custom"]), threshold=i18n.percent(t["min_all_granted_share"], 0)),
             icon=":material/check_box:")
 w = checks["withdrawal"]
 if w["withdrawal_may_be_hard"]:
-    st.warning(_("Withdrawal may be hard to find: no withdrawal from {start} to {end} although {decisions} "
-                 "decisions were made; the last withdrawal was on {last}.").format(
+    st.warning(ngettext("Withdrawal may be hard to find: no withdrawal from {start} to {end} although {decisions} "
+                        "decision was made; the last withdrawal was on {last}.",
+                        "Withdrawal may be hard to find: no withdrawal from {start} to {end} although {decisions} "
+                        "decisions were made; the last withdrawal was on {last}.", w["decisions"]).format(
         start=i18n.day(w["window_from"]), end=i18n.day(period.end), decisions=i18n.number(w["decisions"]),
         last=i18n.day(w["last_withdrawal"]) if w["last_withdrawal"] else _("no day in the log")),
         icon=":material/undo:")

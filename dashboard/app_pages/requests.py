@@ -107,8 +107,10 @@ for col, (key, value, change, colour) in zip(cols, cells):
     col.metric(labels.name("requests", key), value, **ui.delta_style(change, colour), border=True,
                help=f"{labels.definition('requests', key)} {scope_note(key)}")
 if now["open_from_before"]:
-    st.caption(_("Open, overdue and at risk are the backlog on {as_of}: {before} of the {open} open requests were "
-                 "received before {start}, and are counted too.").format(
+    st.caption(ngettext("Open, overdue and at risk are the backlog on {as_of}: {before} of the {open} open request was "
+                        "received before {start}, and is counted too.",
+                        "Open, overdue and at risk are the backlog on {as_of}: {before} of the {open} open requests "
+                        "were received before {start}, and are counted too.", now["open"]).format(
         as_of=i18n.day(period.as_of), before=now["open_from_before"], open=now["open"], start=i18n.day(period.start)))
 
 grain = filters.url_value("grain", "week", allowed=["week", "month"])
@@ -232,10 +234,15 @@ filters.keep_in_url(doubt=doubt if doubt != "all" else None)
 d_page = ui.page_number("doubtful_page")
 doubtful = run_query("rpt_requests_doubtful", doubt=doubt, limit=PAGE_SIZE, offset=(d_page - 1) * PAGE_SIZE,
                      **in_period)
-st.caption(_("Requests received in the period that are on time under one reading of the holidays and late under the "
-             "other (closed, or extended, after the strict deadline but on or before the Swedish-statute one), and "
-             "requests whose identification was asked more than {days} working days after receipt. Neither reading "
-             "hides them; see docs/sla.md.").format(days=settings.ask_within_days)
+st.caption(ngettext("Requests received in the period that are on time under one reading of the holidays and late under "
+                    "the other (closed, or extended, after the strict deadline but on or before the Swedish-statute "
+                    "one), and requests whose identification was asked more than {days} working day after receipt. "
+                    "Neither reading hides them; see docs/sla.md.",
+                    "Requests received in the period that are on time under one reading of the holidays and late under "
+                    "the other (closed, or extended, after the strict deadline but on or before the Swedish-statute "
+                    "one), and requests whose identification was asked more than {days} working days after receipt. "
+                    "Neither reading hides them; see docs/sla.md.", settings.ask_within_days).format(
+    days=settings.ask_within_days)
            + {"all": "", "calendar": " " + _("Showing: holiday reading only."),
               "identification": " " + _("Showing: identification asked late only.")}[doubt])
 if doubtful.is_empty():

@@ -80,7 +80,8 @@ cols = st.columns(5)
 for col, (key, column) in zip(cols, (("total", "transfers"), ("records", "records"), ("non_eea", "non_eea"),
                                      ("non_eea_without_valid_mechanism", "non_eea_without_valid_mechanism"),
                                      ("with_findings", "with_findings"))):
-    extra = (" " + _("{records} records.").format(records=i18n.number(summary["non_eea_records"]))
+    extra = (" " + ngettext("{records} record.", "{records} records.", summary["non_eea_records"]).format(
+        records=i18n.number(summary["non_eea_records"]))
              if key == "non_eea" else "")
     col.metric(labels.name("transfers", key), i18n.number(summary[column]), border=True,
                help=labels.definition("transfers", key) + extra + " " + _("{start} – {end}, with the filters.").format(
@@ -125,10 +126,11 @@ else:
             a, b = st.columns([4, 1])
             a.markdown(_("**{rule}** · severity {severity}").format(rule=_(r.title), severity=labels.word(r.severity))
                        + f"  \n{_(r.explanation)}  \n"
-                       + ngettext("{transfers} transfer, {records} records, {first} – {last}; recipients: {who}",
-                                  "{transfers} transfers, {records} records, {first} – {last}; recipients: {who}",
-                                  row["transfers"]).format(
-                           transfers=i18n.number(row["transfers"]), records=i18n.number(row["records"]),
+                       + ngettext("{transfers} transfer", "{transfers} transfers", row["transfers"]).format(
+                           transfers=i18n.number(row["transfers"])) + ", "
+                       + ngettext("{records} record", "{records} records", row["records"]).format(
+                           records=i18n.number(row["records"])) + ", "
+                       + _("{first} – {last}; recipients: {who}").format(
                            first=i18n.day(row["first_day"]), last=i18n.day(row["last_day"]),
                            who=ui.md_escape(row["recipients"])))
             if viewer.rows:
