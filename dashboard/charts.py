@@ -7,6 +7,7 @@ import hashlib
 import html
 import threading
 from collections import OrderedDict
+from datetime import date, datetime, time, timedelta
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -324,13 +325,20 @@ def change_effect(effect: pl.DataFrame):
 
 
 @memo
-def access_events(daily: pl.DataFrame):
+def access_events(daily: pl.DataFrame, first: date, last: date):
+    """Entries per day over the days chosen, first to last: the axis spans them all, so a day without entries is an
+    empty day on it (with entries on one day only, that day's bar filled the whole chart, as if it were the days)."""
     fig = px.bar(worded(daily, "event"), x="occurred_day", y="events", color="event",
                  color_discrete_map=colours(daily, "event"),
                  labels={"occurred_day": _("Day"), "events": _("Entries"), "event": _("Event")},
                  title=_("Who used the dashboard: access-log entries per day"))
+    # a bar is most of a day wide (plotly sizes a lone bar on a date axis as a hairline)
     fig.update_layout(barmode="stack", legend_title_text="")
-    fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if daily["occurred_day"].n_unique() < 15 else None)
+    fig.update_traces(width=0.8 * 86_400_000)
+    days = (last - first).days + 1
+    fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if days < 15 else None,
+                     range=[datetime.combine(first, time()) - timedelta(hours=12),
+                            datetime.combine(last, time()) + timedelta(hours=12)])
     return dated(styled(fig))
 
 

@@ -122,6 +122,26 @@ def test_the_overview_trends_name_each_weekly_tick_apart(lang):
     assert len({day.strftime(tick) for day in weeks}) == len(weeks), tick
 
 
+@pytest.mark.parametrize("days", [1, 7, 30, 400])
+def test_the_access_log_chart_spans_the_days_chosen(days):
+    """Entries on one day of thirty drew one bar over the whole chart: the axis spans the chosen days, so the days
+    without entries are there, empty, and a day is as wide as any other."""
+    from datetime import date, datetime, timedelta
+
+    import polars as pl
+
+    from dashboard import charts
+
+    last = date(2026, 11, 27)
+    first = last - timedelta(days=days - 1)
+    daily = pl.DataFrame({"occurred_day": [last], "event": ["page_view"], "events": [3]})
+    fig = charts.access_events(daily, first, last)
+    low, high = (datetime.fromisoformat(str(x)) for x in fig.layout.xaxis.range)
+    assert low < datetime.combine(first, datetime.min.time()) and high > datetime.combine(last, datetime.min.time())
+    assert high - low == timedelta(days=days)
+    assert all(trace.width == 0.8 * 86_400_000 for trace in fig.data)  # most of a day wide, even alone
+
+
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIT_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()
