@@ -265,7 +265,8 @@ DOWNLOADS = {
                  lambda page: int(re.search(r"(\d+) open request", page.get_by_text(re.compile(r"open requests? as of")).inner_text()).group(1))),
     "holds": ("holds", "Download overdue holds (CSV)", lambda page: int(read_metrics(page)["Overdue for release"])),
     "transfers": ("transfers", "Export ", lambda page: int(num(read_metrics(page)["Transfers"]))),
-    "consent": ("consent", "Download this page (CSV)", lambda page: int(read_metrics(page)["Cookies before consent"])),
+    "consent": ("consent", "Download the cookies before consent (CSV",
+                lambda page: int(read_metrics(page)["Cookies before consent"])),
     "data_quality": ("data_quality", "Download 1 orphan", lambda page: int(re.search(
         r"Download (\d+) orphan", page.get_by_role("button", name=re.compile("orphan")).first.inner_text()).group(1))),
 }
