@@ -332,9 +332,8 @@ def access_events(daily: pl.DataFrame, first: date, last: date):
                  color_discrete_map=colours(daily, "event"),
                  labels={"occurred_day": _("Day"), "events": _("Entries"), "event": _("Event")},
                  title=_("Who used the dashboard: access-log entries per day"))
-    # a bar is most of a day wide (plotly sizes a lone bar on a date axis as a hairline)
     fig.update_layout(barmode="stack", legend_title_text="")
-    fig.update_traces(width=0.8 * 86_400_000)
+    fig.update_traces(width=0.8 * 86_400_000)  # most of a day (plotly draws a lone bar on a date axis as a hairline)
     days = (last - first).days + 1
     fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if days < 15 else None,
                      range=[datetime.combine(first, time()) - timedelta(hours=12),

@@ -138,8 +138,8 @@ def before_consent_rows() -> None:
         rows=findings.height, first=(page - 1) * PAGE_SIZE + 1))
     ui.table(findings, {"visitor_ref": N_("Visitor (pseudonym)"), "consent_at": N_("Decided at")})
     ui.pager(_("Page (cookies before consent)"), "cookie_page", total, PAGE_SIZE)
-    # Every row of the period, as the other lists export (only the page on screen was offered: at a large
-    # retailer's volume a hundred of thousands). Produced from the queries on the click.
+    # Every row of the period, as the other lists export (only the page on screen was offered, while a large
+    # retailer's period holds hundreds of thousands). Produced from the queries on the click.
     ui.exports(_("Download the cookies before consent"),
                lambda: consent.before_consent_page(run_query_uncached, params, None)[0], "cookies-before-consent",
                rows=total)

@@ -25,9 +25,11 @@ before = metrics.compute(run_query, previous.start, previous.end, previous.as_of
 
 st.title(_("Overview"))
 st.caption(ngettext("{start} – {end} ({days} day), states as of {as_of}; changes against {prev_start} – {prev_end} "
-                    "as of {prev_as_of}. The same figures as `python -m dashboard metrics --json` (docs/metrics.md).",
+                    "as of {prev_as_of}. The same figures as `python -m dashboard metrics --json` "
+                    "(docs/metrics.md).",
                     "{start} – {end} ({days} days), states as of {as_of}; changes against {prev_start} – {prev_end} "
-                    "as of {prev_as_of}. The same figures as `python -m dashboard metrics --json` (docs/metrics.md).",
+                    "as of {prev_as_of}. The same figures as `python -m dashboard metrics --json` "
+                    "(docs/metrics.md).",
                     period.days).format(
     start=i18n.day(period.start), end=i18n.day(period.end), days=period.days, as_of=i18n.day(period.as_of),
     prev_start=i18n.day(previous.start), prev_end=i18n.day(previous.end), prev_as_of=i18n.day(previous.as_of)))
@@ -116,8 +118,8 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
                       if decided["due_passed"] else "")
             st.caption(ngettext("Review: {without} of {findings} finding row without a decision{passed} "
                                 "(docs/reviews.md).", "Review: {without} of {findings} finding rows without a "
-                                "decision{passed} (docs/reviews.md).", decided["findings"]).format(without=decided["without_decision"],
-                                                      findings=decided["findings"], passed=passed))
+                                "decision{passed} (docs/reviews.md).", decided["findings"]).format(
+                without=decided["without_decision"], findings=decided["findings"], passed=passed))
         st.page_link(page, label=_("Open the page"), icon=":material/arrow_forward:",
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
 
