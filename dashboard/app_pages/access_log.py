@@ -15,13 +15,14 @@ PAGE_SIZE = 100
 access.require("access_log")
 
 st.title(_("Access log"))
+kept_days = access_log.retention_days()
 st.caption(ngettext("Who opened what in this dashboard, with which filters, and what they exported. Kept {days} day "
                     "(AUDIT_ACCESS_LOG_DAYS) in {folder}, one file per month, apart from the audit store; the "
                     "dashboard only appends to it. docs/security.md.",
                     "Who opened what in this dashboard, with which filters, and what they exported. Kept {days} days "
                     "(AUDIT_ACCESS_LOG_DAYS) in {folder}, one file per month, apart from the audit store; the "
-                    "dashboard only appends to it. docs/security.md.", access_log.retention_days()).format(
-    days=access_log.retention_days(), folder=access_log.log_dir()))
+                    "dashboard only appends to it. docs/security.md.", kept_days).format(
+    days=kept_days, folder=access_log.log_dir()))
 
 def _stat(path: Path) -> tuple:
     try:
@@ -101,9 +102,10 @@ totals = {e: int(daily.filter(pl.col("event") == e)["events"].sum()) for e in ac
 cols = st.columns(5)
 cols[0].metric(_("Sign-ins"), i18n.number(totals["sign_in"]), border=True)
 cols[1].metric(_("Page views"), i18n.number(totals["page_view"]), border=True)
+exported = int(daily["rows_exported"].sum())
 cols[2].metric(_("Exports"), i18n.number(totals["export"]), border=True,
-               help=ngettext("{rows} row exported", "{rows} rows exported", int(daily["rows_exported"].sum())).format(
-                   rows=i18n.number(int(daily["rows_exported"].sum()))))
+               help=ngettext("{rows} row exported", "{rows} rows exported", exported).format(
+                   rows=i18n.number(exported)))
 cols[3].metric(_("Refused"), i18n.number(totals["denied"]), border=True,
                help=_("Unknown users and pages a role may not open."))
 cols[4].metric(_("Users"), i18n.number(int(daily["users_in_selection"][0]) if daily.height else 0), border=True)
