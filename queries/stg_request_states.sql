@@ -178,9 +178,10 @@ final as (
             as depends_on_calendar,
         s.state in ('completed', 'rejected') and s.closed_day <= s.internal_due as met_internal_target,
         s.closed_day - s.received_day as days_to_close,
-        case when s.state = 'open' then k.number[s.deadline - k.first_day + 1] - k.number[$as_of - k.first_day + 1] end
-            as working_days_left,
-        case when s.state = 'open' then s.deadline - $as_of end as calendar_days_left,
+        -- days left until the deadline day (0 on it); none once it has passed, when days_late counts instead
+        case when s.state = 'open' and $as_of <= s.deadline
+            then k.number[s.deadline - k.first_day + 1] - k.number[$as_of - k.first_day + 1] end as working_days_left,
+        case when s.state = 'open' and $as_of <= s.deadline then s.deadline - $as_of end as calendar_days_left,
         case
             when s.state in ('completed', 'rejected') and s.closed_day > s.deadline then s.closed_day - s.deadline
             when s.state = 'open' and $as_of > s.deadline then $as_of - s.deadline

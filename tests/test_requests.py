@@ -228,6 +228,29 @@ def test_alerts_exit_status_and_the_page_agree(sample_store, manifest, monkeypat
     assert int(overdue_metric.value) <= alerts["overdue"]
 
 
+@pytest.mark.parametrize("target", [None, "10"])
+def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_store, manifest, monkeypatch, target):
+    """Without AUDIT_INTERNAL_TARGET_DAYS or AUDIT_INTERNAL_TARGETS every internal target is blank: the queue and its
+    export leave the column out rather than show an empty one. With a target, every open request has its day."""
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    monkeypatch.delenv("AUDIT_INTERNAL_TARGETS", raising=False)
+    if target:
+        monkeypatch.setenv("AUDIT_INTERNAL_TARGET_DAYS", target)
+    else:
+        monkeypatch.delenv("AUDIT_INTERNAL_TARGET_DAYS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"as_of": manifest["as_of"], "to": manifest["as_of"]})
+    at.run()
+    at.switch_page("app_pages/requests.py").run()
+    assert not at.exception
+    queue = at.dataframe[0].value
+    assert len(queue) and ("internal_due" in queue.columns) == bool(target)
+    if target:
+        assert queue["internal_due"].notna().all()
+    assert list(queue.columns[queue.columns.get_loc("deadline"):][:2]) == ["deadline", "days_late"]
+
+
 def test_alerts_exit_zero_when_nothing_is_overdue(sample_store):
     code, alerts = _alerts(sample_store, "2025-06-01")
     assert code == 0 and alerts["overdue"] == 0 and alerts["due_soon"] >= 1
@@ -515,6 +538,35 @@ def test_the_queue_from_a_periods_states_is_the_queue_of_the_open_requests_alone
     assert from_period.rows() == alone.rows()
     if as_of >= date(2025, 6, 1) and not statuses:
         assert alone.height  # the sample data has open requests from then on: the test compares rows, not nothing
+
+
+@st_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(as_of=hyp.dates(date(2025, 1, 1), date(2027, 3, 31)),
+       clock_start=hyp.sampled_from(["received", "suspended", "identity_verified"]), count_eves=hyp.booleans())
+def test_the_queue_counts_days_left_or_days_overdue_never_negative_days_left(sample_store, as_of, clock_start,
+                                                                           count_eves):
+    """A request past its deadline shows how many days it is overdue, beside its deadline; its days left are blank,
+    not negative. One that is not past it shows its days left (0 on the deadline day) and no days overdue. The queue
+    lists them by deadline: the most overdue first."""
+    from dashboard.deadlines import queue_params
+
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        queue = sql.run(con, "rpt_request_queue", types=[], statuses=[], channels=[], limit=None, offset=0,
+                        **{**queue_params(as_of), "clock_start": clock_start, "count_eves": count_eves})
+    assert queue.columns.index("days_late") == queue.columns.index("deadline") + 1
+    for r in queue.iter_rows(named=True):
+        left = (r["working_days_left"], r["calendar_days_left"])
+        if r["deadline"] is not None and as_of > r["deadline"]:
+            assert r["days_late"] == (as_of - r["deadline"]).days > 0 and left == (None, None), r
+        elif r["deadline"] is not None:
+            assert r["days_late"] is None and r["calendar_days_left"] == (r["deadline"] - as_of).days, r
+            assert 0 <= r["working_days_left"] <= r["calendar_days_left"], r
+        assert (r["sla_status"] == "overdue") <= (r["days_late"] is not None), r
+    deadlines = queue["deadline"].to_list()
+    known = [d for d in deadlines if d is not None]
+    assert known == sorted(known) and deadlines == known + [None] * (len(deadlines) - len(known))
+    if as_of >= date(2025, 6, 1):
+        assert queue.height  # the sample data has open requests from then on
 
 
 @st_settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -157,7 +157,9 @@ filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_pag
 queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
                   offset=(q_page - 1) * q_size, **in_period)
 queue_total = int(queue["total_rows"][0]) if queue.height else 0
-queue = queue.drop("total_rows")
+# Without an internal target (AUDIT_INTERNAL_TARGET_DAYS, AUDIT_INTERNAL_TARGETS) its column would be blank throughout.
+unset = ["total_rows"] + ([] if settings.internal_target_days or settings.internal_targets else ["internal_due"])
+queue = queue.drop(unset)
 
 if queue.is_empty():
     st.success(_("No open request matches, as of {as_of}.").format(as_of=i18n.day(period.as_of)) if q_page == 1
@@ -173,7 +175,7 @@ else:
                           key="queue_table")
     ui.exports(_("Download the queue"),
                lambda: run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
-                                          limit=None, offset=0, **sla).drop("total_rows"),
+                                          limit=None, offset=0, **sla).drop(unset),
                "request-queue", rows=queue_total)
     # A row picked in the queue opens its timeline once: only a new pick replaces the id, so an id typed after it
     # is not overwritten on the next rerun while the row stays selected.
