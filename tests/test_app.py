@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hyp
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -140,6 +142,29 @@ def test_the_access_log_chart_spans_the_days_chosen(days):
     assert low < datetime.combine(first, datetime.min.time()) and high > datetime.combine(last, datetime.min.time())
     assert high - low == timedelta(days=days)
     assert all(trace.width == 0.8 * 86_400_000 for trace in fig.data)  # most of a day wide, even alone
+
+
+@settings(max_examples=40, deadline=None)
+@given(closed=hyp.lists(hyp.tuples(hyp.sampled_from(["access", "erasure", "objection"]), hyp.integers(0, 200),
+                                   hyp.integers(1, 40)), min_size=1, max_size=30, unique_by=lambda t: t[:2]))
+def test_the_time_to_close_chart_draws_a_bar_a_week_and_holds_every_request(closed):
+    """A bar a day over four months drew hairlines: a bar is a week wide, every request is in one bar of its week,
+    the axis holds every bar, and the three-month line is drawn when a request took longer than a month."""
+    import polars as pl
+
+    from dashboard import charts
+
+    distribution = pl.DataFrame(closed, schema=["request_type", "days_to_close", "requests"], orient="row")
+    fig = charts.time_to_close(distribution)
+    bars = [(x, y) for trace in fig.data for x, y in zip(trace.x, trace.y)]
+    assert all(trace.width == 0.9 * 7 for trace in fig.data)
+    assert sum(y for _, y in bars) == distribution["requests"].sum()
+    expected = {7 * w + 3.5 for w in (distribution["days_to_close"] // 7).to_list()}
+    assert {x for x, _ in bars} == expected
+    low, high = fig.layout.xaxis.range
+    assert low <= min(expected) - 3.5 and high >= max(expected) + 3.5
+    lines = sorted(shape.x0 for shape in fig.layout.shapes)
+    assert lines == ([31, 92] if distribution["days_to_close"].max() > 31 else [31]) and high > lines[-1]
 
 
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
