@@ -19,6 +19,7 @@ except config.SettingsError as exc:  # a deadline rule set wrongly would make ev
 # transparent strip over the header row. docs/security.md.
 # Captions and inline code darker than the theme's (#595959 and #1f5c53 on white and on the sidebar's grey: above
 # 4.5:1, WCAG 1.4.3; the theme's measure 3.8:1 and 3.0:1).
+# A figure's name wraps rather than ending in "…" (it cut "Outside EU/EEA without a valid safeguard" to "without a").
 st.html("<style>[data-testid='stDataFrame']{position:relative}"
         "[data-testid='stDataFrame']::after{content:'';position:absolute;left:0;right:0;top:0;height:36px;"
         "z-index:3;cursor:default}"
@@ -27,6 +28,8 @@ st.html("<style>[data-testid='stDataFrame']{position:relative}"
         "[data-testid='stCaptionContainer'] code,[data-testid='stMarkdownContainer'] code"
         "{color:#1f5c53 !important;opacity:1 !important}"
         "[data-testid='stMarkdownContainer'] pre{white-space:pre-wrap !important;overflow:visible !important}"
+        "[data-testid='stMetricLabel'] .stMarkdownEllipsis,[data-testid='stMetricLabel'] p"
+        "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}"
         "</style>")
 
 viewer = access.current()

@@ -200,12 +200,12 @@ def exports(label: str, frame, stem: str, rows: int, count: bool = True, **kwarg
 
     dialect = st.session_state.get("csv_dialect", "standard")
     shown = ", " + ngettext("{rows} row", "{rows} rows", rows).format(rows=i18n.number(rows)) if count else ""
-    left, right, _spacer = st.columns([2, 2, 3])  # (not `_`: that is the translation)
-    with left:
+    too_big = rows > EXCEL_MAX_ROWS
+    # Side by side, each as wide as its words (in fixed columns "Download per request (CSV, 45 rows)" lost its count
+    # to an ellipsis), the second below the first when the line is full.
+    with st.container(horizontal=True):
         download(f"{label} (CSV{shown})", lambda: csv_bytes(get(), dialect), f"{stem}.csv", "text/csv", rows=rows,
                  key=f"csv_{stem}", icon=":material/download:", **kwargs)
-    too_big = rows > EXCEL_MAX_ROWS
-    with right:
         download(f"{label} (Excel)", lambda: excel_bytes(get(), stem[:31]), f"{stem}.xlsx", XLSX, rows=rows,
                  key=f"xlsx_{stem}", icon=":material/table_view:",
                  disabled=too_big or kwargs.get("disabled", False),

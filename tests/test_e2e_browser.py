@@ -180,6 +180,31 @@ def check_accessibility(page, path: str) -> None:
     spoken = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stIconMaterial"]')]
         .filter(icon => icon.closest('[aria-hidden="true"]') === null).map(icon => icon.textContent)""")
     assert spoken == [], "icon names a screen reader would read out"
+    assert cut_names(page) == [], "text cut short"
+
+
+def cut_names(page) -> list[str]:
+    """Each text the page cuts short with an ellipsis (a figure's name, "Outside EU/EEA without a …"; a download's
+    row count, "Download per request (CSV, 45 …"; a switch's name): the text is wider than the box that shows it,
+    which hides the rest. And each word of a figure's name broken over two lines ("Samtyckeshändelse / r")."""
+    return page.evaluate("""() => {
+      const shown = [...document.querySelectorAll('[data-testid="stMain"] *, [data-testid="stSidebarUserContent"] *')]
+        .filter(el => el.checkVisibility());
+      const cut = shown.filter(el => el.scrollWidth > el.clientWidth + 1
+          && getComputedStyle(el).textOverflow === 'ellipsis').map(el => el.textContent);
+      for (const label of shown.filter(el => el.matches('[data-testid="stMetricLabel"]'))) {
+        const walk = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+        for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+          for (const word of node.textContent.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) cut.push(word[0]);
+          }
+        }
+      }
+      return cut;
+    }""")
 
 
 PAGES = {
@@ -669,6 +694,7 @@ def test_every_page_in_swedish_and_in_english_with_no_word_of_the_other(served, 
             leaked = leaks(page, foreign)
             page.screenshot(path=str(ARTIFACTS / f"i18n-{name}-{lang}.png"), full_page=True)
             assert not leaked, (name, lang, leaked)
+            assert cut_names(page) == [], (name, lang)  # Swedish names are longer
             assert page.locator('[data-testid="stException"]').count() == 0, (name, lang)
         follow_link(page, titles["overview"])
     from dashboard import report, sql, store

@@ -100,15 +100,15 @@ params = {"date_from": al_from, "date_to": al_to, "tz": config.settings().timezo
 daily = access_log.run("rpt_access_log_daily", **params)
 totals = {e: int(daily.filter(pl.col("event") == e)["events"].sum()) for e in access_log.EVENTS}
 cols = st.columns(5)
-cols[0].metric(_("Sign-ins"), i18n.number(totals["sign_in"]), border=True)
-cols[1].metric(_("Page views"), i18n.number(totals["page_view"]), border=True)
+cols[0].metric(_("Sign-ins"), i18n.number(totals["sign_in"]), border=True, height="stretch")
+cols[1].metric(_("Page views"), i18n.number(totals["page_view"]), border=True, height="stretch")
 exported = int(daily["rows_exported"].sum())
-cols[2].metric(_("Exports"), i18n.number(totals["export"]), border=True,
+cols[2].metric(_("Exports"), i18n.number(totals["export"]), border=True, height="stretch",
                help=ngettext("{rows} row exported", "{rows} rows exported", exported).format(
                    rows=i18n.number(exported)))
-cols[3].metric(_("Refused"), i18n.number(totals["denied"]), border=True,
+cols[3].metric(_("Refused"), i18n.number(totals["denied"]), border=True, height="stretch",
                help=_("Unknown users and pages a role may not open."))
-cols[4].metric(_("Users"), i18n.number(int(daily["users_in_selection"][0]) if daily.height else 0), border=True)
+cols[4].metric(_("Users"), i18n.number(int(daily["users_in_selection"][0]) if daily.height else 0), border=True, height="stretch")
 
 if daily.is_empty():
     st.info(_("No entry matches between {start} and {end}. Widen the days or clear the filters.").format(

@@ -28,11 +28,12 @@ if viewer.row_logs:
     ui.finding_rows("data_quality", rows_of)
 
 rows = run_query("dq_rows_per_log")
-cols = st.columns(len(rows))
+# Three to a row: five narrow cards broke a log's name inside a word ("Samtyckeshändelse-r").
+cols = [col for _ in range(0, len(rows), 3) for col in st.columns(3)]
 for col, row in zip(cols, rows.iter_rows(named=True)):
     col.metric(labels.log_name(row["log_name"]).capitalize(), i18n.number(row["row_count"]),
                help=_("{first} to {last}").format(first=i18n.day(row["first_day"]), last=i18n.day(row["last_day"])),
-               border=True)
+               border=True, height="stretch")
 ui.table(rows, LOG_LABELS)
 
 st.subheader(_("Last ingests"))

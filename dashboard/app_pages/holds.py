@@ -31,7 +31,7 @@ if viewer.rows:
 summary = run_query("rpt_hold_summary", **params).row(0, named=True)
 cols = st.columns(5)
 for col, key in zip(cols, ("active", "blocked_records", "overdue", "release_due_90d", "kept_too_long")):
-    col.metric(labels.name("holds", key), i18n.number(summary[key]), border=True,
+    col.metric(labels.name("holds", key), i18n.number(summary[key]), border=True, height="stretch",
                help=labels.definition("holds", key) + " " + _("A state on {as_of}.").format(
                    as_of=i18n.day(period.as_of)))
 

@@ -104,7 +104,7 @@ def scope_note(key: str) -> str:
 
 cols = [col for _ in range(0, len(cells), 4) for col in st.columns(4)]
 for col, (key, value, change, colour) in zip(cols, cells):
-    col.metric(labels.name("requests", key), value, **ui.delta_style(change, colour), border=True,
+    col.metric(labels.name("requests", key), value, **ui.delta_style(change, colour), border=True, height="stretch",
                help=f"{labels.definition('requests', key)} {scope_note(key)}")
 if now["open_from_before"]:
     st.caption(ngettext("Open, overdue and at risk are the backlog on {as_of}: {before} of the {open} open request was "

@@ -37,7 +37,7 @@ with st.container(border=True):
     regions = {"": every, "eea": _("EU/EEA"), "non_eea": _("Outside EU/EEA")}
     region = c4.selectbox(_("Region"), list(regions), format_func=regions.get,
                           index=list(regions).index(filters.url_value("region", "", allowed=list(regions))))
-    c5, c6, c7, c8, c9, c10 = st.columns([1, 1, 1, 1, 1, 1])
+    c5, c6, c7, c8 = st.columns(4)
     mechanisms = c5.multiselect(_("Mechanism"), MECHANISMS, default=filters.url_list("mechanism", MECHANISMS),
                                 placeholder=every, format_func=labels.word)
     bases = c6.multiselect(_("Legal basis"), TRANSFER_BASES, default=filters.url_list("basis", TRANSFER_BASES),
@@ -47,10 +47,11 @@ with st.container(border=True):
     categories = c8.multiselect(_("Data category"), DATA_CATEGORIES,
                                 default=filters.url_list("category", DATA_CATEGORIES), placeholder=every,
                                 format_func=labels.word)
-    only_findings = c9.toggle(_("Only findings"), value=st.query_params.get("findings") == "1")
-    unsafe = c10.toggle(_("Outside EU/EEA without a valid safeguard"), value=st.query_params.get("unsafe") == "1",
-                        help=_("Only the transfers the figure of that name counts (no safeguard, or one not valid "
-                               "that day)."))
+    switches = st.container(horizontal=True, gap="large")  # each as wide as its words: a sixth of the row cut them
+    only_findings = switches.toggle(_("Only findings"), value=st.query_params.get("findings") == "1")
+    unsafe = switches.toggle(_("Outside EU/EEA without a valid safeguard"), value=st.query_params.get("unsafe") == "1",
+                             help=_("Only the transfers the figure of that name counts (no safeguard, or one not "
+                                    "valid that day)."))
     rule = filters.url_value("rule", "", allowed=["", *RULES])
     if st.query_params.get("finding") in RULES:  # from the Overview's "Show the rows": that rule's rows
         rule = st.query_params["finding"]
@@ -83,15 +84,17 @@ for col, (key, column) in zip(cols, (("total", "transfers"), ("records", "record
     extra = (" " + ngettext("{records} record.", "{records} records.", summary["non_eea_records"]).format(
         records=i18n.number(summary["non_eea_records"]))
              if key == "non_eea" else "")
-    col.metric(labels.name("transfers", key), i18n.number(summary[column]), border=True,
-               help=labels.definition("transfers", key) + extra + " " + _("{start} – {end}, with the filters.").format(
-                   start=i18n.day(period.start), end=i18n.day(period.end)))
-if summary["non_eea_without_valid_mechanism"] and not unsafe and viewer.rows:
-    # the figure is a link to its rows: one click filters the log to exactly them
-    # Set in the click's callback, before the rerun the click starts: one run draws the filtered log (a second
-    # run after st.rerun() left a moment between the two where the page looked finished with the old figures).
-    cols[3].button(_("Show these transfers"), key="show_unsafe", icon=":material/filter_alt:",
-                   on_click=lambda: st.query_params.update(unsafe="1"))
+    # A card each, as tall as the row's tallest (a name may take two lines, a figure may have its button).
+    card = col.container(border=True, height="stretch")
+    card.metric(labels.name("transfers", key), i18n.number(summary[column]),
+                help=labels.definition("transfers", key) + extra + " " + _("{start} – {end}, with the filters.").format(
+                    start=i18n.day(period.start), end=i18n.day(period.end)))
+    if key == "non_eea_without_valid_mechanism" and summary[column] and not unsafe and viewer.rows:
+        # the figure is a link to its rows: one click filters the log to exactly them
+        # Set in the click's callback, before the rerun the click starts: one run draws the filtered log (a second
+        # run after st.rerun() left a moment between the two where the page looked finished with the old figures).
+        card.button(_("Show these transfers"), key="show_unsafe", icon=":material/filter_alt:",
+                    on_click=lambda: st.query_params.update(unsafe="1"))
 
 if not summary["transfers"]:
     st.info(_("No transfer matches these filters in the period. Widen the period in the sidebar or clear filters."))
