@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import i18n, labels
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_, _, ngettext
 
 # The charts' own template: dark text and ticks on white (contrast well above 4.5:1, WCAG 1.4.3), the category
 # colours, and no dependence on the app's theme, so a chart looks the same on a page and in a downloaded report.
@@ -133,14 +133,31 @@ def rejections_by_reason(reasons: pl.DataFrame):
     return styled(fig)
 
 
+def type_order() -> dict:
+    """Request types in one order in every chart's legend (the contract's), not in the order they first occur."""
+    from dashboard.contract import REQUEST_TYPES
+
+    return {"request_type": [labels.word(t) for t in REQUEST_TYPES]}
+
+
 @memo
-def request_volume(volume: pl.DataFrame, grain: str):
+def request_volume(volume: pl.DataFrame, grain: str, start: date, end: date):
     fig = px.bar(worded(volume, "request_type"), x="period_start", y="requests", color="request_type",
                  color_discrete_map=colours(volume, "request_type"),
                  labels={"period_start": grain_word(grain).capitalize(), "requests": _("Requests received"),
                          "request_type": _("Type")},
-                 title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)))
+                 title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)),
+                 category_orders=type_order())
     fig.update_layout(barmode="stack", legend_title_text="")
+    # A week or month the period holds only part of is hatched: its bar counts those days only.
+    part = {d.isoformat() for d in periods_of(start, end, grain).filter(pl.col("days") < pl.col("length"))[
+        "period_start"]}
+    if part:
+        for trace in list(fig.data):  # the legend shows a type's colour, not the hatching of its first bar
+            trace.update(marker_pattern_shape=["/" if str(x)[:10] in part else "" for x in trace.x],
+                         showlegend=False, legendgroup=trace.name)
+            fig.add_trace(go.Bar(x=[None], y=[None], name=trace.name, marker_color=trace.marker.color,
+                                 legendgroup=trace.name))
     return dated(styled(fig))
 
 
@@ -159,7 +176,7 @@ def time_to_close(distribution: pl.DataFrame):
                  color_discrete_map=colours(weeks, "request_type"), hover_data={"middle": False, "days": True},
                  labels={"middle": _("Calendar days from receipt to closing"), "requests": _("Requests"),
                          "request_type": _("Type"), "days": _("Days to close")},
-                 title=_("How long requests took to close, by type"))
+                 title=_("How long requests took to close, by type"), category_orders=type_order())
     fig.update_traces(width=WEEK * 0.9)
     fig.update_layout(barmode="stack", legend_title_text="")
     longest = int(distribution["days_to_close"].max() or 0)
@@ -355,22 +372,72 @@ def access_events(daily: pl.DataFrame, first: date, last: date):
     return dated(styled(fig))
 
 
+def periods_of(start: date, end: date, grain: str = "week") -> pl.DataFrame:
+    """Every week (from its Monday) or month that holds a day of start..end, with how many days it has (length) and
+    how many of them the period holds (days): the first and last of a period may hold only some."""
+    first = start - timedelta(days=start.weekday()) if grain == "week" else start.replace(day=1)
+    starts = pl.date_range(first, end, "1w" if grain == "week" else "1mo", eager=True)
+    ends = (starts.dt.offset_by("1w" if grain == "week" else "1mo") - timedelta(days=1))
+    return pl.DataFrame({"period_start": starts, "period_end": ends}).with_columns(
+        length=(pl.col("period_end") - pl.col("period_start")).dt.total_days() + 1,
+        days=(pl.min_horizontal("period_end", pl.lit(end)) - pl.max_horizontal("period_start", pl.lit(start)))
+        .dt.total_days() + 1).drop("period_end")
+
+
+def part_periods(start: date, end: date, grain: str = "week") -> str:
+    """The weeks or months start..end holds only part of, in words ("2026-08-24: 4 days, 2026-11-23: 2 days"), or ""
+    when it holds each whole."""
+    part = periods_of(start, end, grain).filter(pl.col("days") < pl.col("length"))
+    return ", ".join(ngettext("{day}: {days} day", "{day}: {days} days", r["days"]).format(
+        day=i18n.day(r["period_start"]), days=r["days"]) for r in part.iter_rows(named=True))
+
+
+def _weekly_series(fig, frame: pl.DataFrame, column: str, weeks: pl.DataFrame, colour: str, name: str, col: int,
+                   count: bool) -> None:
+    """One weekly series: the whole weeks as a filled line, a week the period holds only part of as an open dot
+    joined by a dotted line (two days of requests drawn as a week looked like a collapse). A count is 0 in a week
+    without events; a rate has no value there (a gap)."""
+    series = weeks.join(frame.select("period_start", column), on="period_start", how="left").with_columns(
+        days=pl.when(pl.col("days") < pl.col("length")).then("days"))
+    if count:
+        series = series.with_columns(pl.col(column).fill_null(0))
+    x, y, days = series["period_start"].to_list(), series[column].to_list(), series["days"].to_list()
+    whole = [v if d is None else None for v, d in zip(y, days)]
+    fig.add_trace(go.Scatter(x=x, y=whole, mode="lines", line={"color": colour, "width": 2}, fill="tozeroy",
+                             showlegend=False, name=name), row=1, col=col)
+    part = [i for i, d in enumerate(days) if d is not None]
+    if not part:
+        return
+    joins = [(i, i + 1 if i == 0 else i - 1) for i in part if len(x) > 1]
+    fig.add_trace(go.Scatter(x=[v for i, j in joins for v in (x[i], x[j], None)],
+                             y=[v for i, j in joins for v in (y[i], y[j], None)], mode="lines", hoverinfo="skip",
+                             line={"color": colour, "width": 2, "dash": "dot"}, showlegend=False, name=name),
+                  row=1, col=col)
+    fig.add_trace(go.Scatter(x=[x[i] for i in part], y=[y[i] for i in part], mode="markers", showlegend=False,
+                             marker={"color": "#ffffff", "size": 8, "line": {"color": colour, "width": 2}}, name=name,
+                             customdata=[ngettext("{days} day of this week is in the period",
+                                                  "{days} days of this week are in the period", days[i]).format(
+                                 days=days[i]) for i in part],
+                             hovertemplate="%{x}: %{y}<br>%{customdata}<extra></extra>"), row=1, col=col)
+
+
 @memo
-def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl.DataFrame):
-    """The Overview's weekly trends side by side: requests received, transfers outside the EU/EEA, interaction."""
+def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl.DataFrame, start: date, end: date):
+    """The Overview's weekly trends side by side over start..end: requests received, transfers outside the EU/EEA,
+    interaction. Weeks the period holds only part of are drawn apart (an open dot on a dotted line)."""
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=3, subplot_titles=(_("Requests received per week"),
                                                          _("Transfers outside the EU/EEA per week"),
                                                          _("Interaction per week")))
-    for col, (frame, column, colour, title) in enumerate((
-            (requests, "requests", labels.CATEGORY[0], _("Requests received")),
-            (transfers, "non_eea", labels.CATEGORY[1], _("Outside the EU/EEA")),
-            (consent, "interaction_rate", labels.CATEGORY[4], labels.name("consent", "interaction_rate"))), start=1):
+    weeks = periods_of(start, end)
+    for col, (frame, column, colour, title, count) in enumerate((
+            (requests, "requests", labels.CATEGORY[0], _("Requests received"), True),
+            (transfers, "non_eea", labels.CATEGORY[1], _("Outside the EU/EEA"), True),
+            (consent, "interaction_rate", labels.CATEGORY[4], labels.name("consent", "interaction_rate"), False)),
+            start=1):
         if frame.height:
-            fig.add_trace(go.Scatter(x=frame["period_start"].to_list(), y=frame[column].to_list(), mode="lines",
-                                     line={"color": colour, "width": 2}, fill="tozeroy", showlegend=False,
-                                     name=title), row=1, col=col)
+            _weekly_series(fig, frame, column, weeks, colour, title, col, count)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=3)
     fig.update_yaxes(rangemode="tozero")
     # The day too: weekly ticks over a month read "Oct Oct Oct Oct" as a month alone (1/10: 1 October).

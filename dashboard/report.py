@@ -304,10 +304,14 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
 
     volume = run("rpt_request_volume", grain="week", **period_params(as_of, start, end))
     if not volume.is_empty():
-        fig = charts.request_volume(volume, "week")
+        fig = charts.request_volume(volume, "week", start, end)
+        part = charts.part_periods(start, end)
+        note = ("<p class='sub'>" + html.escape(_(
+            "A hatched bar is a {grain} the period holds only part of ({parts}): it counts those days only.").format(
+            grain=charts.grain_word("week"), parts=part)) + "</p>") if part else ""
         parts.append(f"<section><h2>{T['Requests received']}</h2>"
                      + fig.to_html(full_html=False, include_plotlyjs=trend.is_empty(), config={"staticPlot": True})
-                     + "</section>")
+                     + note + "</section>")
 
     defs = "".join(f"<dt><b>{html.escape(_(t))}</b></dt><dd>{html.escape(_(d))}</dd>" for t, d in DEFINITIONS)
     parts.append(f"<section><h2>{T['Definitions']}</h2><dl>{defs}</dl></section>")

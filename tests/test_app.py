@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,7 @@ def test_the_overview_trends_name_each_weekly_tick_apart(lang):
     frame = pl.DataFrame({"period_start": weeks, "requests": [3, 4, 5, 6, 7], "non_eea": [1, 2, 3, 4, 5],
                           "interaction_rate": [0.5, 0.6, 0.7, 0.6, 0.5]})
     with i18n.use(lang):
-        fig = charts.overview_trends(frame, frame, frame)
+        fig = charts.overview_trends(frame, frame, frame, weeks[0], weeks[-1] + timedelta(days=6))
     formats = {axis.tickformat for axis in (fig.layout.xaxis, fig.layout.xaxis2, fig.layout.xaxis3)}
     [tick] = formats
     assert len({day.strftime(tick) for day in weeks}) == len(weeks), tick
@@ -165,6 +166,82 @@ def test_the_time_to_close_chart_draws_a_bar_a_week_and_holds_every_request(clos
     assert low <= min(expected) - 3.5 and high >= max(expected) + 3.5
     lines = sorted(shape.x0 for shape in fig.layout.shapes)
     assert lines == ([31, 92] if distribution["days_to_close"].max() > 31 else [31]) and high > lines[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=hyp.dates(date(2024, 1, 1), date(2027, 12, 31)), days=hyp.integers(1, 800),
+       grain=hyp.sampled_from(["week", "month"]))
+def test_the_periods_of_a_chart_hold_each_day_once_and_only_the_ends_are_partial(start, days, grain):
+    from dashboard import charts
+
+    end = start + timedelta(days=days - 1)
+    periods = charts.periods_of(start, end, grain)
+    assert periods["days"].sum() == days and (periods["days"] >= 1).all()
+    assert (periods["days"] <= periods["length"]).all()
+    assert periods["length"].is_in([7] if grain == "week" else [28, 29, 30, 31]).all()
+    assert periods["period_start"].is_sorted() and periods["period_start"][0] <= start <= end
+    inner = periods[1:-1]
+    assert (inner["days"] == inner["length"]).all()  # a period is whole but for its first and last week or month
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=hyp.dates(date(2026, 1, 1), date(2026, 12, 31)), days=hyp.integers(1, 120), data=hyp.data())
+def test_the_overview_trends_draw_part_weeks_apart_and_an_empty_week_as_zero(start, days, data):
+    """Two days of requests drawn as a week looked like a collapse: a week the period holds only part of is an open
+    dot (on a dotted line), every whole week is on the filled line, and a week without events counts 0 (a rate has
+    no value there): no week is left out and joined over."""
+    import polars as pl
+
+    from dashboard import charts
+
+    end = start + timedelta(days=days - 1)
+    weeks = charts.periods_of(start, end)
+    counts = data.draw(hyp.lists(hyp.one_of(hyp.none(), hyp.integers(0, 50)), min_size=weeks.height,
+                                 max_size=weeks.height))
+    kept = [(w, c) for w, c in zip(weeks["period_start"], counts) if c is not None]
+    frame = pl.DataFrame({"period_start": [w for w, _ in kept], "requests": [c for _, c in kept],
+                          "non_eea": [c for _, c in kept], "interaction_rate": [c / 50 for _, c in kept]},
+                         schema={"period_start": pl.Date, "requests": pl.Int64, "non_eea": pl.Int64,
+                                 "interaction_rate": pl.Float64})
+    fig = charts.overview_trends(frame, frame, frame, start, end)
+    whole = set(weeks.filter(pl.col("days") == 7)["period_start"].to_list())
+    part = weeks.filter(pl.col("days") < 7)["period_start"].to_list()
+    for axis, rate in (("x", False), ("x2", False), ("x3", True)):
+        traces = [t for t in fig.data if (t.xaxis or "x") == axis]
+        if not kept:
+            assert traces == []
+            continue
+        line, dots = traces[0], [t for t in traces if t.mode == "markers"]
+        expected = {w: (c / 50 if rate else c) if c is not None else (None if rate else 0)
+                    for w, c in zip(weeks["period_start"], counts)}
+        assert {x: y for x, y in zip(line.x, line.y) if y is not None} == {
+            w: v for w, v in expected.items() if w in whole and v is not None}
+        assert list(dots[0].x) == part if part else dots == []
+        if part:
+            assert list(dots[0].y) == [expected[w] for w in part]
+
+
+@pytest.mark.parametrize(("start", "end", "grain", "hatched"), [
+    (date(2026, 8, 27), date(2026, 11, 24), "week", {"2026-08-24", "2026-11-23"}),
+    (date(2026, 8, 24), date(2026, 11, 29), "week", set()),
+    (date(2026, 8, 27), date(2026, 11, 24), "month", {"2026-08-01", "2026-11-01"}),
+    (date(2026, 9, 1), date(2026, 10, 31), "month", set())])
+def test_the_request_volume_hatches_the_part_periods_and_keeps_a_plain_legend(start, end, grain, hatched):
+    import polars as pl
+
+    from dashboard import charts
+
+    periods = charts.periods_of(start, end, grain)["period_start"].to_list()
+    volume = pl.DataFrame([(p, t, 3) for p in periods for t in ("access", "erasure")],
+                          schema=["period_start", "request_type", "requests"], orient="row")
+    fig = charts.request_volume(volume, grain, start, end)
+    bars = [t for t in fig.data if t.x[0] is not None]
+    for trace in bars:
+        shapes = trace.marker.pattern.shape or [""] * len(trace.x)
+        assert {str(x)[:10] for x, shape in zip(trace.x, shapes) if shape} == hatched
+    legend = [t for t in fig.data if t.showlegend is not False]
+    assert sorted(t.name for t in legend) == ["access", "erasure"]
+    assert all(not t.marker.pattern.shape or set(t.marker.pattern.shape) == {""} for t in legend)
 
 
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):

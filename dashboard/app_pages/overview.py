@@ -126,8 +126,11 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
 # The weekly trends as one light chart (a plotly figure, read by screen readers as the chart it is; the metrics'
 # own sparklines are drawn as images without a text alternative, WCAG 1.1.1).
 if trend_requests.height or trend_transfers.height or trend_consent.height:
-    st.plotly_chart(charts.overview_trends(trend_requests, trend_transfers, trend_consent), width="stretch",
-                    theme=None, config={"displayModeBar": False})
+    st.plotly_chart(charts.overview_trends(trend_requests, trend_transfers, trend_consent, period.start, period.end),
+                    width="stretch", theme=None, config={"displayModeBar": False})
+    if part := charts.part_periods(period.start, period.end):
+        st.caption(_("An open dot on a dotted line is a week the period holds only part of ({weeks}): its figures "
+                     "cover those days only.").format(weeks=part))
 
 st.subheader(_("Findings"))
 st.caption(_("Every rule the dashboard checks, most severe first. Status of an area: off track when a high-severity "
