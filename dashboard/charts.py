@@ -321,10 +321,14 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
                   labels={"period_start": grain_word(grain).capitalize(), "value": _("Rate"), "rate": ""},
                   title=_("Consent rates per {grain}, with banner changes marked").format(grain=grain_word(grain)))
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
-    for row in changes.iter_rows(named=True):
+    # Versions first shown on one day (an A/B test) share a line and a label, one name under the other: two labels
+    # at one place were printed over each other.
+    days = changes.group_by("first_day", maintain_order=True).agg(pl.col("banner_version").cast(pl.String).sort())
+    for row in days.iter_rows(named=True):
         fig.add_vline(x=row["first_day"], line_dash="dash", line_color="#6c757d")
-        fig.add_annotation(x=row["first_day"], y=1, yref="y", text=html.escape(str(row["banner_version"])),
-                           showarrow=False, xanchor="left", font={"size": 11, "color": "#333333"})
+        fig.add_annotation(x=row["first_day"], y=1, yref="y", yanchor="top", showarrow=False, xanchor="left",
+                           text="<br>".join(html.escape(v) for v in row["banner_version"]),
+                           font={"size": 11, "color": "#333333"}, align="left")
     return dated(styled(fig))
 
 

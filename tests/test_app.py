@@ -244,6 +244,30 @@ def test_the_request_volume_hatches_the_part_periods_and_keeps_a_plain_legend(st
     assert all(not t.marker.pattern.shape or set(t.marker.pattern.shape) == {""} for t in legend)
 
 
+@settings(max_examples=40, deadline=None)
+@given(versions=hyp.lists(hyp.tuples(hyp.text(min_size=1, max_size=20), hyp.integers(0, 20)), min_size=1,
+                          max_size=6, unique_by=lambda v: v[0]))
+def test_banner_versions_first_shown_on_one_day_share_one_label(versions):
+    """Two versions first shown on one day (an A/B test) were labelled at one place, printed over each other: a day
+    has one line and one label naming each of its versions, escaped (a version name is text from the log)."""
+    import html
+
+    import polars as pl
+
+    from dashboard import charts
+
+    start = date(2026, 9, 1)
+    trend = pl.DataFrame({"period_start": [start + timedelta(days=i) for i in range(21)],
+                          "interaction_rate": [0.7] * 21})
+    changes = pl.DataFrame({"banner_version": [v for v, _ in versions],
+                            "first_day": [start + timedelta(days=d) for _, d in versions]})
+    fig = charts.consent_trend(trend, "day", changes)
+    labels = {a.x: a.text for a in fig.layout.annotations}
+    assert len(fig.layout.shapes) == len(labels) == changes["first_day"].n_unique()
+    for version, day in versions:
+        assert html.escape(version) in labels[start + timedelta(days=day)].split("<br>")
+
+
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIT_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()
