@@ -158,6 +158,20 @@ def test_consent_page_with_filters_changed(app):
     assert next(m for m in app.metric if m.label == "Cookies before consent").value == "0"
 
 
+def test_the_cookie_inventory_shows_its_own_words(app):
+    """The inventory's purposes are its words, not codes: "_ga_<container-id>" read "( ga <container-id>)" when the
+    column was taken for a code column (a transfer's purpose) and its underscores for spaces."""
+    from dashboard import consent
+
+    app.switch_page("app_pages/consent.py").run()
+    assert not app.exception
+    [shown] = [d.value for d in app.dataframe if "cookie_purpose" in d.value.columns]
+    inventory = consent.inventory()
+    assert list(shown["cookie_purpose"]) == [c["purpose"] for c in inventory]
+    assert list(shown["cookie_name"]) == [c["cookie_name"] for c in inventory]
+    assert any("_ga_<" in c["purpose"] for c in inventory)  # the case that was rewritten
+
+
 def _overdue_by_hand(db, as_of: date) -> int:
     """Holds placed by as_of, past retain_until, not released by as_of: counted straight from the raw events."""
     con = duckdb.connect(str(db), read_only=True)

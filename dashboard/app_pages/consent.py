@@ -217,5 +217,6 @@ if not unknown.is_empty():
         count=unknown.height, names=", ".join(ui.md_escape(n) for n in unknown["cookie_name"].to_list())))
 ui.table(summary, {"before_consent": N_("Without consent")})
 st.subheader(_("Cookie inventory (what the policy names)"))
-ui.table(pl.DataFrame(list(consent.inventory())), {"match": N_("Name match"),
-                                                   "policy_category": N_("The policy calls it")})
+# The purpose is the inventory's own words, not a code (as a transfer's purpose is): "_ga_<container-id>" kept whole.
+ui.table(pl.DataFrame(list(consent.inventory())).rename({"purpose": "cookie_purpose"}),
+         {"match": N_("Name match"), "policy_category": N_("The policy calls it"), "cookie_purpose": N_("Purpose")})
