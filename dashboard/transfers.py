@@ -31,7 +31,7 @@ RULES = {r.rule_id: r for r in (
     Rule("adequacy_not_in_force", "high", N_("Adequacy claimed where no decision was in force"),
          N_("Mechanism 'adequacy' but the country had no EU adequacy decision in force on the transfer date "
          "(GDPR Art. 45).")),
-    Rule("eea_mechanism_outside_eea", "high", N_("'eea' claimed for a country outside the EU/EEA"),
+    Rule("eea_mechanism_outside_eea", "high", N_("Marked EU/EEA for a country outside it"),
          N_("Mechanism 'eea' but the country is not one of the 27 EU states, Iceland, Liechtenstein or Norway.")),
     Rule("sale_without_consent", "high", N_("Personal data sold without consent"),
          N_("Purpose 'sale' with a legal basis other than consent: the policy promises no sale without consent.")),
