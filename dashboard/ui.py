@@ -73,11 +73,10 @@ _NOT_QUANTITIES = ("_id", "_number", "_ref")  # numbers that name a thing (a row
 
 
 def _numbers_in_language(frame: pl.DataFrame) -> dict[str, pl.Series]:
-    """In Swedish, each quantity column of a page's table as text in Swedish (`5 982`, `73,7 %`, `1,5`): the grid
-    formats numbers in English only. Made here, on the run's thread (its language), once per distinct value of a
-    column (a table of thousands of rows holds few distinct counts). English keeps the grid's own numbers."""
-    if i18n.current() == "en":
-        return {}
+    """Each quantity column of a page's table as text in the page's language (`5 982`, `73,7 %`, `1,5`; `5 982`,
+    `73.7%`, `1.5`), as its figures write them: the grid writes 5982 in English and cannot group with a space nor
+    write Swedish. Made here, on the run's thread (its language), once per distinct value of a column (a table of
+    thousands of rows holds few distinct counts)."""
     out = {}
     for name, dtype in frame.schema.items():
         if not dtype.is_numeric() or name.endswith(_NOT_QUANTITIES):

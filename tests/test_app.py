@@ -339,13 +339,15 @@ def test_a_chart_is_built_once_per_data_and_language_and_tables_write_each_numbe
 
     frame = pl.DataFrame({"records": [1, 1000, None, 1000, 25_000], "share_rate": [0.5, None, 0.125, 0.5, 1.0],
                           "days": [1.25, None, 2.0, 3.5, 1.25], "request_id": [1, 2, 3, 4, 5]})
-    with i18n.use("sv"):
-        written = ui._numbers_in_language(frame)
-        assert written["records"].to_list() == [None if v is None else i18n.number(v) for v in frame["records"]]
-        assert written["share_rate"].to_list() == [None if v is None else i18n.percent(v)
-                                                   for v in frame["share_rate"]]
-        assert written["days"].to_list() == [None if v is None else i18n.number(v, 1) for v in frame["days"]]
-        assert "request_id" not in written
+    for lang, thousand in (("sv", "1\xa0000"), ("en", "1 000")):  # a table writes numbers as the figures do
+        with i18n.use(lang):
+            written = ui._numbers_in_language(frame)
+            assert written["records"].to_list() == [None if v is None else i18n.number(v) for v in frame["records"]]
+            assert written["records"][1] == thousand
+            assert written["share_rate"].to_list() == [None if v is None else i18n.percent(v)
+                                                       for v in frame["share_rate"]]
+            assert written["days"].to_list() == [None if v is None else i18n.number(v, 1) for v in frame["days"]]
+            assert "request_id" not in written
 
 
 def _paged_list(total: int):
