@@ -44,6 +44,18 @@ def styled(fig):
     return fig
 
 
+def share_axis(fig, top: float | None = None, **where) -> None:
+    """A y axis of shares written as the figures are: `80%` in English, `80 %` in Swedish, which plotly's own format
+    cannot write (its ticks are then set here, at a round step up to the largest share, top; 1 when unknown)."""
+    if i18n.current() == "en":
+        fig.update_yaxes(tickformat=".0%", **where)
+        return
+    top = min(max(top if top is not None else 1.0, 0.01), 1.0)
+    step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 6)
+    ticks = [round(i * step, 4) for i in range(int(top / step + 1e-9) + 2) if i * step <= 1 + 1e-9]
+    fig.update_yaxes(tickvals=ticks, ticktext=[i18n.percent(t, 0) for t in ticks], hoverformat=".1%", **where)
+
+
 def dated(fig):
     """A chart over dates: in Swedish its dates as ISO dates (plotly names months in English only)."""
     if i18n.current() != "en":
@@ -210,7 +222,8 @@ def non_eea_share(trend: pl.DataFrame, grain: str):
                   title=_("Share of transfers going outside the EU/EEA, per {grain}").format(grain=grain_word(grain)),
                   hover_data=["transfers", "non_eea"])
     fig.update_traces(line_color=labels.CATEGORY[0])
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
+    share_axis(fig, trend["non_eea_share"].max())
     return dated(styled(fig))
 
 
@@ -320,7 +333,8 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     fig = px.line(long, x="period_start", y="value", color="rate", color_discrete_map=rate_colours(names),
                   labels={"period_start": grain_word(grain).capitalize(), "value": _("Rate"), "rate": ""},
                   title=_("Consent rates per {grain}, with banner changes marked").format(grain=grain_word(grain)))
-    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(range=[0, 1])
+    share_axis(fig)
     # Versions first shown on one day (an A/B test) share a line and a label, one name under the other: two labels
     # at one place were printed over each other.
     days = changes.group_by("first_day", maintain_order=True).agg(pl.col("banner_version").cast(pl.String).sort())
@@ -342,7 +356,7 @@ def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
                          "rate": ""},
                  title=_("Opt-in and reject-all by {dimension}").format(
                      dimension=labels.column(dimension).lower()))
-    fig.update_yaxes(tickformat=".0%")
+    share_axis(fig, long["share"].max())
     return styled(fig)
 
 
@@ -355,7 +369,7 @@ def change_effect(effect: pl.DataFrame):
                  category_orders={"side": list(sides.values())},
                  color_discrete_map={sides[k]: v for k, v in labels.colour_map("side", list(sides)).items()},
                  labels={"rate": "", "value": _("Rate"), "side": ""}, title=_("Before and after the banner change"))
-    fig.update_yaxes(tickformat=".0%")
+    share_axis(fig, long["value"].max())
     return styled(fig)
 
 
@@ -442,8 +456,8 @@ def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl
             start=1):
         if frame.height:
             _weekly_series(fig, frame, column, weeks, colour, title, col, count)
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=3)
     fig.update_yaxes(rangemode="tozero")
+    share_axis(fig, consent["interaction_rate"].max() if consent.height else None, row=1, col=3)
     # The day too: weekly ticks over a month read "Oct Oct Oct Oct" as a month alone (1/10: 1 October).
     fig.update_xaxes(tickformat="%b %-d" if i18n.current() == "en" else "%-d/%-m", nticks=6)
     fig.update_layout(height=220, margin={"l": 40, "r": 10, "t": 40, "b": 30})

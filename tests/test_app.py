@@ -268,6 +268,35 @@ def test_banner_versions_first_shown_on_one_day_share_one_label(versions):
         assert html.escape(version) in labels[start + timedelta(days=day)].split("<br>")
 
 
+@settings(max_examples=40, deadline=None)
+@given(shares=hyp.lists(hyp.floats(0, 1), min_size=1, max_size=12), lang=hyp.sampled_from(["en", "sv"]))
+def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
+    """A share axis wrote 80% beside a Swedish figure of 74,8 %: in Swedish its ticks are the figures' own words
+    (80 %), at a round step that reaches the largest share; English keeps plotly's 80%."""
+    import polars as pl
+
+    from dashboard import charts, i18n
+
+    start = date(2026, 9, 7)
+    frame = pl.DataFrame({"period_start": [start + timedelta(weeks=i) for i in range(len(shares))],
+                          "interaction_rate": shares, "non_eea_share": shares, "transfers": [10] * len(shares),
+                          "non_eea": [1] * len(shares), "requests": [1] * len(shares)})
+    with i18n.use(lang):
+        figures = {"trend": (charts.consent_trend(frame, "week", pl.DataFrame(
+                       schema={"banner_version": pl.String, "first_day": pl.Date})), "yaxis"),
+                   "share": (charts.non_eea_share(frame, "week"), "yaxis"),
+                   "overview": (charts.overview_trends(frame, frame, frame, start, start + timedelta(
+                       weeks=len(shares), days=-1)), "yaxis3")}
+        for name, (fig, axis) in figures.items():
+            y = fig.layout[axis]
+            if lang == "en":
+                assert y.tickformat == ".0%" and y.ticktext is None, name
+                continue
+            assert list(y.ticktext) == [i18n.percent(v, 0) for v in y.tickvals], name
+            assert all(text.endswith("\xa0%") for text in y.ticktext), name
+            assert y.tickvals[0] == 0 and y.tickvals[-1] >= min(max(shares), 1) - 1e-9 and len(y.tickvals) <= 8, name
+
+
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIT_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()
