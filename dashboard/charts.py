@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import json
 import threading
 from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import plotly.express as px
 import plotly.graph_objects as go
@@ -227,18 +229,45 @@ def non_eea_share(trend: pl.DataFrame, grain: str):
     return dated(styled(fig))
 
 
-@memo
-def destinations_map(countries: pl.DataFrame):
-    """Records per destination country on a world map (ISO-3 codes, as plotly's map wants)."""
+TOPOJSON = Path(__file__).resolve().parent / "static" / "topojson"
+
+
+@functools.cache
+def outlined(resolution: int) -> frozenset[str]:
+    """The countries (ISO-3) the map's outlines at 1:<resolution>m hold: Natural Earth's 1:110m has no Singapore,
+    Malta, Liechtenstein or Hong Kong; its 1:50m has them, and still no Gibraltar, Tuvalu or Réunion."""
+    data = json.loads((TOPOJSON / f"world_{resolution}m.json").read_text(encoding="utf-8"))
+    return frozenset(g.get("id") for g in data["objects"]["countries"]["geometries"])
+
+
+def _destinations(countries: pl.DataFrame) -> pl.DataFrame:
     import pycountry
 
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     names = country_names()
-    frame = countries.with_columns(
+    return countries.with_columns(
         pl.col("country").replace_strict(iso3, default=None).alias("iso3"),
         pl.col("country").replace_strict(names, default=pl.col("country")).alias("name"),
         pl.when(pl.col("is_eea")).then(pl.lit(_("EU/EEA"))).otherwise(pl.lit(_("outside EU/EEA"))).alias("region"),
     )
+
+
+def map_resolution(countries: pl.DataFrame) -> int:
+    """1:110m outlines (light) unless a destination is only in the finer 1:50m ones (1 MB, drawn ~1 s slower)."""
+    return 110 if set(_destinations(countries)["iso3"].drop_nulls()) <= outlined(110) else 50
+
+
+def unmapped(countries: pl.DataFrame) -> pl.DataFrame:
+    """The destinations no outline the map can draw holds (Gibraltar, an unknown code): named beside the map, not
+    lost from it."""
+    frame = _destinations(countries)
+    return frame.filter(pl.col("iso3").is_null() | ~pl.col("iso3").is_in(list(outlined(map_resolution(countries)))))
+
+
+@memo
+def destinations_map(countries: pl.DataFrame):
+    """Records per destination country on a world map (ISO-3 codes, as plotly's map wants)."""
+    frame = _destinations(countries)
     fig = px.choropleth(frame, locations="iso3", color="records", hover_name="name",
                         hover_data={"iso3": False, "transfers": True, "records": True, "region": True,
                                     "with_findings": True},
@@ -253,13 +282,17 @@ def destinations_map(countries: pl.DataFrame):
                                     colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
                                     marker_line_color=labels.RED, marker_line_width=2.5, hoverinfo="skip",
                                     name=_("with findings")))
-        fig.add_trace(go.Scattergeo(locations=flagged["iso3"].to_list(), mode="markers+text", text=["✖"] * flagged.height,
-                                    textfont={"color": labels.RED, "size": 14}, marker={"size": 1, "opacity": 0},
+        fig.add_trace(go.Scattergeo(locations=flagged["iso3"].to_list(), mode="markers",
+                                    marker={"symbol": "x", "size": 11, "color": labels.RED,
+                                            "line": {"color": "#ffffff", "width": 1}},
                                     name=_("Country with findings"), showlegend=True,
                                     hovertext=flagged["name"].to_list(), hoverinfo="text"))
     # the whole world, always: no country is cut off by fitting the view to the data
+    # The finer outlines when a destination is too small for the light ones: a finding in Singapore was neither
+    # coloured nor marked.
     fig.update_geos(showframe=False, showcoastlines=False, showland=True, landcolor="#eeeeee", showcountries=True,
                     countrycolor="#ffffff", projection_type="natural earth", fitbounds=False,
+                    resolution=map_resolution(countries),
                     lataxis_range=[-60, 85], lonaxis_range=[-180, 180])
     fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=460,
                       legend={"orientation": "h", "y": -0.02})

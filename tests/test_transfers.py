@@ -257,6 +257,59 @@ def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, mo
         assert types == {kind}
 
 
+def _codes():
+    import pycountry
+
+    return sorted(c.alpha_2 for c in pycountry.countries)
+
+
+@settings(max_examples=60, deadline=None)
+@given(destinations=hyp.lists(hyp.tuples(hyp.sampled_from(_codes()), hyp.integers(0, 3)), min_size=1, max_size=8,
+                              unique_by=lambda d: d[0]))
+def test_every_destination_is_on_the_map_or_named_beside_it(destinations):
+    """Singapore, Malta and Liechtenstein are not in the light (1:110m) outlines: a finding there was neither coloured
+    nor marked. The map takes the finer outlines when a destination needs them, marks every country with findings,
+    and names beside it the few that no outline holds (Gibraltar, Tuvalu), so no destination is silently lost."""
+    from dashboard import charts
+
+    frame = pl.DataFrame({"country": [c for c, _ in destinations], "is_eea": [False] * len(destinations),
+                          "transfers": [5] * len(destinations), "records": [10] * len(destinations),
+                          "with_findings": [f for _, f in destinations]})
+    fig = charts.destinations_map(frame)
+    resolution = fig.layout.geo.resolution
+    drawn = charts.outlined(resolution)
+    coarse_enough = set(charts._destinations(frame)["iso3"]) <= charts.outlined(110)
+    assert resolution == (110 if coarse_enough else 50)
+    named = set(charts.unmapped(frame)["country"])
+    iso3 = dict(zip(charts._destinations(frame)["country"], charts._destinations(frame)["iso3"]))
+    for country, findings in destinations:
+        assert (iso3[country] in drawn) != (country in named), country  # drawn, or named beside the map
+    marks = [t for t in fig.data if t.type == "scattergeo"]
+    flagged = {iso3[c] for c, f in destinations if f}
+    assert (set(marks[0].locations) if marks else set()) == flagged
+    assert all(t.marker.symbol == "x" and t.marker.size >= 8 for t in marks)  # seen in the legend too
+
+
+def test_the_map_tab_names_a_destination_it_cannot_draw(tmp_path, db, monkeypatch):
+    """Gibraltar (a third country since 2021) has no outline at either scale: the page names it beside the map with
+    its transfers and findings, and Singapore's finding is marked on the finer outlines."""
+    data = rows("transfers", t("2026-06-01", "GI", "none"), t("2026-06-02", "SG", "derogation"),
+                t("2026-06-03", "SE", "eea"))
+    assert ingest_file(str(write(tmp_path / "transfers.csv", data)), db).exit_code == 0
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2026-05-01", "to": "2026-06-30", "as_of": "2026-06-30", "view": "Map"})
+    at.run().switch_page("app_pages/transfers.py").run()
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if "Not drawn on the map" in w.value]
+    assert "Gibraltar (GI): 1 transfer, 1 with findings" in warning and "Singapore" not in warning
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["geo"]["resolution"] == 50
+    [marks] = [t for t in spec["data"] if t["type"] == "scattergeo"]
+    assert sorted(marks["locations"]) == ["GIB", "SGP"]
+
+
 @pytest.mark.parametrize("size", [1, 4, 100])
 def test_the_disclosures_to_authorities_paged_are_the_whole_list(sample_store, size):
     """"Disclosures to authorities" is paged on the server: its pages, at any size, are the whole list, newest

@@ -117,6 +117,16 @@ else:
         with tab_map:
             destinations = run_query("rpt_transfer_countries", **params)
             st.plotly_chart(charts.destinations_map(destinations), width="stretch", config=charts.MAP_CONFIG, theme=None)
+            missing = charts.unmapped(destinations)
+            if missing.height:
+                st.warning(_("Not drawn on the map (no outline for it at this scale): {countries}.").format(
+                    countries="; ".join(ngettext(
+                        "{name} ({code}): {transfers} transfer, {findings} with findings",
+                        "{name} ({code}): {transfers} transfers, {findings} with findings", r["transfers"]).format(
+                        name=ui.md_escape(r["name"]), code=ui.md_escape(r["country"]),
+                        transfers=i18n.number(r["transfers"]), findings=i18n.number(r["with_findings"]))
+                        for r in missing.iter_rows(named=True))),
+                    icon=":material/public_off:")
 
 st.subheader(_("Findings"))
 findings = run_query("rpt_transfer_findings", **params)
