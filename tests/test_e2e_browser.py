@@ -180,10 +180,10 @@ def check_accessibility(page, path: str) -> None:
     spoken = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stIconMaterial"]')]
         .filter(icon => icon.closest('[aria-hidden="true"]') === null).map(icon => icon.textContent)""")
     assert spoken == [], "icon names a screen reader would read out"
-    assert cut_names(page) == [], "text cut short"
+    assert cut_text(page) == [], "text cut short"
 
 
-def cut_names(page) -> list[str]:
+def cut_text(page) -> list[str]:
     """Each text the page cuts short with an ellipsis (a figure's name, "Outside EU/EEA without a …"; a download's
     row count, "Download per request (CSV, 45 …"; a switch's name): the text is wider than the box that shows it,
     which hides the rest. And each word of a figure's name broken over two lines ("Samtyckeshändelse / r")."""
@@ -694,7 +694,7 @@ def test_every_page_in_swedish_and_in_english_with_no_word_of_the_other(served, 
             leaked = leaks(page, foreign)
             page.screenshot(path=str(ARTIFACTS / f"i18n-{name}-{lang}.png"), full_page=True)
             assert not leaked, (name, lang, leaked)
-            assert cut_names(page) == [], (name, lang)  # Swedish names are longer
+            assert cut_text(page) == [], (name, lang)  # Swedish names are longer
             assert page.locator('[data-testid="stException"]').count() == 0, (name, lang)
         follow_link(page, titles["overview"])
     from dashboard import report, sql, store

@@ -108,7 +108,8 @@ cols[2].metric(_("Exports"), i18n.number(totals["export"]), border=True, height=
                    rows=i18n.number(exported)))
 cols[3].metric(_("Refused"), i18n.number(totals["denied"]), border=True, height="stretch",
                help=_("Unknown users and pages a role may not open."))
-cols[4].metric(_("Users"), i18n.number(int(daily["users_in_selection"][0]) if daily.height else 0), border=True, height="stretch")
+cols[4].metric(_("Users"), i18n.number(int(daily["users_in_selection"][0]) if daily.height else 0), border=True,
+               height="stretch")
 
 if daily.is_empty():
     st.info(_("No entry matches between {start} and {end}. Widen the days or clear the filters.").format(

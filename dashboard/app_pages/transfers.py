@@ -86,9 +86,9 @@ for col, (key, column) in zip(cols, (("total", "transfers"), ("records", "record
              if key == "non_eea" else "")
     # A card each, as tall as the row's tallest (a name may take two lines, a figure may have its button).
     card = col.container(border=True, height="stretch")
+    when = _("{start} – {end}, with the filters.").format(start=i18n.day(period.start), end=i18n.day(period.end))
     card.metric(labels.name("transfers", key), i18n.number(summary[column]),
-                help=labels.definition("transfers", key) + extra + " " + _("{start} – {end}, with the filters.").format(
-                    start=i18n.day(period.start), end=i18n.day(period.end)))
+                help=labels.definition("transfers", key) + extra + " " + when)
     if key == "non_eea_without_valid_mechanism" and summary[column] and not unsafe and viewer.rows:
         # the figure is a link to its rows: one click filters the log to exactly them
         # Set in the click's callback, before the rerun the click starts: one run draws the filtered log (a second
