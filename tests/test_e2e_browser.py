@@ -222,7 +222,7 @@ PAGES = {
         "At risk": str(m["requests"]["at_risk"]), "On-time rate": pct(m["requests"]["on_time_rate"]),
         "Missed deadline": pct(m["requests"]["missed_deadline_rate"]),
         "On time only if the eves count as holidays": str(m["requests"]["depends_on_calendar"]),
-        "Median days to close": f"{m['requests']['median_days_to_close']:.0f}"}),
+        "Median days to close": f"{m['requests']['median_days_to_close']:.1f}"}),
     "holds": ("holds", lambda m: {
         "Active holds": str(m["holds"]["active"]), "Blocked records": str(m["holds"]["blocked_records"]),
         "Overdue for release": str(m["holds"]["overdue"]), "Due for release within 90 days": str(m["holds"]["release_due_90d"])}),

@@ -251,6 +251,30 @@ def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_s
     assert list(queue.columns[queue.columns.get_loc("deadline"):][:2]) == ["deadline", "days_late"]
 
 
+@pytest.mark.parametrize(("start", "end"), [("2025-11-25", "2026-11-24"), ("2026-09-01", "2026-09-30")])
+def test_the_days_to_close_read_as_in_the_report(sample_store, monkeypatch, start, end):
+    """The 90th percentile of a year was 21.4 days: the page said 21, the report and metrics --json 21.4. The page
+    writes days to close with the report's one decimal, so one figure reads the same everywhere."""
+    from dashboard import i18n, report
+
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": start, "to": end, "as_of": "2026-11-24"})
+    at.run()
+    at.switch_page("app_pages/requests.py").run()
+    assert not at.exception
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        kpis = sql.run(con, "rpt_request_kpis", **period_params(date(2026, 11, 24), date.fromisoformat(start),
+                                                                date.fromisoformat(end))).row(0, named=True)
+    shown = {m.label: m.value for m in at.metric}
+    with i18n.use("en"):
+        for key, label in (("median_days_to_close", "Median days to close"),
+                           ("p90_days_to_close", "90th percentile days to close")):
+            assert shown[label] == report.format_figure(key, kpis[key]) == i18n.number(kpis[key], 1), label
+    assert kpis["p90_days_to_close"] % 1  # a figure with a fraction: the case that read differently
+
+
 def test_alerts_exit_zero_when_nothing_is_overdue(sample_store):
     code, alerts = _alerts(sample_store, "2025-06-01")
     assert code == 0 and alerts["overdue"] == 0 and alerts["due_soon"] >= 1

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import access, charts, config, filters, i18n, labels, reviews, reviews_ui, ui
+from dashboard import access, charts, config, filters, i18n, labels, report, reviews, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
 from dashboard.db import computed_within, run_query, run_query_uncached, share_stagings
 from dashboard.deadlines import how, period_params, queue_params, rules_in_force
@@ -71,7 +71,8 @@ def count_cell(key: str, colour: str) -> tuple:
 
 
 def days_cell(key: str) -> tuple:
-    return key, i18n.number(now[key], 0), delta(now[key], before[key], 1), "inverse"
+    # one decimal, as the monthly report and metrics --json give it: 21.4 days was "21" here and 21.4 there
+    return key, report.format_figure(key, now[key]), delta(now[key], before[key], 1), "inverse"
 
 
 # The on-time rate sees closed requests only: the missed-deadline rate (and the internal target) stand beside it.
