@@ -152,6 +152,21 @@ def freshness_gaps(area: str, freshness: dict, as_of: date, grace_days: int = 0)
     return empty, (min(str(d) for d in ends) if ends else None)
 
 
+def nothing_found(statuses: dict[str, dict], titles: dict[str, str], whole: str) -> tuple[bool, str]:
+    """What to say when no rule found anything, and whether it is good news. It is only where every area had data to
+    judge (then whole, e.g. "No rule is broken in the period."): with no event in any log nothing was judged, and an
+    area with no data, or whose log ends before the as-of date, was not judged, or only up to that day. A green "no
+    rule is broken" over an empty period read as compliance."""
+    gaps = [area for area, s in statuses.items() if s["status"] in ("no data", "data ends")]
+    if not gaps:
+        return True, whole
+    if all(s["status"] == "no data" for s in statuses.values()):
+        return False, _("No log has events in the period: no rule can be judged. Load the logs, or choose another "
+                        "period.")
+    return False, _("No rule is broken in the data loaded, but not every area can be judged: {areas}.").format(
+        areas="; ".join(f"{titles[area]}: {statuses[area]['label']}" for area in gaps))
+
+
 def area_status(area: str, rule_counts: dict[str, int], freshness: dict | None = None, as_of: date | None = None,
                 grace_days: int = 0) -> AreaStatus:
     """An area's status for management: off track when a high-severity rule is broken, needs attention for a

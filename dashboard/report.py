@@ -262,14 +262,15 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
     parts.append("".join(kpi))
 
     found = [f for f in now["findings"] if f["count"]]
+    nothing = findings.nothing_found(now["status"], {area: _(title) for area, title in AREAS.items()},
+                                     T["No rule was broken in the month."])[1]
     rows = "".join(
         f"<tr><td><span class='status {f['severity']}'>{labels.word(f['severity'])}</span></td>"
         f"<td>{html.escape(findings.title(f['rule']))}</td><td class='num'>{i18n.number(f['count'])}</td></tr>"
         for f in found)
     parts.append(f"<section><h2>{T['Findings']}</h2>" + (
         f"<table><thead><tr><th>{T['Severity']}</th><th>{T['Rule']}</th><th>{T['Count']}</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>" if found else f"<p>{T['No rule was broken in the month.']}</p>")
-        + "</section>")
+        f"<tbody>{rows}</tbody></table>" if found else f"<p>{html.escape(nothing)}</p>") + "</section>")
 
     parts.append(_review_section(run, now, start, end, as_of, detail))
 

@@ -589,6 +589,9 @@ def test_a_period_without_events_reads_no_data_never_on_track(served, browser):
     for area in ("requests", "holds", "transfers", "consent"):
         card = page.locator(f".st-key-area_{area}").inner_text()
         assert "no data" in card and "on track" not in card, (area, card)
+    # nor a green "No rule is broken" under Findings: nothing could be judged
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 0
+    assert "No log has events in the period" in page.locator('[data-testid="stAlertContentInfo"]').all_inner_texts()[-1]
     page.screenshot(path=str(ARTIFACTS / "e2e-overview-no-data.png"), full_page=True)
     context.close()
 

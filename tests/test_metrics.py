@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hyp
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -449,3 +451,40 @@ def test_show_the_rows_of_data_errors_equals_their_counts(tmp_path, db, monkeypa
         reviews.record(rule, first, "not an issue", "dpo@example.se", owner=f"owner of {rule}")
         at.run()
         assert at.dataframe[0].value.set_index(column).loc[first, "owner"] == f"owner of {rule}", rule
+
+
+@settings(max_examples=80, deadline=None)
+@given(statuses=hyp.fixed_dictionaries({area: hyp.sampled_from(["off track", "needs attention", "no data", "data ends",
+                                                                 "on track"])
+                                         for area in ("requests", "holds", "transfers", "consent")}))
+def test_no_rule_broken_is_good_news_only_where_every_area_had_data(statuses):
+    """"No rule is broken" in green over an empty period read as compliance: it is said as good news only when every
+    area had data to judge; otherwise the words name what could not be judged."""
+    from dashboard import findings
+
+    titles = {area: area.title() for area in statuses}
+    good, words = findings.nothing_found({a: {"status": s, "label": s} for a, s in statuses.items()}, titles, "WHOLE")
+    gaps = [a for a, s in statuses.items() if s in ("no data", "data ends")]
+    assert good == (not gaps) and (words == "WHOLE") == good
+    if gaps and len(set(statuses.values())) == 1 and "no data" in statuses.values():
+        assert "No log has events" in words
+    elif gaps:
+        assert all(f"{titles[a]}: {statuses[a]}" in words for a in gaps)
+
+
+def test_the_overview_and_the_report_of_an_empty_month_judge_nothing(sample_store, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import report, sql, store
+
+    st.cache_data.clear()
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2024-01-01", "to": "2024-01-31", "as_of": "2024-01-31"})
+    at.run()
+    assert not at.exception
+    assert not [s.value for s in at.success if "No rule" in s.value]
+    assert any("No log has events in the period" in i.value for i in at.info)
+    with store.read_only(sample_store) as con:
+        html = report.build(lambda name, **p: sql.run(con, name, **p), "2024-01")
+    assert "No log has events in the period" in html and "No rule was broken in the month." not in html

@@ -139,7 +139,9 @@ st.caption(_("Every rule the dashboard checks, most severe first. Status of an a
              "broken."))
 shown = [f for f in now["findings"] if f["count"]]
 if not shown:
-    st.success(_("No rule is broken in the period."))
+    good, words = findings.nothing_found(now["status"], {area: title for area, title, _page, _cells in areas},
+                                         _("No rule is broken in the period."))
+    (st.success if good else st.info)(words, icon=None if good else ":material/block:")
 for f in shown:
     rule = findings.BY_RULE[f["rule"]]
     with st.container(border=True, key=f"finding_{f['rule']}"):
@@ -151,7 +153,8 @@ for f in shown:
                         query_params={"from": str(period.start), "to": str(period.end),
                                       "as_of": str(period.as_of), **rule.link,
                                       **({"finding": rule.rule} if rule.page in findings.ROWS_PAGES else {})})
-with st.expander(_("Rules not broken in the period ({count})").format(count=len(now["findings"]) - len(shown))):
+with st.expander(_("Rules that found nothing in the period ({count})").format(
+        count=len(now["findings"]) - len(shown))):
     st.markdown("\n".join(f"- {findings.title(f['rule'])} ({labels.word(f['severity'])})"
                           for f in now["findings"] if not f["count"]))
 
