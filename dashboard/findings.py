@@ -136,14 +136,15 @@ class AreaStatus:
     why: str
 
 
-def freshness_gaps(area: str, freshness: dict, as_of: date, grace_days: int = 0) -> tuple[bool, str | None]:
+def freshness_gaps(area: str, freshness: dict, as_of: date, grace_days: int = 0,
+                   state: bool | None = None) -> tuple[bool, str | None]:
     """(no data, data ends) for an area from its logs' freshness ({log: {last_day, rows_in_period}}): no data when
-    none of its logs has an event in the period (holds, a state: none up to the as-of date); the earliest last day
-    of a log that ends more than grace_days before the as-of date, else None."""
+    none of its logs has an event in the period (for a state, holds' or the open requests': none up to the as-of
+    date); the earliest last day of a log that ends more than grace_days before the as-of date, else None."""
     logs = [freshness[log] for log in AREA_LOGS[area] if log in freshness]
     if not logs:
         return False, None
-    if area == "holds":
+    if area == "holds" if state is None else state:
         empty = all(f["last_day"] is None for f in logs)
     else:
         empty = all(not f["rows_in_period"] for f in logs)

@@ -132,6 +132,30 @@ def _doc(name: str) -> str:
     return (DOCS / name).read_text(encoding="utf-8")
 
 
+def all_clear(area: str, text: str, state: bool | None = None) -> None:
+    """A check of the period that found nothing: in green only when the area's logs hold events to check. In a
+    period without any (holds, a state: none up to the as-of date) it is said plainly with the reason, and when a log
+    ends before the as-of date, up to which day it was checked (docs/metrics.md, "Status and freshness"). state: the
+    check is of a state as of the as-of date (the open queue), so any event up to that day counts."""
+    from dashboard import config, findings
+    from dashboard.db import run_query
+
+    period = st.session_state["period"]
+    settings = config.settings()
+    fresh = run_query("rpt_log_freshness", date_from=period.start, date_to=period.end, as_of=period.as_of,
+                      tz=settings.timezone)
+    empty, ends = findings.freshness_gaps(area, {r["log_name"]: r for r in fresh.iter_rows(named=True)},
+                                          period.as_of, settings.data_grace_days, state)
+    if empty:
+        st.info(text + " " + _("But this area's logs have no events in the period: nothing was checked."),
+                icon=":material/block:")
+    elif ends:
+        st.info(text + " " + _("Checked up to {day} only: the log ends there, before the as-of date.").format(
+            day=i18n.day(ends)), icon=":material/event_busy:")
+    else:
+        st.success(text)
+
+
 def page_header(title: str, rules: str, doc: str, doc_label: str) -> None:
     """Title, the rules in two lines, and the full rules (a file in docs/) one click away."""
     st.title(title)

@@ -297,6 +297,21 @@ def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
             assert y.tickvals[0] == 0 and y.tickvals[-1] >= min(max(shares), 1) - 1e-9 and len(y.tickvals) <= 8, name
 
 
+@pytest.mark.parametrize("page", ["app_pages/requests.py", "app_pages/holds.py", "app_pages/transfers.py",
+                                  "app_pages/consent.py"])
+def test_a_check_of_an_empty_period_is_never_good_news(sample_store, monkeypatch, page):
+    """"Every hold whose obligation has ended was released", "No transfer breaks a rule"... in green over a period
+    without a single event read as compliance: each check that found nothing says, there, that nothing was checked."""
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2024-01-01", "to": "2024-01-31", "as_of": "2024-01-31"})
+    at.run().switch_page(page).run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == []
+    said = " ".join(i.value for i in at.info)
+    assert "nothing was checked" in said or "No legal hold has been placed" in said, said  # holds say it first
+
+
 def test_missing_store_says_how_to_build_it(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDIT_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()

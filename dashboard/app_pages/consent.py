@@ -124,7 +124,8 @@ def before_consent_rows() -> None:
     page = ui.page_number("cookie_page")
     findings, total = consent.before_consent_page(run_query, params, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     if total == 0:
-        st.success(_("No analytics or functional cookie was seen without consent for its category in the period."))
+        ui.all_clear("consent", _("No analytics or functional cookie was seen without consent for its category in "
+                                  "the period."))
         return
     if findings.is_empty():  # a page past the end (a link's): the way back
         st.caption(_("No more rows."))
@@ -200,7 +201,7 @@ if not unnamed.is_empty():
         count=unnamed.height, names=", ".join(ui.md_escape(n) for n in unnamed["cookie_name"].to_list())),
         icon=":material/rule:")
 if flagged.is_empty() and not w["withdrawal_may_be_hard"] and unnamed.is_empty():
-    st.success(_("No banner check fires in the period."))
+    ui.all_clear("consent", _("No banner check fires in the period."))
 with st.expander(_("Every banner version in the period ({count})").format(count=checks["versions"].height)):
     ui.table(checks["versions"], {"banner_version": N_("Banner version"), "custom": N_("Custom decisions"),
                                   "custom_all_granted_share": N_("Custom granting everything"),

@@ -58,7 +58,7 @@ else:
     st.subheader(_("Overdue: obligation ended, records not released"))
     overdue = run_query("rpt_hold_overdue", **params)
     if overdue.is_empty():
-        st.success(_("Every hold whose obligation has ended was released."))
+        ui.all_clear("holds", _("Every hold whose obligation has ended was released."))
     else:
         st.caption(_("Oldest first. Keeping these records breaks the promise to delete them when the obligation "
                      "ends (storage limitation, GDPR Art. 5(1)(e))."))
@@ -68,7 +68,7 @@ else:
     st.subheader(_("Kept longer than the law allows"))
     too_long = run_query("rpt_hold_too_long", **params)
     if too_long.is_empty():
-        st.success(_("No active hold is set to last beyond its legal basis's period."))
+        ui.all_clear("holds", _("No active hold is set to last beyond its legal basis's period."))
     else:
         ui.table(too_long, HOLD_LABELS)
         ui.exports(_("Download holds kept too long"), too_long, "holds-too-long", rows=too_long.height,

@@ -166,8 +166,11 @@ unset = ["total_rows"] + ([] if settings.internal_target_days or settings.intern
 queue = queue.drop(unset)
 
 if queue.is_empty():
-    st.success(_("No open request matches, as of {as_of}.").format(as_of=i18n.day(period.as_of)) if q_page == 1
-               else _("No more rows."))
+    if q_page == 1:
+        ui.all_clear("requests", _("No open request matches, as of {as_of}.").format(as_of=i18n.day(period.as_of)),
+                     state=True)
+    else:
+        st.success(_("No more rows."))
 else:
     st.caption(ngettext("{total} open request as of {as_of}, overdue first; showing {first}–{last}. Select a row for "
                         "its timeline.", "{total} open requests as of {as_of}, overdue first; showing "
@@ -205,8 +208,8 @@ if late.is_empty():
     elif decided != "all":
         st.caption(_("No row matches the decision filter."))
     else:
-        st.success(_("No request received in the period was closed late, and none is overdue on {as_of}.").format(
-            as_of=i18n.day(period.as_of)))
+        ui.all_clear("requests", _("No request received in the period was closed late, and none is overdue on "
+                                   "{as_of}.").format(as_of=i18n.day(period.as_of)))
 else:
     reviews_ui.recorded_note()
     total = int(late["total_rows"][0])
@@ -252,8 +255,11 @@ st.caption(ngettext("Requests received in the period that are on time under one 
            + {"all": "", "calendar": " " + _("Showing: holiday reading only."),
               "identification": " " + _("Showing: identification asked late only.")}[doubt])
 if doubtful.is_empty():
-    st.success(_("No verdict in the period depends on the holiday reading, and every identification was asked in "
-                 "time.") if d_page == 1 else _("No more rows."))
+    if d_page == 1:
+        ui.all_clear("requests", _("No verdict in the period depends on the holiday reading, and every "
+                                   "identification was asked in time."))
+    else:
+        st.success(_("No more rows."))
     ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", 0, PAGE_SIZE)
 else:
     total = int(doubtful["total_rows"][0])
@@ -308,7 +314,10 @@ if repeat_list.open:
         repeats = run_query("rpt_repeat_access", limit=PAGE_SIZE, offset=(r_page - 1) * PAGE_SIZE,
                             **with_year_before)
         if repeats.is_empty():
-            st.success(_("No subject asked for a second copy within a year.") if r_page == 1 else _("No more rows."))
+            if r_page == 1:
+                ui.all_clear("requests", _("No subject asked for a second copy within a year."))
+            else:
+                st.success(_("No more rows."))
             ui.pager(_("Page (repeat access)"), "repeat_page", 0, PAGE_SIZE)
         else:
             total = int(repeats["total_rows"][0])

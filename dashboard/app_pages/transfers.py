@@ -131,7 +131,7 @@ else:
 st.subheader(_("Findings"))
 findings = run_query("rpt_transfer_findings", **params)
 if findings.is_empty():
-    st.success(_("No transfer in the selection breaks a rule."))
+    ui.all_clear("transfers", _("No transfer in the selection breaks a rule."))
 else:
     for row in findings.iter_rows(named=True):
         r = RULES[row["rule_id"]]
