@@ -473,8 +473,6 @@ def test_no_rule_broken_is_good_news_only_where_every_area_had_data(statuses):
 
 
 def test_the_overview_and_the_report_of_an_empty_month_judge_nothing(sample_store, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
     from dashboard import report, sql, store
 
     st.cache_data.clear()
