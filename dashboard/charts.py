@@ -164,8 +164,7 @@ def request_volume(volume: pl.DataFrame, grain: str, start: date, end: date):
                  category_orders=type_order())
     fig.update_layout(barmode="stack", legend_title_text="")
     # A week or month the period holds only part of is hatched: its bar counts those days only.
-    part = {d.isoformat() for d in periods_of(start, end, grain).filter(pl.col("days") < pl.col("length"))[
-        "period_start"]}
+    part = {d.isoformat() for d in _parts(start, end, grain)["period_start"]}
     if part:
         for trace in list(fig.data):  # the legend shows a type's colour, not the hatching of its first bar
             trace.update(marker_pattern_shape=["/" if str(x)[:10] in part else "" for x in trace.x],
@@ -252,17 +251,17 @@ def _destinations(countries: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def map_resolution(countries: pl.DataFrame) -> int:
+def _resolution(destinations: pl.DataFrame) -> int:
     """1:110m outlines (light) unless a destination is only in the finer 1:50m ones (1.1 MB; the map tab took ~0.7 s
-    longer to draw, cold)."""
-    return 110 if set(_destinations(countries)["iso3"].drop_nulls()) <= outlined(110) else 50
+    longer to draw, cold). destinations: a frame of _destinations."""
+    return 110 if set(destinations["iso3"].drop_nulls()) <= outlined(110) else 50
 
 
 def unmapped(countries: pl.DataFrame) -> pl.DataFrame:
     """The destinations no outline the map can draw holds (Gibraltar, an unknown code): named beside the map, not
     lost from it."""
     frame = _destinations(countries)
-    return frame.filter(pl.col("iso3").is_null() | ~pl.col("iso3").is_in(list(outlined(map_resolution(countries)))))
+    return frame.filter(pl.col("iso3").is_null() | ~pl.col("iso3").is_in(list(outlined(_resolution(frame)))))
 
 
 @memo
@@ -293,7 +292,7 @@ def destinations_map(countries: pl.DataFrame):
     # coloured nor marked.
     fig.update_geos(showframe=False, showcoastlines=False, showland=True, landcolor="#eeeeee", showcountries=True,
                     countrycolor="#ffffff", projection_type="natural earth", fitbounds=False,
-                    resolution=map_resolution(countries),
+                    resolution=_resolution(frame),
                     lataxis_range=[-60, 85], lonaxis_range=[-180, 180])
     fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=460,
                       legend={"orientation": "h", "y": -0.02})
@@ -436,12 +435,16 @@ def periods_of(start: date, end: date, grain: str = "week") -> pl.DataFrame:
         .dt.total_days() + 1).drop("period_end")
 
 
+def _parts(start: date, end: date, grain: str) -> pl.DataFrame:
+    """The weeks or months of periods_of that start..end holds only part of."""
+    return periods_of(start, end, grain).filter(pl.col("days") < pl.col("length"))
+
+
 def part_periods(start: date, end: date, grain: str = "week") -> str:
     """The weeks or months start..end holds only part of, in words ("2026-08-24: 4 days, 2026-11-23: 2 days"), or ""
     when it holds each whole."""
-    part = periods_of(start, end, grain).filter(pl.col("days") < pl.col("length"))
     return ", ".join(ngettext("{day}: {days} day", "{day}: {days} days", r["days"]).format(
-        day=i18n.day(r["period_start"]), days=r["days"]) for r in part.iter_rows(named=True))
+        day=i18n.day(r["period_start"]), days=r["days"]) for r in _parts(start, end, grain).iter_rows(named=True))
 
 
 def _weekly_series(fig, frame: pl.DataFrame, column: str, weeks: pl.DataFrame, colour: str, name: str, col: int,

@@ -238,14 +238,20 @@ def test_the_planted_sample_problems_show_up_in_findings(sample_store, manifest)
     assert counts["cookie_before_consent"] == len(planted["cookies"]["cookie_before_consent"])
 
 
-def test_the_overview_shows_the_metrics_json(sample_store, monkeypatch):
-    m = metrics_json(sample_store, "--from", "2026-10-01", "--to", "2026-10-31", "--as-of", "2026-11-24")
+def overview(db, monkeypatch, date_from: str, date_to: str, as_of: str) -> AppTest:
+    """The Overview of the store db for a period, rendered under AppTest, without an exception."""
     st.cache_data.clear()
-    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    monkeypatch.setenv("AUDIT_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-11-24"})
+    at.query_params.update({"from": date_from, "to": date_to, "as_of": as_of})
     at.run()
     assert not at.exception
+    return at
+
+
+def test_the_overview_shows_the_metrics_json(sample_store, monkeypatch):
+    m = metrics_json(sample_store, "--from", "2026-10-01", "--to", "2026-10-31", "--as-of", "2026-11-24")
+    at = overview(sample_store, monkeypatch, "2026-10-01", "2026-10-31", "2026-11-24")
     shown = {x.label: x.value for x in at.metric}
     assert shown["Received"] == str(m["requests"]["received"])
     assert shown["Overdue"] == str(m["requests"]["overdue"])
@@ -475,12 +481,7 @@ def test_no_rule_broken_is_good_news_only_where_every_area_had_data(statuses):
 def test_the_overview_and_the_report_of_an_empty_month_judge_nothing(sample_store, monkeypatch):
     from dashboard import report, sql, store
 
-    st.cache_data.clear()
-    monkeypatch.setenv("AUDIT_DB", str(sample_store))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"from": "2024-01-01", "to": "2024-01-31", "as_of": "2024-01-31"})
-    at.run()
-    assert not at.exception
+    at = overview(sample_store, monkeypatch, "2024-01-01", "2024-01-31", "2024-01-31")
     assert not [s.value for s in at.success if "No rule" in s.value]
     assert any("No log has events in the period" in i.value for i in at.info)
     with store.read_only(sample_store) as con:
