@@ -83,6 +83,11 @@ def test_the_edges_of_plausible_times_load(tmp_path, db, value):
     ("2126-02-02", False),
     ("9999-12-31", False),
     ("1900-01-01", False),
+    # dates past the range of a timestamp (year 294247): compared with one they stopped the whole check with a
+    # conversion error, where the row alone must be rejected
+    ("300000-01-01", False),
+    ("294248-01-01", False),
+    ("5881580-07-10", False),
 ])
 def test_retain_until_lies_after_placement_and_within_a_century(tmp_path, db, retain_until, ok):
     result = ingest_file(str(write(tmp_path / "hold_events.csv",
