@@ -30,6 +30,7 @@ WORDS = {
     "email": N_("e-mail"), "web": N_("web"), "letter": N_("letter"), "phone": N_("phone"),
     # request states
     "at_risk": N_("at risk"), "on_time": N_("on time"), "awaiting_identity": N_("awaiting identity"),
+    "pending": N_("pending"),
     "outside_sla": N_("withdrawn"),
     "open": N_("open"), "overdue": N_("overdue"), "late": N_("late"), "closed": N_("closed"),
     # recipients, bases, mechanisms
@@ -89,11 +90,21 @@ WORDS = {
     "log_days": N_("events per log and day"), "transfer_daily": N_("transfers per day"),
 }
 
+# Columns whose name alone would name their concept in two ways: one header on every page and in the report.
+HEADERS = {
+    # days after the deadline day: of a request closed late and of one still open past it ("late" and "overdue")
+    "days_late": N_("Days past deadline"),
+}
+
+
 def column(name: str, own: dict[str, str] | None = None) -> str:
-    """A column's header in the current language: the page's own label (own), else the column's name as words
-    ("received_day" is "Received day", "is_eea" is "Eea"; every such name is in COLUMNS, so in the catalogue)."""
+    """A column's header in the current language: the page's own label (own), else the one name of its concept
+    (HEADERS), else the column's name as words ("received_day" is "Received day", "is_eea" is "Eea"; every such
+    name is in COLUMNS, so in the catalogue)."""
     if own and name in own:
         return _(own[name])
+    if name in HEADERS:
+        return _(HEADERS[name])
     text = name.replace("_", " ")
     for prefix in ("is ", "has "):
         if text.startswith(prefix):
@@ -127,8 +138,6 @@ COLUMNS = (
     N_("Custom all granted share"),
     N_("Data categories"),
     N_("Data category"),
-    N_("Days late"),
-    N_("Days overdue"),
     N_("Days since previous"),
     N_("Days too long"),
     N_("Deadline"),

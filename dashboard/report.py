@@ -35,8 +35,8 @@ AREAS = {"requests": N_("Data subject requests"), "holds": N_("Legal holds"), "t
 # The report's tables' columns, named in words (the frames keep the queries' names).
 COLUMNS = {
     "request_id": N_("Request"), "request_type": N_("Type"), "received_day": N_("Received"),
-    "deadline": N_("Deadline"), "days_late": N_("Days late"), "overdue_requests": N_("Overdue requests"),
-    "most_days_late": N_("Most days late"), "transfer_id": N_("Transfer"), "occurred_at": N_("When"),
+    "deadline": N_("Deadline"), "overdue_requests": N_("Overdue requests"),
+    "most_days_late": N_("Most days past deadline"), "transfer_id": N_("Transfer"), "occurred_at": N_("When"),
     "recipient": N_("Recipient"), "country": N_("Country"), "mechanism": N_("Mechanism"),
     "record_count": N_("Records"), "records": N_("Records"), "transfers": N_("Transfers"),
     "findings": N_("Findings"), "area": N_("Area"), "finding": N_("Finding"), "row": N_("Instance"),
@@ -162,8 +162,7 @@ def _cell(column: str, value) -> str:
 def _table(frame: pl.DataFrame, empty: str) -> str:
     if frame.is_empty():
         return f"<p>{html.escape(empty)}</p>"
-    head = "".join(f"<th>{html.escape(_(COLUMNS[c]) if c in COLUMNS else c.replace('_', ' '))}</th>"
-                   for c in frame.columns)
+    head = "".join(f"<th>{html.escape(labels.column(c, COLUMNS))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(c, v))}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
         for row in frame.iter_rows()

@@ -109,6 +109,22 @@ def test_the_language_of_one_run_does_not_leak_into_another():
     assert i18n.current() == outer
 
 
+def test_each_request_state_has_a_word_of_its_own_in_each_language():
+    """The states a request can be in (stg_request_states' sla_status) read as distinct words in both languages: in
+    Swedish "late" (closed after the deadline) and "overdue" (still open past it) were both "försenad", and "pending"
+    stayed English."""
+    text = (ROOT / "queries" / "stg_request_states.sql").read_text(encoding="utf-8")
+    block = text[text.index("when s.state = 'withdrawn' then"):text.index("end as sla_status")]
+    codes = {a or b for a, b in re.findall(r"then '([a-z_]+)'|else '([a-z_]+)'", block)}
+    assert {"on_time", "late", "overdue", "at_risk", "pending", "awaiting_identity"} <= codes
+    for language in ("en", "sv"):
+        with i18n.use(language):
+            words = {code: labels.word(code) for code in codes}
+        assert len(set(words.values())) == len(codes), (language, words)
+        if language == "sv":
+            assert not [c for c, w in words.items() if w == c.replace("_", " ")], words
+
+
 def test_the_glossary_lists_every_code_in_both_languages():
     assert (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8") == labels.glossary_markdown(), (
         "docs/glossary.md is not current: run make i18n-update")

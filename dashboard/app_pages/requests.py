@@ -12,7 +12,7 @@ from dashboard.i18n import N_, _, ngettext
 LABELS = {"request_id": N_("Request"), "request_type": N_("Type"), "sla_status": N_("State"),
           "received_day": N_("Received"), "closed_day": N_("Closed"), "is_extended": N_("Extended"),
           "has_invalid_extension": N_("Extended too late"), "calendar_days_left": N_("Days left"),
-          "days_late": N_("Days overdue"), "internal_due": N_("Internal target"),
+          "internal_due": N_("Internal target"),
           "deadline_strict": N_("Deadline (strict)"), "deadline_statute": N_("Deadline (Swedish-statute)"),
           "requested_day": N_("Identification asked"), "verified_day": N_("Identification received"),
           "why": N_("Why")}
@@ -226,7 +226,7 @@ else:
 
     shown = late_rows(late)
     with st.container(key="late_rows"):
-        event = ui.table(shown.drop("_rule"), {**LABELS, "days_late": N_("Days late"), **reviews_ui.LABELS},
+        event = ui.table(shown.drop("_rule"), {**LABELS, **reviews_ui.LABELS},
                          colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
     ui.pager(_("Page (late and overdue)"), "late_page", total, PAGE_SIZE)
     chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
