@@ -255,6 +255,8 @@ CODE_COLUMNS = frozenset({
     "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category", "why",
     "consent_in_force", "problem", "log_name",
 })
+# The columns whose values are lists of codes, separated by ';' (each code shown as its word, the list by commas).
+CODE_LIST_COLUMNS = frozenset({"data_categories"})
 
 
 def word(code) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import filters, i18n
 from dashboard.i18n import _, ngettext
-from dashboard.labels import CODE_COLUMNS, LOGS, WORDS, column, word
+from dashboard.labels import CODE_COLUMNS, CODE_LIST_COLUMNS, LOGS, WORDS, column, word
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -113,9 +113,13 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
             config[name] = label
     # Codes read as words (at_risk as "at risk", aml_act as "AML Act"); the files keep the codes.
     coded = [n for n, d in frame.schema.items() if n in CODE_COLUMNS and d == pl.String]
+    listed = [n for n, d in frame.schema.items() if n in CODE_LIST_COLUMNS and d == pl.String]
     words = {code: word(code) for code in (*WORDS, *LOGS)}  # in the run's language
-    data = frame.with_columns(pl.col(n).replace_strict(words, default=pl.col(n).str.replace_all("_", " "))
-                              for n in coded) if coded else frame
+    data = frame.with_columns(
+        *(pl.col(n).replace_strict(words, default=pl.col(n).str.replace_all("_", " ")) for n in coded),
+        *(pl.col(n).str.split(";").list.eval(pl.element().str.strip_chars().replace_strict(
+            words, default=pl.element().str.strip_chars().str.replace_all("_", " "))).list.join(", ")
+          for n in listed))
     if written:
         data = data.with_columns(written.values())
     if colour:

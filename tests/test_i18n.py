@@ -376,3 +376,36 @@ def test_the_pages_run_in_swedish_with_a_request_and_a_finding_open(sample_store
                      for e in getattr(at, kind) if isinstance(e.value, str))
     shown = re.sub(r"\S*/\S*", " ", shown)  # paths (the access log's folder) are names, not words
     assert not words_of(shown) & ENGLISH, (page, sorted(words_of(shown) & ENGLISH))
+
+
+def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatch):
+    """In Swedish every code in a page's tables reads as a Swedish word: a transfer's data categories were the codes
+    ("contact;goods_services"), the access log's pages their keys ("data_quality"), a request "pending". The grids
+    draw on a canvas, so the browser's text sweep cannot see them: the tables' own cells are read here."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    monkeypatch.setenv("AUDIT_LANG", "sv")
+    english = {w for c, w in labels.WORDS.items() if _swedish(c) != w} | {"data_quality", "access_log"}
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
+    at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24"})
+    at.run()
+    seen = {}
+    for page in ("requests", "holds", "transfers", "consent", "access_log"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        for table in at.dataframe:
+            frame = getattr(table.value, "data", table.value)  # (a coloured table is a pandas Styler)
+            for name in frame.columns:
+                if name in labels.CODE_COLUMNS | labels.CODE_LIST_COLUMNS | {"page"}:
+                    cells = {str(v) for v in frame[name].dropna()}
+                    seen.setdefault((page, name), set()).update(cells)
+                    wrong = {c for c in cells if "_" in c or c in english or set(c.split(", ")) & english}
+                    assert not wrong, (page, name, sorted(wrong))
+    assert ("transfers", "data_categories") in seen and ("access_log", "page") in seen, sorted(seen)
+    assert "pågående" in seen[("requests", "sla_status")]
+
+
+def _swedish(code: str) -> str:
+    with i18n.use("sv"):
+        return labels.word(code)
