@@ -231,7 +231,9 @@ def test_alerts_exit_status_and_the_page_agree(sample_store, manifest, monkeypat
 @pytest.mark.parametrize("target", [None, "10"])
 def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_store, manifest, monkeypatch, target):
     """Without AUDIT_INTERNAL_TARGET_DAYS or AUDIT_INTERNAL_TARGETS every internal target is blank: the queue and its
-    export leave the column out rather than show an empty one. With a target, every open request has its day."""
+    export leave the column out rather than show an empty one. With a target, every open request has its day. Days
+    past the deadline stand beside the deadline in the queue, and beside the state in the late list (sorted by them;
+    after the decision's columns a screen's width did not reach them)."""
     st.cache_data.clear()
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     monkeypatch.delenv("AUDIT_INTERNAL_TARGETS", raising=False)
@@ -249,6 +251,8 @@ def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_s
     if target:
         assert queue["internal_due"].notna().all()
     assert list(queue.columns[queue.columns.get_loc("deadline"):][:2]) == ["deadline", "days_late"]
+    late = at.dataframe[1].value  # the late-and-overdue list, sorted by days past deadline
+    assert list(late.columns[late.columns.get_loc("sla_status"):][:3]) == ["sla_status", "days_late", "decision"]
 
 
 @pytest.mark.parametrize(("start", "end"), [("2025-11-25", "2026-11-24"), ("2026-09-01", "2026-09-30")])

@@ -220,9 +220,13 @@ else:
     ui.page_caption(total, l_page, PAGE_SIZE, late.height)
 
     def late_rows(frame: pl.DataFrame) -> pl.DataFrame:
-        """The list's rows with the decision in force on each, on the row's finding as the query names it."""
-        return reviews_ui.with_decisions(frame.drop("all_rows", "without_decision", "total_rows"), "request_id",
-                                         pl.col("finding"), after="sla_status").drop("finding")
+        """The list's rows with the decision in force on each, on the row's finding as the query names it. Days past
+        the deadline, what the list is sorted by, stand beside the state, before the decision's columns (after
+        them, a screen's width did not reach it)."""
+        own = [c for c in frame.columns if c not in ("all_rows", "without_decision", "total_rows", "days_late")]
+        at = own.index("sla_status") + 1
+        return reviews_ui.with_decisions(frame.select(own[:at] + ["days_late"] + own[at:]), "request_id",
+                                         pl.col("finding"), after="days_late").drop("finding")
 
     shown = late_rows(late)
     with st.container(key="late_rows"):
