@@ -207,11 +207,20 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
     label = {"transfers": _("Transfers"), "records": _("Records")}[measure]
     order = [labels.word(m) for m in ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour",
                                       "privacy_shield")]
-    fig = px.bar(worded(breakdown, "recipient_type", "mechanism"), x="recipient_type", y=measure, color="mechanism",
+    # Bars along, the recipient types down the side and the legend beneath: in two columns, upright bars left the
+    # recipient types' names slanted over each other ("personuppgiftsansvarig" across "personuppgiftsbiträde") and
+    # the legend took half of the chart's width.
+    fig = px.bar(worded(breakdown, "recipient_type", "mechanism"), y="recipient_type", x=measure, color="mechanism",
+                 orientation="h",
                  labels={"recipient_type": _("Recipient type"), measure: label, "mechanism": _("Mechanism")},
-                 title=_("{measure} by recipient type and mechanism").format(measure=label), color_discrete_map=colours(breakdown, "mechanism"),
-                 category_orders={"mechanism": order})
-    fig.update_layout(barmode="stack")
+                 title=_("{measure} by recipient type and mechanism").format(measure=label),
+                 color_discrete_map=colours(breakdown, "mechanism"), category_orders={"mechanism": order})
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
+                                               "title_side": "top left"})
+    # The largest on top, each name whole; the axes' titles go (the chart's title names the measure and the names
+    # say what they are), which leaves the legend room beneath.
+    fig.update_yaxes(categoryorder="total ascending", title_text="", automargin=True)
+    fig.update_xaxes(title_text="")
     return styled(fig)
 
 

@@ -323,3 +323,23 @@ def test_the_disclosures_to_authorities_paged_are_the_whole_list(sample_store, s
     assert pl.concat(pages).rows() == every.rows()
     assert every["occurred_at"].to_list() == sorted(every["occurred_at"].to_list(), reverse=True)
     assert all(p["total_rows"].to_list() == [every.height] * p.height for p in pages)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_breakdown_names_every_recipient_type_whole_beside_its_bar(language):
+    """Upright bars in a half-width chart slanted the recipient types' names over each other (Swedish
+    "personuppgiftsansvarig" across "personuppgiftsbiträde") and the legend took half the width: the bars lie along,
+    each type's name on its own line beside its bar with room made for it, the largest on top, the legend beneath."""
+    from dashboard import charts, i18n, labels
+
+    types = ["processor", "sub_processor", "controller", "authority", "acquirer"]
+    breakdown = pl.DataFrame({"recipient_type": types * 2, "mechanism": ["eea"] * 5 + ["scc"] * 5,
+                              "transfers": list(range(1, 11)), "records": list(range(10, 110, 10))})
+    with i18n.use(language):
+        for measure in ("transfers", "records"):
+            fig = charts.transfer_breakdown(breakdown, measure)
+            assert {t.orientation for t in fig.data} == {"h"}
+            names = {n for t in fig.data for n in t.y}
+            assert names == {labels.word(t) for t in types}
+            assert fig.layout.yaxis.automargin and fig.layout.yaxis.categoryorder == "total ascending"
+            assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
