@@ -17,6 +17,23 @@ def inventory() -> tuple[dict, ...]:
         return tuple(csv.DictReader(fh))
 
 
+# The inventory's own words (provider, purpose, lifetime, source), written in each language in its file: English in
+# the plain columns, Swedish in the columns ending _sv.
+WORDED = ("provider", "purpose", "lifetime", "source")
+
+
+def inventory_in(language: str) -> list[dict]:
+    """The inventory as the page shows it in `language`: its own words in that language (English where the file has
+    none in it), the codes as they are."""
+    rows = []
+    for c in inventory():
+        row = {k: v for k, v in c.items() if not k.endswith("_sv")}
+        if language != "en":
+            row.update({k: c.get(f"{k}_{language}") or row[k] for k in WORDED})
+        rows.append(row)
+    return rows
+
+
 def params(date_from: date, date_to: date, tz: str, group_by: str = "all", change_day: date | None = None) -> dict:
     """Parameters of the consent queries; group_by and change_day choose the grouping of rpt_consent_rates."""
     return {

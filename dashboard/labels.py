@@ -64,6 +64,8 @@ WORDS = {
     "custom": N_("custom"), "no_decision": N_("no decision yet"),
     "withdraw": N_("withdraw"), "desktop": N_("desktop"), "mobile": N_("mobile"), "tablet": N_("tablet"),
     "necessary": N_("necessary"), "functional": N_("functional"), "unknown": N_("unknown"),
+    # how the cookie inventory matches a name (its match column)
+    "exact": N_("exact name"), "prefix": N_("name prefix"),
     # statuses of an area, decisions of the review journal, severities
     "off track": N_("off track"), "needs attention": N_("needs attention"), "no data": N_("no data"),
     "data ends": N_("data ends"),
@@ -253,7 +255,7 @@ def log_name(log: str) -> str:
 CODE_COLUMNS = frozenset({
     "sla_status", "request_type", "channel", "recipient_type", "legal_basis", "mechanism", "purpose",
     "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category", "why",
-    "consent_in_force", "problem", "log_name",
+    "consent_in_force", "problem", "log_name", "match",
 })
 # The columns whose values are lists of codes, separated by ';' (each code shown as its word, the list by commas).
 CODE_LIST_COLUMNS = frozenset({"data_categories"})

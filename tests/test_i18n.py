@@ -381,8 +381,11 @@ def test_the_pages_run_in_swedish_with_a_request_and_a_finding_open(sample_store
 def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatch):
     """In Swedish every code in a page's tables reads as a Swedish word: a transfer's data categories were the codes
     ("contact;goods_services"), the access log's pages their keys ("data_quality"), a request "pending". The grids
-    draw on a canvas, so the browser's text sweep cannot see them: the tables' own cells are read here."""
+    draw on a canvas, so the browser's text sweep cannot see them: the tables' own cells are read here. The cookie
+    inventory's purposes and lifetimes were English ("distinguishes users", "2 years")."""
     from streamlit.testing.v1 import AppTest
+
+    from dashboard import consent
 
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     monkeypatch.setenv("AUDIT_LANG", "sv")
@@ -402,7 +405,13 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
                     seen.setdefault((page, name), set()).update(cells)
                     wrong = {c for c in cells if "_" in c or c in english or set(c.split(", ")) & english}
                     assert not wrong, (page, name, sorted(wrong))
-    assert ("transfers", "data_categories") in seen and ("access_log", "page") in seen, sorted(seen)
+            if "cookie_purpose" in frame.columns:  # the inventory's own words, in Swedish from its file
+                inventory = consent.inventory()
+                assert list(frame["cookie_purpose"]) == [c["purpose_sv"] for c in inventory]
+                assert list(frame["lifetime"]) == [c["lifetime_sv"] for c in inventory]
+                seen[(page, "cookie_purpose")] = set(frame["cookie_purpose"])
+    assert {("transfers", "data_categories"), ("access_log", "page"), ("consent", "match"),
+            ("consent", "cookie_purpose")} <= seen.keys(), sorted(seen)
     assert "pågående" in seen[("requests", "sla_status")]
 
 

@@ -219,5 +219,5 @@ if not unknown.is_empty():
 ui.table(summary, {"before_consent": N_("Without consent")})
 st.subheader(_("Cookie inventory (what the policy names)"))
 # The purpose is the inventory's own words, not a code (as a transfer's purpose is): "_ga_<container-id>" kept whole.
-ui.table(pl.DataFrame(list(consent.inventory())).rename({"purpose": "cookie_purpose"}),
+ui.table(pl.DataFrame(consent.inventory_in(i18n.current())).rename({"purpose": "cookie_purpose"}),
          {"match": N_("Name match"), "policy_category": N_("The policy calls it"), "cookie_purpose": N_("Purpose")})
