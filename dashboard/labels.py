@@ -255,7 +255,7 @@ def log_name(log: str) -> str:
 CODE_COLUMNS = frozenset({
     "sla_status", "request_type", "channel", "recipient_type", "legal_basis", "mechanism", "purpose",
     "data_category", "category", "event", "action", "outcome", "state", "device", "policy_category", "why",
-    "consent_in_force", "problem", "log_name", "match",
+    "consent_in_force", "problem", "log_name", "match", "role",
 })
 # The columns whose values are lists of codes, separated by ';' (each code shown as its word, the list by commas).
 CODE_LIST_COLUMNS = frozenset({"data_categories"})

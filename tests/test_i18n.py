@@ -410,8 +410,9 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
                 assert list(frame["cookie_purpose"]) == [c["purpose_sv"] for c in inventory]
                 assert list(frame["lifetime"]) == [c["lifetime_sv"] for c in inventory]
                 seen[(page, "cookie_purpose")] = set(frame["cookie_purpose"])
-    assert {("transfers", "data_categories"), ("access_log", "page"), ("consent", "match"),
+    assert {("transfers", "data_categories"), ("access_log", "page"), ("access_log", "role"), ("consent", "match"),
             ("consent", "cookie_purpose")} <= seen.keys(), sorted(seen)
+    assert seen[("access_log", "role")] == {"dataskyddsombud"}  # (was "dpo")
     assert "pågående" in seen[("requests", "sla_status")]
 
 
