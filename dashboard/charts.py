@@ -43,6 +43,9 @@ def styled(fig):
     """Our template on a figure (pages pass theme=None to st.plotly_chart, so it is what is drawn), with the
     current language's decimal sign and thousands separator."""
     fig.update_layout(template=TEMPLATE, separators=_SEPARATORS[i18n.current()])
+    if i18n.current() != "en":  # plotly's "3M" and "2.5k" are English abbreviations: "3 000 000", as the figures
+        fig.update_xaxes(exponentformat="none", separatethousands=True)
+        fig.update_yaxes(exponentformat="none", separatethousands=True)
     return fig
 
 
