@@ -341,7 +341,8 @@ def test_the_breakdown_names_every_recipient_type_whole_beside_its_bar(language)
             assert {t.orientation for t in fig.data} == {"h"}
             names = {n for t in fig.data for n in t.y}
             assert names == {labels.word(t) for t in types}
-            assert fig.layout.yaxis.automargin and fig.layout.yaxis.categoryorder == "total ascending"
+            assert fig.layout.yaxis.categoryorder == "total ascending"
+            assert fig.layout.margin.l >= 7 * max(len(n) for n in names)  # room for the longest name, whole
             assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
             # Swedish ticks write 3 000 000 as the figures do, not plotly's English "3M"
             assert (fig.layout.xaxis.exponentformat == "none") == (language == "sv")
