@@ -61,6 +61,14 @@ def share_axis(fig, top: float | None = None, **where) -> None:
     fig.update_yaxes(tickvals=ticks, ticktext=[i18n.percent(t, 0) for t in ticks], hoverformat=".1%", **where)
 
 
+def names_beside(fig, codes: pl.Series, title: bool = True) -> None:
+    """Room on the left for the longest of the bars' names (the codes' words, at the ticks' 13 px) and the axis'
+    title, so each name is drawn whole. Computed rather than plotly's automargin, which measures the drawn names and
+    lays the chart out a second time (about 60 ms more in the browser on the Transfers page)."""
+    longest = max((len(labels.word(c)) for c in codes.unique().drop_nulls().to_list()), default=0)
+    fig.update_layout(margin={"l": 16 + 7 * longest + (24 if title else 0)})
+
+
 def dated(fig):
     """A chart over dates: in Swedish its dates as ISO dates (plotly names months in English only)."""
     if i18n.current() != "en":
@@ -222,12 +230,9 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
                                                "title_side": "top left"})
     # The largest on top, each name whole; the axes' titles go (the chart's title names the measure and the names
     # say what they are), which leaves the legend room beneath.
-    # (a margin as wide as the longest name at the ticks' 13 px, rather than plotly's automargin, which measures
-    # the drawn names and lays the chart out a second time: 60 ms more in the browser on the Transfers page)
-    longest = max((len(labels.word(t)) for t in breakdown["recipient_type"].unique().to_list()), default=0)
     fig.update_yaxes(categoryorder="total ascending", title_text="")
     fig.update_xaxes(title_text="")
-    fig.update_layout(margin={"l": 16 + 7 * longest})
+    names_beside(fig, breakdown["recipient_type"], title=False)
     return styled(fig)
 
 
@@ -331,7 +336,7 @@ def blocked_records(blocked: pl.DataFrame):
                          "data_category": _("Category")},
                  title=_("Records blocked from erasure, by the law that keeps them"))
     fig.update_layout(barmode="stack", showlegend=False)
-    fig.update_yaxes(automargin=True)
+    names_beside(fig, blocked["legal_basis"])
     return styled(fig)
 
 
