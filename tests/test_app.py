@@ -39,6 +39,17 @@ def test_every_page_runs(app, page):
     assert app.title, f"{page} shows no title"
 
 
+def test_the_last_ingests_show_what_each_run_did_before_where_it_came_from(app):
+    """Data quality's runs: the outcome, the reason and the counts (the rejected rows among them) come before the
+    file's path, which pushed the counts past the right edge of the screen."""
+    app.switch_page("app_pages/data_quality.py").run()
+    assert not app.exception
+    [runs] = [d.value for d in app.dataframe if "rows_rejected" in d.value.columns]
+    columns = list(runs.columns)
+    assert columns.index("rows_rejected") < columns.index("file") and columns.index("outcome") < columns.index("file")
+    assert columns[:4] == ["run_id", "log_name", "outcome", "outcome_detail"]
+
+
 @pytest.mark.parametrize("page", [*PAGES, "app_pages/access_log.py"])
 def test_a_table_larger_than_an_excel_sheet_offers_csv_and_says_why_not_excel(app, monkeypatch, page):
     """A log past one Excel sheet's rows (a year of a large retailer's transfers) keeps its page: the Excel button is

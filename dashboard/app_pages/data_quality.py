@@ -41,8 +41,11 @@ runs = run_query("dq_last_ingests", limit=20)
 if runs.is_empty():
     st.info(_("Nothing has been loaded yet: `python -m dashboard ingest FILE...`."))
 else:
-    ui.table(runs, {**LOG_LABELS, "run_id": N_("Run"), "finished_at": N_("Finished"),
-                    "outcome_detail": N_("Why or when")})
+    # What a run did first (its outcome and counts, the rejected rows among them), then where it came from: after
+    # the file's path the counts were past the right edge of a 1400-pixel screen.
+    ui.table(runs.select("run_id", "log_name", "outcome", "outcome_detail", "rows_read", "rows_accepted",
+                         "rows_rejected", "rows_duplicate", "finished_at", "file", "format", "seconds"),
+             {**LOG_LABELS, "run_id": N_("Run"), "finished_at": N_("Finished"), "outcome_detail": N_("Why or when")})
 
 st.subheader(_("Imports from your tools"))
 try:
