@@ -140,6 +140,7 @@ COLUMNS = (
     N_("Custom all granted share"),
     N_("Data categories"),
     N_("Data category"),
+    N_("Days overdue"),
     N_("Days since previous"),
     N_("Days too long"),
     N_("Deadline"),

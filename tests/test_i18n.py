@@ -382,7 +382,8 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
     """In Swedish every code in a page's tables reads as a Swedish word: a transfer's data categories were the codes
     ("contact;goods_services"), the access log's pages their keys ("data_quality"), a request "pending". The grids
     draw on a canvas, so the browser's text sweep cannot see them: the tables' own cells are read here. The cookie
-    inventory's purposes and lifetimes were English ("distinguishes users", "2 years")."""
+    inventory's purposes and lifetimes were English ("distinguishes users", "2 years"). Every table's headers are
+    read too."""
     from streamlit.testing.v1 import AppTest
 
     from dashboard import consent
@@ -390,6 +391,7 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     monkeypatch.setenv("AUDIT_LANG", "sv")
     english = {w for c, w in labels.WORDS.items() if _swedish(c) != w} | {"data_quality", "access_log"}
+    swedish = {m.string for m in _catalogue(PO) if isinstance(m.string, str) and m.string}
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
     at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24"})
     at.run()
@@ -398,6 +400,10 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         for table in at.dataframe:
+            # Every header is the catalogue's Swedish ("Days overdue" stayed English on Legal holds once its
+            # message left the catalogue with the requests' column of the same name).
+            headers = {v.get("label") for v in json.loads(table.proto.columns).values()} - {None}
+            assert headers <= swedish, (page, sorted(headers - swedish))
             frame = getattr(table.value, "data", table.value)  # (a coloured table is a pandas Styler)
             for name in frame.columns:
                 if name in labels.CODE_COLUMNS | labels.CODE_LIST_COLUMNS | {"page"}:
