@@ -386,40 +386,48 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
     read too."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import consent
-
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     monkeypatch.setenv("AUDIT_LANG", "sv")
     english = {w for c, w in labels.WORDS.items() if _swedish(c) != w} | {"data_quality", "access_log"}
     swedish = {m.string for m in _catalogue(PO) if isinstance(m.string, str) and m.string}
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
-    at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24"})
-    at.run()
     seen = {}
-    for page in ("requests", "holds", "transfers", "consent", "access_log"):
-        at.switch_page(f"app_pages/{page}.py").run()
-        assert not at.exception, (page, at.exception)
-        for table in at.dataframe:
-            # Every header is the catalogue's Swedish ("Days overdue" stayed English on Legal holds once its
-            # message left the catalogue with the requests' column of the same name).
-            headers = {v.get("label") for v in json.loads(table.proto.columns).values()} - {None}
-            assert headers <= swedish, (page, sorted(headers - swedish))
-            frame = getattr(table.value, "data", table.value)  # (a coloured table is a pandas Styler)
-            for name in frame.columns:
-                if name in labels.CODE_COLUMNS | labels.CODE_LIST_COLUMNS | {"page"}:
-                    cells = {str(v) for v in frame[name].dropna()}
-                    seen.setdefault((page, name), set()).update(cells)
-                    wrong = {c for c in cells if "_" in c or c in english or set(c.split(", ")) & english}
-                    assert not wrong, (page, name, sorted(wrong))
-            if "cookie_purpose" in frame.columns:  # the inventory's own words, in Swedish from its file
-                inventory = consent.inventory()
-                assert list(frame["cookie_purpose"]) == [c["purpose_sv"] for c in inventory]
-                assert list(frame["lifetime"]) == [c["lifetime_sv"] for c in inventory]
-                seen[(page, "cookie_purpose")] = set(frame["cookie_purpose"])
+    # Every page with a table; then Requests with a finding's rows and a request's timeline open.
+    for extra, pages in (({}, ("requests", "holds", "transfers", "consent", "data_quality", "access_log")),
+                         ({"finding": "request_overdue", "req": "REQ-002206"}, ("requests",))):
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
+        at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24", **extra})
+        at.run()
+        for page in pages:
+            at.switch_page(f"app_pages/{page}.py").run()
+            assert not at.exception, (page, at.exception)
+            for table in at.dataframe:
+                _check_swedish_table(table, page, swedish, english, seen)
     assert {("transfers", "data_categories"), ("access_log", "page"), ("access_log", "role"), ("consent", "match"),
             ("consent", "cookie_purpose")} <= seen.keys(), sorted(seen)
     assert seen[("access_log", "role")] == {"dataskyddsombud"}  # (was "dpo")
+    assert ("requests", "event") in seen  # the request's timeline
     assert "pågående" in seen[("requests", "sla_status")]
+
+
+def _check_swedish_table(table, page: str, swedish: set, english: set, seen: dict) -> None:
+    from dashboard import consent
+
+    # Every header is the catalogue's Swedish ("Days overdue" stayed English on Legal holds once its message left
+    # the catalogue with the requests' column of the same name).
+    headers = {v.get("label") for v in json.loads(table.proto.columns).values()} - {None}
+    assert headers <= swedish, (page, sorted(headers - swedish))
+    frame = getattr(table.value, "data", table.value)  # (a coloured table is a pandas Styler)
+    for name in frame.columns:
+        if name in labels.CODE_COLUMNS | labels.CODE_LIST_COLUMNS | {"page"}:
+            cells = {str(v) for v in frame[name].dropna()}
+            seen.setdefault((page, name), set()).update(cells)
+            wrong = {c for c in cells if "_" in c or c in english or set(c.split(", ")) & english}
+            assert not wrong, (page, name, sorted(wrong))
+    if "cookie_purpose" in frame.columns:  # the inventory's own words, in Swedish from its file
+        inventory = consent.inventory()
+        assert list(frame["cookie_purpose"]) == [c["purpose_sv"] for c in inventory]
+        assert list(frame["lifetime"]) == [c["lifetime_sv"] for c in inventory]
+        seen[(page, "cookie_purpose")] = set(frame["cookie_purpose"])
 
 
 def _swedish(code: str) -> str:
