@@ -120,6 +120,13 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
         *(pl.col(n).str.split(";").list.eval(pl.element().str.strip_chars().replace_strict(
             words, default=pl.element().str.strip_chars().str.replace_all("_", " "))).list.join(", ")
           for n in listed))
+    if "findings" in frame.columns and frame.schema["findings"] == pl.String:
+        # A row's findings are rule codes ("derogation_review, sale_without_consent"): shown as the findings' titles.
+        from dashboard import findings
+
+        titles = {f.rule: findings.title(f.rule) for f in findings.RULES}
+        data = data.with_columns(pl.col("findings").str.split(", ").list.eval(
+            pl.element().replace_strict(titles, default=pl.element())).list.join("; "))
     if written:
         data = data.with_columns(written.values())
     if colour:

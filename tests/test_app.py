@@ -39,6 +39,23 @@ def test_every_page_runs(app, page):
     assert app.title, f"{page} shows no title"
 
 
+def test_the_transfer_log_shows_each_rows_findings_by_title_beside_its_time(sample_store, monkeypatch):
+    """The transfer log's findings were its last column, past a screen's right edge, and rule codes
+    ("derogation_review"): they stand beside the time, as the findings' titles, while the export keeps the codes."""
+    from dashboard import findings
+
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24", "findings": "1"})
+    at.run()
+    at.switch_page("app_pages/transfers.py").run()
+    assert not at.exception
+    [log] = [d.value for d in at.dataframe if "findings" in d.value.columns]
+    assert list(log.columns[:3]) == ["transfer_id", "occurred_at", "findings"] and len(log)
+    titles = {findings.title(f.rule) for f in findings.RULES if f.area == "transfers"}
+    assert all(set(cell.split("; ")) <= titles for cell in log["findings"]), set(log["findings"])
+
+
 def test_the_last_ingests_show_what_each_run_did_before_where_it_came_from(app):
     """Data quality's runs: the outcome, the reason and the counts (the rejected rows among them) come before the
     file's path, which pushed the counts past the right edge of the screen."""

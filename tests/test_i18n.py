@@ -391,9 +391,11 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
     english = {w for c, w in labels.WORDS.items() if _swedish(c) != w} | {"data_quality", "access_log"}
     swedish = {m.string for m in _catalogue(PO) if isinstance(m.string, str) and m.string}
     seen = {}
-    # Every page with a table; then Requests with a finding's rows and a request's timeline open.
+    # Every page with a table; then Requests with a finding's rows and a request's timeline open, and the transfer
+    # log's rows with findings (their rules were codes: "derogation_review").
     for extra, pages in (({}, ("requests", "holds", "transfers", "consent", "data_quality", "access_log")),
-                         ({"finding": "request_overdue", "req": "REQ-002206"}, ("requests",))):
+                         ({"finding": "request_overdue", "req": "REQ-002206", "findings": "1"},
+                          ("requests", "transfers"))):
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
         at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24", **extra})
         at.run()
@@ -406,6 +408,7 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
             ("consent", "cookie_purpose")} <= seen.keys(), sorted(seen)
     assert seen[("access_log", "role")] == {"dataskyddsombud"}  # (was "dpo")
     assert ("requests", "event") in seen  # the request's timeline
+    assert "Personuppgifter sålda utan samtycke" in "; ".join(seen[("transfers", "findings")])
     assert "pågående" in seen[("requests", "sla_status")]
 
 
@@ -418,7 +421,7 @@ def _check_swedish_table(table, page: str, swedish: set, english: set, seen: dic
     assert headers <= swedish, (page, sorted(headers - swedish))
     frame = getattr(table.value, "data", table.value)  # (a coloured table is a pandas Styler)
     for name in frame.columns:
-        if name in labels.CODE_COLUMNS | labels.CODE_LIST_COLUMNS | {"page"}:
+        if name in labels.CODE_COLUMNS | labels.CODE_LIST_COLUMNS | {"page", "findings"}:
             cells = {str(v) for v in frame[name].dropna()}
             seen.setdefault((page, name), set()).update(cells)
             wrong = {c for c in cells if "_" in c or c in english or set(c.split(", ")) & english}
