@@ -25,13 +25,11 @@ WORDED = ("provider", "purpose", "lifetime", "source")
 def inventory_in(language: str) -> list[dict]:
     """The inventory as the page shows it in `language`: its own words in that language (English where the file has
     none in it), the codes as they are."""
-    rows = []
-    for c in inventory():
-        row = {k: v for k, v in c.items() if not k.endswith("_sv")}
-        if language != "en":
-            row.update({k: c.get(f"{k}_{language}") or row[k] for k in WORDED})
-        rows.append(row)
-    return rows
+    from dashboard.i18n import LANGUAGES
+
+    other = {f"{k}_{lang}" for k in WORDED for lang in LANGUAGES}  # (the words in another language go)
+    return [{k: ((c.get(f"{k}_{language}") or v) if k in WORDED else v) for k, v in c.items() if k not in other}
+            for c in inventory()]
 
 
 def params(date_from: date, date_to: date, tz: str, group_by: str = "all", change_day: date | None = None) -> dict:

@@ -93,6 +93,40 @@ def _numbers_in_language(frame: pl.DataFrame) -> dict[str, pl.Series]:
     return out
 
 
+def _word_lists(frame: pl.DataFrame) -> dict[str, tuple[dict[str, str], str | None, str, bool]]:
+    """The text columns of frame that hold codes, each with its words in the run's language, how its codes are
+    separated (None: one code a cell), how its words are joined and whether a code without a word reads with spaces
+    for its underscores: the logs' codes (labels.WORDS), a transfer's list of data categories, a row's findings (rule
+    codes, as the findings' titles) and a page's key (as the menu's title, in the access log; a key the menu does not
+    have, as logged)."""
+    from dashboard import access, findings
+
+    words = {code: word(code) for code in (*WORDS, *LOGS)}
+    out = {}
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        if name in CODE_COLUMNS:
+            out[name] = (words, None, "", True)
+        elif name in CODE_LIST_COLUMNS:
+            out[name] = (words, ";", ", ", True)
+        elif name == "findings":
+            out[name] = ({f.rule: findings.title(f.rule) for f in findings.RULES}, ", ", "; ", False)
+        elif name == "page":
+            out[name] = ({key: _(title) for key, (title, _icon) in access.PAGES.items()}, None, "", False)
+    return out
+
+
+def _worded(name: str, words: dict[str, str], separator: str | None, joiner: str, spaced: bool) -> pl.Expr:
+    """The column's codes as their words; a code without one as itself (its underscores as spaces when spaced)."""
+    def one(code: pl.Expr) -> pl.Expr:
+        return code.replace_strict(words, default=code.str.replace_all("_", " ") if spaced else code)
+
+    if separator is None:
+        return one(pl.col(name))
+    return pl.col(name).str.split(separator).list.eval(one(pl.element().str.strip_chars())).list.join(joiner)
+
+
 def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tuple[str, ...] = (),
           **kwargs):
     """st.dataframe with readable headers, YYYY-MM-DD dates and coloured state columns."""
@@ -112,21 +146,7 @@ def table(frame: pl.DataFrame, labels: dict[str, str] | None = None, colour: tup
         else:
             config[name] = label
     # Codes read as words (at_risk as "at risk", aml_act as "AML Act"); the files keep the codes.
-    coded = [n for n, d in frame.schema.items() if n in CODE_COLUMNS and d == pl.String]
-    listed = [n for n, d in frame.schema.items() if n in CODE_LIST_COLUMNS and d == pl.String]
-    words = {code: word(code) for code in (*WORDS, *LOGS)}  # in the run's language
-    data = frame.with_columns(
-        *(pl.col(n).replace_strict(words, default=pl.col(n).str.replace_all("_", " ")) for n in coded),
-        *(pl.col(n).str.split(";").list.eval(pl.element().str.strip_chars().replace_strict(
-            words, default=pl.element().str.strip_chars().str.replace_all("_", " "))).list.join(", ")
-          for n in listed))
-    if "findings" in frame.columns and frame.schema["findings"] == pl.String:
-        # A row's findings are rule codes ("derogation_review, sale_without_consent"): shown as the findings' titles.
-        from dashboard import findings
-
-        titles = {f.rule: findings.title(f.rule) for f in findings.RULES}
-        data = data.with_columns(pl.col("findings").str.split(", ").list.eval(
-            pl.element().replace_strict(titles, default=pl.element())).list.join("; "))
+    data = frame.with_columns(_worded(name, *how) for name, how in _word_lists(frame).items())
     if written:
         data = data.with_columns(written.values())
     if colour:

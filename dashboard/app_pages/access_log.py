@@ -124,10 +124,7 @@ st.caption(ngettext("{total} entry matches, newest first", "{total} entries matc
     total=i18n.number(total)) + "; " + _("showing {rows} from number {first}.").format(
     rows=rows.height, first=(page_no - 1) * PAGE_SIZE + 1) + " "
     + _("Detail holds the page's filters as they appear in its link."))
-# A page by its title in the page's language, as the menu names it (the log and its exports keep the page's key).
-titles = {key: _(title) for key, (title, _icon) in access.PAGES.items()}
-ui.table(rows.drop("total_rows").with_columns(pl.col("page").replace_strict(titles, default=pl.col("page"))),
-         {"occurred_at": N_("When"), "user_email": N_("User"), "row_count": N_("Rows")})
+ui.table(rows.drop("total_rows"), {"occurred_at": N_("When"), "user_email": N_("User"), "row_count": N_("Rows")})
 ui.pager(_("Page (entries)"), "al_page_no", total, PAGE_SIZE)
 ui.exports(_("Download the entries"),
            lambda: access_log.run("rpt_access_log", limit=None, offset=0, **params).drop("total_rows"),
