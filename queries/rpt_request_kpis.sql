@@ -77,6 +77,8 @@ flows as (
         coalesce(sum(n) filter (where has_out_of_order), 0) as out_of_order,
         coalesce(sum(n) filter (where depends_on_calendar), 0) as depends_on_calendar,
         coalesce(sum(n) filter (where asked_late), 0) as identification_asked_late,
+        -- the Requests page's "Doubtful verdicts": either of the two above (rpt_requests_doubtful, $doubt = 'all')
+        coalesce(sum(n) filter (where depends_on_calendar or asked_late), 0) as doubtful,
         coalesce(sum(n) filter (where has_internal_target and state in ('completed', 'rejected')), 0)
             as with_internal_target,
         coalesce(sum(n) filter (where met_internal_target), 0) as met_internal_target,
@@ -119,6 +121,7 @@ select
     c.out_of_order,
     c.depends_on_calendar,
     c.identification_asked_late,
+    c.doubtful,
     c.with_internal_target,
     c.met_internal_target,
     c.met_internal_target / nullif(c.with_internal_target, 0) as internal_target_rate,

@@ -354,8 +354,6 @@ def test_the_rules_a_regulator_applies_are_on_the_pages(served, browser, manifes
     ident = {p["case"]: p for p in planted["identification"]}
     link = f"{url}/requests?{query(YEAR)}&state=awaiting_identity&req={ident['suspended']['request_id']}"
     context, page = open_page(browser, link)
-    page.get_by_role("heading", name="Doubtful verdicts").scroll_into_view_if_needed()
-    wait_idle(page, '.st-key-doubtful_rows [role="gridcell"]')
     wait_idle(page, '.st-key-queue_rows [role="gridcell"]')
     page.screenshot(path=str(ARTIFACTS / "e2e-requests-rules.png"), full_page=True)
     text = page_text(page)
@@ -366,13 +364,21 @@ def test_the_rules_a_regulator_applies_are_on_the_pages(served, browser, manifes
     assert shown["On time only if the eves count as holidays"] == str(m["depends_on_calendar"]) == "1"
     assert shown["Awaiting identity"] == str(m["awaiting_identity"]) == "1"
     in_year = [p["request_id"] for p in planted["depends_on_calendar"] if p["received"] >= YEAR["from"]]
-    doubtful = page.locator('.st-key-doubtful_rows [role="gridcell"]').all_inner_texts()
-    assert set(in_year + [ident["asked_late"]["request_id"]]) <= set(doubtful)
     queue = page.locator('.st-key-queue_rows [role="gridcell"]').all_inner_texts()
     assert ident["awaiting_identity"]["request_id"] in queue
     assert "Internal target" in page.locator('.st-key-queue_rows [role="columnheader"]').all_inner_texts()
     assert "clock suspended 14 days" in text and "EDPB Guidelines 01/2022" in text
     assert f"deadline {ident['suspended']['deadline']['suspended']}" in text
+    # The doubtful verdicts are one click away, their count on the switch: the rows listed are that many.
+    switch = page.get_by_role("radio", name=re.compile(r"^Doubtful verdicts \(\d+\)$"))
+    count = int(re.search(r"\((\d+)\)", switch.inner_text()).group(1))
+    switch.click()
+    wait_idle(page, '.st-key-doubtful_rows [role="gridcell"]')
+    assert "list=doubtful" in page.url
+    assert f"{count} row{'s' if count != 1 else ''}; showing 1–{count}." in page_text(page)
+    page.screenshot(path=str(ARTIFACTS / "e2e-requests-doubtful.png"), full_page=True)
+    doubtful = page.locator('.st-key-doubtful_rows [role="gridcell"]').all_inner_texts()
+    assert set(in_year + [ident["asked_late"]["request_id"]]) <= set(doubtful)
     context.close()
 
     context, page = open_page(browser, f"{url}/consent?{query(YEAR)}")
@@ -484,7 +490,9 @@ def test_an_overdue_request_received_before_the_period_is_in_every_figure(served
     text = page_text(page)
     assert f"{len(overdue)} open request{'s' if len(overdue) != 1 else ''} as of {NOVEMBER['as_of']}" in text
     assert "received before 2026-11-01, and are counted too" in text
-    late = page.locator('[data-testid="stDataFrame"]').nth(1).locator('[role="gridcell"]').all_inner_texts()
+    page.get_by_role("radio", name=re.compile(r"^Late and overdue \(\d+\)$")).click()
+    wait_idle(page, '.st-key-late_rows [role="gridcell"]')
+    late = page.locator('.st-key-late_rows [role="gridcell"]').all_inner_texts()
     assert overdue <= set(late), "Late and overdue lists every overdue request"
     page.screenshot(path=str(ARTIFACTS / "e2e-backlog-from-before.png"), full_page=True)
     record_a_decision_on_the_first_late_request(page, url, log_dir)

@@ -392,10 +392,11 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
     swedish = {m.string for m in _catalogue(PO) if isinstance(m.string, str) and m.string}
     seen = {}
     # Every page with a table; then Requests with a finding's rows and a request's timeline open, and the transfer
-    # log's rows with findings (their rules were codes: "derogation_review").
+    # log's rows with findings (their rules were codes: "derogation_review"); then Requests' other two lists.
     for extra, pages in (({}, ("requests", "holds", "transfers", "consent", "data_quality", "access_log")),
                          ({"finding": "request_overdue", "req": "REQ-002206", "findings": "1"},
-                          ("requests", "transfers"))):
+                          ("requests", "transfers")),
+                         ({"list": "late"}, ("requests",)), ({"list": "doubtful"}, ("requests",))):
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
         at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24", **extra})
         at.run()
@@ -409,7 +410,7 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
     assert seen[("access_log", "role")] == {"dataskyddsombud"}  # (was "dpo")
     assert ("requests", "event") in seen  # the request's timeline
     assert "Personuppgifter sålda utan samtycke" in "; ".join(seen[("transfers", "findings")])
-    assert "pågående" in seen[("requests", "sla_status")]
+    assert {"pågående", "avslutad för sent", "i tid"} <= seen[("requests", "sla_status")]  # queue, late, doubtful
 
 
 def _check_swedish_table(table, page: str, swedish: set, english: set, seen: dict) -> None:

@@ -168,6 +168,53 @@ def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
         assert counts.get(item["subject_ref"]) == item["access_requests"] - 1, item
 
 
+@pytest.mark.parametrize(("link", "shown"), [(None, "queue"), ("queue", "queue"), ("late", "late"),
+                                             ("doubtful", "doubtful"), ("LATE", "queue"), ("' OR 1=1 --", "queue"),
+                                             ("late,doubtful", "queue"), ("\u0000", "queue")])
+@pytest.mark.parametrize(("start", "end"), [("2025-11-25", "2026-11-24"), ("2026-11-01", "2026-11-24")])
+def test_the_lists_are_drawn_one_at_a_time_each_named_with_its_count(sample_store, monkeypatch, link, shown,
+                                                                     start, end):
+    """The open queue, "Late and overdue" and "Doubtful verdicts" are drawn one at a time (?list=, any other value:
+    the queue), and only the list drawn is looked up; the switch names each list's count, which is the length of
+    that list whatever the period."""
+    from dashboard.deadlines import queue_params
+
+    monkeypatch.setenv("AUDIT_DB", str(sample_store))
+    view = {"from": start, "to": end, "as_of": "2026-11-24"}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(view if link is None else {**view, "list": link})
+    at.run().switch_page("app_pages/requests.py")
+    st.cache_data.clear()
+    sql.TRACE = []
+    try:
+        at.run()
+        ran = {name for name, _, _ in sql.TRACE}
+    finally:
+        sql.TRACE = None
+    assert not at.exception
+    queries = {"queue": "rpt_request_queue", "late": "rpt_requests_late", "doubtful": "rpt_requests_doubtful"}
+    assert {k for k, q in queries.items() if q in ran} == {shown}
+    as_of, d0, d1 = (date.fromisoformat(view[k]) for k in ("as_of", "from", "to"))
+    with duckdb.connect(str(sample_store), read_only=True) as con:
+        lengths = {
+            "queue": sql.run(con, "rpt_request_queue", types=[], statuses=[], channels=[], limit=None, offset=0,
+                             **queue_params(as_of)).height,
+            "late": sql.run(con, "rpt_requests_late", decided="all", late_decided_ids=[], overdue_decided_ids=[],
+                            limit=None, offset=0, **period_params(as_of, d0, d1)).height,
+            "doubtful": sql.run(con, "rpt_requests_doubtful", doubt="all", limit=None, offset=0,
+                                **period_params(as_of, d0, d1)).height}
+    [switch] = [w for w in at.get("button_group") if w.proto.label == "List"]
+    names = {"queue": "Open requests", "late": "Late and overdue", "doubtful": "Doubtful verdicts"}
+    assert [o.content for o in switch.proto.options] == [f"{names[k]} ({lengths[k]})" for k in names]
+    assert lengths["queue"] and lengths["late"]  # the sample data has both in either period: counts, not zeros
+    heading = {"queue": "Queue: open requests", "late": "Late and overdue", "doubtful": "Doubtful verdicts"}
+    assert [h.value for h in at.subheader if h.value in heading.values()] == [heading[shown]]
+    if shown != "queue":
+        assert at.query_params["list"] == shown
+    elif link is not None:
+        assert "list" not in at.query_params
+
+
 @pytest.mark.parametrize("link", [None, "true", "True", "false", "1", "' OR 1=1 --", "\u00b2"])
 def test_the_repeat_access_list_is_found_only_when_opened(sample_store, manifest, monkeypatch, link):
     """Repeat access requests (a fee question, not a breach) are listed when their expander is opened: closed, the
@@ -251,7 +298,11 @@ def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_s
     if target:
         assert queue["internal_due"].notna().all()
     assert list(queue.columns[queue.columns.get_loc("deadline"):][:2]) == ["deadline", "days_late"]
-    late = at.dataframe[1].value  # the late-and-overdue list, sorted by days past deadline
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"as_of": manifest["as_of"], "to": manifest["as_of"], "list": "late"})
+    at.run().switch_page("app_pages/requests.py").run()
+    assert not at.exception
+    [late] = [frame.value for frame in at.dataframe]  # the late-and-overdue list, sorted by days past deadline
     assert list(late.columns[late.columns.get_loc("sla_status"):][:3]) == ["sla_status", "days_late", "decision"]
 
 
@@ -315,8 +366,12 @@ def test_the_backlog_is_a_state_that_equals_the_queue(sample_store, start, end, 
                         **queue_params(day))
         late = sql.run(con, "rpt_requests_late", decided="all", late_decided_ids=[], overdue_decided_ids=[],
                        limit=None, offset=0, **period_params(day, d0, d1))
+        doubtful = sql.run(con, "rpt_requests_doubtful", doubt="all", limit=None, offset=0,
+                           **period_params(day, d0, d1))
     finally:
         con.close()
+    # the Requests page's list switch names each list's count from the figures: they are the lists' lengths
+    assert late.height == kpis["late"] + kpis["overdue"] and doubtful.height == kpis["doubtful"]
     by_status = dict(queue.group_by("sla_status").len().iter_rows())
     assert kpis["open"] == queue.height
     for status in ("overdue", "at_risk", "awaiting_identity"):
@@ -505,6 +560,7 @@ def _by_definition(states: pl.DataFrame, start: date, end: date, as_of: date) ->
         "out_of_order": period.filter(pl.col("out_of_order").is_not_null()).height,
         "depends_on_calendar": period.filter(pl.col("depends_on_calendar")).height,
         "identification_asked_late": period.filter(pl.col("asked_late")).height,
+        "doubtful": period.filter(pl.col("depends_on_calendar") | pl.col("asked_late")).height,
         "with_internal_target": with_target.height,
         "met_internal_target": period.filter(pl.col("met_internal_target")).height,
         "due": due.height,

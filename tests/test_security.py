@@ -367,7 +367,8 @@ PARAMS = ["from", "to", "as_of", "grain", "type", "state", "channel", "rtype", "
           "basis", "purpose", "category", "findings", "rule", "sort", "asc", "cgrain", "by", "dq_log", "dq_column",
           "al_event", "al_page", "doubt", "req", "size", "page", "unsafe", "csv",
           "al_from", "al_to", "q_size", "q_page", "finding", "late_page", "doubtful_page", "authority_page",
-          "repeat_page", "by_request_page", "cookie_page", "dq_page", "al_page_no", "repeats", "view", "lang", "rules"]
+          "repeat_page", "by_request_page", "cookie_page", "dq_page", "al_page_no", "repeats", "view", "lang", "rules",
+          "list"]
 # In free-text filters a hostile value is searched for as text, so it matches nothing (numbers may match).
 HOSTILE_TEXT = [v for v in NASTY if v not in ("-1", "[]", "1e309")]
 

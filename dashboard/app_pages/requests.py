@@ -117,6 +117,7 @@ if now["open_from_before"]:
 grain = filters.url_value("grain", "week", allowed=["week", "month"])
 grain = st.segmented_control(_("Volume per"), ["week", "month"], default=grain, key="req_grain",
                              format_func=charts.grain_word) or "week"
+filters.keep_in_url(grain=grain if grain != "week" else None)
 left, right = st.columns(2)
 with left:
     volume = run_query("rpt_request_volume", grain=grain, **in_period)
@@ -139,142 +140,160 @@ if not viewer.rows:
                               "subject pseudonyms)"))
     st.stop()
 
-st.subheader(_("Queue: open requests"))
-f1, f2, f3 = st.columns(3)
-url_list = filters.url_list
-types = f1.multiselect(_("Type"), REQUEST_TYPES, default=url_list("type", REQUEST_TYPES), placeholder=_("All types"),
-                       format_func=labels.word)
-statuses = f2.multiselect(_("State"), QUEUE_STATES, default=url_list("state", QUEUE_STATES),
-                          placeholder=_("All states"), format_func=labels.word)
-channels = f3.multiselect(_("Channel"), CHANNELS, default=url_list("channel", CHANNELS),
-                          placeholder=_("All channels"), format_func=labels.word)
-filters.keep_in_url(grain=grain if grain != "week" else None, type=types, state=statuses, channel=channels)
-PAGE_SIZES = [25, 50, 100, 250]
-q1, q2, _rest = st.columns([1, 1, 3])
-linked_size = int(filters.url_value("q_size", str(PAGE_SIZE), [str(n) for n in PAGE_SIZES]))
-q_size = q1.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(linked_size), key="queue_size")
-q_page = q2.number_input(_("Queue page"), min_value=1, step=1, key="queue_page",
-                         value=filters.url_page("q_page"))
-filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
-# The period's states hold every request open on the as-of day (the backlog is a state, whatever the receipt day), so
-# the queue reads them from the page's kept states; alone (the export, the CLI) it computes only the open requests.
-queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
-                  offset=(q_page - 1) * q_size, **in_period)
-queue_total = int(queue["total_rows"][0]) if queue.height else 0
-# Without an internal target (AUDIT_INTERNAL_TARGET_DAYS, AUDIT_INTERNAL_TARGETS) its column would be blank throughout.
-unset = ["total_rows"] + ([] if settings.internal_target_days or settings.internal_targets else ["internal_due"])
-queue = queue.drop(unset)
+# The three lists, one at a time: each names its count, and only the one chosen is drawn (a list's grid costs the
+# browser about 0.15-0.3 s to draw: BENCHMARKS.browser.md). Its choice is in the link as ?list=.
+LISTS = {"queue": N_("Open requests"), "late": N_("Late and overdue"), "doubtful": N_("Doubtful verdicts")}
+# The counts are the figures' own: the open requests on the as-of day (the queue), the period's late requests and
+# every request overdue on the as-of day (the late list), the period's doubtful verdicts (tests hold each to its list).
+list_counts = {"queue": now["open"], "late": now["late"] + now["overdue"], "doubtful": now["doubtful"]}
+shown_list = filters.url_value("list", "queue", allowed=list(LISTS))
+shown_list = st.segmented_control(
+    _("List"), list(LISTS), default=shown_list, key="req_list",
+    format_func=lambda k: f"{_(LISTS[k])} ({i18n.number(list_counts[k])})") or "queue"
+filters.keep_in_url(list=shown_list if shown_list != "queue" else None)
 
-if queue.is_empty():
-    if q_page == 1:
-        ui.all_clear("requests", _("No open request matches, as of {as_of}.").format(as_of=i18n.day(period.as_of)),
-                     state=True)
+if shown_list == "queue":
+    st.subheader(_("Queue: open requests"))
+    f1, f2, f3 = st.columns(3)
+    url_list = filters.url_list
+    types = f1.multiselect(_("Type"), REQUEST_TYPES, default=url_list("type", REQUEST_TYPES),
+                           placeholder=_("All types"), format_func=labels.word)
+    statuses = f2.multiselect(_("State"), QUEUE_STATES, default=url_list("state", QUEUE_STATES),
+                              placeholder=_("All states"), format_func=labels.word)
+    channels = f3.multiselect(_("Channel"), CHANNELS, default=url_list("channel", CHANNELS),
+                              placeholder=_("All channels"), format_func=labels.word)
+    filters.keep_in_url(type=types, state=statuses, channel=channels)
+    PAGE_SIZES = [25, 50, 100, 250]
+    q1, q2, _rest = st.columns([1, 1, 3])
+    linked_size = int(filters.url_value("q_size", str(PAGE_SIZE), [str(n) for n in PAGE_SIZES]))
+    q_size = q1.selectbox(_("Rows per page"), PAGE_SIZES, index=PAGE_SIZES.index(linked_size), key="queue_size")
+    q_page = q2.number_input(_("Queue page"), min_value=1, step=1, key="queue_page",
+                             value=filters.url_page("q_page"))
+    filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
+    # The period's states hold every request open on the as-of day (the backlog is a state, whatever the receipt day),
+    # so the queue reads them from the page's kept states; alone (the export, the CLI) it computes only the open
+    # requests.
+    queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
+                      offset=(q_page - 1) * q_size, **in_period)
+    queue_total = int(queue["total_rows"][0]) if queue.height else 0
+    # Without an internal target (AUDIT_INTERNAL_TARGET_DAYS, AUDIT_INTERNAL_TARGETS) its column would be blank
+    # throughout.
+    unset = ["total_rows"] + ([] if settings.internal_target_days or settings.internal_targets else ["internal_due"])
+    queue = queue.drop(unset)
+
+    if queue.is_empty():
+        if q_page == 1:
+            ui.all_clear("requests", _("No open request matches, as of {as_of}.").format(as_of=i18n.day(period.as_of)),
+                         state=True)
+        else:
+            st.success(_("No more rows."))
     else:
-        st.success(_("No more rows."))
-else:
-    st.caption(ngettext("{total} open request as of {as_of}, overdue first; showing {first}–{last}. Select a row for "
-                        "its timeline.", "{total} open requests as of {as_of}, overdue first; showing "
-                        "{first}–{last}. Select a row for its timeline.", queue_total).format(
-        total=i18n.number(queue_total), as_of=i18n.day(period.as_of), first=(q_page - 1) * q_size + 1,
-        last=(q_page - 1) * q_size + queue.height))
-    with st.container(key="queue_rows"):
-        picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
-                          key="queue_table")
-    ui.exports(_("Download the queue"),
-               lambda: run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
-                                          limit=None, offset=0, **sla).drop(unset),
-               "request-queue", rows=queue_total)
-    # A row picked in the queue opens its timeline once: only a new pick replaces the id, so an id typed after it
-    # is not overwritten on the next rerun while the row stays selected.
-    rows = picked.selection.rows if picked else []
-    pick = queue["request_id"][rows[0]] if rows and rows[0] < queue.height else None
-    if pick and pick != st.session_state.get("queue_pick"):
-        st.session_state["req_timeline"] = pick
-    st.session_state["queue_pick"] = pick
-
-st.subheader(_("Late and overdue"))
-# Paged on the server (a year of a large retailer's requests lists over a thousand), the decision filter in the query.
-decided_ids = {rule: [d.instance for d in reviews.latest(rule=rule)] for rule in ("request_late", "request_overdue")}
-late_params = {**in_period, "late_decided_ids": decided_ids["request_late"],
-               "overdue_decided_ids": decided_ids["request_overdue"]}
-decided = reviews_ui.decided_view("late_decided")
-l_page = ui.page_number("late_page")
-late = run_query("rpt_requests_late", decided=decided, limit=PAGE_SIZE, offset=(l_page - 1) * PAGE_SIZE,
-                 **late_params)
-if late.is_empty():
-    if l_page > 1:
-        st.caption(_("No more rows."))
-        ui.pager(_("Page (late and overdue)"), "late_page", 0, PAGE_SIZE)
-    elif decided != "all":
-        st.caption(_("No row matches the decision filter."))
+        st.caption(ngettext("{total} open request as of {as_of}, overdue first; showing {first}–{last}. Select a "
+                            "row for its timeline.", "{total} open requests as of {as_of}, overdue first; showing "
+                            "{first}–{last}. Select a row for its timeline.", queue_total).format(
+            total=i18n.number(queue_total), as_of=i18n.day(period.as_of), first=(q_page - 1) * q_size + 1,
+            last=(q_page - 1) * q_size + queue.height))
+        with st.container(key="queue_rows"):
+            picked = ui.table(queue, LABELS, colour=("sla_status",), on_select="rerun", selection_mode="single-row",
+                              key="queue_table")
+        ui.exports(_("Download the queue"),
+                   lambda: run_query_uncached("rpt_request_queue", types=types, statuses=statuses, channels=channels,
+                                              limit=None, offset=0, **sla).drop(unset),
+                   "request-queue", rows=queue_total)
+        # A row picked in the queue opens its timeline once: only a new pick replaces the id, so an id typed after it
+        # is not overwritten on the next rerun while the row stays selected.
+        rows = picked.selection.rows if picked else []
+        pick = queue["request_id"][rows[0]] if rows and rows[0] < queue.height else None
+        if pick and pick != st.session_state.get("queue_pick"):
+            st.session_state["req_timeline"] = pick
+        st.session_state["queue_pick"] = pick
+if shown_list == "late":
+    st.subheader(_("Late and overdue"))
+    # Paged on the server (a year of a large retailer's requests lists over a thousand), the decision filter in the
+    # query.
+    decided_ids = {rule: [d.instance for d in reviews.latest(rule=rule)]
+                   for rule in ("request_late", "request_overdue")}
+    late_params = {**in_period, "late_decided_ids": decided_ids["request_late"],
+                   "overdue_decided_ids": decided_ids["request_overdue"]}
+    decided = reviews_ui.decided_view("late_decided")
+    l_page = ui.page_number("late_page")
+    late = run_query("rpt_requests_late", decided=decided, limit=PAGE_SIZE, offset=(l_page - 1) * PAGE_SIZE,
+                     **late_params)
+    if late.is_empty():
+        if l_page > 1:
+            st.caption(_("No more rows."))
+            ui.pager(_("Page (late and overdue)"), "late_page", 0, PAGE_SIZE)
+        elif decided != "all":
+            st.caption(_("No row matches the decision filter."))
+        else:
+            ui.all_clear("requests", _("No request received in the period was closed late, and none is overdue on "
+                                       "{as_of}.").format(as_of=i18n.day(period.as_of)))
     else:
-        ui.all_clear("requests", _("No request received in the period was closed late, and none is overdue on "
-                                   "{as_of}.").format(as_of=i18n.day(period.as_of)))
-else:
-    reviews_ui.recorded_note()
-    total = int(late["total_rows"][0])
-    st.caption(_("Requests received in the period and closed after their deadline, and every request overdue on "
-                 "{as_of} whatever its receipt day ({count} in all, {without} without a decision). Select rows to "
-                 "record a decision.").format(as_of=i18n.day(period.as_of), count=int(late["all_rows"][0]),
-                                               without=int(late["without_decision"][0])))
-    ui.page_caption(total, l_page, PAGE_SIZE, late.height)
+        reviews_ui.recorded_note()
+        total = int(late["total_rows"][0])
+        st.caption(_("Requests received in the period and closed after their deadline, and every request overdue on "
+                     "{as_of} whatever its receipt day ({count} in all, {without} without a decision). Select rows to "
+                     "record a decision.").format(as_of=i18n.day(period.as_of), count=int(late["all_rows"][0]),
+                                                   without=int(late["without_decision"][0])))
+        ui.page_caption(total, l_page, PAGE_SIZE, late.height)
 
-    def late_rows(frame: pl.DataFrame) -> pl.DataFrame:
-        """The list's rows with the decision in force on each, on the row's finding as the query names it. Days past
-        the deadline, what the list is sorted by, stand beside the state, before the decision's columns (after
-        them, a screen's width did not reach it)."""
-        own = [c for c in frame.columns if c not in ("all_rows", "without_decision", "total_rows", "days_late")]
-        at = own.index("sla_status") + 1
-        return reviews_ui.with_decisions(frame.select(own[:at] + ["days_late"] + own[at:]), "request_id",
-                                         pl.col("finding"), after="days_late").drop("finding")
+        def late_rows(frame: pl.DataFrame) -> pl.DataFrame:
+            """The list's rows with the decision in force on each, on the row's finding as the query names it. Days past
+            the deadline, what the list is sorted by, stand beside the state, before the decision's columns (after
+            them, a screen's width did not reach it)."""
+            own = [c for c in frame.columns if c not in ("all_rows", "without_decision", "total_rows", "days_late")]
+            at = own.index("sla_status") + 1
+            return reviews_ui.with_decisions(frame.select(own[:at] + ["days_late"] + own[at:]), "request_id",
+                                             pl.col("finding"), after="days_late").drop("finding")
 
-    shown = late_rows(late)
-    with st.container(key="late_rows"):
-        event = ui.table(shown.drop("_rule"), {**LABELS, **reviews_ui.LABELS},
-                         colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
-    ui.pager(_("Page (late and overdue)"), "late_page", total, PAGE_SIZE)
-    chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
-    reviews_ui.decision_button(viewer, "requests", "requests",
-                               [(shown["_rule"][i], shown["request_id"][i]) for i in chosen])
-    ui.exports(_("Download late and overdue"),
-               lambda: late_rows(run_query_uncached("rpt_requests_late", decided=decided, limit=None, offset=0,
-                                                    **late_params)).drop("_rule"),
-               "requests-late", rows=total, count=False)
-
-st.subheader(_("Doubtful verdicts"))
-doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
-filters.keep_in_url(doubt=doubt if doubt != "all" else None)
-d_page = ui.page_number("doubtful_page")
-doubtful = run_query("rpt_requests_doubtful", doubt=doubt, limit=PAGE_SIZE, offset=(d_page - 1) * PAGE_SIZE,
-                     **in_period)
-st.caption(ngettext("Requests received in the period that are on time under one reading of the holidays and late under "
-                    "the other (closed, or extended, after the strict deadline but on or before the Swedish-statute "
-                    "one), and requests whose identification was asked more than {days} working day after receipt. "
-                    "Neither reading hides them; see docs/sla.md.",
-                    "Requests received in the period that are on time under one reading of the holidays and late under "
-                    "the other (closed, or extended, after the strict deadline but on or before the Swedish-statute "
-                    "one), and requests whose identification was asked more than {days} working days after receipt. "
-                    "Neither reading hides them; see docs/sla.md.", settings.ask_within_days).format(
-    days=settings.ask_within_days)
-           + {"all": "", "calendar": " " + _("Showing: holiday reading only."),
-              "identification": " " + _("Showing: identification asked late only.")}[doubt])
-if doubtful.is_empty():
-    if d_page == 1:
-        ui.all_clear("requests", _("No verdict in the period depends on the holiday reading, and every "
-                                   "identification was asked in time."))
+        shown = late_rows(late)
+        with st.container(key="late_rows"):
+            event = ui.table(shown.drop("_rule"), {**LABELS, **reviews_ui.LABELS},
+                             colour=("sla_status",), on_select="rerun", selection_mode="multi-row", key="late_table")
+        ui.pager(_("Page (late and overdue)"), "late_page", total, PAGE_SIZE)
+        chosen = [i for i in (event.selection.rows if event else []) if i < shown.height]
+        reviews_ui.decision_button(viewer, "requests", "requests",
+                                   [(shown["_rule"][i], shown["request_id"][i]) for i in chosen])
+        ui.exports(_("Download late and overdue"),
+                   lambda: late_rows(run_query_uncached("rpt_requests_late", decided=decided, limit=None, offset=0,
+                                                        **late_params)).drop("_rule"),
+                   "requests-late", rows=total, count=False)
+if shown_list == "doubtful":
+    st.subheader(_("Doubtful verdicts"))
+    doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
+    filters.keep_in_url(doubt=doubt if doubt != "all" else None)
+    d_page = ui.page_number("doubtful_page")
+    doubtful = run_query("rpt_requests_doubtful", doubt=doubt, limit=PAGE_SIZE, offset=(d_page - 1) * PAGE_SIZE,
+                         **in_period)
+    st.caption(ngettext("Requests received in the period that are on time under one reading of the holidays and "
+                        "late under the other (closed, or extended, after the strict deadline but on or before the "
+                        "Swedish-statute one), and requests whose identification was asked more than {days} working "
+                        "day after receipt. Neither reading hides them; see docs/sla.md.",
+                        "Requests received in the period that are on time under one reading of the holidays and "
+                        "late under the other (closed, or extended, after the strict deadline but on or before the "
+                        "Swedish-statute one), and requests whose identification was asked more than {days} working "
+                        "days after receipt. Neither reading hides them; see docs/sla.md.",
+                        settings.ask_within_days).format(
+        days=settings.ask_within_days)
+               + {"all": "", "calendar": " " + _("Showing: holiday reading only."),
+                  "identification": " " + _("Showing: identification asked late only.")}[doubt])
+    if doubtful.is_empty():
+        if d_page == 1:
+            ui.all_clear("requests", _("No verdict in the period depends on the holiday reading, and every "
+                                       "identification was asked in time."))
+        else:
+            st.success(_("No more rows."))
+        ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", 0, PAGE_SIZE)
     else:
-        st.success(_("No more rows."))
-    ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", 0, PAGE_SIZE)
-else:
-    total = int(doubtful["total_rows"][0])
-    ui.page_caption(total, d_page, PAGE_SIZE, doubtful.height)
-    with st.container(key="doubtful_rows"):
-        ui.table(doubtful.drop("total_rows"), LABELS, colour=("sla_status",))
-    ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", total, PAGE_SIZE)
-    ui.exports(_("Download doubtful verdicts"),
-               lambda: run_query_uncached("rpt_requests_doubtful", doubt=doubt, limit=None, offset=0,
-                                          **in_period).drop("total_rows"),
-               "requests-doubtful", rows=total, count=False)
+        total = int(doubtful["total_rows"][0])
+        ui.page_caption(total, d_page, PAGE_SIZE, doubtful.height)
+        with st.container(key="doubtful_rows"):
+            ui.table(doubtful.drop("total_rows"), LABELS, colour=("sla_status",))
+        ui.pager(_("Page (doubtful verdicts)"), "doubtful_page", total, PAGE_SIZE)
+        ui.exports(_("Download doubtful verdicts"),
+                   lambda: run_query_uncached("rpt_requests_doubtful", doubt=doubt, limit=None, offset=0,
+                                              **in_period).drop("total_rows"),
+                   "requests-doubtful", rows=total, count=False)
 
 st.subheader(_("A request's timeline"))
 if "req_timeline" not in st.session_state:  # from the link
