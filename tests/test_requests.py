@@ -168,15 +168,15 @@ def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
         assert counts.get(item["subject_ref"]) == item["access_requests"] - 1, item
 
 
-@pytest.mark.parametrize(("link", "shown"), [(None, "queue"), ("queue", "queue"), ("late", "late"),
-                                             ("doubtful", "doubtful"), ("LATE", "queue"), ("' OR 1=1 --", "queue"),
-                                             ("late,doubtful", "queue"), ("\u0000", "queue")])
-@pytest.mark.parametrize(("start", "end"), [("2025-11-25", "2026-11-24"), ("2026-11-01", "2026-11-24")])
-def test_the_lists_are_drawn_one_at_a_time_each_named_with_its_count(sample_store, monkeypatch, link, shown,
-                                                                     start, end):
+@pytest.mark.parametrize(("link", "shown", "start"), [
+    (None, "queue", "2025-11-25"), ("late", "late", "2026-11-01"), ("doubtful", "doubtful", "2025-11-25"),
+    ("LATE", "queue", "2026-11-01"), ("' OR 1=1 --", "queue", "2025-11-25"), ("late,doubtful", "queue", "2026-11-01"),
+])
+def test_the_lists_are_drawn_one_at_a_time_each_named_with_its_count(sample_store, monkeypatch, link, shown, start):
     """The open queue, "Late and overdue" and "Doubtful verdicts" are drawn one at a time (?list=, any other value:
     the queue), and only the list drawn is looked up; the switch names each list's count, which is the length of
-    that list whatever the period."""
+    that list (test_the_backlog_is_a_state_that_equals_the_queue holds the counts to the lists over more periods)."""
+    end = "2026-11-24"
     from dashboard.deadlines import queue_params
 
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
