@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterator
 
 import polars as pl
 import streamlit as st
@@ -22,38 +21,15 @@ _run = threading.local()
 @contextmanager
 def connection_per_run():
     """Around one script run: the queries that miss the cache share one read-only connection, opened on the
-    first miss and closed when the run ends (opening the file costs more than most queries), with the temporary
-    tables of shared staging queries, when the page asks for them (share_stagings). Between runs the store is not
-    held, so an ingest can take it."""
-    _run.path, _run.con, _run.shared = store_path(), None, None
+    first miss and closed when the run ends (opening the file costs more than most queries). Between runs the
+    store is not held, so an ingest can take it."""
+    _run.path, _run.con = store_path(), None
     try:
         yield
     finally:
         if _run.con is not None:
-            _run.con.close()  # (its temporary tables go with it)
-        _run.path, _run.con, _run.shared = None, None, None
-
-
-def share_stagings() -> None:
-    """For a page whose queries read the same staging query many times with the same parameters (Requests): for the
-    rest of this script run they read it from one temporary table on the run's connection
-    (sql.SHARED), computed once. Other pages do not ask: a staging read once or twice costs more to keep than to
-    compute within the query that needs it (the Overview reads the request states of two periods once each)."""
-    if getattr(_run, "path", None) is not None and _run.shared is None:
-        _run.shared = set()
-
-
-@contextmanager
-def computed_within() -> Iterator[None]:
-    """Queries run in this block compute their staging within themselves, even on a page that shares stagings: a
-    staging read once (the Requests page's previous period, for its changes) costs more to keep than to compute (at
-    ten times the sample's volume, a year's request states took 1.6 s to keep against 0.7 s within the query)."""
-    saved = getattr(_run, "shared", None)
-    _run.shared = None
-    try:
-        yield
-    finally:
-        _run.shared = saved
+            _run.con.close()
+        _run.path, _run.con = None, None
 
 
 def _run_connection(path: str):
@@ -67,19 +43,19 @@ def _run_connection(path: str):
 
 @contextmanager
 def _connection(path: str):
-    """The script run's connection (its queries run one after another on it) and the shared staging tables it holds,
-    or, outside a run (tests, click-time exports), a connection of its own and none."""
+    """The script run's connection (its queries run one after another on it), or, outside a run (tests, click-time
+    exports), a connection of its own."""
     con = _run_connection(path)
     if con is not None:
-        yield con, _run.shared
+        yield con
         return
     with store.read_only(path) as own:
-        yield own, None
+        yield own
 
 
 def _query(name: str, params: dict, path: str) -> pl.DataFrame:
-    with _connection(path) as (con, shared):
-        return sql.run(con, name, shared=shared, **params)
+    with _connection(path) as con:
+        return sql.run(con, name, **params)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -100,7 +76,7 @@ def run_query(name: str, **params) -> pl.DataFrame:
 def _missing_tables(path: str, version: tuple) -> list[str] | None:
     """The tables the store lacks (checked once per store version); None when there is no usable store."""
     try:
-        with _connection(path) as (con, _shared):
+        with _connection(path) as con:
             return store.missing_tables(con)
     except Exception:  # noqa: BLE001 - no file, an empty or a foreign one: the page says how to build it
         return None

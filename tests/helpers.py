@@ -116,24 +116,3 @@ def report_traces(text: str) -> list[dict]:
 
 def trace_colour(trace: dict):
     return (trace.get("marker") or {}).get("color") or (trace.get("line") or {}).get("color")
-
-
-def check_shared_staging(db: Path, staging: str, runs: list[tuple[str, dict]]) -> None:
-    """Run each (query, parameters) in turn on one connection that keeps `staging` in temporary tables (sql.SHARED)
-    and alone on another: every query gives the same rows both ways, and a table is made once per distinct set of
-    the staging's parameters (a key that left one out would reuse a table made for others)."""
-    from dashboard import sql
-
-    con = duckdb.connect(str(db), read_only=True)
-    alone = duckdb.connect(str(db), read_only=True)
-    shared: set[str] = set()
-    bundles = set()
-    try:
-        for name, params in runs:
-            got = sql.run(con, name, shared=shared, **params)
-            assert got.equals(sql.run(alone, name, **params)), (name, params)
-            bundles.add(sql.cache_key(sql.bind(staging, params)))
-            assert len(shared) == len(bundles), (name, params)
-    finally:
-        con.close()
-        alone.close()

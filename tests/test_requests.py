@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import sql
 from dashboard.deadlines import WorkingCalendar, period_params, sla_params
 from dashboard.ingest import ingest_file
-from tests.helpers import check_shared_staging, write
+from tests.helpers import write
 
 CAL = WorkingCalendar()
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -168,6 +168,20 @@ def test_planted_repeat_access_subjects_are_listed(sample_store, manifest):
         assert counts.get(item["subject_ref"]) == item["access_requests"] - 1, item
 
 
+def _requests_page_queries(query_params: dict) -> tuple[AppTest, set[str]]:
+    """The Requests page opened on this link, and the queries its run made with the caches empty."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query_params)
+    at.run().switch_page("app_pages/requests.py")
+    st.cache_data.clear()
+    sql.TRACE = []
+    try:
+        at.run()
+        return at, {name for name, _, _ in sql.TRACE}
+    finally:
+        sql.TRACE = None
+
+
 @pytest.mark.parametrize(("link", "shown", "start"), [
     (None, "queue", "2025-11-25"), ("late", "late", "2026-11-01"), ("doubtful", "doubtful", "2025-11-25"),
     ("LATE", "queue", "2026-11-01"), ("' OR 1=1 --", "queue", "2025-11-25"), ("late,doubtful", "queue", "2026-11-01"),
@@ -181,16 +195,7 @@ def test_the_lists_are_drawn_one_at_a_time_each_named_with_its_count(sample_stor
 
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     view = {"from": start, "to": end, "as_of": "2026-11-24"}
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(view if link is None else {**view, "list": link})
-    at.run().switch_page("app_pages/requests.py")
-    st.cache_data.clear()
-    sql.TRACE = []
-    try:
-        at.run()
-        ran = {name for name, _, _ in sql.TRACE}
-    finally:
-        sql.TRACE = None
+    at, ran = _requests_page_queries(view if link is None else {**view, "list": link})
     assert not at.exception
     queries = {"queue": "rpt_request_queue", "late": "rpt_requests_late", "doubtful": "rpt_requests_doubtful"}
     assert {k for k, q in queries.items() if q in ran} == {shown}
@@ -223,16 +228,7 @@ def test_the_repeat_access_list_is_found_only_when_opened(sample_store, manifest
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     as_of = date.fromisoformat(manifest["as_of"])
     view = {"from": str(as_of - timedelta(days=364)), "to": str(as_of), "as_of": str(as_of)}
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(view if link is None else {**view, "repeats": link})
-    at.run().switch_page("app_pages/requests.py")
-    st.cache_data.clear()
-    sql.TRACE = []
-    try:
-        at.run()
-        ran = [name for name, _, _ in sql.TRACE]
-    finally:
-        sql.TRACE = None
+    at, ran = _requests_page_queries(view if link is None else {**view, "repeats": link})
     assert not at.exception
     [expander] = [e for e in at.expander if e.label == "List the repeat access requests"]
     opened = link in ("true", "True")
@@ -459,84 +455,6 @@ def test_the_detail_computes_one_request_and_agrees_with_the_full_computation(sa
     finally:
         con.close()
     assert one.height == 1 and one.equals(every)
-
-
-SHARING = sorted(n for n in sql.names() if "ref('stg_request_states')" in sql._source(n))
-EXTRA = {"types": [], "statuses": [], "channels": [], "limit": 40, "offset": 0, "grain": "week", "doubt": "all",
-         "rule": "request_overdue", "request_id": "REQ-000003", "decided": "without",
-         "late_decided_ids": ["REQ-000003"], "overdue_decided_ids": []}
-
-
-@st_settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=hyp.lists(hyp.tuples(
-    hyp.sampled_from(SHARING),
-    hyp.sampled_from(["period", "queue", "all"]),
-    # few days and lengths, so that steps often differ in one parameter only (the one a wrong key would miss)
-    hyp.sampled_from([date(2025, 6, 30), date(2025, 12, 31), date(2026, 3, 31), date(2026, 11, 24)]),
-    hyp.sampled_from([31, 365]),
-    hyp.sampled_from(["received", "suspended", "identity_verified"]),
-    hyp.booleans(),
-    hyp.sampled_from(["Europe/Stockholm", "UTC"]),
-    hyp.sampled_from(["request_overdue", "request_late", "depends_on_calendar"]),
-    # and the same query again with one parameter of the states changed (what a wrong key would miss)
-    hyp.sampled_from([None, "clock_start", "count_eves", "tz", "as_of", "kind"]),
-), min_size=2, max_size=6))
-def test_queries_that_share_the_request_states_give_the_rows_each_computes_alone(sample_store, steps):
-    """A page's queries read the request states of one set of parameters from one temporary table (sql.SHARED):
-    whatever order they come in and however their parameters differ (as-of day, period, clock start, reading of
-    the holidays, time zone), each gives exactly the rows it gives computed alone, and a staging is computed once
-    per distinct set of its parameters."""
-    from dashboard.deadlines import queue_params
-
-    def bundle(name, kind, as_of, days, clock_start, count_eves, tz, rule) -> dict:
-        start = as_of - timedelta(days=days - 1)
-        params = {"period": lambda: period_params(as_of, start, as_of), "queue": lambda: queue_params(as_of),
-                  "all": lambda: {**sla_params(as_of), "date_from": start, "date_to": as_of}}[kind]()
-        params = {"date_from": start, "date_to": as_of, **params}
-        params.update(EXTRA, clock_start=clock_start, count_eves=count_eves, tz=tz, rule=rule)
-        if name == "rpt_request_detail":  # (one request's states)
-            params["only_id"] = params["request_id"]
-        return params
-
-    other = {"clock_start": {"received": "suspended", "suspended": "identity_verified",
-                             "identity_verified": "received"},
-             "count_eves": {True: False, False: True}, "tz": {"Europe/Stockholm": "UTC", "UTC": "Europe/Stockholm"},
-             "as_of": {d: d - timedelta(days=1) for d in (date(2025, 6, 30), date(2025, 12, 31), date(2026, 3, 31),
-                                                          date(2026, 11, 24))},
-             "kind": {"period": "all", "all": "queue", "queue": "period"}}
-    runs = []
-    for name, kind, as_of, days, clock_start, count_eves, tz, rule, change in steps:
-        drawn = dict(name=name, kind=kind, as_of=as_of, days=days, clock_start=clock_start, count_eves=count_eves,
-                     tz=tz, rule=rule)
-        runs.append((name, bundle(**drawn)))
-        if change:
-            runs.append((name, bundle(**{**drawn, change: other[change][drawn[change]]})))
-    check_shared_staging(sample_store, "stg_request_states", runs)
-
-
-def test_a_staging_read_once_is_computed_within_its_query_on_a_page_that_shares(sample_store, monkeypatch):
-    """The Requests page keeps the period's request states for its many queries, but computes the previous
-    period's (read once, for the changes) within the query: no table is kept for them, and the figures are the same
-    either way."""
-    from dashboard import db
-
-    monkeypatch.setenv("AUDIT_DB", str(sample_store))
-    now = period_params(date(2026, 11, 24), date(2026, 8, 27), date(2026, 11, 24))
-    before = period_params(date(2026, 8, 26), date(2026, 5, 29), date(2026, 8, 26))
-    st.cache_data.clear()
-    with db.connection_per_run():
-        db.share_stagings()
-        with db.computed_within():
-            once = db.run_query("rpt_request_kpis", **before)
-        assert db._run.shared == set()
-        kept = db.run_query("rpt_request_kpis", **now)
-        assert len(db._run.shared) == 1
-        temporary = db._run.con.sql("select table_name from duckdb_tables() where temporary").fetchall()
-        assert [t[0] for t in temporary] == sorted(db._run.shared)
-    st.cache_data.clear()
-    with duckdb.connect(str(sample_store), read_only=True) as con:
-        assert once.equals(sql.run(con, "rpt_request_kpis", **before))
-        assert kept.equals(sql.run(con, "rpt_request_kpis", **now))
 
 
 def _by_definition(states: pl.DataFrame, start: date, end: date, as_of: date) -> dict:

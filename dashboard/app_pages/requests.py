@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access, charts, config, filters, i18n, labels, report, reviews, reviews_ui, ui
 from dashboard.contract import CHANNELS, REQUEST_TYPES
-from dashboard.db import computed_within, run_query, run_query_uncached, share_stagings
+from dashboard.db import run_query, run_query_uncached
 from dashboard.deadlines import how, period_params, queue_params, rules_in_force
 from dashboard.i18n import N_, _, ngettext
 
@@ -21,7 +21,6 @@ PAGE_SIZE = 100
 
 viewer = access.require("requests")
 period: filters.Period = st.session_state["period"]
-share_stagings()  # its figures, charts and lists all read the same request states
 sla = queue_params(period.as_of)
 in_period = period_params(period.as_of, period.start, period.end)
 
@@ -54,8 +53,7 @@ def delta(now, before, decimals: int | None = 0):
 
 
 now = kpis(period)
-with computed_within():  # the previous period's states are read once, for the changes: not worth keeping
-    before = kpis(period.previous())
+before = kpis(period.previous())
 if not now["received"]:
     st.info(_("No request was received between {start} and {end}. Widen the period in the sidebar, or load "
               "dsr_events (see docs/data-contract.md).").format(start=i18n.day(period.start),
@@ -170,9 +168,8 @@ if shown_list == "queue":
     q_page = q2.number_input(_("Queue page"), min_value=1, step=1, key="queue_page",
                              value=filters.url_page("q_page"))
     filters.keep_in_url(q_size=q_size if q_size != PAGE_SIZE else None, q_page=q_page if q_page != 1 else None)
-    # The period's states hold every request open on the as-of day (the backlog is a state, whatever the receipt day),
-    # so the queue reads them from the page's kept states; alone (the export, the CLI) it computes only the open
-    # requests.
+    # The period's states hold every request open on the as-of day (the backlog is a state, whatever the receipt day);
+    # alone (the export, the CLI) the queue computes only the open requests, with the same rows (a test holds both).
     queue = run_query("rpt_request_queue", types=types, statuses=statuses, channels=channels, limit=q_size,
                       offset=(q_page - 1) * q_size, **in_period)
     queue_total = int(queue["total_rows"][0]) if queue.height else 0
