@@ -138,15 +138,15 @@ if not viewer.rows:
                               "subject pseudonyms)"))
     st.stop()
 
-# The three lists, one at a time: each names its count, and only the one chosen is drawn (a list's grid costs the
-# browser about 0.15-0.3 s to draw: BENCHMARKS.browser.md). Its choice is in the link as ?list=.
+# The three lists, one at a time: each names its count, and only the one chosen is drawn and looked up (a grid costs
+# the browser up to 0.3 s to draw: BENCHMARKS.md, "The Requests page"). Its choice is in the link as ?list=.
 LISTS = {"queue": N_("Open requests"), "late": N_("Late and overdue"), "doubtful": N_("Doubtful verdicts")}
 # The counts are the figures' own: the open requests on the as-of day (the queue), the period's late requests and
 # every request overdue on the as-of day (the late list), the period's doubtful verdicts (tests hold each to its list).
 list_counts = {"queue": now["open"], "late": now["late"] + now["overdue"], "doubtful": now["doubtful"]}
 shown_list = filters.url_value("list", "queue", allowed=list(LISTS))
 shown_list = st.segmented_control(
-    _("List"), list(LISTS), default=shown_list, key="req_list",
+    _("List"), list(LISTS), default=shown_list, key="req_list", required=True,
     format_func=lambda k: f"{_(LISTS[k])} ({i18n.number(list_counts[k])})") or "queue"
 filters.keep_in_url(list=shown_list if shown_list != "queue" else None)
 
