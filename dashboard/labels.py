@@ -356,6 +356,9 @@ FIGURES = {
         "identification_asked_late": (N_("Identification asked late"),
                                       N_("Identification asked more than AUDIT_ASK_ID_WITHIN_DAYS working days after "
                                       "receipt: nothing is suspended. Count.")),
+        "doubtful": (N_("Doubtful verdicts"), N_("On time only if the eves count as holidays (or the reverse), or "
+                                                 "identification asked late, or both: the requests Doubtful verdicts "
+                                                 "lists. Count.")),
         "median_days_to_close": (N_("Median days to close"), N_("Median calendar days from receipt to closing, of closed "
                                                          "requests. Days.")),
         "p90_days_to_close": (N_("90th percentile days to close"), N_("Nine in ten closed requests were closed within this "

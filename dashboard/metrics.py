@@ -65,6 +65,7 @@ def compute(run: Runner, date_from: date, date_to: date, as_of: date, decisions:
             "median_days_to_close": _rate(r["median_days_to_close"]),
             "depends_on_calendar": r["depends_on_calendar"],
             "identification_asked_late": r["identification_asked_late"],
+            "doubtful": r["doubtful"],
             "awaiting_identity": r["awaiting_identity"],
             "with_internal_target": r["with_internal_target"], "met_internal_target": r["met_internal_target"],
             "internal_target_rate": _rate(r["internal_target_rate"]),

@@ -160,7 +160,7 @@ def test_every_field_on_hand_made_logs(hand_store):
         "out_of_order": 0, "rejected_rows": 0,
         # due by 15 Apr (deadline passed; R7's extended one is in June): R1, R2, R3, R8, R9; missed: R2, R3, R8
         "due": 5, "missed_deadline_rate": 0.6,
-        "depends_on_calendar": 0, "identification_asked_late": 0, "awaiting_identity": 0,
+        "depends_on_calendar": 0, "identification_asked_late": 0, "doubtful": 0, "awaiting_identity": 0,
         "with_internal_target": 0, "met_internal_target": 0, "internal_target_rate": None,
         "holiday_reading": "strict", "clock_start": "received",
     }
