@@ -147,10 +147,12 @@ list_counts = {"queue": now["open"], "late": now["late"] + now["overdue"], "doub
 shown_list = filters.url_value("list", "queue", allowed=list(LISTS))
 shown_list = st.segmented_control(
     _("List"), list(LISTS), default=shown_list, key="req_list", required=True,
-    format_func=lambda k: f"{_(LISTS[k])} ({i18n.number(list_counts[k])})") or "queue"
+    format_func=lambda k: f"{_(LISTS[k])} ({i18n.number(list_counts[k])})")
 filters.keep_in_url(list=shown_list if shown_list != "queue" else None)
 
-if shown_list == "queue":
+
+def queue_list() -> None:
+    """The open requests on the as-of day, overdue first; a row picked opens its timeline."""
     st.subheader(_("Queue: open requests"))
     f1, f2, f3 = st.columns(3)
     url_list = filters.url_list
@@ -204,7 +206,10 @@ if shown_list == "queue":
         if pick and pick != st.session_state.get("queue_pick"):
             st.session_state["req_timeline"] = pick
         st.session_state["queue_pick"] = pick
-if shown_list == "late":
+
+
+def late_list() -> None:
+    """The period's late requests and every request overdue on the as-of day, with the decisions on them."""
     st.subheader(_("Late and overdue"))
     # Paged on the server (a year of a large retailer's requests lists over a thousand), the decision filter in the
     # query.
@@ -255,7 +260,10 @@ if shown_list == "late":
                    lambda: late_rows(run_query_uncached("rpt_requests_late", decided=decided, limit=None, offset=0,
                                                         **late_params)).drop("_rule"),
                    "requests-late", rows=total, count=False)
-if shown_list == "doubtful":
+
+
+def doubtful_list() -> None:
+    """The period's verdicts that depend on the holiday reading or on identification asked late."""
     st.subheader(_("Doubtful verdicts"))
     doubt = filters.url_value("doubt", "all", allowed=["all", "calendar", "identification"])
     filters.keep_in_url(doubt=doubt if doubt != "all" else None)
@@ -291,6 +299,9 @@ if shown_list == "doubtful":
                    lambda: run_query_uncached("rpt_requests_doubtful", doubt=doubt, limit=None, offset=0,
                                               **in_period).drop("total_rows"),
                    "requests-doubtful", rows=total, count=False)
+
+
+{"queue": queue_list, "late": late_list, "doubtful": doubtful_list}[shown_list]()
 
 st.subheader(_("A request's timeline"))
 if "req_timeline" not in st.session_state:  # from the link
