@@ -79,7 +79,12 @@ PNR_CANDIDATE = r"(?:^|\D)(?:\d{10}|\d{12}|(?:\d\d){1,4}[\s.\-+/]{1,3}(?:\d\d){1
 # digits begin 0046 (excluded here, so those still get the full check). (After an underscore the counter is not one
 # to the full rule, whose \b sees no boundary there, so only a dash may follow.) The first look skips it: the ids of
 # a log past a million rows are mostly this (a test holds the first look to the full rule on such values).
-COUNTER_ONLY = r"[A-Za-z]{1,12}[-_]00(?:[0-35-9]\d|4[0-57-9])\d{6,}(?:-\d{1,3})?"
+# Also skipped: a code and at most nine digits, perhaps with a dash and up to three digits after them
+# ("V-000082133-3", "ORD-12345-1"). No slice of two such groups is a personal number (one of 10 or 12 digits, or
+# groups of even length ending in four or in two and two), and they are a phone number only when their digits begin
+# 07 or 0046 (excluded here: "V-0701234-567" is one).
+SHORT_ID = r"[A-Za-z]{1,12}[-_](?:[1-9]\d{0,8}|0(?:[1-689]\d{0,7})?|00(?:[0-35-9]\d{0,6})?|004(?:[0-57-9]\d{0,5})?)"
+COUNTER_ONLY = rf"(?:[A-Za-z]{{1,12}}[-_]00(?:[0-35-9]\d|4[0-57-9])\d{{6,}}|{SHORT_ID})(?:-\d{{1,3}})?"
 # Cheap first look: only values with ten digits (white space of any length between them), a '+', a leading 0 or 00
 # before digits, or something like an at sign get the full check.
 PREFILTER = r"\d(?:(?:\D{0,3}|\s*[^\d\s]{0,3}\s*)\d){9}|\+\s*\d|(?:^|\D)00?\s*[1-9]|@|(?i:\bat\b|snabel)"
@@ -182,10 +187,10 @@ create or replace temp macro pa_kind_of(n) as (
 create or replace temp macro pa_first_look(v) as (
     (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')) and not regexp_full_match(v, '{q(COUNTER_ONLY)}')
 );
--- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL.
-create or replace temp macro pa_kind(v) as (
-    case when pa_first_look(v) then list_transform([pa_norm(v)], lambda n: pa_kind_of(n))[1] end
-);
+-- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL: by the
+-- full rule alone (for values that passed the first look), and with the first look.
+create or replace temp macro pa_full_kind(v) as (list_transform([pa_norm(v)], lambda n: pa_kind_of(n))[1]);
+create or replace temp macro pa_kind(v) as (case when pa_first_look(v) then pa_full_kind(v) end);
 -- v with every personal identifier replaced by a marker; v itself when it holds none.
 create or replace temp macro pa_redact(v) as (
     case

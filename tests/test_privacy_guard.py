@@ -283,23 +283,35 @@ counter_ids = st.builds(
               st.builds(lambda d: "7" + d, st.text("0123456789", min_size=5, max_size=12))),
     st.sampled_from(["", "", "", " ", "-1", "-12", "-123", "-1234", "_1", "-", "-1-2", "@x.se", "x"]),
 )
+# a code and a short number ("V-000082133-3"): up to nine digits, some beginning as a phone number does (07, 0046)
+short_ids = st.builds(
+    lambda code, sep, head, digits, tail: f"{code}{sep}{(head + digits)[:9] or '0'}{tail}",
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzåäö", min_size=0, max_size=14),
+    st.sampled_from(["-", "_", "", " ", "--"]),
+    st.sampled_from(["", "", "0", "00", "000", "07", "070", "0046", "004", "08", "46"]),
+    st.text("0123456789", min_size=0, max_size=9),
+    st.sampled_from(["", "", "-1", "-12", "-123", "-1234", "-12345678", "_1", "-", "-1-2", "@x.se", "x", " 12"]),
+)
 
 
 @settings(deadline=None, max_examples=60)
-@given(st.lists(counter_ids, min_size=20, max_size=40))
+@given(st.lists(st.one_of(counter_ids, short_ids), min_size=20, max_size=40))
 def test_the_first_look_skips_only_counters_the_full_rule_passes(values):
-    """The first look lets a value that is only a counter after a code ("CE-0000000001") skip the full rule (the ids
-    of large logs are mostly that). On values of that shape and ones a character away from it (no code, a space, a
-    trailing part, digits beginning 0046, more letters than a code has), the first look and the full rule give the
-    same kind for every value."""
+    """The first look lets a value that is only a counter after a code ("CE-0000000001") or a code and a short
+    number ("V-000082133-3") skip the full rule (the ids and pseudonyms of large logs are mostly that). On values of
+    those shapes and ones a character away from them (no code, a space, a longer trailing part, digits beginning 07
+    or 0046, more letters than a code has), the first look and the full rule give the same kind for every value."""
     from dashboard import privacy
 
     # controls: a phone number behind a code is still one; a personal number of someone born in 2000 behind a code
-    # is a counter, unless an underscore follows it (then the full rule reads its digits)
+    # is a counter, unless an underscore follows it (then the full rule reads its digits); a short number is none
     ten = personal_number(date(2000, 1, 1), 123)[2:]
-    values += ["CE-0046701234567", "X-00467012345678", f"CE-{ten}-1", f"CE-{ten}_1"]
+    values += ["CE-0046701234567", "X-00467012345678", "V-0701234-567", f"CE-{ten}-1", f"CE-{ten}_1",
+               "V-000082133-3"]
     with privacy._lock:
-        rows = privacy._checker().sql("select v, pa_kind(v), pa_kind_of(pa_norm(v)) from unnest($vs) t(v)",
-                                      params={"vs": values}).fetchall()
-    assert [(v, full) for v, _, full in rows] == [(v, kind) for v, kind, _ in rows]
-    assert [kind for _, kind, _ in rows[-4:]] == ["phone number", "phone number", None, "personal number"]
+        rows = privacy._checker().sql("select v, pa_kind(v), pa_full_kind(v), pa_first_look(v) "
+                                      "from unnest($vs) t(v)", params={"vs": values}).fetchall()
+    assert [(v, full) for v, _, full, _ in rows] == [(v, kind) for v, kind, _, _ in rows]
+    assert [kind for _, kind, _, _ in rows[-6:]] == ["phone number", "phone number", "phone number", None,
+                                                     "personal number", None]
+    assert not rows[-1][3], "a short number skips the full rule"
