@@ -12,6 +12,8 @@ What it catches (docs/security.md, "The privacy guard", says the same for users)
 - a phone number: international (`+46 70 123 45 67`, `0046 ...`, any `+<country>` number of 7-13 digits), a
   Swedish mobile number (`070-123 45 67`) or a Swedish number written with its area code and a dash
   (`08-123 45 67`).
+A UUID or a hex digest (a hashed e-mail address) is a machine's id: only its groups of decimal digits are read (a
+group with a hex letter is random, and random ones read as a personal number about once in 1 500 to 8 000).
 Before checking, digits of every script become ASCII digits, invisible format characters are dropped and runs of white
 space become one space, so look-alike or padded writing does not slip through.
 
@@ -85,6 +87,14 @@ PNR_CANDIDATE = r"(?:^|\D)(?:\d{10}|\d{12}|(?:\d\d){1,4}[\s.\-+/]{1,3}(?:\d\d){1
 # 07 or 0046 (excluded here: "V-0701234-567" is one).
 SHORT_ID = r"[A-Za-z]{1,12}[-_](?:[1-9]\d{0,8}|0(?:[1-689]\d{0,7})?|00(?:[0-35-9]\d{0,6})?|004(?:[0-57-9]\d{0,5})?)"
 COUNTER_ONLY = rf"(?:[A-Za-z]{{1,12}}[-_]00(?:[0-35-9]\d|4[0-57-9])\d{{6,}}|{SHORT_ID})(?:-\d{{1,3}})?"
+# A machine's id: a UUID (8-4-4-4-12 hex digits) or a hex digest (MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512),
+# the pseudonyms tools and hashed e-mail addresses are written as. Its digits are read only in groups of decimal
+# digits alone ("19900101-1239-4abc-..."): a group with a hex letter in it is a random number, and read as text a
+# random UUID held a valid personal number about once in 8 000 and a SHA-256 digest once in 1 500 (docs/security.md).
+HEX = "[0-9a-fA-F]"
+HEX_ID = "|".join([rf"{HEX}{{8}}-{HEX}{{4}}-{HEX}{{4}}-{HEX}{{4}}-{HEX}{{12}}",
+                   *(rf"{HEX}{{{n}}}" for n in (32, 40, 56, 64, 96, 128))])
+HEX_GROUP = rf"{HEX}*[a-fA-F]{HEX}*"  # (replaced by '#': no separator, so no two groups of digits join)
 # Cheap first look: only values with ten digits (white space of any length between them), a '+', a leading 0 or 00
 # before digits, or something like an at sign get the full check.
 PREFILTER = r"\d(?:(?:\D{0,3}|\s*[^\d\s]{0,3}\s*)\d){9}|\+\s*\d|(?:^|\D)00?\s*[1-9]|@|(?i:\bat\b|snabel)"
@@ -187,9 +197,13 @@ create or replace temp macro pa_kind_of(n) as (
 create or replace temp macro pa_first_look(v) as (
     (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')) and not regexp_full_match(v, '{q(COUNTER_ONLY)}')
 );
+-- n with the groups of a machine's id (HEX_ID) that hold a hex letter as '#': only its groups of digits are read.
+create or replace temp macro pa_unhex(n) as (
+    case when regexp_full_match(n, '{q(HEX_ID)}') then regexp_replace(n, '{q(HEX_GROUP)}', '#', 'g') else n end
+);
 -- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL: by the
 -- full rule alone (for values that passed the first look), and with the first look.
-create or replace temp macro pa_full_kind(v) as (list_transform([pa_norm(v)], lambda n: pa_kind_of(n))[1]);
+create or replace temp macro pa_full_kind(v) as (list_transform([pa_norm(v)], lambda n: pa_kind_of(pa_unhex(n)))[1]);
 create or replace temp macro pa_kind(v) as (case when pa_first_look(v) then pa_full_kind(v) end);
 -- v with every personal identifier replaced by a marker; v itself when it holds none.
 create or replace temp macro pa_redact(v) as (
