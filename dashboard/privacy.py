@@ -192,14 +192,16 @@ create or replace temp macro pa_kind_of(n) as (
         when regexp_matches(n, '{q(PHONE)}') then 'phone number'
     end
 );
--- The cheap first look: only values that are not ASCII or match PREFILTER can hold an identifier, and not
--- values that are only a counter after a code (COUNTER_ONLY).
-create or replace temp macro pa_first_look(v) as (
-    (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')) and not regexp_full_match(v, '{q(COUNTER_ONLY)}')
-);
 -- n with the groups of a machine's id (HEX_ID) that hold a hex letter as '#': only its groups of digits are read.
 create or replace temp macro pa_unhex(n) as (
     case when regexp_full_match(n, '{q(HEX_ID)}') then regexp_replace(n, '{q(HEX_GROUP)}', '#', 'g') else n end
+);
+-- The cheap first look: only values that are not ASCII or match PREFILTER can hold an identifier, and not
+-- values that are only a counter after a code (COUNTER_ONLY), nor a machine's id whose groups of digits alone
+-- never make seven digits in a row (fewer than any personal or phone number has).
+create or replace temp macro pa_first_look(v) as (
+    (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')) and not regexp_full_match(v, '{q(COUNTER_ONLY)}')
+    and not (regexp_full_match(v, '{q(HEX_ID)}') and not regexp_matches(pa_unhex(v), '\d(?:-?\d){{6}}'))
 );
 -- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL: by the
 -- full rule alone (for values that passed the first look), and with the first look.

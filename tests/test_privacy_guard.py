@@ -130,6 +130,13 @@ hex_digests = st.builds(lambda data, algorithm, upper: getattr(hashlib, algorith
     st.sampled_from(["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]), st.booleans())
 
 
+# UUID-shaped values whose groups are each digits alone or hex: next to each other, groups of digits can make a
+# personal or phone number
+uuid_shapes = st.tuples(*(st.one_of(st.text("0123456789", min_size=n, max_size=n), st.text("0123456789abcdef",
+                                                                                            min_size=n, max_size=n))
+                          for n in (8, 4, 4, 4, 12))).map("-".join)
+
+
 @settings(deadline=None, max_examples=20)
 @given(st.lists(st.one_of(st.uuids().map(str), st.uuids().map(lambda u: str(u).upper()), hex_digests),
                 min_size=50, max_size=200))
@@ -341,23 +348,26 @@ short_ids = st.builds(
 
 
 @settings(deadline=None, max_examples=60)
-@given(st.lists(st.one_of(counter_ids, short_ids), min_size=20, max_size=40))
+@given(st.lists(st.one_of(counter_ids, short_ids, st.uuids().map(str), uuid_shapes, hex_digests), min_size=20,
+                max_size=40))
 def test_the_first_look_skips_only_counters_the_full_rule_passes(values):
-    """The first look lets a value that is only a counter after a code ("CE-0000000001") or a code and a short
-    number ("V-000082133-3") skip the full rule (the ids and pseudonyms of large logs are mostly that). On values of
-    those shapes and ones a character away from them (no code, a space, a longer trailing part, digits beginning 07
-    or 0046, more letters than a code has), the first look and the full rule give the same kind for every value."""
+    """The first look lets a value that is only a counter after a code ("CE-0000000001"), a code and a short
+    number ("V-000082133-3") or a UUID or hex digest without a group of digits alone skip the full rule (the ids and
+    pseudonyms of large logs are mostly that). On values of those shapes and ones a character away from them (no
+    code, a space, a longer trailing part, digits beginning 07 or 0046, more letters than a code has, a UUID with a
+    group of digits), the first look and the full rule give the same kind for every value."""
     from dashboard import privacy
 
     # controls: a phone number behind a code is still one; a personal number of someone born in 2000 behind a code
     # is a counter, unless an underscore follows it (then the full rule reads its digits); a short number is none
-    ten = personal_number(date(2000, 1, 1), 123)[2:]
-    values += ["CE-0046701234567", "X-00467012345678", "V-0701234-567", f"CE-{ten}-1", f"CE-{ten}_1",
-               "V-000082133-3"]
+    full = personal_number(date(2000, 1, 1), 123)
+    ten = full[2:]
+    values += [f"{full[:8]}-{full[8:]}-4abc-8def-0123456789ab", "CE-0046701234567", "X-00467012345678",
+               "V-0701234-567", f"CE-{ten}-1", f"CE-{ten}_1", "V-000082133-3", READ_AS_PERSONS[2]]
     with privacy._lock:
         rows = privacy._checker().sql("select v, pa_kind(v), pa_full_kind(v), pa_first_look(v) "
                                       "from unnest($vs) t(v)", params={"vs": values}).fetchall()
     assert [(v, full) for v, _, full, _ in rows] == [(v, kind) for v, kind, _, _ in rows]
-    assert [kind for _, kind, _, _ in rows[-6:]] == ["phone number", "phone number", "phone number", None,
-                                                     "personal number", None]
-    assert not rows[-1][3], "a short number skips the full rule"
+    assert [kind for _, kind, _, _ in rows[-8:]] == ["personal number", "phone number", "phone number",
+                                                     "phone number", None, "personal number", None, None]
+    assert not rows[-2][3] and not rows[-1][3], "a short number and a hex digest skip the full rule"
