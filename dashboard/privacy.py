@@ -13,7 +13,8 @@ What it catches (docs/security.md, "The privacy guard", says the same for users)
   Swedish mobile number (`070-123 45 67`) or a Swedish number written with its area code and a dash
   (`08-123 45 67`).
 A UUID or a hex digest (a hashed e-mail address) is a machine's id: only its groups of decimal digits are read (a
-group with a hex letter is random, and random ones read as a personal number about once in 1 500 to 8 000).
+group with a hex letter is random, and random ones read as a personal number about once in 1 500 to 8 000). So is a
+Google Analytics client id, as a whole (its Unix time read as one for about one visitor in 80).
 Before checking, digits of every script become ASCII digits, invisible format characters are dropped and runs of white
 space become one space, so look-alike or padded writing does not slip through.
 
@@ -95,6 +96,11 @@ HEX = "[0-9a-fA-F]"
 HEX_ID = "|".join([rf"{HEX}{{8}}-{HEX}{{4}}-{HEX}{{4}}-{HEX}{{4}}-{HEX}{{12}}",
                    *(rf"{HEX}{{{n}}}" for n in (32, 40, 56, 64, 96, 128))])
 HEX_GROUP = rf"{HEX}*[a-fA-F]{HEX}*"  # (replaced by '#': no separator, so no two groups of digits join)
+# A Google Analytics client id, the _ga cookie's value that the policy's analytics sets: a random number and the Unix
+# time of the first visit ("GA1.2.1234567890.1699999999", or without the prefix). Read as text its ten-digit time
+# held a valid personal number for about one visitor in 80, so it is read as a whole id, not as digits.
+GA_CLIENT_ID = r"(?:GA\d\.\d\.)?\d{1,10}\.1\d{9}"
+MACHINE_ID = f"{HEX_ID}|{GA_CLIENT_ID}"
 # Cheap first look: only values with ten digits (white space of any length between them), a '+', a leading 0 or 00
 # before digits, or something like an at sign get the full check.
 PREFILTER = r"\d(?:(?:\D{0,3}|\s*[^\d\s]{0,3}\s*)\d){9}|\+\s*\d|(?:^|\D)00?\s*[1-9]|@|(?i:\bat\b|snabel)"
@@ -192,20 +198,23 @@ create or replace temp macro pa_kind_of(n) as (
         when regexp_matches(n, '{q(PHONE)}') then 'phone number'
     end
 );
--- n with the groups of a machine's id (HEX_ID) that hold a hex letter as '#': only its groups of digits are read.
-create or replace temp macro pa_unhex(n) as (
-    case when regexp_full_match(n, '{q(HEX_ID)}') then regexp_replace(n, '{q(HEX_GROUP)}', '#', 'g') else n end
+-- n with the random parts of a machine's id as '#': a UUID's or hex digest's groups that hold a hex letter (its
+-- groups of digits are still read), a Google Analytics client id whole.
+create or replace temp macro pa_unid(n) as (
+    case when regexp_full_match(n, '{q(HEX_ID)}') then regexp_replace(n, '{q(HEX_GROUP)}', '#', 'g')
+         when regexp_full_match(n, '{q(GA_CLIENT_ID)}') then '#'
+         else n end
 );
 -- The cheap first look: only values that are not ASCII or match PREFILTER can hold an identifier, and not
--- values that are only a counter after a code (COUNTER_ONLY), nor a machine's id whose groups of digits alone
--- never make seven digits in a row (fewer than any personal or phone number has).
+-- values that are only a counter after a code (COUNTER_ONLY), nor a machine's id (MACHINE_ID) whose digits left
+-- to read never make seven in a row (fewer than any personal or phone number has).
 create or replace temp macro pa_first_look(v) as (
     (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')) and not regexp_full_match(v, '{q(COUNTER_ONLY)}')
-    and not (regexp_full_match(v, '{q(HEX_ID)}') and not regexp_matches(pa_unhex(v), '\d(?:-?\d){{6}}'))
+    and not (regexp_full_match(v, '{q(MACHINE_ID)}') and not regexp_matches(pa_unid(v), '\d(?:-?\d){{6}}'))
 );
 -- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL: by the
 -- full rule alone (for values that passed the first look), and with the first look.
-create or replace temp macro pa_full_kind(v) as (list_transform([pa_norm(v)], lambda n: pa_kind_of(pa_unhex(n)))[1]);
+create or replace temp macro pa_full_kind(v) as (list_transform([pa_norm(v)], lambda n: pa_kind_of(pa_unid(n)))[1]);
 create or replace temp macro pa_kind(v) as (case when pa_first_look(v) then pa_full_kind(v) end);
 -- v with every personal identifier replaced by a marker; v itself when it holds none.
 create or replace temp macro pa_redact(v) as (

@@ -124,12 +124,17 @@ def test_phone_numbers(value):
 # of each: "630114-2482" and "3412848008" are valid numbers of people born in 1963 and 1934)
 READ_AS_PERSONS = ["8c630114-2482-46db-9bbc-b4c2c6734418", "8CE15C52-2A72-4E3C-9555-9E3903618738",
                    "6c0f3412848008d49d186d5fad7fd1482656cfb62ad3c060a14e41c3fb3f1b43",
-                   "15d45f2509126484f295a467baa497716a95742d401311586e75d5db3f88be9c"]
+                   "15d45f2509126484f295a467baa497716a95742d401311586e75d5db3f88be9c",
+                   # and Google Analytics client ids (one in 80 of 20 000): "1702069376" is born 2017-02-06
+                   "107492391.1702069376", "GA1.1.1765045123.1609117229", "GA1.2.1002238457.1748961231"]
 hex_digests = st.builds(lambda data, algorithm, upper: getattr(hashlib, algorithm)(data).hexdigest().translate(
     str.maketrans("abcdef", "ABCDEF") if upper else {}), st.binary(max_size=40),
     st.sampled_from(["md5", "sha1", "sha224", "sha256", "sha384", "sha512"]), st.booleans())
 
 
+ga_client_ids = st.builds(lambda prefix, number, first_visit: f"{prefix}{number}.{first_visit}",
+                          st.sampled_from(["", "GA1.1.", "GA1.2.", "GA1.3."]), st.integers(1, 2 ** 31 - 1),
+                          st.integers(1_000_000_000, 1_999_999_999))
 # UUID-shaped values whose groups are each digits alone or hex: next to each other, groups of digits can make a
 # personal or phone number
 uuid_shapes = st.tuples(*(st.one_of(st.text("0123456789", min_size=n, max_size=n), st.text("0123456789abcdef",
@@ -138,11 +143,12 @@ uuid_shapes = st.tuples(*(st.one_of(st.text("0123456789", min_size=n, max_size=n
 
 
 @settings(deadline=None, max_examples=20)
-@given(st.lists(st.one_of(st.uuids().map(str), st.uuids().map(lambda u: str(u).upper()), hex_digests),
+@given(st.lists(st.one_of(st.uuids().map(str), st.uuids().map(lambda u: str(u).upper()), hex_digests, ga_client_ids),
                 min_size=50, max_size=200))
-def test_uuids_and_hex_digests_are_ids_not_persons(values):
+def test_uuids_hex_digests_and_analytics_client_ids_are_ids_not_persons(values):
     """A pseudonym written as a UUID or a hex digest (a hashed e-mail address) is a machine's id: a group with a hex
-    letter is not read for a personal number (random ones read as one about once in 1 500 to 8 000)."""
+    letter is not read for a personal number (random ones read as one about once in 1 500 to 8 000). So is a Google
+    Analytics client id, whole (one in 80 read as one)."""
     values += READ_AS_PERSONS
     assert identifier_kinds(values) == [None] * len(values)
     assert redact_all(values) == values
@@ -151,9 +157,11 @@ def test_uuids_and_hex_digests_are_ids_not_persons(values):
 @given(personal_numbers)
 @settings(deadline=None, max_examples=20)
 def test_a_personal_number_written_in_a_uuids_groups_of_digits_is_still_caught(pnr):
-    """Groups of decimal digits alone are still read: a personal number written into a UUID's shape is one."""
+    """Groups of decimal digits alone are still read: a personal number written into a UUID's shape is one, as is
+    one in any other shape than an analytics client id's."""
     values = [f"{pnr[:8]}-{pnr[8:]}-4abc-8def-0123456789ab", f"abcdef12-1234-4abc-8def-{pnr}",
-              f"x{READ_AS_PERSONS[2]} {pnr}", f"{READ_AS_PERSONS[0]} {pnr[2:]}"]
+              f"x{READ_AS_PERSONS[2]} {pnr}", f"{READ_AS_PERSONS[0]} {pnr[2:]}", f"GA1.1.{pnr[2:]}",
+              f"{pnr[2:]}.1", f"{READ_AS_PERSONS[4]} {pnr[2:]}"]
     assert identifier_kinds(values) == ["personal number"] * len(values)
 
 
@@ -219,11 +227,12 @@ def test_emails_and_phones_in_id_and_name_columns_reject_the_row(tmp_path, db, l
 
 @pytest.mark.parametrize(("log", "column"), [("dsr_events", "subject_ref"), ("consent_events", "visitor_ref"),
                                              ("cookie_observations", "visitor_ref"), ("hold_events", "subject_ref")])
-def test_pseudonyms_written_as_uuids_or_hex_digests_land(tmp_path, db, log, column):
-    """Every row whose pseudonym is a UUID or a hex digest lands, those once read as a personal number included;
-    one in digits alone in the same file is still rejected."""
+def test_pseudonyms_written_as_uuids_hex_digests_or_analytics_client_ids_land(tmp_path, db, log, column):
+    """Every row whose pseudonym is a UUID, a hex digest or a Google Analytics client id lands, those once read as a
+    personal number included; one in digits alone in the same file is still rejected."""
     ids = READ_AS_PERSONS + [str(uuid.UUID(int=n * 7919 ** 9 % 2 ** 128)) for n in range(200)] + [
-        hashlib.sha256(str(n).encode()).hexdigest() for n in range(200)]
+        hashlib.sha256(str(n).encode()).hexdigest() for n in range(200)] + [
+        f"GA1.2.{n * 104729 % 2 ** 31}.{1_600_000_000 + n * 86_413}" for n in range(200)]
     pnr = personal_number(date(1990, 1, 1), 123)
     path = write(tmp_path / f"{log}.parquet", rows(log, *({column: v} for v in [*ids, f"{pnr[:8]}-{pnr[8:]}"])))
     result = ingest_file(str(path), db)
@@ -348,8 +357,8 @@ short_ids = st.builds(
 
 
 @settings(deadline=None, max_examples=60)
-@given(st.lists(st.one_of(counter_ids, short_ids, st.uuids().map(str), uuid_shapes, hex_digests), min_size=20,
-                max_size=40))
+@given(st.lists(st.one_of(counter_ids, short_ids, st.uuids().map(str), uuid_shapes, hex_digests, ga_client_ids),
+                min_size=20, max_size=40))
 def test_the_first_look_skips_only_counters_the_full_rule_passes(values):
     """The first look lets a value that is only a counter after a code ("CE-0000000001"), a code and a short
     number ("V-000082133-3") or a UUID or hex digest without a group of digits alone skip the full rule (the ids and
