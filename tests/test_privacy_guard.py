@@ -154,8 +154,8 @@ def test_uuids_hex_digests_and_analytics_client_ids_are_ids_not_persons(values):
     assert redact_all(values) == values
 
 
-@given(personal_numbers)
 @settings(deadline=None, max_examples=20)
+@given(personal_numbers)
 def test_a_personal_number_written_in_a_uuids_groups_of_digits_is_still_caught(pnr):
     """Groups of decimal digits alone are still read: a personal number written into a UUID's shape is one, as is
     one in any other shape than an analytics client id's."""
