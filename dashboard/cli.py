@@ -148,7 +148,7 @@ def _run(db_arg: str | None, name: str, **params):
     """Run a named query read-only against the store (the same queries the pages use)."""
     from dashboard import sql, store
 
-    with store.read_only(config.db_path(db_arg)) as con:
+    with store.read_current(config.db_path(db_arg)) as con:
         return sql.run(con, name, **params)
 
 
@@ -200,7 +200,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from dashboard import i18n
 
     # The JSON is an interface: English whatever AUDIT_LANG says (docs/i18n.md).
-    with store.read_only(config.db_path(args.db)) as con, i18n.use("en" if args.json else i18n.current()):
+    with store.read_current(config.db_path(args.db)) as con, i18n.use("en" if args.json else i18n.current()):
         result = metrics.compute(lambda name, **p: sql.run(con, name, **p), args.date_from, args.date_to,
                                  args.as_of or config.today())
     if args.json:
@@ -234,7 +234,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard import i18n
 
     out = args.out or f"privacy-report-{args.month}.html"
-    with store.read_only(config.db_path(args.db)) as con, i18n.use(args.lang or i18n.current()):
+    with store.read_current(config.db_path(args.db)) as con, i18n.use(args.lang or i18n.current()):
         text = report.build(lambda name, **p: sql.run(con, name, **p), args.month, args.as_of,
                             detail=not args.summary)
         with open(out, "w", encoding="utf-8") as fh:
@@ -420,8 +420,12 @@ def cmd_reviews(args: argparse.Namespace) -> int:
     if rows and db.exists():  # which decisions are on rows since unloaded
         from dashboard import sql, store
 
-        with store.read_only(db) as con:
-            gone = reviews.no_longer_present(lambda name, **p: sql.run(con, name, **p), rows)
+        try:
+            with store.read_current(db) as con:
+                gone = reviews.no_longer_present(lambda name, **p: sql.run(con, name, **p), rows)
+        except store.StoreOutdated as exc:  # the decisions are listed all the same
+            print(_("Cannot tell which findings are no longer present: {problem}").format(problem=exc),
+                  file=sys.stderr)
     if args.json:
         print(json.dumps([{**vars(d), "finding_present": (d.rule, d.instance) not in gone} for d in rows],
                          indent=2, ensure_ascii=False))
@@ -559,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dashboard.store import NotAStore, StoreMissing
+    from dashboard.store import NotAStore, StoreMissing, StoreOutdated
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # the benchmark has its own options (python -m dashboard bench --help)
@@ -590,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (StoreMissing, StoreUnavailable, NotAStore) as exc:
+    except (StoreMissing, StoreUnavailable, NotAStore, StoreOutdated) as exc:
         print(exc, file=sys.stderr)
         return 2
     except config.SettingsError as exc:

@@ -90,8 +90,8 @@ def store_ready() -> bool:
         return True
     if missing:
         st.warning(f"The store at `{path}` was built by an older version and lacks {', '.join(missing)}. Run "
-                   f"`python -m dashboard ingest FILE... --db {path}` once (any log file; already stored rows are "
-                   "not added again) to add the missing tables.")
+                   f"`python -m dashboard refresh --db {path}` once (or load any log file with `python -m dashboard "
+                   f"ingest FILE... --db {path}`; already stored rows are not added again) to add them.")
         return False
     st.warning(
         f"There is no audit store at `{path}` yet. Load your logs with "

@@ -483,15 +483,45 @@ def _find_conflicts(con: duckdb.DuckDBPyConnection, log: Log) -> None:
 
 
 def _record_run(con, run_id: int, path: str, log: str | None, fmt: str | None, digest: str | None,
-                result: FileResult, started: datetime, alias: str = "store") -> None:
+                result: FileResult, started: datetime, taken_from: int | None = None, alias: str = "store") -> None:
     con.execute(
         f"insert into {alias}.ingest_runs (run_id, file, log, format, sha256, rows_read, rows_accepted, "
-        "rows_rejected, rows_duplicate, started_at, finished_at, refused, import_report) "
-        "values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, $dup, $started, now(), $refused, $report)",
+        "rows_rejected, rows_duplicate, started_at, finished_at, refused, import_report, rejections_complete, "
+        "rejections_from) values ($run, $file, $log, $fmt, $sha, $read, $acc, $rej, $dup, $started, now(), "
+        "$refused, $report, true, $taken)",
         {"run": run_id, "file": path, "log": log, "fmt": fmt, "sha": digest, "read": result.rows_read,
          "acc": result.accepted, "rej": result.rejected, "dup": result.duplicate, "started": started,
-         "refused": result.refused, "report": result.report.as_json() if result.report else None},
+         "refused": result.refused, "report": result.report.as_json() if result.report else None,
+         "taken": taken_from},
     )
+
+
+def _record_rejections(con: duckdb.DuckDBPyConnection, log: Log, run_id: int, path: str, digest: str) -> int | None:
+    """Record the rows this run rejected; return the run whose identical records it took over, if any.
+
+    A file's rejected rows are those of its latest loaded run (queries/stg_rejected_rows.sql), so each run keeps its
+    own. Loading the same bytes again usually rejects exactly what the last load did: then that load's records move
+    to this run instead of being copied (a folder loaded every day does not grow the table), and unloading this run
+    hands them back (unload)."""
+    con.execute("create temp table _rejections as select s._src as row_number, v.column_name, v.reason, v._row "
+                "from (select * from violations union all select * from conflicts) v join staged s using (_row)")
+    last = con.execute("select max(run_id) from store.ingest_runs where sha256 = $sha and refused is null and "
+                       "unloaded_at is null and rejections_complete", {"sha": digest}).fetchall()[0][0]
+    if last is not None and not con.execute(
+            "select exists ((select row_number, column_name, reason from _rejections except all "
+            " select row_number, column_name, reason from store.rejected_rows where run_id = $last) union all "
+            "(select row_number, column_name, reason from store.rejected_rows where run_id = $last except all "
+            " select row_number, column_name, reason from _rejections))", {"last": last}).fetchall()[0][0]:
+        con.execute("update store.rejected_rows set run_id = $run, file = $file where run_id = $last",
+                    {"run": run_id, "file": path, "last": last})
+        taken_from = last
+    else:
+        con.execute(f"insert into store.rejected_rows select $run, $file, $sha, $log, r.row_number, r.column_name, "
+                    f"r.reason, {_masked_row_json(log)} from _rejections r join staged s using (_row)",
+                    {"run": run_id, "file": path, "sha": digest, "log": log.name})
+        taken_from = None
+    con.execute("drop table _rejections")
+    return taken_from
 
 
 def record_refusal(db: str | Path, result: FileResult) -> None:
@@ -716,17 +746,8 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
                         "select s._src, c.column_name, c.reason from conflicts c join staged s using (_row) "
                         "order by s._src limit $n",
                         {"n": keep_rejections}).fetchall()])[:keep_rejections]
-                # A rejected row is recorded once per file content: re-ingesting the same file adds nothing.
-                if result.rejected:  # (else nothing to record, nor the masking rule to bind)
-                    con.execute(
-                        f"insert into store.rejected_rows "
-                        f"select $run, $file, $sha, $log, s._src, v.column_name, v.reason, {_masked_row_json(log)} "
-                        f"from (select * from violations union all select * from conflicts) v "
-                        f"join staged s using (_row) where not exists (select 1 from store.rejected_rows r "
-                        f"where r.sha256 = $sha and r.row_number = s._src and r.column_name = v.column_name)",
-                        {"run": run_id, "file": path, "sha": digest, "log": log.name},
-                    )
-                _record_run(con, run_id, path, log.name, fmt, digest, result, started)
+                taken_from = _record_rejections(con, log, run_id, path, digest) if result.rejected else None
+                _record_run(con, run_id, path, log.name, fmt, digest, result, started, taken_from)
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
@@ -740,6 +761,25 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
         finally:
             con.close()
     return result
+
+
+def _unload_rejections(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Take a run's rejected rows out, or hand them back to the loaded run they were taken from (its rejections
+    were the same: _record_rejections); a later run that took them from this one now takes them from that run.
+    Returns how many were removed."""
+    taken_from = con.execute("select rejections_from from store.ingest_runs where run_id = $r",
+                             {"r": run_id}).fetchall()[0][0]
+    if taken_from is not None:
+        con.execute("update store.rejected_rows set run_id = $to, file = (select file from store.ingest_runs "
+                    "where run_id = $to) where run_id = $r", {"r": run_id, "to": taken_from})
+        removed = 0
+    else:
+        removed = con.execute("select count(*) from store.rejected_rows where run_id = $r",
+                              {"r": run_id}).fetchall()[0][0]
+        con.execute("delete from store.rejected_rows where run_id = $r", {"r": run_id})
+    con.execute("update store.ingest_runs set rejections_from = $to where rejections_from = $r",
+                {"r": run_id, "to": taken_from})
+    return removed
 
 
 @dataclass
@@ -783,9 +823,7 @@ def unload(run_id: int, db: str | Path) -> Unloaded:
             rows = con.execute(f"select count(*) from store.{log} where ingest_run_id = $r",
                                {"r": run_id}).fetchall()[0][0]
             con.execute(f"delete from store.{log} where ingest_run_id = $r", {"r": run_id})
-            rejected = con.execute("select count(*) from store.rejected_rows where run_id = $r",
-                                   {"r": run_id}).fetchall()[0][0]
-            con.execute("delete from store.rejected_rows where run_id = $r", {"r": run_id})
+            rejected = _unload_rejections(con, run_id)
             refresh.queue_marked(con, log, run_id)
             con.execute("update store.ingest_runs set unloaded_at = now() where run_id = $r", {"r": run_id})
             con.execute("commit")

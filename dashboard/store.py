@@ -25,6 +25,10 @@ class StoreMissing(FileNotFoundError):
     pass
 
 
+class StoreOutdated(RuntimeError):
+    """The store was built by an older version and lacks tables or columns this one reads."""
+
+
 class NotAStore(ValueError):
     """The path holds a file that is not a DuckDB database (DuckDB would try to read a SQLite file with an
     extension it downloads: the file is checked before DuckDB sees it)."""
@@ -66,6 +70,19 @@ def read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def read_current(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """read_only(), for the command line: a store an older version built is refused with what to run (a query
+    would otherwise fail on the first table or column it lacks). The dashboard says the same on its pages."""
+    with read_only(path, timeout) as con:
+        missing = missing_tables(con)
+        if missing:
+            raise StoreOutdated(f"The store at {path} was built by an older version and lacks {', '.join(missing)}. "
+                                f"Run `python -m dashboard refresh --db {path}` once to add them (stored rows are "
+                                "kept).")
+        yield con
 
 
 def open_read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
@@ -122,7 +139,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, alias: str = "store") -> None:
     for statement in table_ddl(alias):
         con.execute(statement)
     # Columns added since the first version (a store built before them gets them, empty).
-    for column, sql_type in (("refused", "varchar"), ("unloaded_at", "timestamptz"), ("import_report", "varchar")):
+    for column, sql_type in (("refused", "varchar"), ("unloaded_at", "timestamptz"), ("import_report", "varchar"),
+                             ("rejections_complete", "boolean"), ("rejections_from", "bigint")):
         con.execute(f"alter table {alias}.ingest_runs add column if not exists {column} {sql_type}")
     present = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_catalog = $a", {"a": alias}).fetchall()}
@@ -149,7 +167,8 @@ def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     from dashboard import refresh
 
     expected = [*LOGS, "ingest_runs", "rejected_rows", *refresh.BY_TABLE, "refresh_pending", "refresh_state",
-                "ingest_runs.refused", "ingest_runs.unloaded_at", "request_rollup.requested_at",
+                "ingest_runs.refused", "ingest_runs.unloaded_at", "ingest_runs.rejections_complete",
+                "request_rollup.requested_at",
                 "request_rollup.first_at", "request_rollup.closed_day", "hold_rollup.released_day"]
     # (ingest_runs.import_report is optional: Data quality says so)
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}

@@ -10,7 +10,7 @@ with rows_rejected as (
         string_agg(distinct column_name || ': ' || reason, '; ') as reasons,
         try_cast(coalesce(json_extract_string(any_value(row_json), '$.occurred_at'),
                           json_extract_string(any_value(row_json), '$.observed_at')) as timestamptz) as happened_at,
-    from rejected_rows
+    from {{ ref('stg_rejected_rows') }}
     where log = $log_name and list_contains($logs, log)
     group by log, sha256, row_number
 )

@@ -8,7 +8,7 @@ select
     reason,
     row_json,
     count(*) over () as total_rows,
-from rejected_rows
+from {{ ref('stg_rejected_rows') }}
 where list_contains($logs, log)
     and ($log_name = '' or log = $log_name)
     and ($column_name = '' or column_name = $column_name)

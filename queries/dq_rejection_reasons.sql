@@ -6,7 +6,7 @@ with rejected as (
         regexp_replace(reason, '^''.*'' ', '… ') as reason_kind,
         file,
         row_number,
-    from rejected_rows
+    from {{ ref('stg_rejected_rows') }}
     where ($log_name = '' or log = $log_name)
 ),
 

@@ -9,7 +9,7 @@ with rows_rejected as (
         row_number,
         try_cast(coalesce(json_extract_string(row_json, '$.occurred_at'), json_extract_string(row_json, '$.observed_at'))
             as timestamptz) as happened_at,
-    from rejected_rows
+    from {{ ref('stg_rejected_rows') }}
 ),
 
 final as (

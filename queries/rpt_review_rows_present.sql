@@ -15,5 +15,5 @@ select 'banner_version', banner_version from consent_events where banner_version
 union
 select 'cookie_name', cookie_name from cookie_observations where cookie_name in (select unnest($cookie_names))
 union
-select 'rejected_id', left(sha256, 16) || ':' || row_number from rejected_rows
+select 'rejected_id', left(sha256, 16) || ':' || row_number from {{ ref('stg_rejected_rows') }}
 where left(sha256, 16) || ':' || row_number in (select unnest($rejected_ids))

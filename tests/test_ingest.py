@@ -6,10 +6,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import ingest
@@ -202,8 +203,99 @@ def test_the_same_file_twice_adds_nothing_and_says_so(tmp_path, db):
     assert (first.accepted, first.duplicate) == (2, 0)
     assert (second.accepted, second.duplicate, second.rejected) == (0, 2, 1)
     assert len(table(db, "transfers")) == 2
-    assert len(table(db, "rejected_rows")) == 1, "a rejected row is recorded once"
+    assert counted_rejections(db)["by_log"] == 1, "a rejected row is counted once"
     assert [r[7] for r in table(db, "ingest_runs")] == [1, 1]
+    third = ingest_file(str(path), db)
+    assert len(table(db, "rejected_rows")) == 1, "the same rejections are taken over by the latest load, not copied"
+    ingest.unload(third.run_id, db)
+    assert [r[0] for r in table(db, "rejected_rows")] == [second.run_id], "and handed back when it is unloaded"
+    assert counted_rejections(db)["by_log"] == 1
+
+
+def counted_rejections(db) -> dict:
+    """The rejected rows as every place that shows them counts them: the figure (rpt_rejected_rows_by_log, read by
+    metrics, the Overview and the findings), the finding's rows, the reasons and the table on Data quality."""
+    from dashboard import sql
+
+    con = duckdb.connect(str(db), read_only=True)
+    period = {"date_from": "2000-01-01", "date_to": "2100-12-31", "tz": "Europe/Stockholm"}
+    try:
+        figure = sql.run(con, "rpt_rejected_rows_by_log", **period)
+        listed = sql.run(con, "dq_rejected_in_period", log_name="transfers", logs=["transfers"], **period)
+        reasons = sql.run(con, "dq_rejection_reasons", log_name="")
+        page = sql.run(con, "dq_rejected_rows", log_name="", column_name="", search="", logs=["transfers"],
+                       limit=1000, offset=0)
+    finally:
+        con.close()
+    return {"by_log": int(figure["rejected_rows"].sum()), "reasons": int(reasons["rejections"].sum()),
+            "rows": sorted((Path(f).name, n) for f, n in listed.select("file", "row_number").iter_rows()),
+            "page": sorted({(Path(f).name, n) for f, n in page.select("file", "row_number").iter_rows()})}
+
+
+# Two transfer files: A stores t1 and t2; B holds t2 with other content (a conflict while A's t2 is stored), a good
+# row and one that no load accepts. Loads and unloads in any order.
+CONFLICTING = {"A": [{"transfer_id": "t1"}, {"transfer_id": "t2"}],
+               "B": [{"transfer_id": "t2", "recipient": "Annan AB"}, {"transfer_id": "t4"},
+                     {"transfer_id": "t5", "country": "xx"}]}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(["load", "unload", "unload_first"]), st.sampled_from(["A", "B"])),
+                      min_size=1, max_size=7))
+# B rejected for its conflict, A unloaded, B loaded again (its t2 stored), that load unloaded (t2 counted again)
+@example(steps=[("load", "A"), ("load", "B"), ("unload", "A"), ("load", "B"), ("unload", "B")])
+# the same rejections taken over by a second load of B, handed back, or kept when the first load is unloaded
+@example(steps=[("load", "A"), ("load", "B"), ("load", "B"), ("load", "A"), ("unload", "B"), ("unload", "B")])
+@example(steps=[("load", "A"), ("load", "B"), ("load", "B"), ("load", "B"), ("unload_first", "B"), ("unload", "B"),
+                ("unload_first", "A"), ("load", "B")])
+@example(steps=[("load", "B"), ("load", "B"), ("unload_first", "B"), ("unload", "B")])
+def test_a_row_counts_as_rejected_by_the_latest_load_of_its_file(tmp_path_factory, steps):
+    """A file loaded again (after the row it conflicted with was unloaded) stores what it now can: that row is no
+    longer counted as rejected anywhere, and counts again once that load is unloaded (docs/data-contract.md)."""
+    folder = tmp_path_factory.mktemp("reload")
+    db = folder / "audit.duckdb"
+    paths = {name: write(folder / f"transfers_{name}.csv",
+                         [{**GOOD["transfers"], **change} for change in changes])
+             for name, changes in CONFLICTING.items()}
+    loaded: dict[str, list[tuple[int, set]]] = {"A": [], "B": []}  # per file, its loaded runs and rows rejected
+    for action, name in steps:
+        if action == "load":
+            done = ingest_file(str(paths[name]), db, keep_rejections=100)
+            assert not done.refused, done.refused
+            loaded[name].append((done.run_id, {r.row for r in done.rejections}))
+        elif loaded[name]:
+            run_id, _ = loaded[name].pop(0 if action == "unload_first" else -1)
+            ingest.unload(run_id, db)
+        if not db.exists():
+            continue
+        # a file's rows as its latest loaded run judged them (each row has one reason here)
+        expected = sorted((paths[n].name, row) for n in loaded if loaded[n] for row in loaded[n][-1][1])
+        got = counted_rejections(db)
+        assert got["rows"] == got["page"] == expected, (steps, got)
+        assert got["by_log"] == got["reasons"] == len(expected), (steps, got)
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            orphans = con.sql("select count(*) from rejected_rows r where not exists (select 1 from ingest_runs i "
+                              "where i.run_id = r.run_id and i.refused is null and i.unloaded_at is null)").fetchall()
+        finally:
+            con.close()
+        assert orphans == [(0,)], "every record belongs to a loaded run: an unload takes its own out or hands back"
+
+
+def test_an_older_stores_rejections_count_as_they_did(tmp_path, db):
+    """Runs recorded before every run kept its own rejections (rejections_complete empty) recorded a row once per
+    file content: for such a content every record still counts."""
+    path = write(tmp_path / "transfers.csv", rows("transfers", {}, {"country": "xx"}))
+    ingest_file(str(path), db)
+    con = duckdb.connect(str(db))
+    con.execute("update ingest_runs set rejections_complete = null")
+    con.close()
+    second = ingest_file(str(path), db)  # an older version recorded nothing more for the same content
+    con = duckdb.connect(str(db))
+    con.execute("delete from rejected_rows where run_id = $r", {"r": second.run_id})
+    con.execute("update ingest_runs set rejections_complete = null")
+    con.close()
+    assert counted_rejections(db)["by_log"] == 1
 
 
 def test_an_overlapping_file_adds_only_the_new_rows(tmp_path, db):
