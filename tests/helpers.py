@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
+import io
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -116,3 +120,28 @@ def report_traces(text: str) -> list[dict]:
 
 def trace_colour(trace: dict):
     return (trace.get("marker") or {}).get("color") or (trace.get("line") or {}).get("color")
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command line's main(), run in this process as `python -m dashboard ARGS` runs it, with its output and exit
+    status (a new interpreter per command took a second or more of a test's time, mostly its imports). Settings
+    are read from the environment at each command, so env applies; tests of the process itself (its exit on a
+    signal, a lock held by another process, the language of its messages) start a real one."""
+    from dashboard.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return subprocess.CompletedProcess(["python", "-m", "dashboard", *args], code, out.getvalue(), err.getvalue())

@@ -19,12 +19,16 @@ from hypothesis import strategies as st
 
 from dashboard.ingest import ingest_file
 from tests.conftest import ROOT
-from tests.helpers import refusals, rows, snapshot, table, write
+from tests.helpers import refusals, rows, run_cli, snapshot, table, write
 
 
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def process(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m dashboard ARGS` in a process of its own (cli: the same main() in this one)."""
     return subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, **(env or {})}, timeout=300)
+
+
+cli = run_cli
 
 
 # --- 3. absurd values -------------------------------------------------------------------------------------------
@@ -201,10 +205,11 @@ def test_a_store_built_by_an_older_version_is_refused_with_what_to_run_and_then_
         err = capsys.readouterr().err
         assert "older version" in err and lacks.split()[-1] in err and f"refresh --db {db}" in err, err
     assert db.read_bytes() == before, "reading never changes the store"
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-    monkeypatch.setenv("AUDIT_DB", str(db))
-    at.run()
-    assert any("older version" in w.value and f"refresh --db {db}" in w.value for w in at.warning), at.warning
+    if "rejections_complete" in lacks:  # the page's own check (store.missing_tables) is the same
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+        monkeypatch.setenv("AUDIT_DB", str(db))
+        at.run()
+        assert any("older version" in w.value and f"refresh --db {db}" in w.value for w in at.warning), at.warning
     assert main(["refresh", "--db", str(db), "--quiet"]) == 0
     capsys.readouterr()
     assert main(["metrics", "--from", "2026-01-01", "--to", "2026-12-31", "--json", "--db", str(db)]) == 0
@@ -223,11 +228,11 @@ def test_a_locked_store_gives_a_clear_error_and_names_the_files_not_loaded(tmp_p
     try:
         assert holder.stdout.readline().strip() == "holding"
         files = [write(tmp_path / f"transfers_{i}.csv", rows("transfers", {"transfer_id": f"L{i}"})) for i in (1, 2)]
-        done = cli("ingest", *map(str, files), "--db", str(copy_store), env={"AUDIT_LOCK_WAIT": "1"})
+        done = process("ingest", *map(str, files), "--db", str(copy_store), env={"AUDIT_LOCK_WAIT": "1"})
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert "in use by another process" in done.stderr and "transfers_2.csv" in done.stderr
-        done = cli("metrics", "--from", "2026-01-01", "--to", "2026-01-31", "--db", str(copy_store),
-                   env={"AUDIT_LOCK_WAIT": "1"})
+        done = process("metrics", "--from", "2026-01-01", "--to", "2026-01-31", "--db", str(copy_store),
+                       env={"AUDIT_LOCK_WAIT": "1"})
         assert done.returncode == 2 and "in use by another process" in done.stderr and "Traceback" not in done.stderr
     finally:
         holder.kill()

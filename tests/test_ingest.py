@@ -239,7 +239,7 @@ CONFLICTING = {"A": [{"transfer_id": "t1"}, {"transfer_id": "t2"}],
                      {"transfer_id": "t5", "country": "xx"}]}
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(["load", "unload", "unload_first"]), st.sampled_from(["A", "B"])),
                       min_size=1, max_size=7))
 # B rejected for its conflict, A unloaded, B loaded again (its t2 stored), that load unloaded (t2 counted again)
