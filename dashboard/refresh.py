@@ -109,7 +109,10 @@ def create_tables(con: duckdb.DuckDBPyConnection, alias: str, present: set[str],
             present.discard(job.table)
         if job.table not in present:
             con.execute(f"create table {alias}.{job.table} ({job.ddl})")
-            queue(con, job.table, None, None, alias=alias)
+            logs = sorted({source.split(".")[0] for source in job.sources})
+            # (a new store's logs are empty: nothing to rebuild, and the rows it is created for queue their days)
+            if con.execute("select " + " or ".join(f"exists (from {alias}.{log})" for log in logs)).fetchall()[0][0]:
+                queue(con, job.table, None, None, alias=alias)
 
 
 def queue(con: duckdb.DuckDBPyConnection, table: str, day_from: date | None, day_to: date | None,
@@ -321,7 +324,8 @@ def run_pending_on(con: duckdb.DuckDBPyConnection, progress: Callable[[str], Non
     tz = _tz()
     _check_time_zone(con, tz)
     done = []
-    for job in JOBS:
+    owed = {r[0] for r in con.execute("select distinct job from refresh_pending").fetchall()}
+    for job in (job for job in JOBS if job.table in owed):  # (no job queues another)
         for lo, hi in _plan(con, job, tz):
             for chunk_lo, chunk_hi in _chunks(con, job, lo, hi, tz):
                 if progress:
