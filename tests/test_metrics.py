@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ingest import ingest_file
-from tests.helpers import write
+from tests.helpers import run_cli, write
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -115,8 +113,7 @@ def hand_store(tmp_path_factory):
 
 
 def metrics_json(db, *args):
-    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", *args, "--db", str(db), "--json"],
-                         capture_output=True, text=True)
+    out = run_cli("metrics", *args, "--db", str(db), "--json")
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -268,8 +265,7 @@ def test_the_overview_shows_the_metrics_json(sample_store, monkeypatch):
 
 def test_the_report_has_every_section_and_needs_no_network(sample_store, tmp_path):
     out = tmp_path / "report.html"
-    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-10", "--out", str(out),
-                           "--db", str(sample_store)], capture_output=True, text=True)
+    done = run_cli("report", "--month", "2026-10", "--out", str(out), "--db", str(sample_store))
     assert done.returncode == 0, done.stderr
     text = out.read_text()
     for heading in ("Status", "Key figures", "Findings", "Overdue requests on", "Transfers outside the EU/EEA",
@@ -302,8 +298,7 @@ def test_the_report_charts_keep_their_colours_under_the_apps_plotly_template(sam
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "\uff12\uff10\uff12\uff16-01", "\u0662\u0660\u0662\u0666-01", ""])
 def test_report_refuses_a_bad_month(sample_store, month):
     """Not a month of ASCII digits (full-width and Arabic-Indic digits are digits to Python's \\d and to int())."""
-    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", month,
-                           "--db", str(sample_store)], capture_output=True, text=True)
+    done = run_cli("report", "--month", month, "--db", str(sample_store))
     assert done.returncode == 2 and "YYYY-MM" in done.stderr
 
 

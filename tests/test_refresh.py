@@ -4,11 +4,8 @@ day by day equal a rebuild from scratch, row for row; an interrupted refresh is 
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
@@ -17,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard import consent, deadlines, holds, refresh, sql, transfers
 from dashboard.ingest import ingest_file, unload
-from tests.helpers import snapshot, write
+from tests.helpers import run_cli, snapshot, write
 
 TZ = "Europe/Stockholm"
 DERIVED = [job.table for job in refresh.JOBS]
@@ -566,8 +563,7 @@ def test_a_change_of_time_zone_rebuilds_the_days(copy_store, monkeypatch):
 
 def test_the_refresh_command_says_what_it_did(copy_store):
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "dashboard", "refresh", "--db", str(copy_store), *args],
-                              capture_output=True, text=True, env={**os.environ, "AUDIT_LANG": "en"})
+        return run_cli("refresh", "--db", str(copy_store), *args, env={"AUDIT_LANG": "en"})
 
     nothing = cli()
     assert nothing.returncode == 0 and "Nothing was pending" in nothing.stdout
@@ -594,9 +590,8 @@ def test_a_page_says_a_refresh_is_pending_until_it_is_done(copy_store, monkeypat
     assert not at.exception
     pending = [w.value for w in at.warning if "refresh of the derived tables is pending" in w.value]
     assert pending and "banner counts per day: 2026-06-01 – 2026-06-30" in pending[0]
-    report = subprocess.run([sys.executable, "-m", "dashboard", "report", "--month", "2026-06", "--lang", "en",
-                             "--db", str(copy_store), "--out", str(copy_store.parent / "report.html")],
-                            capture_output=True, text=True)
+    report = run_cli("report", "--month", "2026-06", "--lang", "en", "--db", str(copy_store), "--out",
+                     str(copy_store.parent / "report.html"))
     assert report.returncode == 0, report.stderr
     assert ("a refresh of the derived tables was pending (banner counts per day: 2026-06-01 – 2026-06-30)"
             in (copy_store.parent / "report.html").read_text(encoding="utf-8"))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import sql
 from dashboard.deadlines import WorkingCalendar, period_params, sla_params
 from dashboard.ingest import ingest_file
-from tests.helpers import write
+from tests.helpers import run_cli, write
 
 CAL = WorkingCalendar()
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -249,8 +247,7 @@ def test_the_repeat_access_list_is_found_only_when_opened(sample_store, manifest
 
 
 def _alerts(db, as_of):
-    out = subprocess.run([sys.executable, "-m", "dashboard", "alerts", "--as-of", as_of, "--db", str(db), "--json"],
-                         capture_output=True, text=True)
+    out = run_cli("alerts", "--as-of", as_of, "--db", str(db), "--json")
     return out.returncode, json.loads(out.stdout)
 
 

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import reviews
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ def test_the_journal_is_wal_and_at_the_latest_schema(journal):
 WRITER = """
 import sys
 from dashboard import reviews
+from tests.helpers import run_cli
 who, n = sys.argv[1], int(sys.argv[2])
 for i in range(n):
     reviews.record("request_overdue", f"REQ-{i:06d}", "in progress", who, note=f"{who} {i}")
@@ -154,8 +156,7 @@ def test_a_finding_instance_is_the_same_after_the_file_is_unloaded_and_loaded_ag
     unload(run, db)
     assert overdue() == []
     assert gone() == {("request_overdue", "fides:pri_004")}, "the decision stays, its finding is gone"
-    listed = subprocess.run([sys.executable, "-m", "dashboard", "reviews", "--db", str(db)], capture_output=True,
-                            text=True, cwd=ROOT, env={**os.environ, "AUDIT_REVIEW_DB": str(journal)}, timeout=60)
+    listed = run_cli("reviews", "--db", str(db), env={"AUDIT_REVIEW_DB": str(journal)})
     assert "fides:pri_004" in listed.stdout and "[finding no longer present]" in listed.stdout
     ingest_file(str(fixture), db)
     assert overdue() == before and gone() == set()
@@ -163,11 +164,8 @@ def test_a_finding_instance_is_the_same_after_the_file_is_unloaded_and_loaded_ag
 
 
 def test_the_command_line_adds_lists_exports_and_logs_each_decision(tmp_path, journal):
-    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal)}
-
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "dashboard", "reviews", *args], capture_output=True, text=True,
-                              cwd=ROOT, env=env, timeout=60)
+        return run_cli("reviews", *args, env={"AUDIT_REVIEW_DB": str(journal)})
 
     added = cli("add", "non_eea_without_mechanism", "TR-00000042", "--status", "open", "--owner", "IT",
                 "--due", "2026-12-15", "--note", "Ask the supplier for SCCs")
@@ -193,7 +191,7 @@ def test_metrics_say_how_the_periods_findings_stand_in_the_journal(tmp_path, jou
     due dates passed; a decision on a row the period does not count is not counted."""
     from dashboard.ingest import ingest_file
 
-    env = {**os.environ, "AUDIT_REVIEW_DB": str(journal), "AUDIT_PSEUDONYM_KEY": "a test key that is long enough"}
+    env = {"AUDIT_REVIEW_DB": str(journal), "AUDIT_PSEUDONYM_KEY": "a test key that is long enough"}
     os.environ.setdefault("AUDIT_PSEUDONYM_KEY", env["AUDIT_PSEUDONYM_KEY"])
     fixtures = ROOT / "tests" / "fixtures" / "exports"
     db = tmp_path / "audit.duckdb"
@@ -211,9 +209,8 @@ def test_metrics_say_how_the_periods_findings_stand_in_the_journal(tmp_path, jou
     # only in words
     reviews.record("necessary_not_in_policy", "SESS3f9a2c", "not an issue", "dpo@example.se")
     reviews.record("unknown_cookie", "_never_seen", "open", "dpo@example.se")  # on a cookie the store never saw
-    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", "2026-03-01", "--to", "2026-06-30",
-                          "--as-of", "2026-06-30", "--db", str(db), "--json"], capture_output=True, text=True,
-                         cwd=ROOT, env=env, timeout=120)
+    out = run_cli("metrics", "--from", "2026-03-01", "--to", "2026-06-30", "--as-of", "2026-06-30", "--db", str(db),
+                  "--json", env=env)
     assert out.returncode == 0, out.stderr
     m = json.loads(out.stdout)["decisions"]
     nothing = {"open": 0, "resolved": 0, "accepted risk": 0, "not an issue": 0}
