@@ -256,7 +256,7 @@ def _stage(con: duckdb.DuckDBPyConnection, log: Log, cols: list[str], source: st
 def _redact_free_text(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Free text keeps its row and loses its identifiers (pa_redact). Only values that pass the guard's first look
     can hold one, and binding the full rule costs about a tenth of a second a query whatever the rows, so it is
-    bound only when some value passes (measured: a small file's ingest 0.5 s -> 0.4 s)."""
+    bound only when some value passes (measured on 200-row cookie observations: 0.31-0.37 s -> 0.24-0.26 s)."""
     if not names:
         return
     con.execute("create table _free as " + " union all ".join(
