@@ -957,7 +957,7 @@ def translate(con: duckdb.DuckDBPyConnection, path: str, fmt: Format, key: bytes
         report.records_read = con.execute("select count(*) from src").fetchall()[0][0]
     from dashboard import privacy
 
-    report.notes = [privacy.redact(note) for note in report.notes]  # a service's "name" can be crafted
+    report.notes = privacy.redact_all(report.notes)  # (one query) a service's "name" can be crafted
     report.skipped = dict(con.execute(
         "select reason, count(distinct _src) from import_skipped group by reason order by 2 desc, 1").fetchall())
     return report
