@@ -70,9 +70,14 @@ def write(path: Path, data: list[dict], columns: list[str] | None = None) -> Pat
 
 
 def table(db: Path, name: str) -> list[tuple]:
+    return query(db, f"select * from {name}")
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    """The rows of one query on the store, read-only."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.sql(f"select * from {name}").fetchall()
+        return con.sql(sql).fetchall()
     finally:
         con.close()
 

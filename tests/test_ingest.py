@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from dashboard import ingest
 from dashboard.ingest import ingest_file
-from tests.helpers import GOOD, rows, snapshot, table, write
+from tests.helpers import GOOD, query, rows, snapshot, table, write
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".csv.gz", ".jsonl", ".parquet"])
@@ -273,12 +273,8 @@ def test_a_row_counts_as_rejected_by_the_latest_load_of_its_file(tmp_path_factor
         got = counted_rejections(db)
         assert got["rows"] == got["page"] == expected, (steps, got)
         assert got["by_log"] == got["reasons"] == len(expected), (steps, got)
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            orphans = con.sql("select count(*) from rejected_rows r where not exists (select 1 from ingest_runs i "
-                              "where i.run_id = r.run_id and i.refused is null and i.unloaded_at is null)").fetchall()
-        finally:
-            con.close()
+        orphans = query(db, "select count(*) from rejected_rows r where not exists (select 1 from ingest_runs i "
+                            "where i.run_id = r.run_id and i.refused is null and i.unloaded_at is null)")
         assert orphans == [(0,)], "every record belongs to a loaded run: an unload takes its own out or hands back"
 
 
