@@ -278,6 +278,29 @@ def test_a_row_counts_as_rejected_by_the_latest_load_of_its_file(tmp_path_factor
         assert orphans == [(0,)], "every record belongs to a loaded run: an unload takes its own out or hands back"
 
 
+def test_data_quality_shows_a_row_stored_by_a_later_load_as_no_longer_rejected(tmp_path, db, monkeypatch):
+    """As a DPO sees it: the first load of B rejected its t2 (a conflict with A's), A was unloaded, B loaded again
+    stored it. Data quality lists no rejected row and says why, while Last ingests keeps the first load's count."""
+    from streamlit.testing.v1 import AppTest
+
+    b_rows = CONFLICTING["B"][:2]  # (without the row every load rejects)
+    paths = {name: write(tmp_path / f"transfers_{name}.csv", [{**GOOD["transfers"], **c} for c in changes])
+             for name, changes in (("A", CONFLICTING["A"]), ("B", b_rows))}
+    a = ingest_file(str(paths["A"]), db)
+    assert ingest_file(str(paths["B"]), db).conflicting == 1
+    ingest.unload(a.run_id, db)
+    assert ingest_file(str(paths["B"]), db).rejected == 0
+    monkeypatch.setenv("AUDIT_DB", str(db))
+    at = AppTest.from_file(str(Path(ingest.__file__).parent / "app.py"), default_timeout=60)
+    at.query_params.update({"from": "2026-01-01", "to": "2026-12-31", "as_of": "2026-11-24"})
+    at.run()
+    at.switch_page("app_pages/data_quality.py").run()
+    assert not at.exception
+    assert any(m.value.startswith("No rejected row: every row of each file's latest load") for m in at.success)
+    [runs] = [d.value for d in at.dataframe if "rows_rejected" in d.value.columns]
+    assert sorted(runs["rows_rejected"].to_list()) == ["0", "0", "1"], "each load's own count stays in Last ingests"
+
+
 def test_an_older_stores_rejections_count_as_they_did(tmp_path, db):
     """Runs recorded before every run kept its own rejections (rejections_complete empty) recorded a row once per
     file content: for such a content every record still counts."""

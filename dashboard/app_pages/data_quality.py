@@ -73,7 +73,8 @@ st.subheader(_("Rejected rows"))
 log_choice = filters.url_value("dq_log", "", allowed=["", *LOGS])
 reasons = run_query("dq_rejection_reasons", log_name=log_choice)
 if reasons.is_empty() and not log_choice:
-    st.success(_("No row has been rejected: every row of every file met the data contract."))
+    st.success(_("No rejected row: every row of each file's latest load met the data contract (a row an earlier "
+                 "load rejected and a later one stored is not counted; Last ingests shows each load's own counts)."))
 else:
     left, right = st.columns([1, 2])
     with left:
