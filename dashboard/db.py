@@ -89,9 +89,7 @@ def store_ready() -> bool:
     if missing == []:
         return True
     if missing:
-        st.warning(f"The store at `{path}` was built by an older version and lacks {', '.join(missing)}. Run "
-                   f"`python -m dashboard refresh --db {path}` once (or load any log file with `python -m dashboard "
-                   f"ingest FILE... --db {path}`; already stored rows are not added again) to add them.")
+        st.warning(store.outdated_message(path, missing))
         return False
     st.warning(
         f"There is no audit store at `{path}` yet. Load your logs with "

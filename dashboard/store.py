@@ -79,10 +79,15 @@ def read_current(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterat
     with read_only(path, timeout) as con:
         missing = missing_tables(con)
         if missing:
-            raise StoreOutdated(f"The store at {path} was built by an older version and lacks {', '.join(missing)}. "
-                                f"Run `python -m dashboard refresh --db {path}` once to add them (stored rows are "
-                                "kept).")
+            raise StoreOutdated(outdated_message(path, missing))
         yield con
+
+
+def outdated_message(path: str | Path, missing: list[str]) -> str:
+    """What a store an older version built lacks and what adds it (the command line's refusal, the pages' note)."""
+    return (f"The store at `{path}` was built by an older version and lacks {', '.join(missing)}. Run "
+            f"`python -m dashboard refresh --db {path}` once to add them (stored rows are kept; loading any file "
+            "with `python -m dashboard ingest` adds them too).")
 
 
 def open_read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
@@ -168,8 +173,8 @@ def missing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
     expected = [*LOGS, "ingest_runs", "rejected_rows", *refresh.BY_TABLE, "refresh_pending", "refresh_state",
                 "ingest_runs.refused", "ingest_runs.unloaded_at", "ingest_runs.rejections_complete",
-                "request_rollup.requested_at",
-                "request_rollup.first_at", "request_rollup.closed_day", "hold_rollup.released_day"]
+                "request_rollup.requested_at", "request_rollup.first_at", "request_rollup.closed_day",
+                "hold_rollup.released_day"]
     # (ingest_runs.import_report is optional: Data quality says so)
     present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     present |= {f"{t}.{c}" for t, c in con.execute(

@@ -1,4 +1,4 @@
--- The rejected rows that stand (docs/data-quality.md, "A file loaded again"): a file's content (its sha256) can be
+-- The rejected rows that stand (docs/data-contract.md, "What happens to a file"): a file's content (its sha256) can be
 -- loaded more than once, again after an unload, after the rows it conflicted with were unloaded, or after the
 -- rules changed. Each run records every row it rejected, and a row's verdict is that of the latest loaded run of its
 -- content: a row an earlier run rejected and a later one stored is no longer counted, and is counted again if that

@@ -187,11 +187,8 @@ def test_a_db_that_is_not_a_store_gives_a_clear_error(tmp_path, command, content
 
 @pytest.mark.parametrize("lacks", ["alter table ingest_runs drop column rejections_complete",
                                    "alter table ingest_runs drop column unloaded_at", "drop table log_days"])
-def test_a_store_built_by_an_older_version_is_refused_with_what_to_run_and_then_works(tmp_path, capsys, monkeypatch,
-                                                                                      lacks):
+def test_a_store_built_by_an_older_version_is_refused_with_what_to_run_and_then_works(tmp_path, monkeypatch, lacks):
     from streamlit.testing.v1 import AppTest
-
-    from dashboard.cli import main
 
     db = tmp_path / "audit.duckdb"
     ingest_file(str(write(tmp_path / "transfers.csv", rows("transfers", {}, {"country": "xx"}))), db)
@@ -201,21 +198,22 @@ def test_a_store_built_by_an_older_version_is_refused_with_what_to_run_and_then_
     before = db.read_bytes()
     for command in (["metrics", "--from", "2026-01-01", "--to", "2026-12-31", "--json"], ["alerts"],
                     ["report", "--month", "2026-02", "--out", str(tmp_path / "r.html")]):
-        assert main([*command, "--db", str(db)]) == 2
-        err = capsys.readouterr().err
-        assert "older version" in err and lacks.split()[-1] in err and f"refresh --db {db}" in err, err
+        done = cli(*command, "--db", str(db))
+        assert done.returncode == 2, done.stderr
+        assert "older version" in done.stderr and lacks.split()[-1] in done.stderr, done.stderr
+        assert f"refresh --db {db}" in done.stderr
     assert db.read_bytes() == before, "reading never changes the store"
     if "rejections_complete" in lacks:  # the page's own check (store.missing_tables) is the same
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
         monkeypatch.setenv("AUDIT_DB", str(db))
         at.run()
         assert any("older version" in w.value and f"refresh --db {db}" in w.value for w in at.warning), at.warning
-    assert main(["refresh", "--db", str(db), "--quiet"]) == 0
-    capsys.readouterr()
-    assert main(["metrics", "--from", "2026-01-01", "--to", "2026-12-31", "--json", "--db", str(db)]) == 0
+    assert cli("refresh", "--db", str(db), "--quiet").returncode == 0
+    done = cli("metrics", "--from", "2026-01-01", "--to", "2026-12-31", "--json", "--db", str(db))
+    assert done.returncode == 0, done.stderr
     import json
 
-    assert json.loads(capsys.readouterr().out)["transfers"]["rejected_rows"] == 1
+    assert json.loads(done.stdout)["transfers"]["rejected_rows"] == 1
 
 
 def test_a_locked_store_gives_a_clear_error_and_names_the_files_not_loaded(tmp_path, copy_store):
