@@ -140,7 +140,7 @@ def app(sample_store, monkeypatch):
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"from": "2025-06-01", "to": "2026-11-24", "as_of": "2026-11-24"})
-    return at.run()
+    return at  # not yet run: a test opens its page first, as a link does
 
 
 def test_consent_page_with_filters_changed(app):

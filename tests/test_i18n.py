@@ -368,7 +368,6 @@ def test_the_pages_run_in_swedish_with_a_request_and_a_finding_open(sample_store
     at.query_params.update({"from": "2026-10-01", "to": "2026-10-31", "as_of": "2026-11-24", "req": "REQ-000123",
                             "finding": "request_overdue" if "requests" in page else "cookie_before_consent",
                             "cview": "Breakdown"})
-    at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.session_state["ui_lang"] == "sv"
@@ -399,8 +398,7 @@ def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatc
                          ({"list": "late"}, ("requests",)), ({"list": "doubtful"}, ("requests",))):
         at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
         at.query_params.update({"from": "2025-11-25", "to": "2026-11-24", "as_of": "2026-11-24", **extra})
-        at.run()
-        for page in pages:
+        for page in pages:  # the first page opened as a link opens it, the others by the sidebar
             at.switch_page(f"app_pages/{page}.py").run()
             assert not at.exception, (page, at.exception)
             for table in at.dataframe:

@@ -497,7 +497,6 @@ def test_every_page_runs_on_a_store_loaded_only_from_tools_exports(imported_stor
     monkeypatch.setenv("AUDIT_DB", str(imported_store))
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.query_params.update({"from": "2026-03-01", "to": "2026-06-30", "as_of": "2026-06-30"})
-    at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
     if page.endswith("data_quality.py"):

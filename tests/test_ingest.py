@@ -293,7 +293,6 @@ def test_data_quality_shows_a_row_stored_by_a_later_load_as_no_longer_rejected(t
     monkeypatch.setenv("AUDIT_DB", str(db))
     at = AppTest.from_file(str(Path(ingest.__file__).parent / "app.py"), default_timeout=60)
     at.query_params.update({"from": "2026-01-01", "to": "2026-12-31", "as_of": "2026-11-24"})
-    at.run()
     at.switch_page("app_pages/data_quality.py").run()
     assert not at.exception
     assert any(m.value.startswith("No rejected row: every row of each file's latest load") for m in at.success)

@@ -393,7 +393,7 @@ def test_show_the_rows_lands_on_exactly_the_rows_each_finding_counts(sample_stor
             found = findings.BY_RULE[rule]
             at = AppTest.from_file(APP, default_timeout=90)
             at.query_params.update({**view, **found.link, "finding": rule})
-            at.run().switch_page(page).run()
+            at.switch_page(page).run()
             assert not at.exception, (rule, at.exception)
             if page == "app_pages/transfers.py":
                 shown = int(next(x for x in at.metric if x.label == "Transfers").value.replace(" ", ""))
@@ -440,7 +440,7 @@ def test_show_the_rows_of_data_errors_equals_their_counts(tmp_path, db, monkeypa
         assert found.page in findings.ROWS_PAGES
         at = AppTest.from_file(APP, default_timeout=90)
         at.query_params.update({**view, **found.link, "finding": rule})
-        at.run().switch_page(found.page).run()
+        at.switch_page(found.page).run()
         assert not at.exception, (rule, at.exception)
         assert at.subheader[0].value == f"{found.title}: {count}", rule
         shown = at.dataframe[0].value

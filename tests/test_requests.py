@@ -170,7 +170,7 @@ def _requests_page_queries(query_params: dict) -> tuple[AppTest, set[str]]:
     """The Requests page opened on this link, and the queries its run made with the caches empty."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query_params)
-    at.run().switch_page("app_pages/requests.py")
+    at.switch_page("app_pages/requests.py")
     st.cache_data.clear()
     sql.TRACE = []
     try:
@@ -258,7 +258,6 @@ def test_alerts_exit_status_and_the_page_agree(sample_store, manifest, monkeypat
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"as_of": manifest["as_of"], "to": manifest["as_of"], "state": "overdue,at_risk"})
-    at.run()
     at.switch_page("app_pages/requests.py").run()
     assert not at.exception
     queue = at.dataframe[0].value
@@ -283,7 +282,6 @@ def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_s
         monkeypatch.delenv("AUDIT_INTERNAL_TARGET_DAYS", raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"as_of": manifest["as_of"], "to": manifest["as_of"]})
-    at.run()
     at.switch_page("app_pages/requests.py").run()
     assert not at.exception
     queue = at.dataframe[0].value
@@ -293,7 +291,7 @@ def test_the_queue_shows_an_internal_target_column_only_when_one_is_set(sample_s
     assert list(queue.columns[queue.columns.get_loc("deadline"):][:2]) == ["deadline", "days_late"]
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"as_of": manifest["as_of"], "to": manifest["as_of"], "list": "late"})
-    at.run().switch_page("app_pages/requests.py").run()
+    at.switch_page("app_pages/requests.py").run()
     assert not at.exception
     [late] = [frame.value for frame in at.dataframe]  # the late-and-overdue list, sorted by days past deadline
     assert list(late.columns[late.columns.get_loc("sla_status"):][:3]) == ["sla_status", "days_late", "decision"]
@@ -309,7 +307,6 @@ def test_the_days_to_close_read_as_in_the_report(sample_store, monkeypatch, star
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"from": start, "to": end, "as_of": "2026-11-24"})
-    at.run()
     at.switch_page("app_pages/requests.py").run()
     assert not at.exception
     with duckdb.connect(str(sample_store), read_only=True) as con:
@@ -434,7 +431,7 @@ def test_a_request_id_is_found_in_any_case_with_its_deadline_and_last_note(sampl
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"from": "2024-11-25", "to": "2026-11-24", "as_of": "2026-11-24", "req": typed})
-    at.run().switch_page("app_pages/requests.py").run()
+    at.switch_page("app_pages/requests.py").run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "REQ\\-000003" in text and "deadline" in text

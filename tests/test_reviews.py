@@ -246,7 +246,6 @@ def test_one_rules_transfer_rows_show_their_decision(sample_store, journal, monk
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.query_params.update({"rule": "non_eea_without_mechanism", "from": "2024-11-25", "to": "2026-11-24",
                             "as_of": "2026-11-24"})  # two years: the planted unsafe transfers are in it
-    at.run()
     at.switch_page("app_pages/transfers.py").run()
     assert not at.exception, at.exception
     table = next(df.value for df in at.dataframe if "transfer_id" in df.columns and "decision" in df.columns)
@@ -292,7 +291,6 @@ def test_a_findings_rows_show_their_decision_by_the_areas_id(sample_store, journ
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     at.query_params.update({"finding": rule, "from": "2024-11-25", "to": "2026-11-24", "as_of": "2026-11-24"})
-    at.run()
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, at.exception
     rows = at.dataframe[0].value

@@ -55,7 +55,8 @@ def role_map(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def signed_in(sample_store, monkeypatch, user: dict | None, view=VIEW) -> AppTest:
+def signed_in(sample_store, monkeypatch, user: dict | None, view=VIEW, page: str = "overview") -> AppTest:
+    """The app run once as this user, opened on this page (as a link to it does: no other page runs first)."""
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["auth"] = AUTH
@@ -64,6 +65,8 @@ def signed_in(sample_store, monkeypatch, user: dict | None, view=VIEW) -> AppTes
                {"is_logged_in": True, "iss": ISS, "sub": f"sub-{user.get('email')}", "email_verified": True, **user})
     for key, value in view.items():
         at.query_params[key] = value
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
     return at.run()
 
 
@@ -228,9 +231,7 @@ def test_a_page_checks_the_role_again_when_opened_directly(sample_store, monkeyp
 
 @pytest.mark.parametrize("page", ["overview", "requests", "holds", "transfers", "consent", "data_quality"])
 def test_management_sees_no_identifier_and_no_row_level_table(sample_store, monkeypatch, role_map, page):
-    at = signed_in(sample_store, monkeypatch, {"email": "manager@example.se"})
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
+    at = signed_in(sample_store, monkeypatch, {"email": "manager@example.se"}, page=page)
     assert not at.exception, at.exception
     assert at.metric, "management sees the figures"
     found = IDENTIFIER.findall(page_text(at))
@@ -242,8 +243,7 @@ def test_management_sees_no_identifier_and_no_row_level_table(sample_store, monk
 @pytest.mark.parametrize("page", ["requests", "holds", "transfers", "consent"])
 def test_the_same_pages_show_identifiers_to_the_dpo(sample_store, monkeypatch, role_map, page):
     """The check above can fail: the DPO, on the same pages and period, does see identifiers."""
-    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"})
-    at.switch_page(f"app_pages/{page}.py").run()
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, page=page)
     assert IDENTIFIER.search(page_text(at)), page
 
 
@@ -333,8 +333,8 @@ def test_retention_removes_whole_expired_months_only(tmp_path, monkeypatch):
 def test_the_dpo_sees_the_log_and_its_integrity(sample_store, monkeypatch, role_map, access_log_dir):
     signed_in(sample_store, monkeypatch, {"email": "staff@example.se"})
     at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"},
-                   view={"from": str(date.today()), "to": str(date.today()), "as_of": str(date.today())})
-    at.switch_page("app_pages/access_log.py").run()
+                   view={"from": str(date.today()), "to": str(date.today()), "as_of": str(date.today())},
+                   page="access_log")
     assert not at.exception, at.exception
     assert "intact" in at.success[0].value
     metrics = {m.label: m.value for m in at.metric}
@@ -391,10 +391,9 @@ def test_hostile_url_parameters_change_nothing(sample_store, monkeypatch, page):
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value
-        at.run()
         if page != "overview":
-            at.switch_page(f"app_pages/{page}.py").run()
-        return at
+            at.switch_page(f"app_pages/{page}.py")
+        return at.run()
 
     # The access log's own days (al_from, al_to) are fixed to a day before the test, when nothing was logged: each
     # run of this test logs page views today, which would change its figures.
@@ -428,7 +427,7 @@ def test_hostile_free_text_matches_nothing_and_breaks_nothing(store_with_rejecti
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in VIEW.items():
         at.query_params[key] = value
-    at.run().switch_page(f"app_pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     for value in HOSTILE_TEXT:
         box = at.text_input[0]  # looked up again: a new value in the link makes a new widget
         box.set_value(value[:box.max_chars or None]).run()
@@ -453,7 +452,7 @@ def test_hostile_free_text_in_the_url_matches_nothing(store_with_rejections, mon
         at = AppTest.from_file(APP, default_timeout=60)
         for key, v in params.items():
             at.query_params[key] = v
-        return at.run().switch_page(f"app_pages/{page}.py").run()
+        return at.switch_page(f"app_pages/{page}.py").run()
 
     baseline = headline(run(view))
     assert baseline.get("Transfers", "1") != "0" and baseline.get("Sign-ins", "1") == "1"
@@ -569,8 +568,7 @@ def test_the_page_sees_an_edit_that_keeps_the_files_size_and_time(sample_store, 
     for user in ("a@example.se", "b@example.se", "c@example.se"):
         access_log.append("sign_in", user, "dpo")
     view = {"from": str(date.today()), "to": str(date.today()), "as_of": str(date.today())}
-    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, view=view)
-    at.switch_page("app_pages/access_log.py").run()
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, view=view, page="access_log")
     assert "intact" in at.success[0].value
     [path] = access_log.files()
     stat = path.stat()
@@ -604,8 +602,7 @@ def store_with_rejected_rows_of_every_log(copy_store, tmp_path) -> Path:
 def test_rejected_rows_and_orphans_are_shown_per_role_like_their_pages(store_with_rejected_rows_of_every_log,
                                                                        monkeypatch, role_map,
                                                                        role, email, sees, never):
-    at = signed_in(store_with_rejected_rows_of_every_log, monkeypatch, {"email": email})
-    at.switch_page("app_pages/data_quality.py").run()
+    at = signed_in(store_with_rejected_rows_of_every_log, monkeypatch, {"email": email}, page="data_quality")
     assert not at.exception
     text = page_text(at)
     for shown in sees:
@@ -705,8 +702,7 @@ def test_a_line_cut_short_is_reported_and_the_next_entry_starts_afresh(access_lo
 @pytest.mark.parametrize("typed", ["REQ-000123", "REQ-000042", "no-such-request"])
 def test_the_access_log_records_which_requests_timeline_was_opened(sample_store, monkeypatch, role_map,
                                                                    access_log_dir, typed):
-    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"})
-    at.switch_page("app_pages/requests.py").run()
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, page="requests")
     at.text_input(key="req_timeline").input(typed).run()
     assert not at.exception
     views = [e for e in log_lines(access_log_dir) if e["event"] == "page_view" and e["page"] == "requests"]
@@ -744,8 +740,7 @@ def test_the_access_log_opens_on_today_in_the_dashboards_time_zone(sample_store,
 
     zone = "Pacific/Kiritimati" if datetime.now(timezone.utc).hour >= 10 else "Pacific/Pago_Pago"  # UTC+14, UTC-11
     monkeypatch.setenv("AUDIT_TZ", zone)
-    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, view={})
-    at.switch_page("app_pages/access_log.py").run()
+    at = signed_in(sample_store, monkeypatch, {"email": "dpo@example.se"}, view={}, page="access_log")
     assert not at.exception, at.exception
     assert {m.label: m.value for m in at.metric}["Sign-ins"] == "1"
     from dashboard import config

@@ -214,7 +214,6 @@ def test_the_page_reads_its_filters_from_the_url(sample_store, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"from": "2024-11-25", "to": "2026-11-24", "region": "non_eea", "mechanism": "none",
                             "recipient": "'; drop table transfers; --"})
-    at.run()
     at.switch_page("app_pages/transfers.py").run()
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Transfers").value == "0"
@@ -240,7 +239,7 @@ def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, mo
     at.query_params.update({"from": "2026-01-01", "to": "2026-10-31", "as_of": "2026-11-24"})
     if view:
         at.query_params["view"] = view
-    at.run().switch_page("app_pages/transfers.py").run()
+    at.switch_page("app_pages/transfers.py").run()
     assert not at.exception
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     types = {t["type"] for s in specs for t in s["data"]}
@@ -300,7 +299,7 @@ def test_the_map_tab_names_a_destination_it_cannot_draw(tmp_path, db, monkeypatc
     monkeypatch.setenv("AUDIT_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"from": "2026-05-01", "to": "2026-06-30", "as_of": "2026-06-30", "view": "Map"})
-    at.run().switch_page("app_pages/transfers.py").run()
+    at.switch_page("app_pages/transfers.py").run()
     assert not at.exception
     [warning] = [w.value for w in at.warning if "Not drawn on the map" in w.value]
     assert "Gibraltar (GI): 1 transfer, 1 with findings" in warning and "Singapore" not in warning
