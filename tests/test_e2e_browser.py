@@ -23,6 +23,7 @@ import pytest
 # makes it slower.
 from dashboard.pagetiming import wait_idle
 from tests.conftest import CHROMIUM, kept_page
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -109,7 +110,7 @@ def _stamp(path: Path) -> tuple | None:
 
 def metrics_json(db, view=VIEW, env: dict | None = RULES) -> dict:
     """The CLI's figures for a view, computed once per view while the store and the review journal are unchanged
-    (each run is a new process: seconds on a loaded machine)."""
+    (by the command's main() in this process: a new process took seconds on a loaded machine)."""
     journal = Path({**os.environ, **(env or {})}.get("AUDIT_REVIEW_DB", ROOT / "data" / "reviews.sqlite"))
     key = (str(db), tuple(sorted(view.items())), tuple(sorted((env or {}).items())), _stamp(Path(db)),
            _stamp(Path(f"{db}.wal")), _stamp(journal), _stamp(Path(f"{journal}-wal")))
@@ -119,9 +120,9 @@ def metrics_json(db, view=VIEW, env: dict | None = RULES) -> dict:
 
 
 def _metrics_json(db, view, env) -> dict:
-    out = subprocess.run([sys.executable, "-m", "dashboard", "metrics", "--from", view["from"], "--to", view["to"],
-                          "--as-of", view["as_of"], "--db", str(db), "--json"],
-                         capture_output=True, text=True, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+    out = run_cli("metrics", "--from", view["from"], "--to", view["to"], "--as-of", view["as_of"], "--db", str(db),
+                  "--json", env=env)
+    assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
