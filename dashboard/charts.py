@@ -1,4 +1,4 @@
-"""Plotly figure builders: polars frame in, figure out. No streamlit here."""
+"""Chart builders: polars frame in, figure out (plotly; the Overview's trends Vega-Lite). No streamlit here."""
 
 from __future__ import annotations
 
@@ -55,10 +55,15 @@ def share_axis(fig, top: float | None = None, **where) -> None:
     if i18n.current() == "en":
         fig.update_yaxes(tickformat=".0%", **where)
         return
+    ticks = share_ticks(top)
+    fig.update_yaxes(tickvals=ticks, ticktext=[i18n.percent(t, 0) for t in ticks], hoverformat=".1%", **where)
+
+
+def share_ticks(top: float | None) -> list[float]:
+    """The ticks of a share axis: a round step up to the largest share, top (1 when unknown)."""
     top = min(max(top if top is not None else 1.0, 0.01), 1.0)
     step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 6)
-    ticks = [round(i * step, 4) for i in range(int(top / step + 1e-9) + 2) if i * step <= 1 + 1e-9]
-    fig.update_yaxes(tickvals=ticks, ticktext=[i18n.percent(t, 0) for t in ticks], hoverformat=".1%", **where)
+    return [round(i * step, 4) for i in range(int(top / step + 1e-9) + 2) if i * step <= 1 + 1e-9]
 
 
 def names_beside(fig, codes: pl.Series, title: bool = True) -> None:
@@ -468,56 +473,93 @@ def part_periods(start: date, end: date, grain: str = "week") -> str:
         day=i18n.day(r["period_start"]), days=r["days"]) for r in _parts(start, end, grain).iter_rows(named=True))
 
 
-def _weekly_series(fig, frame: pl.DataFrame, column: str, weeks: pl.DataFrame, colour: str, name: str, col: int,
-                   count: bool) -> None:
-    """One weekly series: the whole weeks as a filled line, a week the period holds only part of as an open dot
-    joined by a dotted line (two days of requests drawn as a week looked like a collapse). A count is 0 in a week
-    without events; a rate has no value there (a gap)."""
+# The Overview's trends are Vega-Lite charts (Altair, which Streamlit draws with its own Vega-Lite code): the first
+# plotly chart a browser draws loads plotly's 4.7 MB script, Vega-Lite's is 0.8 MB. A bare Streamlit page with one
+# chart, each load in a new browser context, took 1.7 s more with plotly and 0.5 s more with Vega-Lite; the Overview,
+# its only chart changed, 4.7 -> 3.1 s (docs/accessibility.md, BENCHMARKS.md). Other pages keep plotly for now.
+VEGA_CONFIG = {
+    "font": "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", "background": "#ffffff",
+    "view": {"stroke": None},
+    "axis": {"labelColor": "#333333", "titleColor": "#1f1f1f", "gridColor": "#e5e5e5", "domainColor": "#595959",
+             "tickColor": "#595959", "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal"},
+    "title": {"color": "#1f1f1f", "fontSize": 14, "fontWeight": "normal", "anchor": "start"},
+}
+
+
+def _vega_number(share: bool) -> str:
+    """An axis label in the current language, as the figures are written: `80%` / `80 %`, `1 000` in both (the
+    dashboard's English groups thousands with a space too, i18n.number)."""
+    if share:
+        return "format(datum.value, '.0%')" if i18n.current() == "en" else \
+            "replace(format(datum.value, '.0%'), '%', '\u00a0%')"
+    return "join(split(format(datum.value, ','), ','), ' ')"
+
+
+def weekly_points(frame: pl.DataFrame, column: str, weeks: pl.DataFrame, count: bool) -> pl.DataFrame:
+    """One weekly series as the chart draws it: each week of the period (period_start) with its value (a count is 0
+    in a week without events; a rate has none there, a gap) and, for a week the period holds only part of, how many
+    of its days it holds (days; null for a whole week)."""
     series = weeks.join(frame.select("period_start", column), on="period_start", how="left").with_columns(
         days=pl.when(pl.col("days") < pl.col("length")).then("days"))
     if count:
         series = series.with_columns(pl.col(column).fill_null(0))
-    x, y, days = series["period_start"].to_list(), series[column].to_list(), series["days"].to_list()
-    whole = [v if d is None else None for v, d in zip(y, days)]
-    fig.add_trace(go.Scatter(x=x, y=whole, mode="lines", line={"color": colour, "width": 2}, fill="tozeroy",
-                             showlegend=False, name=name), row=1, col=col)
-    part = [i for i, d in enumerate(days) if d is not None]
-    if not part:
-        return
-    joins = [(i, i + 1 if i == 0 else i - 1) for i in part if len(x) > 1]
-    fig.add_trace(go.Scatter(x=[v for i, j in joins for v in (x[i], x[j], None)],
-                             y=[v for i, j in joins for v in (y[i], y[j], None)], mode="lines", hoverinfo="skip",
-                             line={"color": colour, "width": 2, "dash": "dot"}, showlegend=False, name=name),
-                  row=1, col=col)
-    fig.add_trace(go.Scatter(x=[x[i] for i in part], y=[y[i] for i in part], mode="markers", showlegend=False,
-                             marker={"color": "#ffffff", "size": 8, "line": {"color": colour, "width": 2}}, name=name,
-                             customdata=[ngettext("{days} day of this week is in the period",
-                                                  "{days} days of this week are in the period", days[i]).format(
-                                 days=days[i]) for i in part],
-                             hovertemplate="%{x}: %{y}<br>%{customdata}<extra></extra>"), row=1, col=col)
+    return series.select("period_start", pl.col(column).cast(pl.Float64).alias("value"), "days")
+
+
+def _weekly_chart(points: pl.DataFrame, colour: str, title: str, name: str, share: bool, top: float | None):
+    """One weekly series: the whole weeks as a filled line, a week the period holds only part of as an open dot
+    joined to its neighbour by a dotted line (two days of requests drawn as a week looked like a collapse)."""
+    import altair as alt
+
+    value_text = (lambda v: i18n.percent(v, 1)) if share else (lambda v: i18n.number(v))
+    rows = points.with_columns(
+        week=pl.col("period_start").map_elements(i18n.day, return_dtype=pl.String),
+        shown=pl.col("value").map_elements(value_text, return_dtype=pl.String),
+        note=pl.col("days").map_elements(lambda d: ngettext("{days} day of this week is in the period",
+                                                            "{days} days of this week are in the period", d
+                                                            ).format(days=d), return_dtype=pl.String))
+    whole, part = rows.filter(pl.col("days").is_null()), rows.filter(pl.col("days").is_not_null())
+    x, y = rows["period_start"].to_list(), rows["value"].to_list()
+    index = {w: i for i, w in enumerate(x)}
+    joins = pl.DataFrame([(x[i], y[i], x[j], y[j]) for i in (index[w] for w in part["period_start"]) if len(x) > 1
+                          for j in [i + 1 if i == 0 else i - 1]],
+                         schema={"period_start": pl.Date, "value": pl.Float64, "to_start": pl.Date, "to_value":
+                                 pl.Float64}, orient="row")
+    axis_x = alt.X("period_start:T", title=None, scale=alt.Scale(type="utc"),
+                   axis=alt.Axis(format="%b %-d" if i18n.current() == "en" else "%-d/%-m",  # (utc: the scale's)
+                                 tickCount=6, labelOverlap=True))
+    axis_y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=True, domainMin=0),
+                   axis=alt.Axis(labelExpr=_vega_number(share), tickMinStep=alt.Undefined if share else 1,
+                                 values=share_ticks(top) if share else alt.Undefined))
+    tooltip = [alt.Tooltip("week:N", title=_("Week from")), alt.Tooltip("shown:N", title=name)]
+    layers = [alt.Chart(whole).mark_area(line={"color": colour, "strokeWidth": 2}, color=colour, opacity=0.25)
+              .encode(axis_x, axis_y, tooltip=tooltip)]
+    if joins.height:
+        layers.append(alt.Chart(joins).mark_rule(color=colour, strokeWidth=2, strokeDash=[2, 3]).encode(
+            axis_x, axis_y, x2="to_start:T", y2="to_value:Q"))  # (one axis: layers that differ drop its format)
+    if part.height:
+        layers.append(alt.Chart(part).mark_point(filled=True, fill="#ffffff", stroke=colour, strokeWidth=2, size=70,
+                                                 opacity=1).encode(
+            axis_x, axis_y, tooltip=[*tooltip, alt.Tooltip("note:N", title=_("Part of a week"))]))
+    return alt.layer(*layers).properties(title=title, height=150, width="container").configure(**VEGA_CONFIG)
 
 
 @memo
 def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl.DataFrame, start: date, end: date):
-    """The Overview's weekly trends side by side over start..end: requests received, transfers outside the EU/EEA,
-    interaction. Weeks the period holds only part of are drawn apart (an open dot on a dotted line)."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=1, cols=3, subplot_titles=(_("Requests received per week"),
-                                                         _("Transfers outside the EU/EEA per week"),
-                                                         _("Interaction per week")))
+    """The Overview's weekly trends, to be drawn side by side over start..end: requests received, transfers outside
+    the EU/EEA, interaction; one Vega-Lite chart each (a list of three). Weeks the period holds only part of are
+    drawn apart (an open dot on a dotted line)."""
     weeks = periods_of(start, end)
-    for col, (frame, column, colour, title, count) in enumerate((
-            (requests, "requests", labels.CATEGORY[0], _("Requests received"), True),
-            (transfers, "non_eea", labels.CATEGORY[1], _("Outside the EU/EEA"), True),
-            (consent, "interaction_rate", labels.CATEGORY[4], labels.name("consent", "interaction_rate"), False)),
-            start=1):
-        if frame.height:
-            _weekly_series(fig, frame, column, weeks, colour, title, col, count)
-    fig.update_yaxes(rangemode="tozero")
-    share_axis(fig, consent["interaction_rate"].max() if consent.height else None, row=1, col=3)
-    # The day too: weekly ticks over a month read "Oct Oct Oct Oct" as a month alone (1/10: 1 October).
-    fig.update_xaxes(tickformat="%b %-d" if i18n.current() == "en" else "%-d/%-m", nticks=6)
-    fig.update_layout(height=220, margin={"l": 40, "r": 10, "t": 40, "b": 30})
-    fig.update_annotations(font={"size": 13, "color": "#1f1f1f"})
-    return styled(fig)
+    trends = (
+        (requests, "requests", labels.CATEGORY[0], _("Requests received per week"), _("Requests received"), False),
+        (transfers, "non_eea", labels.CATEGORY[1], _("Transfers outside the EU/EEA per week"),
+         _("Outside the EU/EEA"), False),
+        (consent, "interaction_rate", labels.CATEGORY[4], _("Interaction per week"),
+         labels.name("consent", "interaction_rate"), True))
+    charts = []
+    for frame, column, colour, title, name, share in trends:
+        points = weekly_points(frame, column, weeks, count=not share) if frame.height else pl.DataFrame(
+            schema={"period_start": pl.Date, "value": pl.Float64, "days": pl.Int64})
+        top = consent["interaction_rate"].max() if share and consent.height else None
+        charts.append(_weekly_chart(points, colour, title, name, share, top))
+    return charts

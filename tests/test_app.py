@@ -97,6 +97,14 @@ def test_a_colour_means_one_thing_on_a_page(app, page):
             colour = trace_colour(trace)
             if isinstance(colour, str) and colour.upper() in {c.upper() for c in labels.CATEGORY}:
                 meanings.setdefault(colour.upper(), set()).add(trace.get("name") or "")
+    for chart in app.get("vega_lite_chart"):  # a Vega-Lite chart (the Overview's trends) stands for its title
+        spec = json.loads(chart.proto.spec)
+        for layer in spec.get("layer", [spec]):
+            for colour in (layer["mark"].get("color"), layer["mark"].get("stroke")):
+                if isinstance(colour, str) and colour.upper() in {c.upper() for c in labels.CATEGORY}:
+                    meanings.setdefault(colour.upper(), set()).add(spec["title"])
+    if page == "app_pages/overview.py":
+        assert len(meanings) == 3, meanings  # (the check can fail: the trends are there to be read)
     twice = {colour: names for colour, names in meanings.items() if len(names) > 1}
     assert not twice, twice
 
@@ -143,9 +151,9 @@ def test_the_overview_trends_name_each_weekly_tick_apart(lang):
     frame = pl.DataFrame({"period_start": weeks, "requests": [3, 4, 5, 6, 7], "non_eea": [1, 2, 3, 4, 5],
                           "interaction_rate": [0.5, 0.6, 0.7, 0.6, 0.5]})
     with i18n.use(lang):
-        fig = charts.overview_trends(frame, frame, frame, weeks[0], weeks[-1] + timedelta(days=6))
-    formats = {axis.tickformat for axis in (fig.layout.xaxis, fig.layout.xaxis2, fig.layout.xaxis3)}
-    [tick] = formats
+        drawn = charts.overview_trends(frame, frame, frame, weeks[0], weeks[-1] + timedelta(days=6))
+    formats = {layer["encoding"]["x"]["axis"]["format"] for chart in drawn for layer in chart.to_dict()["layer"]}
+    [tick] = formats  # one format on every layer (layers that differ drop it: the axis fell back to month names)
     assert len({day.strftime(tick) for day in weeks}) == len(weeks), tick
 
 
@@ -227,22 +235,27 @@ def test_the_overview_trends_draw_part_weeks_apart_and_an_empty_week_as_zero(sta
                           "non_eea": [c for _, c in kept], "interaction_rate": [c / 50 for _, c in kept]},
                          schema={"period_start": pl.Date, "requests": pl.Int64, "non_eea": pl.Int64,
                                  "interaction_rate": pl.Float64})
-    fig = charts.overview_trends(frame, frame, frame, start, end)
+    drawn = charts.overview_trends(frame, frame, frame, start, end)
     whole = set(weeks.filter(pl.col("days") == 7)["period_start"].to_list())
     part = weeks.filter(pl.col("days") < 7)["period_start"].to_list()
-    for axis, rate in (("x", False), ("x2", False), ("x3", True)):
-        traces = [t for t in fig.data if (t.xaxis or "x") == axis]
+    assert len(drawn) == 3
+    for chart, rate in zip(drawn, (False, False, True)):
+        # (a layer's data moves up to the chart when every layer has the same: a chart of one layer)
+        marks = {layer.mark.type: layer.data if isinstance(layer.data, pl.DataFrame) else chart.data
+                 for layer in chart.layer}
+        line = marks["area"]
         if not kept:
-            assert traces == []
+            assert line.is_empty() and set(marks) == {"area"}
             continue
-        line, dots = traces[0], [t for t in traces if t.mode == "markers"]
         expected = {w: (c / 50 if rate else c) if c is not None else (None if rate else 0)
                     for w, c in zip(weeks["period_start"], counts)}
-        assert {x: y for x, y in zip(line.x, line.y) if y is not None} == {
-            w: v for w, v in expected.items() if w in whole and v is not None}
-        assert list(dots[0].x) == part if part else dots == []
+        assert dict(zip(line["period_start"], line["value"])) == {w: v for w, v in expected.items() if w in whole}
+        assert (marks["point"]["period_start"].to_list() == part) if part else "point" not in marks
         if part:
-            assert list(dots[0].y) == [expected[w] for w in part]
+            assert marks["point"]["value"].to_list() == [expected[w] for w in part]
+            if weeks.height > 1:  # each part week is joined to its neighbour by a dotted line
+                joined = {(a, b) for a, b in zip(marks["rule"]["period_start"], marks["rule"]["to_start"])}
+                assert {a for a, _ in joined} == set(part) and all(abs((a - b).days) == 7 for a, b in joined)
 
 
 @pytest.mark.parametrize(("start", "end", "grain", "hatched"), [
@@ -308,9 +321,7 @@ def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
     with i18n.use(lang):
         figures = {"trend": (charts.consent_trend(frame, "week", pl.DataFrame(
                        schema={"banner_version": pl.String, "first_day": pl.Date})), "yaxis"),
-                   "share": (charts.non_eea_share(frame, "week"), "yaxis"),
-                   "overview": (charts.overview_trends(frame, frame, frame, start, start + timedelta(
-                       weeks=len(shares), days=-1)), "yaxis3")}
+                   "share": (charts.non_eea_share(frame, "week"), "yaxis")}
         for name, (fig, axis) in figures.items():
             y = fig.layout[axis]
             if lang == "en":
@@ -319,6 +330,16 @@ def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
             assert list(y.ticktext) == [i18n.percent(v, 0) for v in y.tickvals], name
             assert all(text.endswith("\xa0%") for text in y.ticktext), name
             assert y.tickvals[0] == 0 and y.tickvals[-1] >= min(max(shares), 1) - 1e-9 and len(y.tickvals) <= 8, name
+        # The Overview's interaction chart (Vega-Lite): the same ticks, each label written by d3's ".0%" (the share
+        # times 100, rounded, then "%"), the sign set apart in Swedish as the figures write it.
+        end = start + timedelta(weeks=len(shares), days=-1)
+        interaction = charts.overview_trends(frame, frame, frame, start, end)[2]
+        y = interaction.to_dict()["layer"][0]["encoding"]["y"]["axis"]
+        assert y["values"] == charts.share_ticks(max(shares))
+        d3 = {"en": "format(datum.value, '.0%')", "sv": "replace(format(datum.value, '.0%'), '%', '\u00a0%')"}
+        assert y["labelExpr"] == d3[lang]
+        written = [f"{round(v * 100)}%".replace("%", "\xa0%" if lang == "sv" else "%") for v in y["values"]]
+        assert written == [i18n.percent(v, 0) for v in y["values"]]
 
 
 @pytest.mark.parametrize("page", ["app_pages/requests.py", "app_pages/holds.py", "app_pages/transfers.py",

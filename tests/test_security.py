@@ -83,7 +83,7 @@ def page_text(at: AppTest) -> str:
             parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
     for frame in at.dataframe:
         parts.append(" ".join(map(str, frame.value.columns)) + "\n" + frame.value.to_csv())
-    for chart in at.get("plotly_chart"):
+    for chart in [*at.get("plotly_chart"), *at.get("vega_lite_chart")]:
         parts.append(str(chart.proto))
     return "\n".join(parts)
 

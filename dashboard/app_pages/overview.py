@@ -123,11 +123,12 @@ for column, (area, title, page, cells) in zip(st.columns(4), areas):
         st.page_link(page, label=_("Open the page"), icon=":material/arrow_forward:",
                      query_params={"from": str(period.start), "to": str(period.end), "as_of": str(period.as_of)})
 
-# The weekly trends as one light chart (a plotly figure, read by screen readers as the chart it is; the metrics'
-# own sparklines are drawn as images without a text alternative, WCAG 1.1.1).
+# The weekly trends as three light Vega-Lite charts side by side (read by screen readers as the charts they are; the
+# metrics' own sparklines are drawn as images without a text alternative, WCAG 1.1.1).
 if trend_requests.height or trend_transfers.height or trend_consent.height:
-    st.plotly_chart(charts.overview_trends(trend_requests, trend_transfers, trend_consent, period.start, period.end),
-                    width="stretch", theme=None, config={"displayModeBar": False})
+    for column, chart in zip(st.columns(3), charts.overview_trends(trend_requests, trend_transfers, trend_consent,
+                                                                    period.start, period.end)):
+        column.altair_chart(chart, width="stretch", theme=None)
     if part := charts.part_periods(period.start, period.end):
         st.caption(_("An open dot on a dotted line is a week the period holds only part of ({weeks}): its figures "
                      "cover those days only.").format(weeks=part))
