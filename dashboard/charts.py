@@ -39,6 +39,44 @@ px.defaults.template = TEMPLATE
 px.defaults.color_discrete_sequence = list(labels.CATEGORY)
 
 
+# The Overview's, Legal holds' and Data quality's charts are Vega-Lite charts (Altair, which Streamlit draws with its
+# own Vega-Lite code): the first plotly chart a browser draws loads plotly's 4.7 MB script, Vega-Lite's is 0.8 MB. A
+# bare Streamlit page with one chart, each load in a new browser context, took 1.7 s more with plotly and 0.5 s more
+# with Vega-Lite; the Overview, its only chart changed, 4.5 -> 2.6 s (BENCHMARKS.md). The other pages keep plotly
+# for now (the report's charts are plotly too). Their config is TEMPLATE's: dark text on white, the same font.
+VEGA_CONFIG = {
+    "font": "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", "background": "#ffffff",
+    "view": {"stroke": None},
+    "axis": {"labelColor": "#333333", "titleColor": "#1f1f1f", "gridColor": "#e5e5e5", "domainColor": "#595959",
+             "tickColor": "#595959", "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal"},
+    "title": {"color": "#1f1f1f", "fontSize": 14, "fontWeight": "normal", "anchor": "start"},
+}
+
+
+def _vega_number(share: bool) -> str:
+    """An axis label in the current language, as the figures are written: `80%` / `80 %`, `1 000` in both (the
+    dashboard's English groups thousands with a space too, i18n.number)."""
+    if share:
+        return "format(datum.value, '.0%')" if i18n.current() == "en" else \
+            "replace(format(datum.value, '.0%'), '%', '\u00a0%')"
+    return "join(split(format(datum.value, ','), ','), ' ')"
+
+
+def _vega_colour(field: str, title: str, colour_map: dict, legend: bool):
+    """A Vega-Lite colour channel from a {word: colour} map: each word its fixed colour (labels.colour_map)."""
+    import altair as alt
+
+    scale = alt.Scale(domain=list(colour_map), range=list(colour_map.values()))
+    return alt.Color(f"{field}:N", title=title, scale=scale,
+                     legend=alt.Legend(orient="bottom", labelLimit=400) if legend else None)
+
+
+def _texts(frame: pl.DataFrame, **columns: str) -> pl.DataFrame:
+    """Numbers written as the figures are (i18n.number), for tooltips: {new column: column of numbers}."""
+    return frame.with_columns(**{name: pl.col(source).map_elements(i18n.number, return_dtype=pl.String)
+                                 for name, source in columns.items()})
+
+
 def styled(fig):
     """Our template on a figure (pages pass theme=None to st.plotly_chart, so it is what is drawn), with the
     current language's decimal sign and thousands separator."""
@@ -155,12 +193,22 @@ def plain(frame: pl.DataFrame) -> pl.DataFrame:
 
 @memo
 def rejections_by_reason(reasons: pl.DataFrame):
-    frame = plain(reasons).with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field"))
-    fig = px.bar(frame, x="rejections", y="field", color="reason_kind", orientation="h",
-                 labels={"rejections": _("Rejected values"), "field": _("Log.column"), "reason_kind": _("Reason")},
-                 title=_("Which fields are rejected, and why"))
-    fig.update_layout(showlegend=False, height=max(220, 40 * frame["field"].n_unique() + 120))
-    return styled(fig)
+    """Rejected values per log column, each bar made of its kinds of reason (Vega-Lite: see VEGA_CONFIG). The
+    column names come from files: Vega-Lite draws text as text (plotly needed them HTML-escaped, plain())."""
+    import altair as alt
+
+    rows = _texts(reasons.with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field")),
+                  rejections_text="rejections")
+    field, rejected, reason = _("Log.column"), _("Rejected values"), _("Reason")
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("rejections:Q", title=rejected, stack="zero", axis=alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)),
+        y=alt.Y("field:N", title=field, sort=None, axis=alt.Axis(labelLimit=400)),
+        color=alt.Color("reason_kind:N", title=reason, scale=alt.Scale(range=list(labels.CATEGORY)), legend=None),
+        tooltip=[alt.Tooltip("field:N", title=field), alt.Tooltip("reason_kind:N", title=reason),
+                 alt.Tooltip("rejections_text:N", title=rejected)])
+    return chart.properties(title=_("Which fields are rejected, and why"),
+                            height=max(160, 44 * rows["field"].n_unique()), width="container"
+                            ).configure(**VEGA_CONFIG)
 
 
 def type_order() -> dict:
@@ -331,24 +379,32 @@ MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
 
 @memo
 def blocked_records(blocked: pl.DataFrame):
-    # Coloured by the law, as the releases chart beside it is: the page's palette means one thing (a colour coloured
-    # the data category here and the law there, so one colour stood for two meanings side by side). The categories
-    # are in the hover and in the table below; each law's name is on its bar, so no legend is needed.
-    fig = px.bar(worded(blocked, "legal_basis", "data_category"), x="records", y="legal_basis",
-                 color="legal_basis", orientation="h", color_discrete_map=colours(blocked, "legal_basis"),
-                 hover_data=["data_category"],
-                 labels={"records": _("Blocked records"), "legal_basis": _("Legal basis"),
-                         "data_category": _("Category")},
-                 title=_("Records blocked from erasure, by the law that keeps them"))
-    fig.update_layout(barmode="stack", showlegend=False)
-    names_beside(fig, blocked["legal_basis"])
-    return styled(fig)
+    """Records blocked from erasure per law, each bar made of the law's data categories (Vega-Lite, as the Overview's
+    trends: plotly's script is five times Vega-Lite's to load). Coloured by the law, as the releases chart beside it
+    is: the page's palette means one thing (a colour coloured the data category here and the law there, so one
+    colour stood for two meanings side by side). The categories are in the tooltip and in the table below; each
+    law's name is beside its bar, so no legend is needed."""
+    import altair as alt
+
+    rows = _texts(worded(blocked, "legal_basis", "data_category"), records_text="records")
+    law, records = _("Legal basis"), _("Blocked records")
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("records:Q", title=records, stack="zero", axis=alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)),
+        y=alt.Y("legal_basis:N", title=law, sort=None, axis=alt.Axis(labelLimit=400)),
+        color=_vega_colour("legal_basis", law, colours(blocked, "legal_basis"), legend=False),
+        tooltip=[alt.Tooltip("legal_basis:N", title=law), alt.Tooltip("data_category:N", title=_("Category")),
+                 alt.Tooltip("records_text:N", title=records)])
+    return chart.properties(title=_("Records blocked from erasure, by the law that keeps them"),
+                            height=max(120, 44 * blocked["legal_basis"].n_unique()), width="container"
+                            ).configure(**VEGA_CONFIG)
 
 
 @memo
 def releases_due(due: pl.DataFrame):
     """Records due for release per quarter (per month when they all fall within two years): a bar each, readable,
     not one hairline per month over a decade."""
+    import altair as alt
+
     span = (due["month"].max() - due["month"].min()).days if due.height else 0
     if span > 731:
         bucket = (pl.col("month").dt.year().cast(pl.String) + "-Q"
@@ -359,14 +415,15 @@ def releases_due(due: pl.DataFrame):
         axis, title = _("Month the obligation ends"), _("When blocked records are due for deletion, per month")
     grouped = (due.with_columns(bucket.alias("when")).group_by("when", "legal_basis")
                .agg(pl.col("records").sum(), pl.col("holds").sum()).sort("when", "legal_basis"))
-    fig = px.bar(worded(grouped, "legal_basis"), x="when", y="records", color="legal_basis",
-                 color_discrete_map=colours(grouped, "legal_basis"),
-                 labels={"when": axis, "records": _("Records to release"), "legal_basis": _("Legal basis"),
-                         "holds": _("Holds")},
-                 hover_data=["holds"], title=title)
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category")
-    return styled(fig)
+    rows = _texts(worded(grouped, "legal_basis"), records_text="records", holds_text="holds")
+    law, records = _("Legal basis"), _("Records to release")
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("when:O", title=axis, sort="ascending", axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("records:Q", title=records, stack="zero", axis=alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)),
+        color=_vega_colour("legal_basis", law, colours(grouped, "legal_basis"), legend=True),
+        tooltip=[alt.Tooltip("when:N", title=axis), alt.Tooltip("legal_basis:N", title=law),
+                 alt.Tooltip("records_text:N", title=records), alt.Tooltip("holds_text:N", title=_("Holds"))])
+    return chart.properties(title=title, height=260, width="container").configure(**VEGA_CONFIG)
 
 
 RATES = ("interaction_rate", "analytics_rate", "functional_rate", "accept_all_rate", "reject_all_rate")
@@ -471,28 +528,6 @@ def part_periods(start: date, end: date, grain: str = "week") -> str:
     when it holds each whole."""
     return ", ".join(ngettext("{day}: {days} day", "{day}: {days} days", r["days"]).format(
         day=i18n.day(r["period_start"]), days=r["days"]) for r in _parts(start, end, grain).iter_rows(named=True))
-
-
-# The Overview's trends are Vega-Lite charts (Altair, which Streamlit draws with its own Vega-Lite code): the first
-# plotly chart a browser draws loads plotly's 4.7 MB script, Vega-Lite's is 0.8 MB. A bare Streamlit page with one
-# chart, each load in a new browser context, took 1.7 s more with plotly and 0.5 s more with Vega-Lite; the Overview,
-# its only chart changed, 4.7 -> 3.1 s (docs/accessibility.md, BENCHMARKS.md). Other pages keep plotly for now.
-VEGA_CONFIG = {
-    "font": "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", "background": "#ffffff",
-    "view": {"stroke": None},
-    "axis": {"labelColor": "#333333", "titleColor": "#1f1f1f", "gridColor": "#e5e5e5", "domainColor": "#595959",
-             "tickColor": "#595959", "labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal"},
-    "title": {"color": "#1f1f1f", "fontSize": 14, "fontWeight": "normal", "anchor": "start"},
-}
-
-
-def _vega_number(share: bool) -> str:
-    """An axis label in the current language, as the figures are written: `80%` / `80 %`, `1 000` in both (the
-    dashboard's English groups thousands with a space too, i18n.number)."""
-    if share:
-        return "format(datum.value, '.0%')" if i18n.current() == "en" else \
-            "replace(format(datum.value, '.0%'), '%', '\u00a0%')"
-    return "join(split(format(datum.value, ','), ','), ' ')"
 
 
 def weekly_points(frame: pl.DataFrame, column: str, weeks: pl.DataFrame, count: bool) -> pl.DataFrame:

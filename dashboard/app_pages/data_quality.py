@@ -87,7 +87,7 @@ else:
         search = st.text_input(_("Reason or file contains"), value=filters.url_value("dq_search", ""),
                                max_chars=100)
     with right:
-        st.plotly_chart(charts.rejections_by_reason(reasons), width="stretch", theme=None)
+        st.altair_chart(charts.rejections_by_reason(reasons), width="stretch", theme=None)
     filters.keep_in_url(dq_log=log_choice, dq_column=column_choice, dq_search=search)
     hidden = [log for log in LOGS if log not in viewer.row_logs]
     if not viewer.row_logs:

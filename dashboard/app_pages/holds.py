@@ -41,10 +41,10 @@ else:
     left, right = st.columns(2)
     blocked = run_query("rpt_hold_blocked", **params)
     if not blocked.is_empty():
-        left.plotly_chart(charts.blocked_records(blocked), width="stretch", theme=None)
+        left.altair_chart(charts.blocked_records(blocked), width="stretch", theme=None)
     due = run_query("rpt_hold_releases_due", **params)
     if not due.is_empty():
-        right.plotly_chart(charts.releases_due(due), width="stretch", theme=None)
+        right.altair_chart(charts.releases_due(due), width="stretch", theme=None)
 
     st.subheader(_("Blocked records by legal basis and category"))
     ui.table(blocked)
