@@ -62,6 +62,13 @@ def _vega_number(share: bool) -> str:
     return "join(split(format(datum.value, ','), ','), ' ')"
 
 
+def _vega_count_axis():
+    """An axis of counts: whole-number ticks, written as the figures are."""
+    import altair as alt
+
+    return alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)
+
+
 def _vega_colour(field: str, title: str, colour_map: dict, legend: bool):
     """A Vega-Lite colour channel from a {word: colour} map: each word its fixed colour (labels.colour_map)."""
     import altair as alt
@@ -201,7 +208,7 @@ def rejections_by_reason(reasons: pl.DataFrame):
                   rejections_text="rejections")
     field, rejected, reason = _("Log.column"), _("Rejected values"), _("Reason")
     chart = alt.Chart(rows).mark_bar().encode(
-        x=alt.X("rejections:Q", title=rejected, stack="zero", axis=alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)),
+        x=alt.X("rejections:Q", title=rejected, stack="zero", axis=_vega_count_axis()),
         y=alt.Y("field:N", title=field, sort=None, axis=alt.Axis(labelLimit=400)),
         color=alt.Color("reason_kind:N", title=reason, scale=alt.Scale(range=list(labels.CATEGORY)), legend=None),
         tooltip=[alt.Tooltip("field:N", title=field), alt.Tooltip("reason_kind:N", title=reason),
@@ -380,7 +387,7 @@ MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
 @memo
 def blocked_records(blocked: pl.DataFrame):
     """Records blocked from erasure per law, each bar made of the law's data categories (Vega-Lite, as the Overview's
-    trends: plotly's script is five times Vega-Lite's to load). Coloured by the law, as the releases chart beside it
+    trends: plotly's script is six times Vega-Lite's to load). Coloured by the law, as the releases chart beside it
     is: the page's palette means one thing (a colour coloured the data category here and the law there, so one
     colour stood for two meanings side by side). The categories are in the tooltip and in the table below; each
     law's name is beside its bar, so no legend is needed."""
@@ -389,7 +396,7 @@ def blocked_records(blocked: pl.DataFrame):
     rows = _texts(worded(blocked, "legal_basis", "data_category"), records_text="records")
     law, records = _("Legal basis"), _("Blocked records")
     chart = alt.Chart(rows).mark_bar().encode(
-        x=alt.X("records:Q", title=records, stack="zero", axis=alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)),
+        x=alt.X("records:Q", title=records, stack="zero", axis=_vega_count_axis()),
         y=alt.Y("legal_basis:N", title=law, sort=None, axis=alt.Axis(labelLimit=400)),
         color=_vega_colour("legal_basis", law, colours(blocked, "legal_basis"), legend=False),
         tooltip=[alt.Tooltip("legal_basis:N", title=law), alt.Tooltip("data_category:N", title=_("Category")),
@@ -419,7 +426,7 @@ def releases_due(due: pl.DataFrame):
     law, records = _("Legal basis"), _("Records to release")
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("when:O", title=axis, sort="ascending", axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("records:Q", title=records, stack="zero", axis=alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)),
+        y=alt.Y("records:Q", title=records, stack="zero", axis=_vega_count_axis()),
         color=_vega_colour("legal_basis", law, colours(grouped, "legal_basis"), legend=True),
         tooltip=[alt.Tooltip("when:N", title=axis), alt.Tooltip("legal_basis:N", title=law),
                  alt.Tooltip("records_text:N", title=records), alt.Tooltip("holds_text:N", title=_("Holds"))])
@@ -530,7 +537,7 @@ def part_periods(start: date, end: date, grain: str = "week") -> str:
         day=i18n.day(r["period_start"]), days=r["days"]) for r in _parts(start, end, grain).iter_rows(named=True))
 
 
-def weekly_points(frame: pl.DataFrame, column: str, weeks: pl.DataFrame, count: bool) -> pl.DataFrame:
+def _weekly_points(frame: pl.DataFrame, column: str, weeks: pl.DataFrame, count: bool) -> pl.DataFrame:
     """One weekly series as the chart draws it: each week of the period (period_start) with its value (a count is 0
     in a week without events; a rate has none there, a gap) and, for a week the period holds only part of, how many
     of its days it holds (days; null for a whole week)."""
@@ -593,7 +600,7 @@ def overview_trends(requests: pl.DataFrame, transfers: pl.DataFrame, consent: pl
          labels.name("consent", "interaction_rate"), True))
     charts = []
     for frame, column, colour, title, name, share in trends:
-        points = weekly_points(frame, column, weeks, count=not share) if frame.height else pl.DataFrame(
+        points = _weekly_points(frame, column, weeks, count=not share) if frame.height else pl.DataFrame(
             schema={"period_start": pl.Date, "value": pl.Float64, "days": pl.Int64})
         top = consent["interaction_rate"].max() if share and consent.height else None
         charts.append(_weekly_chart(points, colour, title, name, share, top))

@@ -205,7 +205,7 @@ def pending_words(pending: list[tuple]) -> str:
 # ones, at the same peak memory (767 / 772 MB; the as-of join spills to disk either way); 16 million gained no more.
 CHUNK_ROWS = 8_000_000
 # consent_daily groups every event by visitor and day: a run of 8 million events outgrows the default memory and
-# spills (10.25 million events, two runs: 11.6 s), one of a million does not (eleven runs: 5.4 s; half a million 5.7 s).
+# spills (10.25 million events, two runs: 11.6 s), one of a million does not (eleven runs: 5.4 s; 0.5 million 5.7 s).
 
 
 def day_rows(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...], lo: date, hi: date, tz: str
