@@ -1,4 +1,4 @@
-"""Chart builders: polars frame in, figure out (plotly; the Overview's trends Vega-Lite). No streamlit here."""
+"""Chart builders: polars frame in, figure out (plotly, or Vega-Lite where VEGA_CONFIG says). No streamlit here."""
 
 from __future__ import annotations
 
@@ -111,12 +111,12 @@ def share_ticks(top: float | None) -> list[float]:
     return [round(i * step, 4) for i in range(int(top / step + 1e-9) + 2) if i * step <= 1 + 1e-9]
 
 
-def names_beside(fig, codes: pl.Series, title: bool = True) -> None:
-    """Room on the left for the longest of the bars' names (the codes' words, at the ticks' 13 px) and the axis'
+def names_beside(fig, codes: pl.Series) -> None:
+    """Room on the left for the longest of the bars' names (the codes' words, at the ticks' 13 px), with no axis
     title, so each name is drawn whole. Computed rather than plotly's automargin, which measures the drawn names and
     lays the chart out a second time (about 60 ms more in the browser on the Transfers page)."""
     longest = max((len(labels.word(c)) for c in codes.unique().drop_nulls().to_list()), default=0)
-    fig.update_layout(margin={"l": 16 + 7 * longest + (24 if title else 0)})
+    fig.update_layout(margin={"l": 16 + 7 * longest})
 
 
 def dated(fig):
@@ -200,8 +200,8 @@ def plain(frame: pl.DataFrame) -> pl.DataFrame:
 
 @memo
 def rejections_by_reason(reasons: pl.DataFrame):
-    """Rejected values per log column, each bar made of its kinds of reason (Vega-Lite: see VEGA_CONFIG). The
-    column names come from files: Vega-Lite draws text as text (plotly needed them HTML-escaped, plain())."""
+    """Rejected values per log column, each bar made of its kinds of reason (Vega-Lite: see VEGA_CONFIG; it draws
+    text as text, where plotly needed it HTML-escaped, plain())."""
     import altair as alt
 
     rows = _texts(reasons.with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field")),
@@ -292,7 +292,7 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
     # say what they are), which leaves the legend room beneath.
     fig.update_yaxes(categoryorder="total ascending", title_text="")
     fig.update_xaxes(title_text="")
-    names_beside(fig, breakdown["recipient_type"], title=False)
+    names_beside(fig, breakdown["recipient_type"])
     return styled(fig)
 
 
@@ -553,7 +553,7 @@ def _weekly_chart(points: pl.DataFrame, colour: str, title: str, name: str, shar
     joined to its neighbour by a dotted line (two days of requests drawn as a week looked like a collapse)."""
     import altair as alt
 
-    value_text = (lambda v: i18n.percent(v, 1)) if share else (lambda v: i18n.number(v))
+    value_text = (lambda v: i18n.percent(v, 1)) if share else i18n.number
     rows = points.with_columns(
         week=pl.col("period_start").map_elements(i18n.day, return_dtype=pl.String),
         shown=pl.col("value").map_elements(value_text, return_dtype=pl.String),
