@@ -1,4 +1,5 @@
-"""Chart builders: polars frame in, figure out (plotly, or Vega-Lite where VEGA_CONFIG says). No streamlit here."""
+"""Chart builders: polars frame in, figure out: Vega-Lite (Altair) for the pages, plotly for the Transfers map and the
+monthly report (VEGA_CONFIG says why). No streamlit here."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import i18n, labels
+from dashboard.contract import REQUEST_TYPES
 from dashboard.i18n import N_, _, ngettext
 
 # The charts' own template: dark text and ticks on white (contrast well above 4.5:1, WCAG 1.4.3), the category
@@ -39,11 +41,11 @@ px.defaults.template = TEMPLATE
 px.defaults.color_discrete_sequence = list(labels.CATEGORY)
 
 
-# The Overview's, Legal holds' and Data quality's charts are Vega-Lite charts (Altair, which Streamlit draws with its
-# own Vega-Lite code): the first plotly chart a browser draws loads plotly's 4.7 MB script, Vega-Lite's is 0.8 MB. A
-# bare Streamlit page with one chart, each load in a new browser context, took 1.7 s more with plotly and 0.5 s more
-# with Vega-Lite; the Overview, its only chart changed, 4.5 -> 2.6 s (BENCHMARKS.md). The other pages keep plotly
-# for now (the report's charts are plotly too). Their config is TEMPLATE's: dark text on white, the same font.
+# The pages' charts are Vega-Lite charts (Altair, which Streamlit draws with its own Vega-Lite code): the first
+# plotly chart a browser draws loads plotly's 4.7 MB script, Vega-Lite's is 0.8 MB. A bare Streamlit page with one
+# chart, each load in a new browser context, took 1.7 s more with plotly and 0.5 s more with Vega-Lite; the Overview,
+# its only chart changed, 4.5 -> 2.6 s (BENCHMARKS.md). Plotly is left to the Transfers map (drawn only when its tab
+# is opened) and the monthly report's charts. Their config is TEMPLATE's: dark text on white, the same font.
 VEGA_CONFIG = {
     "font": "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif", "background": "#ffffff",
     "view": {"stroke": None},
@@ -69,19 +71,34 @@ def _vega_count_axis():
     return alt.Axis(labelExpr=_vega_number(False), tickMinStep=1)
 
 
-def _vega_colour(field: str, title: str, colour_map: dict, legend: bool):
-    """A Vega-Lite colour channel from a {word: colour} map: each word its fixed colour (labels.colour_map)."""
+def _vega_colour(field: str, title: str, colour_map: dict, legend: bool, columns: int | None = None):
+    """A Vega-Lite colour channel from a {word: colour} map: each word its fixed colour (labels.colour_map), the
+    legend beneath in that order (in rows of `columns` names: a half-width chart cut a row of six off)."""
     import altair as alt
 
     scale = alt.Scale(domain=list(colour_map), range=list(colour_map.values()))
-    return alt.Color(f"{field}:N", title=title, scale=scale,
-                     legend=alt.Legend(orient="bottom", labelLimit=400) if legend else None)
+    return alt.Color(f"{field}:N", title=title, scale=scale, sort=list(colour_map),
+                     legend=alt.Legend(orient="bottom", labelLimit=400, columns=columns or alt.Undefined)
+                     if legend else None)
+
+
+def _written(frame: pl.DataFrame, **columns) -> pl.DataFrame:
+    """Text columns written in the current language, {new column: (column, write)}; null stays null. Written here,
+    on the run's thread (its language is a context variable): polars runs map_elements on threads of its own, where
+    English pages' tooltips came out in Swedish ("5 jan. 2026")."""
+    return frame.with_columns(pl.Series(name, [None if v is None else write(v) for v in frame[source].to_list()],
+                                        dtype=pl.String) for name, (source, write) in columns.items())
+
+
+def _in_order(codes: pl.Series, order) -> list:
+    """The codes present, in a fixed order (a legend's), any unknown ones after it."""
+    present = set(codes.drop_nulls().to_list())
+    return [c for c in order if c in present] + sorted(present - set(order))
 
 
 def _texts(frame: pl.DataFrame, **columns: str) -> pl.DataFrame:
     """Numbers written as the figures are (i18n.number), for tooltips: {new column: column of numbers}."""
-    return frame.with_columns(**{name: pl.col(source).map_elements(i18n.number, return_dtype=pl.String)
-                                 for name, source in columns.items()})
+    return _written(frame, **{name: (source, i18n.number) for name, source in columns.items()})
 
 
 def styled(fig):
@@ -109,14 +126,6 @@ def share_ticks(top: float | None) -> list[float]:
     top = min(max(top if top is not None else 1.0, 0.01), 1.0)
     step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25) if top / s <= 6)
     return [round(i * step, 4) for i in range(int(top / step + 1e-9) + 2) if i * step <= 1 + 1e-9]
-
-
-def names_beside(fig, codes: pl.Series) -> None:
-    """Room on the left for the longest of the bars' names (the codes' words, at the ticks' 13 px), with no axis
-    title, so each name is drawn whole. Computed rather than plotly's automargin, which measures the drawn names and
-    lays the chart out a second time (about 60 ms more in the browser on the Transfers page)."""
-    longest = max((len(labels.word(c)) for c in codes.unique().drop_nulls().to_list()), default=0)
-    fig.update_layout(margin={"l": 16 + 7 * longest})
 
 
 def dated(fig):
@@ -192,16 +201,10 @@ def colours(frame: pl.DataFrame, column: str, dimension: str | None = None) -> d
     return labels.colour_map(dimension or column, frame[column].unique().to_list())
 
 
-def plain(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text from the logs as plotly shows it literally: plotly reads <a href>, <b> and entities in labels, so
-    every text column is HTML-escaped (plotly decodes the entities back for display)."""
-    return frame.with_columns(pl.col(pl.String).map_elements(html.escape, return_dtype=pl.String))
-
-
 @memo
 def rejections_by_reason(reasons: pl.DataFrame):
     """Rejected values per log column, each bar made of its kinds of reason (Vega-Lite: see VEGA_CONFIG; it draws
-    text as text, where plotly needed it HTML-escaped, plain())."""
+    text as text, where plotly needed it HTML-escaped)."""
     import altair as alt
 
     rows = _texts(reasons.with_columns((pl.col("log_name") + "." + pl.col("column_name")).alias("field")),
@@ -220,29 +223,44 @@ def rejections_by_reason(reasons: pl.DataFrame):
 
 def type_order() -> dict:
     """Request types in one order in every chart's legend (the contract's), not in the order they first occur."""
-    from dashboard.contract import REQUEST_TYPES
-
     return {"request_type": [labels.word(t) for t in REQUEST_TYPES]}
+
+
+def _period_label(grain: str):
+    """A period's name on an axis: a week by its Monday's date, a month as 2026-08 (both languages)."""
+    return i18n.day if grain != "month" else (lambda d: d.strftime("%Y-%m"))
 
 
 @memo
 def request_volume(volume: pl.DataFrame, grain: str, start: date, end: date):
-    fig = px.bar(worded(volume, "request_type"), x="period_start", y="requests", color="request_type",
-                 color_discrete_map=colours(volume, "request_type"),
-                 labels={"period_start": grain_word(grain).capitalize(), "requests": _("Requests received"),
-                         "request_type": _("Type")},
-                 title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)),
-                 category_orders=type_order())
-    fig.update_layout(barmode="stack", legend_title_text="")
-    # A week or month the period holds only part of is hatched: its bar counts those days only.
-    part = {d.isoformat() for d in _parts(start, end, grain)["period_start"]}
-    if part:
-        for trace in list(fig.data):  # the legend shows a type's colour, not the hatching of its first bar
-            trace.update(marker_pattern_shape=["/" if str(x)[:10] in part else "" for x in trace.x],
-                         showlegend=False, legendgroup=trace.name)
-            fig.add_trace(go.Bar(x=[None], y=[None], name=trace.name, marker_color=trace.marker.color,
-                                 legendgroup=trace.name))
-    return dated(styled(fig))
+    """Requests received per week or month of start..end, stacked by type (Vega-Lite, see VEGA_CONFIG). Every
+    period of the range has its place on the axis, so a period without requests is an empty place, not left out;
+    a week or month the period holds only part of is drawn paler with a dashed outline (part = True in its rows):
+    its bar counts those days only."""
+    import altair as alt
+
+    name = _period_label(grain)
+    periods = _written(periods_of(start, end, grain).with_columns(
+        part=pl.col("days") < pl.col("length"), days=pl.when(pl.col("days") < pl.col("length")).then("days")),
+        when=("period_start", name), note=("days", lambda d: ngettext(
+            "counts {days} day, the part in the period", "counts {days} days, the part in the period", d).format(days=d)))
+    rows = _texts(worded(volume, "request_type").join(periods, on="period_start", how="inner"), shown="requests")
+    order = labels.colour_map("request_type", _in_order(volume["request_type"], REQUEST_TYPES))
+    period, kind, received = grain_word(grain).capitalize(), _("Type"), _("Requests received")
+    many = periods.height > 14
+    chart = alt.Chart(rows).mark_bar(strokeWidth=1.5).encode(
+        x=alt.X("when:O", title=period, scale=alt.Scale(domain=periods["when"].to_list()),
+                axis=alt.Axis(labelAngle=-45 if many else 0, labelOverlap=True)),
+        y=alt.Y("requests:Q", title=received, stack="zero", axis=_vega_count_axis()),
+        color=_vega_colour("request_type", kind, order, legend=True, columns=3),
+        opacity=alt.when(alt.datum.part).then(alt.value(0.45)).otherwise(alt.value(1.0)),
+        stroke=alt.when(alt.datum.part).then(alt.value("#1f1f1f")).otherwise(alt.value(None)),
+        strokeDash=alt.when(alt.datum.part).then(alt.value([4, 3])).otherwise(alt.value([])),
+        order=alt.Order("request_type:N"),
+        tooltip=[alt.Tooltip("when:N", title=period), alt.Tooltip("request_type:N", title=kind),
+                 alt.Tooltip("shown:N", title=received), alt.Tooltip("note:N", title=_("Part of a period"))])
+    return chart.properties(title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)),
+                            height=300, width="container").configure(**VEGA_CONFIG)
 
 
 WEEK = 7
@@ -251,62 +269,100 @@ WEEK = 7
 @memo
 def time_to_close(distribution: pl.DataFrame):
     """Requests per week of days to close, by type: a bar a week wide (a bar a day over four months was a hairline),
-    with the one-month line, and the three-month line when a request took longer than a month."""
+    with the one-month line, and the three-month line when a request took longer than a month (Vega-Lite)."""
+    import altair as alt
+
     weeks = (distribution.with_columns(week=pl.col("days_to_close") // WEEK)
              .group_by("week", "request_type").agg(pl.col("requests").sum()).sort("week", "request_type")
-             .with_columns(middle=pl.col("week") * WEEK + WEEK / 2,
+             .with_columns(first=pl.col("week") * WEEK, last=pl.col("week") * WEEK + WEEK,
                            days=pl.format("{}–{}", pl.col("week") * WEEK, pl.col("week") * WEEK + WEEK - 1)))
-    fig = px.bar(worded(weeks, "request_type"), x="middle", y="requests", color="request_type",
-                 color_discrete_map=colours(weeks, "request_type"), hover_data={"middle": False, "days": True},
-                 labels={"middle": _("Calendar days from receipt to closing"), "requests": _("Requests"),
-                         "request_type": _("Type"), "days": _("Days to close")},
-                 title=_("How long requests took to close, by type"), category_orders=type_order())
-    fig.update_traces(width=WEEK * 0.9)
-    fig.update_layout(barmode="stack", legend_title_text="")
+    rows = _texts(worded(weeks, "request_type"), shown="requests")
     longest = int(distribution["days_to_close"].max() or 0)
     lines = [(31, _("≈ one month"))] + ([(92, _("≈ three months (extended)"))] if longest > 31 else [])
-    for days, label in lines:  # each named along its own line, so the two names never overlap
-        fig.add_vline(x=days, line_dash="dash", line_color="#595959")
-        fig.add_annotation(x=days, y=1, xref="x", yref="paper", text=label, textangle=-90, showarrow=False,
-                           xanchor="left", yanchor="top", font={"color": "#1f1f1f", "size": 12})
-    fig.update_xaxes(range=[0, max(longest + WEEK, lines[-1][0] + 2 * WEEK)])
-    return styled(fig)
+    top = max(longest + WEEK, lines[-1][0] + 2 * WEEK)
+    kind, requests, taken = _("Type"), _("Requests"), _("Days to close")
+    x = alt.X("first:Q", bin="binned", title=_("Calendar days from receipt to closing"),
+              scale=alt.Scale(domain=[0, top], nice=False), axis=alt.Axis(tickMinStep=1))
+    bars = alt.Chart(rows).mark_bar(binSpacing=2).encode(
+        x, x2="last:Q", y=alt.Y("requests:Q", title=requests, stack="zero", axis=_vega_count_axis()),
+        color=_vega_colour("request_type", kind, labels.colour_map("request_type", _in_order(
+            weeks["request_type"], REQUEST_TYPES)), legend=True, columns=3),
+        tooltip=[alt.Tooltip("request_type:N", title=kind), alt.Tooltip("days:N", title=taken),
+                 alt.Tooltip("shown:N", title=requests)])
+    marks = pl.DataFrame({"first": [d for d, _ in lines], "label": [t for _, t in lines]})
+    rule = alt.Chart(marks).mark_rule(strokeDash=[5, 4], color="#595959").encode(x=alt.X("first:Q"))
+    # each named along its own line, so the two names never overlap
+    text = alt.Chart(marks).mark_text(angle=270, align="right", baseline="top", dx=-4, dy=4, fontSize=12,
+                                      color="#1f1f1f").encode(x=alt.X("first:Q"), y=alt.value(0), text="label:N")
+    return alt.layer(bars, rule, text).properties(title=_("How long requests took to close, by type"), height=300,
+                                                  width="container").configure(**VEGA_CONFIG)
+
+
+MECHANISMS = ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour", "privacy_shield")
 
 
 @memo
 def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
+    """Transfers or records per recipient type, each bar made of its mechanisms (Vega-Lite). Bars along, the
+    recipient types down the side (each name whole: Vega-Lite makes room for it) and the legend beneath: in two
+    columns, upright bars left the recipient types' names slanted over each other ("personuppgiftsansvarig" across
+    "personuppgiftsbiträde") and the legend took half of the chart's width. The largest on top; no axis titles (the
+    chart's title names the measure and the names say what they are)."""
+    import altair as alt
+
     label = {"transfers": _("Transfers"), "records": _("Records")}[measure]
-    order = [labels.word(m) for m in ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour",
-                                      "privacy_shield")]
-    # Bars along, the recipient types down the side and the legend beneath: in two columns, upright bars left the
-    # recipient types' names slanted over each other ("personuppgiftsansvarig" across "personuppgiftsbiträde") and
-    # the legend took half of the chart's width.
-    fig = px.bar(worded(breakdown, "recipient_type", "mechanism"), y="recipient_type", x=measure, color="mechanism",
-                 orientation="h",
-                 labels={"recipient_type": _("Recipient type"), measure: label, "mechanism": _("Mechanism")},
-                 title=_("{measure} by recipient type and mechanism").format(measure=label),
-                 color_discrete_map=colours(breakdown, "mechanism"), category_orders={"mechanism": order})
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
-                                               "title_side": "top left"})
-    # The largest on top, each name whole; the axes' titles go (the chart's title names the measure and the names
-    # say what they are), which leaves the legend room beneath.
-    fig.update_yaxes(categoryorder="total ascending", title_text="")
-    fig.update_xaxes(title_text="")
-    names_beside(fig, breakdown["recipient_type"])
-    return styled(fig)
+    order = labels.colour_map("mechanism", _in_order(breakdown["mechanism"], MECHANISMS))
+    rows = _texts(worded(breakdown, "recipient_type", "mechanism"), shown=measure)
+    kind, mechanism = _("Recipient type"), _("Mechanism")
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X(f"{measure}:Q", title=None, stack="zero", axis=_vega_count_axis()),
+        y=alt.Y("recipient_type:N", title=None, sort=alt.EncodingSortField(measure, op="sum", order="descending"),
+                axis=alt.Axis(labelLimit=400)),
+        color=_vega_colour("mechanism", mechanism, order, legend=True, columns=2),
+        tooltip=[alt.Tooltip("recipient_type:N", title=kind), alt.Tooltip("mechanism:N", title=mechanism),
+                 alt.Tooltip("shown:N", title=label)])
+    return chart.properties(title=_("{measure} by recipient type and mechanism").format(measure=label),
+                            height=max(140, 36 * breakdown["recipient_type"].n_unique()), width="container"
+                            ).configure(**VEGA_CONFIG)
+
+
+def _dates_x(title: str | None, grain: str = "day"):
+    """A time axis of days or months: day/month ticks (months as `Nov 2026`, `2026-11`) in the current language, as
+    Vega-Lite names months in English only (the scale is UTC, as the dates are)."""
+    import altair as alt
+
+    english = i18n.current() == "en"
+    written = ("%b %Y" if english else "%Y-%m") if grain == "month" else ("%b %-d" if english else "%-d/%-m")
+    return alt.X("period_start:T", title=title, scale=alt.Scale(type="utc"),
+                 axis=alt.Axis(format=written, labelOverlap=True))
+
+
+def _share_y(title: str, top: float | None, whole: bool = False):
+    """A y axis of shares from 0, its ticks written as the figures are (80 %, share_ticks); up to 1 when whole."""
+    import altair as alt
+
+    ticks = share_ticks(1.0 if whole else top)
+    return alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+                 axis=alt.Axis(labelExpr=_vega_number(True), values=ticks))
 
 
 @memo
 def non_eea_share(trend: pl.DataFrame, grain: str):
-    fig = px.line(trend, x="period_start", y="non_eea_share", markers=True,
-                  labels={"period_start": grain_word(grain).capitalize(), "non_eea_share": _("Share outside the EU/EEA"),
-                          "transfers": _("Transfers"), "non_eea": _("Outside the EU/EEA")},
-                  title=_("Share of transfers going outside the EU/EEA, per {grain}").format(grain=grain_word(grain)),
-                  hover_data=["transfers", "non_eea"])
-    fig.update_traces(line_color=labels.CATEGORY[0])
-    fig.update_yaxes(rangemode="tozero")
-    share_axis(fig, trend["non_eea_share"].max())
-    return dated(styled(fig))
+    """The share of transfers going outside the EU/EEA per week or month, a line with a dot per period (Vega-Lite)."""
+    import altair as alt
+
+    rows = _written(trend.with_columns(value=pl.col("non_eea_share")), when=("period_start", i18n.day),
+                    share=("non_eea_share", lambda v: i18n.percent(v, 1)), transfers_text=("transfers", i18n.number),
+                    non_eea_text=("non_eea", i18n.number))
+    share, period = _("Share outside the EU/EEA"), grain_word(grain).capitalize()
+    chart = alt.Chart(rows).mark_line(point={"color": labels.CATEGORY[0], "size": 40}, color=labels.CATEGORY[0],
+                                      strokeWidth=2).encode(
+        _dates_x(period, grain), _share_y(share, trend["non_eea_share"].max()),
+        tooltip=[alt.Tooltip("when:N", title=period), alt.Tooltip("share:N", title=share),
+                 alt.Tooltip("transfers_text:N", title=_("Transfers")),
+                 alt.Tooltip("non_eea_text:N", title=_("Outside the EU/EEA"))])
+    return chart.properties(title=_("Share of transfers going outside the EU/EEA, per {grain}").format(
+        grain=grain_word(grain)), height=320, width="container").configure(**VEGA_CONFIG)
 
 
 TOPOJSON = Path(__file__).resolve().parent / "static" / "topojson"
@@ -446,9 +502,142 @@ def rate_colours(names: dict[str, str]) -> dict[str, str]:
     return {name: labels.colour("rate", key) for key, name in names.items()}
 
 
+def _rates_long(frame: pl.DataFrame, index: str, rates) -> pl.DataFrame:
+    """Rates in long form for a chart: index, rate (its name, rate_labels), value and shown (written as the figures
+    are)."""
+    long = frame.unpivot(index=index, on=list(rates), variable_name="rate", value_name="value")
+    return _written(long.with_columns(pl.col("rate").replace_strict(rate_labels())),
+                    shown=("value", lambda v: i18n.percent(v, 1)))
+
+
 @memo
 def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
-    """Consent rates over time, with a dashed line where a new banner version was first shown."""
+    """Consent rates over time (Vega-Lite), with a dashed line where a new banner version was first shown. Versions
+    first shown on one day (an A/B test) share a line and a label, one name under the other: two labels at one place
+    were printed over each other. Names are text from the log, drawn as text (a line break in one is a space)."""
+    import altair as alt
+
+    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
+    names = rate_labels()
+    long = _written(_rates_long(trend, "period_start", rates), when=("period_start", i18n.day))
+    period, rate = grain_word(grain).capitalize(), _("Rate")
+    order = {names[r]: labels.colour("rate", r) for r in rates}
+    lines = alt.Chart(long).mark_line(strokeWidth=2).encode(
+        _dates_x(period), _share_y(rate, None, whole=True),
+        color=_vega_colour("rate", "", order, legend=True),
+        tooltip=[alt.Tooltip("when:N", title=period), alt.Tooltip("rate:N", title=""),
+                 alt.Tooltip("shown:N", title=rate)])
+    days = (changes.group_by("first_day", maintain_order=True)
+            .agg(pl.col("banner_version").cast(pl.String).str.replace_all(r"[\r\n]+", " ").sort().str.join("\n"))
+            .rename({"first_day": "period_start"}))
+    layers = [lines]
+    if days.height:
+        marks = days.with_columns(value=pl.lit(1.0))
+        layers.append(alt.Chart(marks).mark_rule(strokeDash=[5, 4], color="#6c757d").encode(_dates_x(period)))
+        layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=11,
+                                                 color="#333333", lineBreak="\n").encode(
+            _dates_x(period), _share_y(rate, None, whole=True),
+            text=alt.Text("banner_version:N")))
+    return alt.layer(*layers).properties(
+        title=_("Consent rates per {grain}, with banner changes marked").format(grain=grain_word(grain)),
+        height=340, width="container").configure(**VEGA_CONFIG)
+
+
+@memo
+def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
+    """Opt-in and reject-all per value of a dimension, side by side (Vega-Lite). Values are text from the log,
+    drawn as text."""
+    import altair as alt
+
+    rates = ("analytics_rate", "functional_rate", "reject_all_rate")
+    long = _rates_long(breakdown.rename({"value": "group"}), "group", rates)
+    names = rate_labels()
+    order = {names[r]: labels.colour("rate", r) for r in rates}
+    column, share = labels.column(dimension), _("Share of decisions")
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("group:N", title=column, sort=breakdown["value"].to_list(),
+                axis=alt.Axis(labelAngle=0 if breakdown.height <= 6 else -30, labelLimit=200)),
+        xOffset=alt.XOffset("rate:N", sort=list(order)),
+        y=_share_y(share, long["value"].max()),
+        color=_vega_colour("rate", "", order, legend=True),
+        tooltip=[alt.Tooltip("group:N", title=column), alt.Tooltip("rate:N", title=""),
+                 alt.Tooltip("shown:N", title=share)])
+    return chart.properties(title=_("Opt-in and reject-all by {dimension}").format(dimension=column.lower()),
+                            height=320, width="container").configure(**VEGA_CONFIG)
+
+
+@memo
+def change_effect(effect: pl.DataFrame):
+    """Each rate before and after a banner change, side by side (Vega-Lite)."""
+    import altair as alt
+
+    sides = {"before": _("before"), "after": _("after")}
+    long = _rates_long(effect, "side", RATES).with_columns(
+        pl.col("side").replace_strict(sides, default=pl.col("side")))
+    order = {sides[k]: v for k, v in zip(sides, labels.colour_map("side", list(sides)).values())}
+    rate = _("Rate")
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("rate:N", title=None, sort=list(rate_labels().values()), axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        xOffset=alt.XOffset("side:N", sort=list(order)),
+        y=_share_y(rate, long["value"].max()),
+        color=_vega_colour("side", "", order, legend=True),
+        tooltip=[alt.Tooltip("rate:N", title=""), alt.Tooltip("side:N", title=""),
+                 alt.Tooltip("shown:N", title=rate)])
+    return chart.properties(title=_("Before and after the banner change"), height=320, width="container"
+                            ).configure(**VEGA_CONFIG)
+
+
+@memo
+def access_events(daily: pl.DataFrame, first: date, last: date):
+    """Entries per day over the days chosen, first to last, stacked by event (Vega-Lite): every day of them has its
+    place on the axis, so a day without entries is an empty place (with entries on one day only, that day's bar
+    filled the whole chart, as if it were the days)."""
+    import altair as alt
+
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    rows = _written(worded(daily, "event"), shown=("events", i18n.number), day=("occurred_day", date.isoformat))
+    event, entries, day = _("Event"), _("Entries"), _("Day")
+    chart = alt.Chart(rows).mark_bar().encode(
+        x=alt.X("day:O", title=day, scale=alt.Scale(domain=days, paddingInner=0.2),
+                axis=alt.Axis(labelAngle=-45 if len(days) > 10 else 0, labelOverlap=True)),
+        y=alt.Y("events:Q", title=entries, stack="zero", axis=_vega_count_axis()),
+        color=_vega_colour("event", event, colours(daily, "event"), legend=True),
+        tooltip=[alt.Tooltip("day:N", title=day), alt.Tooltip("event:N", title=event),
+                 alt.Tooltip("shown:N", title=entries)])
+    return chart.properties(title=_("Who used the dashboard: access-log entries per day"), height=260,
+                            width="container").configure(**VEGA_CONFIG)
+
+
+# The monthly report's charts stay plotly: a report is one HTML file to forward, and plotly's script goes inside
+# it (Vega-Lite's would be fetched from the internet). Drawn once a month, not on each page view.
+
+
+@memo
+def report_request_volume(volume: pl.DataFrame, grain: str, start: date, end: date):
+    """The report's requests received per week or month, by type (plotly; request_volume is the page's): a
+    period the range holds only part of is hatched."""
+    fig = px.bar(worded(volume, "request_type"), x="period_start", y="requests", color="request_type",
+                 color_discrete_map=colours(volume, "request_type"),
+                 labels={"period_start": grain_word(grain).capitalize(), "requests": _("Requests received"),
+                         "request_type": _("Type")},
+                 title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)),
+                 category_orders=type_order())
+    fig.update_layout(barmode="stack", legend_title_text="")
+    # A week or month the period holds only part of is hatched: its bar counts those days only.
+    part = {d.isoformat() for d in _parts(start, end, grain)["period_start"]}
+    if part:
+        for trace in list(fig.data):  # the legend shows a type's colour, not the hatching of its first bar
+            trace.update(marker_pattern_shape=["/" if str(x)[:10] in part else "" for x in trace.x],
+                         showlegend=False, legendgroup=trace.name)
+            fig.add_trace(go.Bar(x=[None], y=[None], name=trace.name, marker_color=trace.marker.color,
+                                 legendgroup=trace.name))
+    return dated(styled(fig))
+
+
+@memo
+def report_consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
+    """The report's consent rates over time (plotly; consent_trend is the page's), with a dashed line where a new
+    banner version was first shown."""
     rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
     names = rate_labels()
     long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
@@ -466,50 +655,6 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
         fig.add_annotation(x=row["first_day"], y=1, yref="y", yanchor="top", showarrow=False, xanchor="left",
                            text="<br>".join(html.escape(v) for v in row["banner_version"]),
                            font={"size": 11, "color": "#333333"}, align="left")
-    return dated(styled(fig))
-
-
-@memo
-def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
-    long = plain(breakdown).unpivot(index="value", on=["analytics_rate", "functional_rate", "reject_all_rate"],
-                             variable_name="rate", value_name="share").with_columns(
-        pl.col("rate").replace_strict(names := rate_labels()))
-    fig = px.bar(long, x="value", y="share", color="rate", barmode="group", color_discrete_map=rate_colours(names),
-                 labels={"value": labels.column(dimension), "share": _("Share of decisions"),
-                         "rate": ""},
-                 title=_("Opt-in and reject-all by {dimension}").format(
-                     dimension=labels.column(dimension).lower()))
-    share_axis(fig, long["share"].max())
-    return styled(fig)
-
-
-@memo
-def change_effect(effect: pl.DataFrame):
-    sides = {"before": _("before"), "after": _("after")}
-    long = effect.unpivot(index="side", on=list(RATES), variable_name="rate", value_name="value").with_columns(
-        pl.col("rate").replace_strict(rate_labels()), pl.col("side").replace_strict(sides, default=pl.col("side")))
-    fig = px.bar(long, x="rate", y="value", color="side", barmode="group",
-                 category_orders={"side": list(sides.values())},
-                 color_discrete_map={sides[k]: v for k, v in labels.colour_map("side", list(sides)).items()},
-                 labels={"rate": "", "value": _("Rate"), "side": ""}, title=_("Before and after the banner change"))
-    share_axis(fig, long["value"].max())
-    return styled(fig)
-
-
-@memo
-def access_events(daily: pl.DataFrame, first: date, last: date):
-    """Entries per day over the days chosen, first to last: the axis spans them all, so a day without entries is an
-    empty day on it (with entries on one day only, that day's bar filled the whole chart, as if it were the days)."""
-    fig = px.bar(worded(daily, "event"), x="occurred_day", y="events", color="event",
-                 color_discrete_map=colours(daily, "event"),
-                 labels={"occurred_day": _("Day"), "events": _("Entries"), "event": _("Event")},
-                 title=_("Who used the dashboard: access-log entries per day"))
-    fig.update_layout(barmode="stack", legend_title_text="")
-    fig.update_traces(width=0.8 * 86_400_000)  # most of a day (plotly draws a lone bar on a date axis as a hairline)
-    days = (last - first).days + 1
-    fig.update_xaxes(tickformat="%Y-%m-%d", dtick=86_400_000 if days < 15 else None,
-                     range=[datetime.combine(first, time()) - timedelta(hours=12),
-                            datetime.combine(last, time()) + timedelta(hours=12)])
     return dated(styled(fig))
 
 
@@ -554,12 +699,9 @@ def _weekly_chart(points: pl.DataFrame, colour: str, title: str, name: str, shar
     import altair as alt
 
     value_text = (lambda v: i18n.percent(v, 1)) if share else i18n.number
-    rows = points.with_columns(
-        week=pl.col("period_start").map_elements(i18n.day, return_dtype=pl.String),
-        shown=pl.col("value").map_elements(value_text, return_dtype=pl.String),
-        note=pl.col("days").map_elements(lambda d: ngettext("{days} day of this week is in the period",
-                                                            "{days} days of this week are in the period", d
-                                                            ).format(days=d), return_dtype=pl.String))
+    rows = _written(points, week=("period_start", i18n.day), shown=("value", value_text),
+                    note=("days", lambda d: ngettext("{days} day of this week is in the period",
+                                                     "{days} days of this week are in the period", d).format(days=d)))
     whole, part = rows.filter(pl.col("days").is_null()), rows.filter(pl.col("days").is_not_null())
     x, y = rows["period_start"].to_list(), rows["value"].to_list()
     index = {w: i for i, w in enumerate(x)}

@@ -298,13 +298,13 @@ def build(run: metrics.Runner, month: str, as_of: date | None = None, detail: bo
     versions = run("rpt_banner_versions", tz=tz).filter(
         (pl.col("first_day") > start) & (pl.col("first_day") <= end))
     chart = (f"<p>{T['No banner event in the month.']}</p>" if trend.is_empty() else
-             charts.consent_trend(trend, "day", versions).to_html(full_html=False, include_plotlyjs=True,
+             charts.report_consent_trend(trend, "day", versions).to_html(full_html=False, include_plotlyjs=True,
                                                                    config={"staticPlot": True}))
     parts.append(f"<section><h2>{T['Consent trends']}</h2>{chart}</section>")
 
     volume = run("rpt_request_volume", grain="week", **period_params(as_of, start, end))
     if not volume.is_empty():
-        fig = charts.request_volume(volume, "week", start, end)
+        fig = charts.report_request_volume(volume, "week", start, end)
         part = charts.part_periods(start, end)
         note = ("<p class='sub'>" + html.escape(_(
             "A hatched bar is a {grain} the period holds only part of ({parts}): it counts those days only.").format(

@@ -174,11 +174,10 @@ def test_the_access_log_chart_spans_the_days_chosen(days):
     last = date(2026, 11, 27)
     first = last - timedelta(days=days - 1)
     daily = pl.DataFrame({"occurred_day": [last], "event": ["page_view"], "events": [3]})
-    fig = charts.access_events(daily, first, last)
-    low, high = (datetime.fromisoformat(str(x)) for x in fig.layout.xaxis.range)
-    assert low < datetime.combine(first, datetime.min.time()) and high > datetime.combine(last, datetime.min.time())
-    assert high - low == timedelta(days=days)
-    assert all(trace.width == 0.8 * 86_400_000 for trace in fig.data)  # most of a day wide, even alone
+    spec = charts.access_events(daily, first, last).to_dict()
+    x = spec["encoding"]["x"]
+    assert x["type"] == "ordinal"
+    assert x["scale"]["domain"] == [(first + timedelta(days=i)).isoformat() for i in range(days)]  # each day once
 
 
 @settings(max_examples=40, deadline=None)
@@ -192,15 +191,15 @@ def test_the_time_to_close_chart_draws_a_bar_a_week_and_holds_every_request(clos
     from dashboard import charts
 
     distribution = pl.DataFrame(closed, schema=["request_type", "days_to_close", "requests"], orient="row")
-    fig = charts.time_to_close(distribution)
-    bars = [(x, y) for trace in fig.data for x, y in zip(trace.x, trace.y)]
-    assert all(trace.width == 0.9 * 7 for trace in fig.data)
-    assert sum(y for _, y in bars) == distribution["requests"].sum()
-    expected = {7 * w + 3.5 for w in (distribution["days_to_close"] // 7).to_list()}
-    assert {x for x, _ in bars} == expected
-    low, high = fig.layout.xaxis.range
-    assert low <= min(expected) - 3.5 and high >= max(expected) + 3.5
-    lines = sorted(shape.x0 for shape in fig.layout.shapes)
+    chart = charts.time_to_close(distribution)
+    bars, rule = (layer for layer in chart.layer if layer.mark.type in ("bar", "rule"))
+    assert {(f, l) for f, l in zip(bars.data["first"], bars.data["last"])} == {
+        (7 * w, 7 * w + 7) for w in (distribution["days_to_close"] // 7).to_list()}  # a bar is a week wide
+    assert bars.data["requests"].sum() == distribution["requests"].sum()
+    spec = chart.to_dict()
+    low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert low == 0 and high >= bars.data["last"].max()
+    lines = sorted(rule.data["first"].to_list())
     assert lines == ([31, 92] if distribution["days_to_close"].max() > 31 else [31]) and high > lines[-1]
 
 
@@ -262,12 +261,41 @@ def test_the_overview_trends_draw_part_weeks_apart_and_an_empty_week_as_zero(sta
                 assert {a for a, _ in joined} == set(part) and all(abs((a - b).days) == 7 for a, b in joined)
 
 
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_chart_tooltips_are_written_in_the_pages_language(lang):
+    """polars runs map_elements on threads of its own, where the language (a context variable) is the default: an
+    English page's tooltips said "5 jan. 2026" and "23,0 %". Each chart's dates, shares and counts are written in
+    the page's language."""
+    import polars as pl
+
+    from dashboard import charts, i18n
+
+    start = date(2026, 1, 5)
+    weeks = [start + timedelta(weeks=i) for i in range(4)]
+    frame = pl.DataFrame({"period_start": weeks, "interaction_rate": [0.23] * 4, "non_eea_share": [0.23] * 4,
+                          "transfers": [12345] * 4, "non_eea": [1234] * 4, "requests": [1234] * 4})
+    with i18n.use(lang):
+        day, share, count = i18n.day(start), i18n.percent(0.23, 1), i18n.number(1234)
+        interaction = charts.overview_trends(frame, frame, frame, start, weeks[-1] + timedelta(days=6))[2]
+        def first_layer(chart):  # (a layer's data moves up to the chart when every layer has the same)
+            return chart.layer[0].data if isinstance(chart.layer[0].data, pl.DataFrame) else chart.data
+
+        whole = first_layer(interaction)
+        trend = first_layer(charts.consent_trend(frame, "week", pl.DataFrame(schema={"banner_version": pl.String,
+                                                                                    "first_day": pl.Date})))
+        shares = charts.non_eea_share(frame, "week").data
+        for written, expected in ((whole["week"][0], day), (whole["shown"][0], share), (trend["when"][0], day),
+                                  (trend["shown"][0], share), (shares["when"][0], day),
+                                  (shares["share"][0], share), (shares["non_eea_text"][0], count)):
+            assert written == expected
+
+
 @pytest.mark.parametrize(("start", "end", "grain", "hatched"), [
     (date(2026, 8, 27), date(2026, 11, 24), "week", {"2026-08-24", "2026-11-23"}),
     (date(2026, 8, 24), date(2026, 11, 29), "week", set()),
     (date(2026, 8, 27), date(2026, 11, 24), "month", {"2026-08-01", "2026-11-01"}),
     (date(2026, 9, 1), date(2026, 10, 31), "month", set())])
-def test_the_request_volume_hatches_the_part_periods_and_keeps_a_plain_legend(start, end, grain, hatched):
+def test_the_request_volume_draws_the_part_periods_apart_and_keeps_a_plain_legend(start, end, grain, hatched):
     import polars as pl
 
     from dashboard import charts
@@ -275,9 +303,18 @@ def test_the_request_volume_hatches_the_part_periods_and_keeps_a_plain_legend(st
     periods = charts.periods_of(start, end, grain)["period_start"].to_list()
     volume = pl.DataFrame([(p, t, 3) for p in periods for t in ("access", "erasure")],
                           schema=["period_start", "request_type", "requests"], orient="row")
-    fig = charts.request_volume(volume, grain, start, end)
-    bars = [t for t in fig.data if t.x[0] is not None]
-    for trace in bars:
+    chart = charts.request_volume(volume, grain, start, end)
+    rows = chart.data
+    assert {str(d) for d in rows.filter(pl.col("part"))["period_start"]} == hatched
+    assert rows["requests"].sum() == volume["requests"].sum()  # every period's bar, whole or part
+    spec = chart.to_dict()
+    assert spec["encoding"]["x"]["scale"]["domain"] == rows.unique("period_start").sort("period_start")["when"].to_list()
+    assert len(spec["encoding"]["x"]["scale"]["domain"]) == len(periods)
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["access", "erasure"]  # the legend: a plain colour a type
+    assert spec["encoding"]["opacity"]["condition"][0]["test"] == "datum.part"
+    # the report's (plotly): the same periods hatched, and a legend of plain colours
+    fig = charts.report_request_volume(volume, grain, start, end)
+    for trace in (t for t in fig.data if t.x[0] is not None):
         shapes = trace.marker.pattern.shape or [""] * len(trace.x)
         assert {str(x)[:10] for x, shape in zip(trace.x, shapes) if shape} == hatched
     legend = [t for t in fig.data if t.showlegend is not False]
@@ -290,8 +327,8 @@ def test_the_request_volume_hatches_the_part_periods_and_keeps_a_plain_legend(st
                           max_size=6, unique_by=lambda v: v[0]))
 def test_banner_versions_first_shown_on_one_day_share_one_label(versions):
     """Two versions first shown on one day (an A/B test) were labelled at one place, printed over each other: a day
-    has one line and one label naming each of its versions, escaped (a version name is text from the log)."""
-    import html
+    has one line and one label naming each of its versions (a version name is text from the log, drawn as text)."""
+    import re
 
     import polars as pl
 
@@ -302,18 +339,20 @@ def test_banner_versions_first_shown_on_one_day_share_one_label(versions):
                           "interaction_rate": [0.7] * 21})
     changes = pl.DataFrame({"banner_version": [v for v, _ in versions],
                             "first_day": [start + timedelta(days=d) for _, d in versions]})
-    fig = charts.consent_trend(trend, "day", changes)
-    labels = {a.x: a.text for a in fig.layout.annotations}
-    assert len(fig.layout.shapes) == len(labels) == changes["first_day"].n_unique()
+    chart = charts.consent_trend(trend, "day", changes)
+    rule, text = (layer for layer in chart.layer if layer.mark.type in ("rule", "text"))
+    labels = dict(zip(text.data["period_start"], text.data["banner_version"]))
+    assert rule.data["period_start"].to_list() == list(labels) and len(labels) == changes["first_day"].n_unique()
     for version, day in versions:
-        assert html.escape(version) in labels[start + timedelta(days=day)].split("<br>")
+        # drawn as text: nothing to escape; a line break in a name would split it
+        assert re.sub(r"[\r\n]+", " ", version) in labels[start + timedelta(days=day)].split("\n")
 
 
 @settings(max_examples=40, deadline=None)
 @given(shares=hyp.lists(hyp.floats(0, 1), min_size=1, max_size=12), lang=hyp.sampled_from(["en", "sv"]))
 def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
     """A share axis wrote 80% beside a Swedish figure of 74,8 %: in Swedish its ticks are the figures' own words
-    (80 %), at a round step that reaches the largest share; English keeps plotly's 80%."""
+    (80 %), at a round step that reaches the largest share; English writes 80%."""
     import polars as pl
 
     from dashboard import charts, i18n
@@ -322,26 +361,27 @@ def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
     frame = pl.DataFrame({"period_start": [start + timedelta(weeks=i) for i in range(len(shares))],
                           "interaction_rate": shares, "non_eea_share": shares, "transfers": [10] * len(shares),
                           "non_eea": [1] * len(shares), "requests": [1] * len(shares)})
+    no_change = pl.DataFrame(schema={"banner_version": pl.String, "first_day": pl.Date})
     with i18n.use(lang):
-        figures = {"trend": (charts.consent_trend(frame, "week", pl.DataFrame(
-                       schema={"banner_version": pl.String, "first_day": pl.Date})), "yaxis"),
-                   "share": (charts.non_eea_share(frame, "week"), "yaxis")}
-        for name, (fig, axis) in figures.items():
-            y = fig.layout[axis]
-            if lang == "en":
-                assert y.tickformat == ".0%" and y.ticktext is None, name
-                continue
-            assert list(y.ticktext) == [i18n.percent(v, 0) for v in y.tickvals], name
-            assert all(text.endswith("\xa0%") for text in y.ticktext), name
-            assert y.tickvals[0] == 0 and y.tickvals[-1] >= min(max(shares), 1) - 1e-9 and len(y.tickvals) <= 8, name
-        # The Overview's interaction chart (Vega-Lite): the same ticks, each label written by d3's ".0%" (the share
-        # times 100, rounded, then "%"), the sign set apart in Swedish as the figures write it.
+        y = charts.report_consent_trend(frame, "week", no_change).layout.yaxis  # the report's (plotly)
+        if lang == "en":
+            assert y.tickformat == ".0%" and y.ticktext is None
+        else:
+            assert list(y.ticktext) == [i18n.percent(v, 0) for v in y.tickvals]
+            assert all(text.endswith("\xa0%") for text in y.ticktext)
+            assert y.tickvals[0] == 0 and y.tickvals[-1] == 1 and len(y.tickvals) <= 8
+        # The pages' charts (Vega-Lite): the same ticks, each label written by d3's ".0%" (the share times 100,
+        # rounded, then "%"), the sign set apart in Swedish as the figures write it.
         end = start + timedelta(weeks=len(shares), days=-1)
-        interaction = charts.overview_trends(frame, frame, frame, start, end)[2]
-        y = interaction.to_dict()["layer"][0]["encoding"]["y"]["axis"]
-        assert y["values"] == charts.share_ticks(max(shares))
         d3 = {"en": "format(datum.value, '.0%')", "sv": "replace(format(datum.value, '.0%'), '%', '\u00a0%')"}
-        assert y["labelExpr"] == d3[lang]
+        for name, chart, top in (("interaction", charts.overview_trends(frame, frame, frame, start, end)[2], max(shares)),
+                                 ("share", charts.non_eea_share(frame, "week"), max(shares)),
+                                 ("trend", charts.consent_trend(frame, "week", no_change), 1.0)):
+            spec = chart.to_dict()
+            y = (spec["layer"][0] if "layer" in spec else spec)["encoding"]["y"]["axis"]
+            assert y["values"] == charts.share_ticks(top), name
+            assert y["values"][0] == 0 and y["values"][-1] >= min(top, 1) - 1e-9 and len(y["values"]) <= 8, name
+            assert y["labelExpr"] == d3[lang], name
         written = [f"{round(v * 100)}%".replace("%", "\xa0%" if lang == "sv" else "%") for v in y["values"]]
         assert written == [i18n.percent(v, 0) for v in y["values"]]
 

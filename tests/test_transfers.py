@@ -231,7 +231,7 @@ def test_the_without_safeguard_filter_selects_exactly_the_counted_transfers(samp
     assert "derogation_review" not in set(", ".join(rows["findings"]).split(", "))
 
 
-@pytest.mark.parametrize("view, kind", [(None, "bar"), ("Outside the EU/EEA over time", "scatter"),
+@pytest.mark.parametrize("view, kind", [(None, "bar"), ("Outside the EU/EEA over time", "line"),
                                         ("Map", "choropleth")])
 def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, monkeypatch, view, kind):
     monkeypatch.setenv("AUDIT_DB", str(sample_store))
@@ -242,8 +242,11 @@ def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, mo
     at.switch_page("app_pages/transfers.py").run()
     assert not at.exception
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    types = {t["type"] for s in specs for t in s["data"]}
+    marks = {(lambda m: m["type"] if isinstance(m, dict) else m)(json.loads(c.proto.spec)["mark"])
+             for c in at.get("vega_lite_chart")}
     if kind == "choropleth":  # the map's outlines come from the app itself, not the internet
+        assert not marks
+        types = {t["type"] for s in specs for t in s["data"]}
         assert kind in types and types <= {"choropleth", "scattergeo"}  # scattergeo: the marks of findings
         assert "static/topojson" in json.loads(at.get("plotly_chart")[0].proto.config)["topojsonURL"]
         # the whole world is drawn (Singapore was cut off when the view fitted the data), and the countries with
@@ -252,8 +255,8 @@ def test_only_the_open_chart_tab_is_drawn_and_the_link_names_it(sample_store, mo
         assert geo["fitbounds"] is False and geo["lataxis"]["range"] == [-60, 85]
         marked = [t for t in specs[0]["data"] if t["type"] == "scattergeo"]
         assert marked and "IND" in marked[0]["locations"]
-    else:
-        assert types == {kind}
+    else:  # Vega-Lite, and no plotly: its script is loaded only for the map
+        assert not specs and marks == {kind}
 
 
 def _codes():
@@ -336,12 +339,13 @@ def test_the_breakdown_names_every_recipient_type_whole_beside_its_bar(language)
                               "transfers": list(range(1, 11)), "records": list(range(10, 110, 10))})
     with i18n.use(language):
         for measure in ("transfers", "records"):
-            fig = charts.transfer_breakdown(breakdown, measure)
-            assert {t.orientation for t in fig.data} == {"h"}
-            names = {n for t in fig.data for n in t.y}
-            assert names == {labels.word(t) for t in types}
-            assert fig.layout.yaxis.categoryorder == "total ascending"
-            assert fig.layout.margin.l >= 7 * max(len(n) for n in names)  # room for the longest name, whole
-            assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < 0
-            # Swedish ticks write 3 000 000 as the figures do, not plotly's English "3M"
-            assert (fig.layout.xaxis.exponentformat == "none") == (language == "sv")
+            chart = charts.transfer_breakdown(breakdown, measure)
+            spec = chart.to_dict()
+            assert set(chart.data["recipient_type"]) == {labels.word(t) for t in types}
+            y, x = spec["encoding"]["y"], spec["encoding"]["x"]
+            assert y["type"] == "nominal" and x["type"] == "quantitative"  # bars along, the names down the side
+            assert y["sort"] == {"field": measure, "op": "sum", "order": "descending"}  # the largest on top
+            assert y["axis"]["labelLimit"] >= 7 * max(len(labels.word(t)) for t in types)  # each name whole
+            assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+            # ticks written as the figures are: 3 000 000 in both languages, no "3M"
+            assert x["axis"]["labelExpr"] == "join(split(format(datum.value, ','), ','), ' ')"

@@ -115,7 +115,7 @@ if daily.is_empty():
     st.info(_("No entry matches between {start} and {end}. Widen the days or clear the filters.").format(
         start=i18n.day(al_from), end=i18n.day(al_to)))
     st.stop()
-st.plotly_chart(charts.access_events(daily, al_from, al_to), width="stretch", theme=None)
+st.altair_chart(charts.access_events(daily, al_from, al_to), width="stretch", theme=None)
 
 page_no = ui.page_number("al_page_no")
 rows = access_log.run("rpt_access_log", limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **params)

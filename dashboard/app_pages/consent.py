@@ -80,7 +80,7 @@ else:
                                          format_func=charts.grain_word) or "week"
             trend = consent.trend_frame(run_query("rpt_consent_rates", **{**params, "group_by": grain}))
             in_range = versions.filter((pl.col("first_day") > period.start) & (pl.col("first_day") <= period.end))
-            st.plotly_chart(charts.consent_trend(trend, grain, in_range), width="stretch", theme=None)
+            st.altair_chart(charts.consent_trend(trend, grain, in_range), width="stretch", theme=None)
     if tab_by.open:
         with tab_by:
             dimension = st.selectbox(_("Break down by"), consent.DIMENSIONS,
@@ -88,7 +88,7 @@ else:
                                      format_func=lambda d: labels.column(d).lower())
             breakdown = run_query("rpt_consent_rates", **{**params, "group_by": dimension}).rename(
                 {"group_key": "value"}).sort("shown", descending=True)
-            st.plotly_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
+            st.altair_chart(charts.consent_breakdown(breakdown, dimension), width="stretch", theme=None)
             ui.table(breakdown, {"value": labels.column(dimension)})
             ui.exports(_("Download the breakdown"), breakdown, f"consent-by-{dimension}", rows=breakdown.height,
                        count=False)
@@ -108,7 +108,7 @@ else:
                     change["first_day"] - timedelta(days=window), change["first_day"] + timedelta(days=window - 1),
                     tz, group_by="side", change_day=change["first_day"])).rename({"group_key": "side"}).sort(
                     "side", descending=True)
-                st.plotly_chart(charts.change_effect(effect), width="stretch", theme=None)
+                st.altair_chart(charts.change_effect(effect), width="stretch", theme=None)
                 st.caption(ngettext("{days} day before {day} against the first {days} day of {version} (up to "
                                     "{last}).", "{days} days before {day} against the first {days} days of {version} "
                                     "(up to {last}).", window).format(days=window, day=i18n.day(change["first_day"]),

@@ -122,16 +122,16 @@ with left:
     if volume.is_empty():
         st.caption(_("No requests in the period."))
     else:
-        st.plotly_chart(charts.request_volume(volume, grain, period.start, period.end), width="stretch", theme=None)
+        st.altair_chart(charts.request_volume(volume, grain, period.start, period.end), width="stretch", theme=None)
         if parts := charts.part_periods(period.start, period.end, grain):
-            st.caption(_("A hatched bar is a {grain} the period holds only part of ({parts}): it counts those days "
-                         "only.").format(grain=charts.grain_word(grain), parts=parts))
+            st.caption(_("A pale bar with a dashed outline is a {grain} the period holds only part of ({parts}): it "
+                         "counts those days only.").format(grain=charts.grain_word(grain), parts=parts))
 with right:
     distribution = run_query("rpt_request_time_to_close", **in_period)
     if distribution.is_empty():
         st.caption(_("No request received in the period has been closed yet."))
     else:
-        st.plotly_chart(charts.time_to_close(distribution), width="stretch", theme=None)
+        st.altair_chart(charts.time_to_close(distribution), width="stretch", theme=None)
 
 if not viewer.rows:
     access.rows_hidden_note(_("The queue, late requests, timelines and repeat access requests (request ids and "

@@ -107,13 +107,13 @@ else:
         with tab_kind:
             breakdown = run_query("rpt_transfer_breakdown", **params)
             left, right = st.columns(2)
-            left.plotly_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch", theme=None)
-            right.plotly_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch", theme=None)
+            left.altair_chart(charts.transfer_breakdown(breakdown, "transfers"), width="stretch", theme=None)
+            right.altair_chart(charts.transfer_breakdown(breakdown, "records"), width="stretch", theme=None)
     if tab_time.open:
         with tab_time:
             grain = "week" if period.days <= 120 else "month"
             trend = run_query("rpt_transfer_trend", grain=grain, **params)
-            st.plotly_chart(charts.non_eea_share(trend, grain), width="stretch", theme=None)
+            st.altair_chart(charts.non_eea_share(trend, grain), width="stretch", theme=None)
     if tab_map.open:
         with tab_map:
             destinations = run_query("rpt_transfer_countries", **params)
