@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import config, sql, store
+from dashboard.i18n import _
 
 
 def store_path() -> str:
@@ -91,11 +92,9 @@ def store_ready() -> bool:
     if missing:
         st.warning(store.outdated_message(path, missing))
         return False
-    st.warning(
-        f"There is no audit store at `{path}` yet. Load your logs with "
-        f"`python -m dashboard ingest FILE... --db {path}`, or run `make run` to load the bundled sample data. "
-        "See README.md for the log formats."
-    )
+    st.warning(_("There is no audit store at `{path}` yet. Load your logs with `python -m dashboard ingest FILE... "
+                 "--db {path}`, or run `make run` to load the bundled sample data. See README.md for the log formats."
+                 ).format(path=path))
     return False
 
 

@@ -27,6 +27,7 @@ from dashboard.contract import (
     BOOLEAN, COUNT, COUNTRY, DATE, EARLIEST_YEAR, ENUM, ENUM_LIST, ID, MAX_COUNT, MAX_UTC_OFFSET_MINUTES, PSEUDONYM,
     TEXT, TIMESTAMP, Log, LOGS,
 )
+from dashboard.i18n import _
 
 FORMATS = {".csv": "csv", ".csv.gz": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",
            ".parquet": "parquet"}
@@ -588,10 +589,11 @@ def clean_stale_temp() -> list[str]:
 def store_problem(exc: Exception, db: str | Path) -> str | None:
     text = str(exc)
     if store.is_lock_error(exc):
-        return (f"the store {db} is in use by another process (waited {store.LOCK_WAIT_SECONDS:.0f} s, "
-                "AUDIT_LOCK_WAIT): try again when it has finished")
+        return _("the store {path} is in use by another process (waited {seconds} s, AUDIT_LOCK_WAIT): try again "
+                 "when it has finished").format(path=db, seconds=f"{store.LOCK_WAIT_SECONDS:.0f}")
     if "not a valid DuckDB database file" in text:
-        return f"{db} is not a DuckDB audit store: point --db at the store (or at a new file to create one)"
+        return _("{path} is not a DuckDB audit store: point --db at the store (or at a new file to "
+                 "create one)").format(path=db)
     return None
 
 
@@ -797,7 +799,7 @@ def unload(run_id: int, db: str | Path) -> Unloaded:
     the run stays in ingest_runs, marked unloaded (so the same file can be loaded again). Nothing else is touched.
     Raises ValueError when there is no such run or it holds nothing to unload."""
     if not Path(db).exists():
-        raise store.StoreMissing(f"No audit store at {db}.")
+        raise store.StoreMissing(_("No audit store at {path}.").format(path=db))
     con = duckdb.connect()
     try:
         try:

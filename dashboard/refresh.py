@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 import duckdb
 
 from dashboard import sql, store
+from dashboard.i18n import _
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,6 @@ def pending_words(pending: list[tuple]) -> str:
     """(table, first day, last day, rebuild) rows of store_refresh_pending as words in the current language: what
     the page and the report say while a refresh is owed."""
     from dashboard import labels
-    from dashboard.i18n import _
 
     parts = []
     for table, first, last, rebuild in pending:
@@ -345,7 +345,7 @@ def run_pending(db: str | Path, progress: Callable[[str], None] | None = None,
     """Open the store for writing (waiting while readers hold it) and run what is pending; with a range or
     everything=True, queue that first (for every job)."""
     if not Path(db).exists():
-        raise store.StoreMissing(f"No audit store at {db}.")
+        raise store.StoreMissing(_("No audit store at {path}.").format(path=db))
     store.check_is_store(db)
     limit = os.environ.get("AUDIT_INGEST_MEMORY", "600MB")
     with tempfile.TemporaryDirectory(prefix=f"audit-refresh-{os.getpid()}-") as tmp:

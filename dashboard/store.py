@@ -17,6 +17,7 @@ from typing import Iterator
 import duckdb
 
 from dashboard.contract import LOGS, STORE_TYPES, ENUM_LIST
+from dashboard.i18n import _
 
 LOCK_WAIT_SECONDS = float(os.environ.get("AUDIT_LOCK_WAIT", "120"))
 
@@ -40,8 +41,8 @@ def check_is_store(path: str | Path) -> None:
         with p.open("rb") as fh:
             head = fh.read(12)
         if head[8:12] != b"DUCK":
-            raise NotAStore(f"{p} is not a DuckDB audit store: point --db at the store (or at a new file to "
-                            "create one)")
+            raise NotAStore(_("{path} is not a DuckDB audit store: point --db at the store (or at a new file to "
+                              "create one)").format(path=p))
 
 
 def is_lock_error(exc: Exception) -> bool:
@@ -85,16 +86,17 @@ def read_current(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> Iterat
 
 def outdated_message(path: str | Path, missing: list[str]) -> str:
     """What a store an older version built lacks and what adds it (the command line's refusal, the pages' note)."""
-    return (f"The store at `{path}` was built by an older version and lacks {', '.join(missing)}. Run "
-            f"`python -m dashboard refresh --db {path}` once to add them (stored rows are kept; loading any file "
-            "with `python -m dashboard ingest` adds them too).")
+    return _("The store at `{path}` was built by an older version and lacks {tables}. Run `python -m dashboard "
+             "refresh --db {path}` once to add them (stored rows are kept; loading any file with `python -m dashboard "
+             "ingest` adds them too).").format(path=path, tables=", ".join(missing))
 
 
 def open_read_only(path: str | Path, timeout: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
     """A read-only connection the caller closes (read_only() is the usual way)."""
     path = Path(path)
     if not path.exists():
-        raise StoreMissing(f"No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}")
+        raise StoreMissing(_("No audit store at {path}. Build it with: python -m dashboard ingest FILE... --db {path}"
+                             ).format(path=path))
     check_is_store(path)
     return _with_retry(lambda: duckdb.connect(str(path), read_only=True, config=read_config()), timeout)
 

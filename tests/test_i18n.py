@@ -377,6 +377,38 @@ def test_the_pages_run_in_swedish_with_a_request_and_a_finding_open(sample_store
     assert not words_of(shown) & ENGLISH, (page, sorted(words_of(shown) & ENGLISH))
 
 
+@pytest.mark.parametrize("store", ["none", "empty file", "older version"])
+def test_a_page_says_in_swedish_that_the_store_is_missing_or_older(tmp_path, monkeypatch, store):
+    """The pages' note on a missing or older store was English on a Swedish page (it came from the store module,
+    outside the catalogue), and so was the command line's refusal inside its Swedish frame."""
+    import duckdb
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import run_cli
+
+    db = tmp_path / "audit.duckdb"
+    if store == "empty file":
+        db.write_bytes(b"")
+    elif store == "older version":
+        assert run_cli("ingest", str(ROOT / "sample_data" / "transfers.csv.gz"), "--db", str(db), "--quiet"
+                       ).returncode == 0
+        with duckdb.connect(str(db)) as con:
+            con.execute("drop table log_days")
+    monkeypatch.setenv("AUDIT_DB", str(db))
+    monkeypatch.setenv("AUDIT_LANG", "sv")
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    [note] = [w.value for w in at.warning]
+    expected = "äldre version och saknar log_days" if store == "older version" else "Det finns inget granskningslager"
+    assert expected in note and f"--db {db}" in note
+    assert not words_of(re.sub(r"\S*/\S*|`[^`]*`", " ", note)) & ENGLISH, note
+    done = run_cli("alerts", "--db", str(db), env={"AUDIT_LANG": "sv"})
+    assert done.returncode == 2
+    if store != "empty file":
+        said = "äldre version" if store == "older version" else "Inget granskningslager i"
+        assert said in done.stderr and "older version" not in done.stderr and "No audit store" not in done.stderr
+
+
 def test_the_tables_show_codes_as_words_of_the_language(sample_store, monkeypatch):
     """In Swedish every code in a page's tables reads as a Swedish word: a transfer's data categories were the codes
     ("contact;goods_services"), the access log's pages their keys ("data_quality"), a request "pending". The grids
