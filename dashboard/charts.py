@@ -321,8 +321,9 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
         color=_vega_colour("mechanism", mechanism, order, legend=True, columns=2),
         tooltip=[alt.Tooltip("recipient_type:N", title=kind), alt.Tooltip("mechanism:N", title=mechanism),
                  alt.Tooltip("shown:N", title=label)])
+    # (the height holds the title, the axis and the legend too: Streamlit fits the whole chart into it)
     return chart.properties(title=_("{measure} by recipient type and mechanism").format(measure=label),
-                            height=max(140, 36 * breakdown["recipient_type"].n_unique()), width="container"
+                            height=120 + 32 * breakdown["recipient_type"].n_unique(), width="container"
                             ).configure(**VEGA_CONFIG)
 
 
