@@ -96,6 +96,14 @@ def _in_order(codes: pl.Series, order) -> list:
     return [c for c in order if c in present] + sorted(present - set(order))
 
 
+def _ranked(frame: pl.DataFrame, column: str, order) -> pl.DataFrame:
+    """A column `rank`: each code's place in a fixed order (unknown codes after it), by which bars are stacked, so a
+    stack's order is the legend's in either language (by the words, Swedish stacked access on top, English below)."""
+    codes = _in_order(frame[column], order)
+    places = {c: i for i, c in enumerate(codes)}
+    return frame.with_columns(rank=pl.col(column).replace_strict(places, default=len(codes), return_dtype=pl.Int32))
+
+
 def _texts(frame: pl.DataFrame, **columns: str) -> pl.DataFrame:
     """Numbers written as the figures are (i18n.number), for tooltips: {new column: column of numbers}."""
     return _written(frame, **{name: (source, i18n.number) for name, source in columns.items()})
@@ -243,8 +251,10 @@ def request_volume(volume: pl.DataFrame, grain: str, start: date, end: date):
     periods = _written(periods_of(start, end, grain).with_columns(
         part=pl.col("days") < pl.col("length"), days=pl.when(pl.col("days") < pl.col("length")).then("days")),
         when=("period_start", name), note=("days", lambda d: ngettext(
-            "counts {days} day, the part in the period", "counts {days} days, the part in the period", d).format(days=d)))
-    rows = _texts(worded(volume, "request_type").join(periods, on="period_start", how="inner"), shown="requests")
+            "counts {days} day, the part in the period", "counts {days} days, the part in the period", d
+        ).format(days=d)))
+    rows = _texts(worded(_ranked(volume, "request_type", REQUEST_TYPES), "request_type").join(
+        periods, on="period_start", how="inner"), shown="requests")
     order = labels.colour_map("request_type", _in_order(volume["request_type"], REQUEST_TYPES))
     period, kind, received = grain_word(grain).capitalize(), _("Type"), _("Requests received")
     many = periods.height > 14
@@ -256,7 +266,7 @@ def request_volume(volume: pl.DataFrame, grain: str, start: date, end: date):
         opacity=alt.when(alt.datum.part).then(alt.value(0.45)).otherwise(alt.value(1.0)),
         stroke=alt.when(alt.datum.part).then(alt.value("#1f1f1f")).otherwise(alt.value(None)),
         strokeDash=alt.when(alt.datum.part).then(alt.value([4, 3])).otherwise(alt.value([])),
-        order=alt.Order("request_type:N"),
+        order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("when:N", title=period), alt.Tooltip("request_type:N", title=kind),
                  alt.Tooltip("shown:N", title=received), alt.Tooltip("note:N", title=_("Part of a period"))])
     return chart.properties(title=_("Requests received per {grain}, by type").format(grain=grain_word(grain)),
@@ -276,7 +286,7 @@ def time_to_close(distribution: pl.DataFrame):
              .group_by("week", "request_type").agg(pl.col("requests").sum()).sort("week", "request_type")
              .with_columns(first=pl.col("week") * WEEK, last=pl.col("week") * WEEK + WEEK,
                            days=pl.format("{}–{}", pl.col("week") * WEEK, pl.col("week") * WEEK + WEEK - 1)))
-    rows = _texts(worded(weeks, "request_type"), shown="requests")
+    rows = _texts(worded(_ranked(weeks, "request_type", REQUEST_TYPES), "request_type"), shown="requests")
     longest = int(distribution["days_to_close"].max() or 0)
     lines = [(31, _("≈ one month"))] + ([(92, _("≈ three months (extended)"))] if longest > 31 else [])
     top = max(longest + WEEK, lines[-1][0] + 2 * WEEK)
@@ -287,6 +297,7 @@ def time_to_close(distribution: pl.DataFrame):
         x, x2="last:Q", y=alt.Y("requests:Q", title=requests, stack="zero", axis=_vega_count_axis()),
         color=_vega_colour("request_type", kind, labels.colour_map("request_type", _in_order(
             weeks["request_type"], REQUEST_TYPES)), legend=True, columns=3),
+        order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("request_type:N", title=kind), alt.Tooltip("days:N", title=taken),
                  alt.Tooltip("shown:N", title=requests)])
     marks = pl.DataFrame({"first": [d for d, _ in lines], "label": [t for _, t in lines]})
@@ -312,13 +323,13 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
 
     label = {"transfers": _("Transfers"), "records": _("Records")}[measure]
     order = labels.colour_map("mechanism", _in_order(breakdown["mechanism"], MECHANISMS))
-    rows = _texts(worded(breakdown, "recipient_type", "mechanism"), shown=measure)
+    rows = _texts(worded(_ranked(breakdown, "mechanism", MECHANISMS), "recipient_type", "mechanism"), shown=measure)
     kind, mechanism = _("Recipient type"), _("Mechanism")
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X(f"{measure}:Q", title=None, stack="zero", axis=_vega_count_axis()),
         y=alt.Y("recipient_type:N", title=None, sort=alt.EncodingSortField(measure, op="sum", order="descending"),
                 axis=alt.Axis(labelLimit=400)),
-        color=_vega_colour("mechanism", mechanism, order, legend=True, columns=2),
+        color=_vega_colour("mechanism", mechanism, order, legend=True, columns=2), order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("recipient_type:N", title=kind), alt.Tooltip("mechanism:N", title=mechanism),
                  alt.Tooltip("shown:N", title=label)])
     # (the height holds the title, the axis and the legend too: Streamlit fits the whole chart into it)
@@ -479,12 +490,15 @@ def releases_due(due: pl.DataFrame):
         axis, title = _("Month the obligation ends"), _("When blocked records are due for deletion, per month")
     grouped = (due.with_columns(bucket.alias("when")).group_by("when", "legal_basis")
                .agg(pl.col("records").sum(), pl.col("holds").sum()).sort("when", "legal_basis"))
-    rows = _texts(worded(grouped, "legal_basis"), records_text="records", holds_text="holds")
+    laws = sorted(grouped["legal_basis"].unique().drop_nulls())  # one order in either language: the codes'
+    rows = _texts(worded(_ranked(grouped, "legal_basis", laws), "legal_basis"), records_text="records",
+                  holds_text="holds")
     law, records = _("Legal basis"), _("Records to release")
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("when:O", title=axis, sort="ascending", axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("records:Q", title=records, stack="zero", axis=_vega_count_axis()),
-        color=_vega_colour("legal_basis", law, colours(grouped, "legal_basis"), legend=True),
+        color=_vega_colour("legal_basis", law, labels.colour_map("legal_basis", laws), legend=True),
+        order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("when:N", title=axis), alt.Tooltip("legal_basis:N", title=law),
                  alt.Tooltip("records_text:N", title=records), alt.Tooltip("holds_text:N", title=_("Holds"))])
     return chart.properties(title=title, height=260, width="container").configure(**VEGA_CONFIG)
@@ -518,7 +532,8 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     were printed over each other. Names are text from the log, drawn as text (a line break in one is a space)."""
     import altair as alt
 
-    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
+    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate")
+             if c in trend.columns]
     names = rate_labels()
     long = _written(_rates_long(trend, "period_start", rates), when=("period_start", i18n.day))
     period, rate = grain_word(grain).capitalize(), _("Rate")
@@ -639,7 +654,8 @@ def report_request_volume(volume: pl.DataFrame, grain: str, start: date, end: da
 def report_consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     """The report's consent rates over time (plotly; consent_trend is the page's), with a dashed line where a new
     banner version was first shown."""
-    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate") if c in trend.columns]
+    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate")
+             if c in trend.columns]
     names = rate_labels()
     long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
         pl.col("rate").replace_strict(names))

@@ -290,6 +290,39 @@ def test_chart_tooltips_are_written_in_the_pages_language(lang):
             assert written == expected
 
 
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_stacked_bars_are_stacked_in_the_legends_order_in_either_language(lang):
+    """Stacked by their words, Swedish put access requests on top of each bar and English at the bottom: every
+    stacked chart stacks by the codes' fixed order (the legend's), whatever the words."""
+    import polars as pl
+
+    from dashboard import charts, i18n, labels
+    from dashboard.contract import REQUEST_TYPES
+
+    start = date(2026, 9, 7)
+    types = list(reversed(REQUEST_TYPES))  # not in the contract's order, nor the words'
+    volume = pl.DataFrame({"period_start": [start] * len(types), "request_type": types,
+                           "requests": range(1, len(types) + 1)})
+    closed = pl.DataFrame({"request_type": types, "days_to_close": [3] * len(types), "requests": [1] * len(types)})
+    breakdown = pl.DataFrame({"recipient_type": ["processor"] * 3, "mechanism": ["scc", "none", "eea"],
+                              "transfers": [1, 2, 3], "records": [1, 2, 3]})
+    due = pl.DataFrame({"month": [date(2027, 1, 1)] * 2, "legal_basis": ["consumer_law", "bookkeeping_act"],
+                        "records": [1, 2], "holds": [1, 1]})
+    with i18n.use(lang):
+        bars = charts.time_to_close(closed).layer[0]
+        for chart, column, order in ((charts.request_volume(volume, "week", start, start + timedelta(days=6)),
+                                      "request_type", REQUEST_TYPES),
+                                     (bars, "request_type", REQUEST_TYPES),
+                                     (charts.transfer_breakdown(breakdown, "records"), "mechanism", charts.MECHANISMS),
+                                     (charts.releases_due(due), "legal_basis", ["bookkeeping_act", "consumer_law"])):
+            encoding = chart.to_dict()["encoding"]
+            assert encoding["order"]["field"] == "rank"
+            ranks = dict(zip(chart.data[column], chart.data["rank"]))  # a code's word -> its place in the stack
+            words = [labels.word(c) for c in order if labels.word(c) in ranks]
+            assert [ranks[w] for w in words] == list(range(len(words)))
+            assert encoding["color"]["scale"]["domain"] == words  # the legend's order
+
+
 @pytest.mark.parametrize(("start", "end", "grain", "hatched"), [
     (date(2026, 8, 27), date(2026, 11, 24), "week", {"2026-08-24", "2026-11-23"}),
     (date(2026, 8, 24), date(2026, 11, 29), "week", set()),
@@ -308,8 +341,9 @@ def test_the_request_volume_draws_the_part_periods_apart_and_keeps_a_plain_legen
     assert {str(d) for d in rows.filter(pl.col("part"))["period_start"]} == hatched
     assert rows["requests"].sum() == volume["requests"].sum()  # every period's bar, whole or part
     spec = chart.to_dict()
-    assert spec["encoding"]["x"]["scale"]["domain"] == rows.unique("period_start").sort("period_start")["when"].to_list()
-    assert len(spec["encoding"]["x"]["scale"]["domain"]) == len(periods)
+    domain = spec["encoding"]["x"]["scale"]["domain"]
+    assert domain == rows.unique("period_start").sort("period_start")["when"].to_list()
+    assert len(domain) == len(periods)
     assert spec["encoding"]["color"]["scale"]["domain"] == ["access", "erasure"]  # the legend: a plain colour a type
     assert spec["encoding"]["opacity"]["condition"][0]["test"] == "datum.part"
     # the report's (plotly): the same periods hatched, and a legend of plain colours
@@ -374,7 +408,8 @@ def test_chart_axes_of_shares_write_percent_as_the_figures_do(shares, lang):
         # rounded, then "%"), the sign set apart in Swedish as the figures write it.
         end = start + timedelta(weeks=len(shares), days=-1)
         d3 = {"en": "format(datum.value, '.0%')", "sv": "replace(format(datum.value, '.0%'), '%', '\u00a0%')"}
-        for name, chart, top in (("interaction", charts.overview_trends(frame, frame, frame, start, end)[2], max(shares)),
+        interaction = charts.overview_trends(frame, frame, frame, start, end)[2]
+        for name, chart, top in (("interaction", interaction, max(shares)),
                                  ("share", charts.non_eea_share(frame, "week"), max(shares)),
                                  ("trend", charts.consent_trend(frame, "week", no_change), 1.0)):
             spec = chart.to_dict()
