@@ -611,13 +611,17 @@ def access_events(daily: pl.DataFrame, first: date, last: date):
     import altair as alt
 
     days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
-    rows = _written(worded(daily, "event"), shown=("events", i18n.number), day=("occurred_day", date.isoformat))
+    from dashboard.access_log import EVENTS
+
+    rows = _written(worded(_ranked(daily, "event", EVENTS), "event"), shown=("events", i18n.number),
+                    day=("occurred_day", date.isoformat))
     event, entries, day = _("Event"), _("Entries"), _("Day")
     chart = alt.Chart(rows).mark_bar().encode(
         x=alt.X("day:O", title=day, scale=alt.Scale(domain=days, paddingInner=0.2),
                 axis=alt.Axis(labelAngle=-45 if len(days) > 10 else 0, labelOverlap=True)),
         y=alt.Y("events:Q", title=entries, stack="zero", axis=_vega_count_axis()),
-        color=_vega_colour("event", event, colours(daily, "event"), legend=True),
+        color=_vega_colour("event", event, labels.colour_map("event", _in_order(daily["event"], EVENTS)), legend=True),
+        order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("day:N", title=day), alt.Tooltip("event:N", title=event),
                  alt.Tooltip("shown:N", title=entries)])
     return chart.properties(title=_("Who used the dashboard: access-log entries per day"), height=260,

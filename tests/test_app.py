@@ -173,8 +173,11 @@ def test_the_access_log_chart_spans_the_days_chosen(days):
 
     last = date(2026, 11, 27)
     first = last - timedelta(days=days - 1)
-    daily = pl.DataFrame({"occurred_day": [last], "event": ["page_view"], "events": [3]})
+    daily = pl.DataFrame({"occurred_day": [last] * 3, "event": ["export", "page_view", "sign_in"], "events": [1, 3, 2]})
     spec = charts.access_events(daily, first, last).to_dict()
+    # the events in the log's own order, in the legend and in each bar, whatever order they come in
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["sign-in", "page view", "export"]
+    assert spec["encoding"]["order"]["field"] == "rank"
     x = spec["encoding"]["x"]
     assert x["type"] == "ordinal"
     assert x["scale"]["domain"] == [(first + timedelta(days=i)).isoformat() for i in range(days)]  # each day once
