@@ -204,9 +204,9 @@ def worded(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
                               for c in columns)
 
 
-def colours(frame: pl.DataFrame, column: str, dimension: str | None = None) -> dict:
-    """color_discrete_map for a column of codes: each value's fixed colour, keyed by its word."""
-    return labels.colour_map(dimension or column, frame[column].unique().to_list())
+def colours(frame: pl.DataFrame, column: str) -> dict:
+    """{word: colour} for a column of codes (plotly's color_discrete_map): each value's fixed colour."""
+    return labels.colour_map(column, frame[column].unique().to_list())
 
 
 @memo
@@ -505,6 +505,7 @@ def releases_due(due: pl.DataFrame):
 
 
 RATES = ("interaction_rate", "analytics_rate", "functional_rate", "accept_all_rate", "reject_all_rate")
+TREND_RATES = ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate")  # the trends' lines
 
 
 def rate_labels() -> dict[str, str]:
@@ -512,9 +513,10 @@ def rate_labels() -> dict[str, str]:
     return {key: labels.name("consent", key) for key in RATES}
 
 
-def rate_colours(names: dict[str, str]) -> dict[str, str]:
-    """color_discrete_map for the rates, keyed by their names (rate_labels)."""
-    return {name: labels.colour("rate", key) for key, name in names.items()}
+def rate_colours(names: dict[str, str], rates=RATES) -> dict[str, str]:
+    """{name: colour} of the given rates (all by default), in their order: keyed by their names (rate_labels), for
+    plotly's color_discrete_map and a Vega-Lite colour scale."""
+    return {names[key]: labels.colour("rate", key) for key in rates}
 
 
 def _rates_long(frame: pl.DataFrame, index: str, rates) -> pl.DataFrame:
@@ -532,12 +534,10 @@ def consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     were printed over each other. Names are text from the log, drawn as text (a line break in one is a space)."""
     import altair as alt
 
-    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate")
-             if c in trend.columns]
-    names = rate_labels()
+    rates = [c for c in TREND_RATES if c in trend.columns]
     long = _written(_rates_long(trend, "period_start", rates), when=("period_start", i18n.day))
     period, rate = grain_word(grain).capitalize(), _("Rate")
-    order = {names[r]: labels.colour("rate", r) for r in rates}
+    order = rate_colours(rate_labels(), rates)
     lines = alt.Chart(long).mark_line(strokeWidth=2).encode(
         _dates_x(period), _share_y(rate, None, whole=True),
         color=_vega_colour("rate", "", order, legend=True),
@@ -567,8 +567,7 @@ def consent_breakdown(breakdown: pl.DataFrame, dimension: str):
 
     rates = ("analytics_rate", "functional_rate", "reject_all_rate")
     long = _rates_long(breakdown.rename({"value": "group"}), "group", rates)
-    names = rate_labels()
-    order = {names[r]: labels.colour("rate", r) for r in rates}
+    order = rate_colours(rate_labels(), rates)
     column, share = labels.column(dimension), _("Share of decisions")
     chart = alt.Chart(long).mark_bar().encode(
         x=alt.X("group:N", title=column, sort=breakdown["value"].to_list(),
@@ -658,8 +657,7 @@ def report_request_volume(volume: pl.DataFrame, grain: str, start: date, end: da
 def report_consent_trend(trend: pl.DataFrame, grain: str, changes: pl.DataFrame):
     """The report's consent rates over time (plotly; consent_trend is the page's), with a dashed line where a new
     banner version was first shown."""
-    rates = [c for c in ("interaction_rate", "analytics_rate", "functional_rate", "reject_all_rate")
-             if c in trend.columns]
+    rates = [c for c in TREND_RATES if c in trend.columns]
     names = rate_labels()
     long = trend.unpivot(index="period_start", on=rates, variable_name="rate", value_name="value").with_columns(
         pl.col("rate").replace_strict(names))
