@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import i18n, labels
-from dashboard.contract import REQUEST_TYPES
+from dashboard.contract import HOLD_BASES, MECHANISMS, REQUEST_TYPES
 from dashboard.i18n import N_, _, ngettext
 
 # The charts' own template: dark text and ticks on white (contrast well above 4.5:1, WCAG 1.4.3), the category
@@ -309,9 +309,6 @@ def time_to_close(distribution: pl.DataFrame):
                                                   width="container").configure(**VEGA_CONFIG)
 
 
-MECHANISMS = ("eea", "adequacy", "scc", "bcr", "derogation", "none", "safe_harbour", "privacy_shield")
-
-
 @memo
 def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
     """Transfers or records per recipient type, each bar made of its mechanisms (Vega-Lite). Bars along, the
@@ -338,15 +335,15 @@ def transfer_breakdown(breakdown: pl.DataFrame, measure: str):
                             ).configure(**VEGA_CONFIG)
 
 
-def _dates_x(title: str | None, grain: str = "day"):
+def _dates_x(title: str | None, grain: str = "day", ticks: int | None = None):
     """A time axis of days or months: day/month ticks (months as `Nov 2026`, `2026-11`) in the current language, as
-    Vega-Lite names months in English only (the scale is UTC, as the dates are)."""
+    Vega-Lite names months in English only (the scale is UTC, as the dates are); about `ticks` of them when given."""
     import altair as alt
 
     english = i18n.current() == "en"
     written = ("%b %Y" if english else "%Y-%m") if grain == "month" else ("%b %-d" if english else "%-d/%-m")
     return alt.X("period_start:T", title=title, scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format=written, labelOverlap=True))
+                 axis=alt.Axis(format=written, labelOverlap=True, tickCount=ticks or alt.Undefined))
 
 
 def _share_y(title: str, top: float | None, whole: bool = False):
@@ -490,7 +487,7 @@ def releases_due(due: pl.DataFrame):
         axis, title = _("Month the obligation ends"), _("When blocked records are due for deletion, per month")
     grouped = (due.with_columns(bucket.alias("when")).group_by("when", "legal_basis")
                .agg(pl.col("records").sum(), pl.col("holds").sum()).sort("when", "legal_basis"))
-    laws = sorted(grouped["legal_basis"].unique().drop_nulls())  # one order in either language: the codes'
+    laws = _in_order(grouped["legal_basis"], HOLD_BASES)  # one order in either language: the contract's
     rows = _texts(worded(_ranked(grouped, "legal_basis", laws), "legal_basis"), records_text="records",
                   holds_text="holds")
     law, records = _("Legal basis"), _("Records to release")
@@ -728,9 +725,7 @@ def _weekly_chart(points: pl.DataFrame, colour: str, title: str, name: str, shar
                           for j in [i + 1 if i == 0 else i - 1]],
                          schema={"period_start": pl.Date, "value": pl.Float64, "to_start": pl.Date, "to_value":
                                  pl.Float64}, orient="row")
-    axis_x = alt.X("period_start:T", title=None, scale=alt.Scale(type="utc"),
-                   axis=alt.Axis(format="%b %-d" if i18n.current() == "en" else "%-d/%-m",  # (utc: the scale's)
-                                 tickCount=6, labelOverlap=True))
+    axis_x = _dates_x(None, ticks=6)
     axis_y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=True, domainMin=0),
                    axis=alt.Axis(labelExpr=_vega_number(share), tickMinStep=alt.Undefined if share else 1,
                                  values=share_ticks(top) if share else alt.Undefined))

@@ -40,7 +40,8 @@ visits as (
 
 shared_days as (
     -- the visitor's days that span several groups (few): the whole day's shown and decided. A day in one group
-    -- (nearly all) is its visit's own; joining every visit to its day cost twice this (10 M events: 13.5 -> 8 s)
+    -- (nearly all) is its visit's own; joining every visit to its day cost a third more (10.25 M events in one
+    -- run: 13.5 -> 10.2 s, BENCHMARKS.md)
     select
         day, visitor_ref,
         bool_or(shown > 0) as day_shown,
