@@ -26,11 +26,15 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync"]
 TARGET_MS = 1500
 
-# Finished: the script is not running, no element is stale, every visible table has drawn its header, and the
-# document has not changed since the poll before, on three polls in a row; window.__idleSince keeps when the page
-# last changed before the streak (performance.now(): ms since navigation started). Without the quiet document the
-# streak could begin when the script's end reached the browser, before its elements were drawn: measured on the
-# sample data, a Legal holds or Requests page was taken for finished with none of its figures or charts on screen.
+# Finished: the script is not running, no element is stale, none is a skeleton, every visible table has drawn its
+# header, and the document has not changed since the poll before, on three polls in a row; window.__idleSince keeps
+# when the page last changed before the streak (performance.now(): ms since navigation started). Without the quiet
+# document the streak could begin when the script's end reached the browser, before its elements were drawn:
+# measured on the sample data, a Legal holds or Requests page was taken for finished with none of its figures or
+# charts on screen. Without the skeletons the quiet document was not enough: an element whose browser code is still
+# loading shows Streamlit's grey skeleton, and React holds the revealing of such elements for up to 0.5 s after the
+# last one began loading, the document unchanged meanwhile. Measured 2026-11-28, four of six loads of Requests and
+# the Access log in a new browser were taken for finished with 21-30 skeletons and not one figure on screen.
 IDLE = """() => {
     if (!window.__changes) {  // every change to the document from the first poll on: the time of the last one
         window.__lastChange = performance.now();
@@ -40,6 +44,7 @@ IDLE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
         && document.querySelector('[data-stale="true"]') === null
+        && document.querySelector('[data-testid="stSkeleton"]') === null
         && [...document.querySelectorAll('[data-testid="stDataFrame"]')].every(
             // a table in a closed expander is not drawn until opened
             (grid) => !grid.checkVisibility() || grid.querySelector('[role="columnheader"]') !== null);
