@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-# wait_idle: the page is finished when Streamlit's script is done, nothing is stale and every visible table has
-# drawn, on three polls in a row (the benchmark times the same state). Never a fixed wait, so a loaded machine only
-# makes it slower.
+# wait_idle: the page is finished when Streamlit's script is done, nothing is stale or a skeleton, every visible
+# table has drawn and the document is unchanged, on three polls in a row (the benchmark times the same state). Never
+# a fixed wait, so a loaded machine only makes it slower.
 from dashboard.pagetiming import wait_idle
 from tests.conftest import CHROMIUM, kept_page
 from tests.helpers import run_cli
