@@ -253,6 +253,36 @@ def move_a_year_back(page, label: str) -> None:
     page.get_by_role("heading").first.click()
 
 
+# States in which Streamlit's script is done but the page is not yet drawn, each with what ends it: a skeleton
+# (an element whose browser code is loading; React keeps it unchanged for up to 0.5 s), a stale element, a visible
+# grid that has not drawn its header. The document stays unchanged while each lasts.
+UNFINISHED = {
+    "skeleton": ('<div data-testid="stSkeleton"></div>', "document.querySelector('[data-testid=stSkeleton]').remove()"),
+    "stale": ('<div data-stale="true">old</div>', "document.querySelector('[data-stale]').dataset.stale = 'false'"),
+    "grid without header": ('<div data-testid="stDataFrame" style="height:40px"></div>',
+                            "document.querySelector('[data-testid=stDataFrame]').innerHTML = "
+                            "'<div role=columnheader>a</div>'"),
+}
+
+
+@pytest.mark.parametrize("delay_ms", [300, 900])
+@pytest.mark.parametrize("state", list(UNFINISHED))
+def test_a_page_is_not_finished_until_every_element_is_drawn(browser, state, delay_ms):
+    """The browser tests and the benchmark take a page for finished (wait_idle) only once nothing on it is a
+    skeleton, stale or an undrawn grid, however long the document stays unchanged before that."""
+    element, finish = UNFINISHED[state]
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(f"""<div data-testid="stApp" data-test-script-state="notRunning">
+            <div data-testid="stMain"><p>title</p>{element}</div></div>
+            <script>setTimeout(() => {{ {finish}; window.__done = performance.now(); }}, {delay_ms});</script>""")
+        finished = wait_idle(page, '[data-testid="stMain"]')
+        assert finished >= page.evaluate("() => window.__done")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_numbers_filters_links(served, browser, name):
     url, db, _ = served
