@@ -101,6 +101,16 @@ HEX_GROUP = rf"{HEX}*[a-fA-F]{HEX}*"  # (replaced by '#': no separator, so no tw
 # held a valid personal number for about one visitor in 80, so it is read as a whole id, not as digits.
 GA_CLIENT_ID = r"(?:GA\d\.\d\.)?\d{1,10}\.1\d{9}"
 MACHINE_ID = f"{HEX_ID}|{GA_CLIENT_ID}"
+# A plain id: letters, digits, dashes and underscores only ("S-47737c8b1323-1", "REQ_2024-17"), in which no seven
+# digits stand together with at most three dashes between them (SEVEN_DIGITS). By the full rule it holds nothing:
+# no at sign, no white space or brackets for an address written in words; its runs of digits (separators are
+# only dashes here) hold at most six digits, where a personal number has 10 or 12 and every phone number's pattern
+# at least seven; a counter the rule sets aside has ten. The first look skips it (a test holds it to the full
+# rule). Pseudonyms of twelve hex characters and a suffix pass the prefilter, which counts a hex letter as a
+# separator between digits: of 4.3 million in ten million request events, 3.2 million went to the full rule, now
+# 1.0 million (the look and the rule over them 6.6-7.3 s -> 4.8-5.0 s).
+PLAIN_ID = r"[A-Za-z0-9_-]+"
+SEVEN_DIGITS = r"\d(?:-{0,3}\d){6}"
 # Cheap first look: only values with ten digits (white space of any length between them), a '+', a leading 0 or 00
 # before digits, or something like an at sign get the full check.
 PREFILTER = r"\d(?:(?:\D{0,3}|\s*[^\d\s]{0,3}\s*)\d){9}|\+\s*\d|(?:^|\D)00?\s*[1-9]|@|(?i:\bat\b|snabel)"
@@ -207,10 +217,12 @@ create or replace temp macro pa_unid(n) as (
 );
 -- The cheap first look: only values that are not ASCII or match PREFILTER can hold an identifier, and not
 -- values that are only a counter after a code (COUNTER_ONLY), nor a machine's id (MACHINE_ID) whose digits left
--- to read never make seven in a row (fewer than any personal or phone number has).
+-- to read never make seven in a row (fewer than any personal or phone number has), nor a plain id (PLAIN_ID)
+-- without seven digits together.
 create or replace temp macro pa_first_look(v) as (
     (strlen(v) <> length(v) or regexp_matches(v, '{q(PREFILTER)}')) and not regexp_full_match(v, '{q(COUNTER_ONLY)}')
     and not (regexp_full_match(v, '{q(MACHINE_ID)}') and not regexp_matches(pa_unid(v), '\d(?:-?\d){{6}}'))
+    and not (regexp_full_match(v, '{q(PLAIN_ID)}') and not regexp_matches(v, '{q(SEVEN_DIGITS)}'))
 );
 -- The kind of personal identifier in v ('personal number', 'e-mail address', 'phone number'), or NULL: by the
 -- full rule alone (for values that passed the first look), and with the first look.

@@ -355,14 +355,45 @@ short_ids = st.builds(
     st.sampled_from(["", "", "-1", "-12", "-123", "-1234", "-12345678", "_1", "-", "-1-2", "@x.se", "x", " 12"]),
 )
 
+# plain ids ("S-47737c8b1323-1"): letters, digits, dashes and underscores, the digits in runs of one to eight with
+# letters or up to four dashes between them (some seven together, some not), and the same a character away (a
+# space, a plus, a dot, a slash, brackets, an at sign)
+plain_ids = st.builds(
+    lambda code, parts, odd: code + "".join(parts) + odd,
+    st.text("ABCSXabcdefz", min_size=0, max_size=6),
+    st.lists(st.one_of(st.text("0123456789", min_size=1, max_size=8), st.text("abcdefABCDEF", min_size=1, max_size=4),
+                       st.sampled_from(["-", "_", "--", "---", "----", "-_", "07", "0046", "19", "20"])),
+             min_size=1, max_size=10),
+    st.sampled_from(["", "", "", "", " ", "+", ".", "/", "(0)", "@x.se", " at x dot se", " 12"]),
+)
+
+# and personal, mobile and area-code numbers written inside plain ids, cut by dashes (read as one number) or an
+# underscore (not), so that none has seven digits side by side
+plain_pnrs = st.builds(
+    lambda code, pnr, cut, sep: f"{code}-{pnr[-10:][:cut]}{sep}{pnr[-10:][cut:]}",
+    st.text("ABCSX", min_size=1, max_size=4), personal_numbers, st.sampled_from([4, 6]),
+    st.sampled_from(["-", "--", "---", "----", "_"]),
+)
+plain_mobiles = st.builds(
+    lambda code, digits, seps: f"{code}-07" + "".join(sep + d for sep, d in zip(seps, digits)),
+    st.text("ABCSX", min_size=1, max_size=4), st.text("0123456789", min_size=8, max_size=8),
+    st.lists(st.sampled_from(["", "-", "--", "---", "_"]), min_size=8, max_size=8),
+)
+plain_area_phones = st.builds(  # "S-08-12345": a number with its area code, seven digits or more
+    lambda code, area, number: f"{code}-0{area}-{number}",
+    st.text("ABCSX", min_size=1, max_size=4), st.text("123456789", min_size=1, max_size=3),
+    st.text("0123456789", min_size=3, max_size=8),
+)
+
 
 @settings(deadline=None, max_examples=60)
-@given(st.lists(st.one_of(counter_ids, short_ids, st.uuids().map(str), uuid_shapes, hex_digests, ga_client_ids),
-                min_size=20, max_size=40))
+@given(st.lists(st.one_of(counter_ids, short_ids, st.uuids().map(str), uuid_shapes, hex_digests, ga_client_ids,
+                          plain_ids, plain_pnrs, plain_mobiles, plain_area_phones), min_size=20, max_size=40))
 def test_the_first_look_skips_only_counters_the_full_rule_passes(values):
     """The first look lets a value that is only a counter after a code ("CE-0000000001"), a code and a short
-    number ("V-000082133-3"), or a UUID, hex digest or analytics client id whose digits left to read never make
-    seven in a row skip the full rule (the ids and pseudonyms of large logs are mostly that). On values of those
+    number ("V-000082133-3"), a UUID, hex digest or analytics client id whose digits left to read never make seven
+    in a row, or a plain id of letters, digits, dashes and underscores without seven digits together
+    ("S-47737c8b1323-1") skip the full rule (the ids and pseudonyms of large logs are mostly that). On values of those
     shapes and ones a character away from them (no code, a space, a longer trailing part, digits beginning 07 or
     0046, more letters than a code has, a UUID with groups of digits), the first look and the full rule give the
     same kind for every value."""
@@ -370,15 +401,18 @@ def test_the_first_look_skips_only_counters_the_full_rule_passes(values):
 
     # controls: a phone number behind a code is still one; a personal number of someone born in 2000 behind a code
     # is a counter, unless an underscore follows it (then the full rule reads its digits), but not when written into
-    # a UUID's groups of digits; a short number and a digest are none
+    # a UUID's groups of digits; a personal number and a mobile number in a plain id are found; a short number, a
+    # digest and a plain id with no seven digits together are none
     born_2000 = personal_number(date(2000, 1, 1), 123)
     ten = born_2000[2:]
     values += [f"{born_2000[:8]}-{born_2000[8:]}-4abc-8def-0123456789ab", "CE-0046701234567", "X-00467012345678",
-               "V-0701234-567", f"CE-{ten}-1", f"CE-{ten}_1", "V-000082133-3", READ_AS_PERSONS[2]]
+               "V-0701234-567", f"CE-{ten}-1", f"CE-{ten}_1", f"S-{born_2000[:8]}--{born_2000[8:]}", "x-0701234567",
+               "V-000082133-3", READ_AS_PERSONS[2], "S-47737c8b1323-1"]
     with privacy._lock:
         rows = privacy._checker().sql("select v, pa_kind(v), pa_full_kind(v), pa_first_look(v) "
                                       "from unnest($vs) t(v)", params={"vs": values}).fetchall()
     assert [(v, full) for v, _, full, _ in rows] == [(v, kind) for v, kind, _, _ in rows]
-    assert [kind for _, kind, _, _ in rows[-8:]] == ["personal number", "phone number", "phone number",
-                                                     "phone number", None, "personal number", None, None]
-    assert not rows[-2][3] and not rows[-1][3], "a short number and a hex digest skip the full rule"
+    assert [kind for _, kind, _, _ in rows[-11:]] == [
+        "personal number", "phone number", "phone number", "phone number", None, "personal number",
+        "personal number", "phone number", None, None, None]
+    assert not any(look for _, _, _, look in rows[-3:]), "a short number, a hex digest, a plain id skip the full rule"
