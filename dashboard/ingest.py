@@ -263,6 +263,7 @@ def _redact_free_text(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     con.execute("create table _free as " + " union all ".join(
         f"select _row, '{n}' as column_name, {_q(n)} as v from staged where pa_first_look({_q(n)})" for n in names))
     if con.execute("select exists (from _free)").fetchall()[0][0]:
+        privacy.install_full_rule(con)
         con.execute("create table _freed as select _row, column_name, pa_redact(v) as v from _free")
         for n in names:
             con.execute(f"update staged set {_q(n)} = f.v from _freed f "
@@ -294,6 +295,7 @@ def _find_identifiers(con: duckdb.DuckDBPyConnection, log: Log) -> None:
     if not con.execute("select exists (from _look)").fetchall()[0][0]:
         con.execute("create table _guard (_row bigint, column_name varchar, kind varchar)")
     else:
+        privacy.install_full_rule(con)
         con.execute("create table _guard as select * from (select _row, column_name, pa_full_kind(v) as kind "
                     "from _look) where kind is not null")
     con.execute("drop table _look")
@@ -310,6 +312,7 @@ def _quote_values(con: duckdb.DuckDBPyConnection, log: Log) -> None:
                 "from _violations v join staged s using (_row)", {"mark": VALUE})
     # The full rule is bound only when a quoted value passes its first look (as in _redact_free_text).
     if con.execute("select exists (from _quoted where pa_first_look(v))").fetchall()[0][0]:
+        privacy.install_full_rule(con)
         con.execute("update _quoted set v = pa_redact(v) where pa_first_look(v)")
     con.execute("create table violations as select _row, column_name, case when contains(reason, $mark) "
                 "then replace(reason, $mark, chr(39) || left(coalesce(v, ''), 40) || chr(39)) else reason end "
@@ -517,6 +520,7 @@ def _record_rejections(con: duckdb.DuckDBPyConnection, log: Log, run_id: int, pa
                     {"run": run_id, "file": path, "last": last})
         taken_from = last
     else:
+        privacy.install_full_rule(con)  # _masked_row_json redacts
         con.execute(f"insert into store.rejected_rows select $run, $file, $sha, $log, r.row_number, r.column_name, "
                     f"r.reason, {_masked_row_json(log)} from _rejections r join staged s using (_row)",
                     {"run": run_id, "file": path, "sha": digest, "log": log.name})
@@ -671,7 +675,7 @@ def _ingest(path: str, db: str | Path, log_name: str | None, progress: Callable[
         try:
             if sys.stderr.isatty():
                 con.execute("set enable_progress_bar = true")
-            privacy.install_macros(con)
+            privacy.install_first_look(con)  # the full rule only when needed (install_full_rule)
             say("reading")
             try:
                 if tool:
